@@ -1,0 +1,95 @@
+"""Element types of tensors and TF1's rules for turning Python values into them."""
+import numpy as np
+
+
+class DType:
+    """One element type. `as_numpy_dtype` is the NumPy scalar type that stores it."""
+
+    __slots__ = ("name", "as_numpy_dtype", "np", "short", "is_floating", "is_integer", "is_bool")
+
+    def __init__(self, name, numpy_type, short):
+        self.name = name
+        self.as_numpy_dtype = numpy_type
+        self.np = np.dtype(numpy_type)
+        self.short = short  # kernel suffix: relu_f32
+        self.is_floating = self.np.kind == "f"
+        self.is_integer = self.np.kind in "iu"
+        self.is_bool = self.np.kind == "b"
+
+    @property
+    def base_dtype(self):
+        return self
+
+    @property
+    def is_differentiable(self):
+        return self.is_floating
+
+    @property
+    def min(self):
+        return np.finfo(self.np).min if self.is_floating else (False if self.is_bool else np.iinfo(self.np).min)
+
+    @property
+    def max(self):
+        return np.finfo(self.np).max if self.is_floating else (True if self.is_bool else np.iinfo(self.np).max)
+
+    def __repr__(self):
+        return "tf." + self.name
+
+    def __reduce__(self):
+        return (as_dtype, (self.name,))
+
+
+float32 = DType("float32", np.float32, "f32")
+float64 = DType("float64", np.float64, "f64")
+int32 = DType("int32", np.int32, "i32")
+int64 = DType("int64", np.int64, "i64")
+bool_ = DType("bool", np.bool_, "b8")
+float16 = None  # not supported; kept out of ALL so `as_dtype` rejects it clearly
+
+ALL = (float32, float64, int32, int64, bool_)
+_BY_NAME = {d.name: d for d in ALL}
+_BY_NAME.update({"float": float32, "double": float64, "int": int32, "long": int64})
+_BY_NP = {d.np: d for d in ALL}
+
+
+def as_dtype(value):
+    """Return the DType for a DType, a name ("float32"), a NumPy dtype or type."""
+    if isinstance(value, DType):
+        return value
+    if isinstance(value, str):
+        if value in _BY_NAME:
+            return _BY_NAME[value]
+        raise TypeError(f"Cannot convert {value!r} to a tf0 dtype; supported: "
+                        + ", ".join(d.name for d in ALL))
+    if value is bool:
+        return bool_
+    if value is float:
+        return float32
+    if value is int:
+        return int32
+    try:
+        key = np.dtype(value)
+    except TypeError:
+        raise TypeError(f"Cannot convert {value!r} to a tf0 dtype") from None
+    if key in _BY_NP:
+        return _BY_NP[key]
+    raise TypeError(f"Unsupported dtype {key}; supported: " + ", ".join(d.name for d in ALL))
+
+
+def infer_dtype(value):
+    """TF1's dtype for a Python or NumPy value: float -> float32, int -> int32."""
+    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        return as_dtype(value.dtype)
+    arr = np.asarray(value)
+    kind = arr.dtype.kind
+    if kind == "b":
+        return bool_
+    if kind in "iu":
+        if arr.size and (arr.max() > np.iinfo(np.int32).max or arr.min() < np.iinfo(np.int32).min):
+            return int64
+        return int32
+    if kind == "f":
+        return float32
+    if kind == "O" and arr.size == 0:
+        return float32
+    raise TypeError(f"Cannot infer a tf0 dtype for {value!r}")

@@ -1,0 +1,39 @@
+"""tf0's op families. Importing this package registers every OpDef and the Tensor operators."""
+from tf0.engine.graph import OPERATORS, register_internal_dir
+
+from . import array_ops, init_ops, math_ops, nn_ops, random_ops, reduce_ops, sources, state_ops
+from .array_ops import (broadcast_to, concat, expand_dims, gather, one_hot, pad, rank, reshape,
+                        shape, size, slice_, split, squeeze, stack, strided_slice_getitem, tile,
+                        transpose, unstack)
+from .core import constant, convert_to_tensor, register_tensor_conversion_function
+from .math_ops import (BINARY_BUILDERS, UNARY_BUILDERS, add_n, cast, clip_by_value, div,
+                       leaky_relu, logical_not, matmul, relu, relu6, scalar_mul, sum_to,
+                       to_float, to_int32, to_int64, truediv, where)
+from .nn_ops import (bias_add, l2_loss, log_softmax, sigmoid_cross_entropy_with_logits,
+                     softmax, softmax_cross_entropy_with_logits,
+                     softmax_cross_entropy_with_logits_v2,
+                     sparse_softmax_cross_entropy_with_logits)
+from .random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
+from .reduce_ops import REDUCE_BUILDERS, argmax, argmin
+from .sources import (fill, group, identity, no_op, ones, ones_like, placeholder,
+                      placeholder_with_default, range_, stop_gradient, tuple_, zeros, zeros_like)
+from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variable_scope, \
+    variable_scope
+from .variables import (Variable, assign, assign_add, assign_sub, global_variables,
+                        global_variables_initializer, local_variables,
+                        local_variables_initializer, trainable_variables, variables_initializer)
+
+register_internal_dir(__file__)
+globals().update(UNARY_BUILDERS)
+globals().update(BINARY_BUILDERS)
+globals().update(REDUCE_BUILDERS)
+U, B = UNARY_BUILDERS, BINARY_BUILDERS
+OPERATORS.update({
+    "add": B["add"], "sub": B["subtract"], "mul": B["multiply"], "truediv": truediv,
+    "floordiv": B["floordiv"], "mod": B["floormod"], "pow": B["pow"], "matmul": matmul,
+    "neg": U["negative"], "abs": U["abs"], "lt": B["less"], "le": B["less_equal"],
+    "gt": B["greater"], "ge": B["greater_equal"], "and": B["logical_and"],
+    "or": B["logical_or"], "xor": B["logical_xor"], "invert": logical_not,
+    "getitem": strided_slice_getitem, "convert": convert_to_tensor, "stack": stack,
+    "ones_like": ones_like, "zeros_like": zeros_like, "add_n": add_n,
+})

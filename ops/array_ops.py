@@ -1,0 +1,765 @@
+"""Shape and layout ops: reshape, transpose, expand_dims/squeeze, concat, stack/unstack,
+split, slicing, gather, one_hot, tile, pad, broadcast_to, shape/size/rank."""
+import numpy as np
+
+from tf0.engine import dtypes, errors
+from tf0.engine.gradients import NO_GRADIENT
+from tf0.engine.graph import Tensor, constant_value, shape_from_tensor
+from tf0.engine.shapes import TensorShape, broadcast_shapes
+
+from .core import (OPS, convert_same_dtype, convert_to_tensor, defop, fixed,
+                   make_op, normalize_axes)
+
+
+def _static_int_list(value, what):
+    if isinstance(value, Tensor):
+        v = constant_value(value)
+        if v is None:
+            raise TypeError(f"{what} must be known when the graph is built")
+        value = v
+    return [int(v) for v in np.reshape(value, [-1])]
+
+
+def _shape_tensor(shape):
+    """A 1-D int32 shape tensor from a list/tuple/TensorShape/Tensor."""
+    if isinstance(shape, Tensor):
+        return shape
+    if isinstance(shape, TensorShape):
+        shape = shape.as_list()
+    if isinstance(shape, (list, tuple)) and any(isinstance(d, Tensor) for d in shape):
+        return stack([convert_to_tensor(d, dtype=dtypes.int32) for d in shape])
+    return OPS.constant(np.array(shape, dtype=np.int32).reshape([-1]))
+
+
+def _dims_tensor(x):
+    """shape(x) as a constant when static, so gradients stay foldable."""
+    if x.shape.is_fully_defined():
+        return OPS.constant(np.array(x.shape.dims, np.int32))
+    return shape(x)
+
+
+# ---- reshape family -------------------------------------------------------------------------
+def _reshape_infer(op):
+    x, target = op.inputs
+    new = shape_from_tensor(target)
+    if new.dims is None:
+        return [(new, x.dtype)]
+    dims = list(new.dims)
+    wild = [i for i, d in enumerate(dims) if d is None]
+    raw = constant_value(target)
+    if raw is not None and list(raw).count(-1) > 1:
+        raise ValueError("Reshape: only one dimension may be -1")
+    total = x.shape.num_elements()
+    if total is not None and len(wild) == 1 and raw is not None:
+        known = int(np.prod([d for d in dims if d is not None]))
+        if known == 0 or total % known:
+            raise ValueError(f"Cannot reshape a tensor with {total} elements to shape {list(raw)}")
+        dims[wild[0]] = total // known
+    elif total is not None and not wild and int(np.prod(dims)) != total:
+        raise ValueError(f"Cannot reshape a tensor with {total} elements to shape {dims}")
+    return [(TensorShape(dims), x.dtype)]
+
+
+def _reshape_numpy(x, shape):
+    try:
+        return np.reshape(x, tuple(int(d) for d in shape))
+    except ValueError:
+        raise errors.InvalidArgumentError(
+            None, None, f"Input to reshape is a tensor with {np.size(x)} values, but the "
+                        f"requested shape is {list(shape)}") from None
+
+
+def _like_input_grad(op, dy):
+    return [reshape(dy, _dims_tensor(op.inputs[0]))] + [None] * (len(op.inputs) - 1)
+
+
+defop("Reshape", _reshape_infer, fixed(_reshape_numpy), grad=_like_input_grad,
+      fresh_output=False)
+
+
+def reshape(tensor, shape, name=None):
+    """Same elements, new shape; one dim may be -1 (inferred)."""
+    return make_op("Reshape", [convert_to_tensor(tensor), _shape_tensor(shape)],
+                   name=name or "Reshape")
+
+
+def _expand_infer(op):
+    x, axis = op.inputs[0], op.attrs["axis"]
+    if x.shape.ndims is None:
+        return [(TensorShape(None), x.dtype)]
+    rank = x.shape.ndims + 1
+    if not -rank <= axis < rank:
+        raise ValueError(f"expand_dims axis {axis} out of range for rank {x.shape.ndims}")
+    dims = list(x.shape.dims)
+    dims.insert(axis % rank, 1)
+    return [(TensorShape(dims), x.dtype)]
+
+
+def _expand_bind(op, ctx):
+    axis = op.attrs["axis"]
+    return lambda x: np.expand_dims(x, axis)
+
+
+defop("ExpandDims", _expand_infer, _expand_bind, grad=_like_input_grad, fresh_output=False)
+
+
+def expand_dims(input, axis=None, name=None, dim=None):
+    axis = dim if axis is None else axis
+    return make_op("ExpandDims", [convert_to_tensor(input)],
+                   {"axis": _static_int_list(axis, "expand_dims axis")[0]},
+                   name=name or "ExpandDims")
+
+
+def _squeeze_infer(op):
+    x, axes = op.inputs[0], op.attrs["axis"]
+    if x.shape.ndims is None:
+        return [(TensorShape(None), x.dtype)]
+    if axes is None:
+        if any(d is None for d in x.shape.dims):
+            return [(TensorShape(None), x.dtype)]
+        return [(TensorShape([d for d in x.shape.dims if d != 1]), x.dtype)]
+    resolved = normalize_axes(axes, x.shape.ndims, "squeeze")
+    for a in resolved:
+        if x.shape.dims[a] not in (None, 1):
+            raise ValueError(f"Can not squeeze dim[{a}], expected a dimension of 1, got "
+                             f"{x.shape.dims[a]}")
+    return [(TensorShape([d for i, d in enumerate(x.shape.dims) if i not in resolved]),
+             x.dtype)]
+
+
+def _squeeze_bind(op, ctx):
+    axes = op.attrs["axis"]
+
+    def squeeze_np(x):
+        try:
+            return np.squeeze(x, axis=axes)
+        except ValueError as e:
+            raise errors.InvalidArgumentError(None, None, f"squeeze: {e}") from None
+    return squeeze_np
+
+
+defop("Squeeze", _squeeze_infer, _squeeze_bind, grad=_like_input_grad, fresh_output=False)
+
+
+def squeeze(input, axis=None, name=None, squeeze_dims=None):
+    axis = squeeze_dims if axis is None else axis
+    axes = None if axis is None else tuple(_static_int_list(axis, "squeeze axis"))
+    return make_op("Squeeze", [convert_to_tensor(input)], {"axis": axes}, name=name or "Squeeze")
+
+
+def _transpose_infer(op):
+    x, perm = op.inputs[0], op.attrs["perm"]
+    if x.shape.ndims is None:
+        return [(TensorShape(None if perm is None else [None] * len(perm)), x.dtype)]
+    perm = perm if perm is not None else tuple(range(x.shape.ndims))[::-1]
+    if sorted(perm) != list(range(x.shape.ndims)):
+        raise ValueError(f"transpose perm {list(perm)} is not a permutation of "
+                         f"{x.shape.ndims} dims")
+    return [(TensorShape([x.shape.dims[p] for p in perm]), x.dtype)]
+
+
+def _transpose_bind(op, ctx):
+    perm = op.attrs["perm"]
+    return lambda x: np.transpose(x, perm)
+
+
+def _transpose_grad(op, dy):
+    perm = op.attrs["perm"]
+    if perm is None:
+        return [transpose(dy)]
+    return [transpose(dy, [int(i) for i in np.argsort(perm)])]
+
+
+defop("Transpose", _transpose_infer, _transpose_bind, grad=_transpose_grad,
+      kernels=("transpose",), fresh_output=False)
+
+
+def transpose(a, perm=None, name="transpose", conjugate=False):
+    """Permute dimensions; perm None reverses them."""
+    perm = None if perm is None else tuple(_static_int_list(perm, "transpose perm"))
+    return make_op("Transpose", [convert_to_tensor(a)], {"perm": perm}, name=name)
+
+
+# ---- concat / stack / split -----------------------------------------------------------------
+def _concat_infer(op):
+    axis = op.attrs["axis"]
+    known = [t.shape for t in op.inputs if t.shape.ndims is not None]
+    dt = op.inputs[0].dtype
+    if any(t.dtype is not dt for t in op.inputs):
+        raise ValueError("ConcatV2 inputs must share one dtype")
+    if not known:
+        return [(TensorShape(None), dt)]
+    rank = known[0].ndims
+    if rank == 0:
+        raise ValueError("Can't concatenate scalars (use tf.stack instead)")
+    a = normalize_axes(axis, rank, "concat")[0]
+    dims = [None] * rank
+    total = 0
+    for s in known:
+        if s.ndims != rank:
+            raise ValueError(f"Shape {s} must have rank {rank} to concatenate")
+        for i, d in enumerate(s.dims):
+            if i == a:
+                continue
+            if d is not None and dims[i] is not None and d != dims[i]:
+                raise ValueError(f"Dimension {i} in both shapes must be equal: {dims[i]} vs {d}")
+            dims[i] = d if dims[i] is None else dims[i]
+    sizes = [t.shape.dims[a] if t.shape.ndims is not None else None for t in op.inputs]
+    total = None if any(s is None for s in sizes) else sum(sizes)
+    dims[a] = total
+    return [(TensorShape(dims), dt)]
+
+
+def _concat_bind(op, ctx):
+    axis = op.attrs["axis"]
+    return lambda *xs: np.concatenate(xs, axis=axis)
+
+
+def _concat_grad(op, dy):
+    pieces = make_op("SplitLike", [dy] + list(op.inputs), {"axis": op.attrs["axis"]},
+                     name="SplitLike")
+    return list(pieces) if isinstance(pieces, tuple) else [pieces]
+
+
+defop("ConcatV2", _concat_infer, _concat_bind, grad=_concat_grad, kernels=("concat",))
+
+
+def concat(values, axis, name="concat"):
+    values = convert_same_dtype(list(values), "ConcatV2")
+    if len(values) == 1:
+        return OPS.identity(values[0], name=name)
+    return make_op("ConcatV2", values, {"axis": _static_int_list(axis, "concat axis")[0]},
+                   name=name)
+
+
+def _split_like_infer(op):
+    dy = op.inputs[0]
+    return [(t.shape, dy.dtype) for t in op.inputs[1:]]
+
+
+def _split_like_bind(op, ctx):
+    axis = op.attrs["axis"]
+
+    def split_like(dy, *xs):
+        bounds = np.cumsum([x.shape[axis] for x in xs])[:-1]
+        return tuple(np.split(dy, bounds, axis=axis))
+    return split_like
+
+
+def _split_like_grad(op, *dys):
+    dys = [d if d is not None else OPS.zeros_like(o) for d, o in zip(dys, op.outputs)]
+    return [concat(dys, op.attrs["axis"])] + [None] * (len(op.inputs) - 1)
+
+
+defop("SplitLike", _split_like_infer, _split_like_bind, grad=_split_like_grad,
+      kernels=("slice",), fresh_output=False)
+
+
+def _pack_infer(op):
+    axis = op.attrs["axis"]
+    shape = TensorShape(None)
+    for t in op.inputs:
+        if t.dtype is not op.inputs[0].dtype:
+            raise ValueError("Pack inputs must share one dtype")
+        shape = shape.merge_with(t.shape)
+    if shape.ndims is None:
+        return [(TensorShape(None), op.inputs[0].dtype)]
+    dims = list(shape.dims)
+    a = normalize_axes(axis, len(dims) + 1, "stack")[0]
+    dims.insert(a, len(op.inputs))
+    return [(TensorShape(dims), op.inputs[0].dtype)]
+
+
+def _pack_bind(op, ctx):
+    axis = op.attrs["axis"]
+    return lambda *xs: np.stack(xs, axis=axis)
+
+
+defop("Pack", _pack_infer, _pack_bind, grad=lambda op, dy: unstack(dy, len(op.inputs),
+                                                                   op.attrs["axis"]),
+      kernels=("concat",))
+
+
+def stack(values, axis=0, name="stack"):
+    values = convert_same_dtype(list(values), "Pack")
+    return make_op("Pack", values, {"axis": int(axis)}, name=name)
+
+
+def _unpack_infer(op):
+    x, num, axis = op.inputs[0], op.attrs["num"], op.attrs["axis"]
+    if x.shape.ndims is None:
+        return [(TensorShape(None), x.dtype)] * num
+    dims = list(x.shape.dims)
+    a = normalize_axes(axis, len(dims), "unstack")[0]
+    if dims[a] is not None and dims[a] != num:
+        raise ValueError(f"unstack: dimension {a} has size {dims[a]}, not {num}")
+    del dims[a]
+    return [(TensorShape(dims), x.dtype)] * num
+
+
+def _unpack_bind(op, ctx):
+    axis = op.attrs["axis"]
+    return lambda x: tuple(np.moveaxis(x, axis, 0))
+
+
+def _unpack_grad(op, *dys):
+    dys = [d if d is not None else OPS.zeros_like(o) for d, o in zip(dys, op.outputs)]
+    return [stack(dys, op.attrs["axis"])]
+
+
+defop("Unpack", _unpack_infer, _unpack_bind, grad=_unpack_grad, kernels=("slice",),
+      fresh_output=False)
+
+
+def unstack(value, num=None, axis=0, name="unstack"):
+    x = convert_to_tensor(value)
+    if num is None:
+        if x.shape.ndims is None or x.shape.dims[axis] is None:
+            raise ValueError(f"Cannot infer num from shape {x.shape}")
+        num = x.shape.dims[axis]
+    outs = make_op("Unpack", [x], {"num": int(num), "axis": int(axis)}, name=name)
+    if isinstance(outs, Tensor):
+        return [outs]
+    return list(outs) if isinstance(outs, tuple) else []
+
+
+def _splitv_infer(op):
+    x, sizes, axis = op.inputs[0], op.attrs["sizes"], op.attrs["axis"]
+    if x.shape.ndims is None:
+        return [(TensorShape(None), x.dtype)] * len(sizes)
+    a = normalize_axes(axis, x.shape.ndims, "split")[0]
+    total = x.shape.dims[a]
+    sizes = list(sizes)
+    if -1 in sizes:
+        rest = sum(s for s in sizes if s != -1)
+        sizes[sizes.index(-1)] = None if total is None else total - rest
+    elif total is not None and sum(sizes) != total:
+        raise ValueError(f"split sizes {sizes} do not add up to dimension {a} ({total})")
+    out = []
+    for s in sizes:
+        dims = list(x.shape.dims)
+        dims[a] = s
+        out.append((TensorShape(dims), x.dtype))
+    return out
+
+
+def _splitv_bind(op, ctx):
+    sizes, axis = list(op.attrs["sizes"]), op.attrs["axis"]
+
+    def split_np(x):
+        s = list(sizes)
+        if -1 in s:
+            s[s.index(-1)] = x.shape[axis] - (sum(s) + 1)
+        if sum(s) != x.shape[axis] or min(s) < 0:
+            raise errors.InvalidArgumentError(None, None, f"split sizes {sizes} do not match "
+                                                          f"dimension size {x.shape[axis]}")
+        return tuple(np.split(x, np.cumsum(s)[:-1], axis=axis))
+    return split_np
+
+
+defop("SplitV", _splitv_infer, _splitv_bind, grad=_split_like_grad, kernels=("slice",),
+      fresh_output=False)
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+    """Split along `axis` into n equal parts or parts of the given sizes."""
+    x = convert_to_tensor(value)
+    axis = _static_int_list(axis, "split axis")[0]
+    if isinstance(num_or_size_splits, int) or np.ndim(num_or_size_splits) == 0 and \
+            not isinstance(num_or_size_splits, Tensor):
+        n = int(num_or_size_splits)
+        dim = x.shape.dims[axis] if x.shape.ndims is not None else None
+        if dim is None:
+            raise ValueError("split into equal parts needs a known dimension size")
+        if dim % n:
+            raise ValueError(f"Dimension {axis} of size {dim} is not divisible by {n}")
+        sizes = [dim // n] * n
+    else:
+        sizes = _static_int_list(num_or_size_splits, "split sizes")
+    outs = make_op("SplitV", [x], {"sizes": tuple(sizes), "axis": axis}, name=name)
+    return [outs] if isinstance(outs, Tensor) else list(outs)
+
+
+# ---- slicing --------------------------------------------------------------------------------
+def _index_infer_dims(dims, index):
+    """Output dims of x[index] for static index items, given input dims (None = unknown)."""
+    n_real = sum(1 for i in index if i is not None and i is not Ellipsis)
+    if Ellipsis in index:
+        pos = index.index(Ellipsis)
+        fill = len(dims) - n_real
+        index = index[:pos] + (slice(None),) * fill + index[pos + 1:]
+    elif n_real > len(dims):
+        raise ValueError(f"Index {index} has too many dimensions for a rank-{len(dims)} tensor")
+    out, d = [], 0
+    for item in index:
+        if item is None:
+            out.append(1)
+            continue
+        if d >= len(dims):
+            raise ValueError(f"Index {index} has too many dimensions for rank {len(dims)}")
+        size = dims[d]
+        if isinstance(item, slice):
+            if size is not None:
+                out.append(len(range(*item.indices(size))))
+            elif item == slice(None):
+                out.append(None)
+            else:
+                out.append(None)
+        else:
+            if size is not None and not -size <= item < size:
+                raise ValueError(f"slice index {item} of dimension {d} out of bounds "
+                                 f"for size {size}")
+        d += 1
+    return out + list(dims[d:])
+
+
+def _strided_infer(op):
+    x = op.inputs[0]
+    if x.shape.ndims is None:
+        return [(TensorShape(None), x.dtype)]
+    return [(TensorShape(_index_infer_dims(x.shape.dims, op.attrs["index"])), x.dtype)]
+
+
+def _strided_bind(op, ctx):
+    index = op.attrs["index"]
+
+    def slice_np(x):
+        try:
+            return np.asarray(x[index])
+        except IndexError as e:
+            raise errors.InvalidArgumentError(None, None, f"slice out of bounds: {e}") from None
+    return slice_np
+
+
+def _strided_grad(op, dy):
+    return [make_op("StridedSliceGrad", [dy, op.inputs[0]], {"index": op.attrs["index"]},
+                    name="StridedSliceGrad")]
+
+
+defop("StridedSlice", _strided_infer, _strided_bind, grad=_strided_grad, kernels=("slice",),
+      fresh_output=False)
+defop("Slice", _strided_infer, _strided_bind, grad=_strided_grad, kernels=("slice",),
+      fresh_output=False)
+
+
+def _strided_grad_bind(op, ctx):
+    index = op.attrs["index"]
+
+    def scatter_np(dy, x):
+        out = np.zeros(np.shape(x), dtype=dy.dtype)
+        out[index] = dy
+        return out
+    return scatter_np
+
+
+defop("StridedSliceGrad", lambda op: [(op.inputs[1].shape, op.inputs[0].dtype)],
+      _strided_grad_bind,
+      grad=lambda op, ddy: [make_op("StridedSlice", [ddy], {"index": op.attrs["index"]},
+                                    name="StridedSlice"), None],
+      kernels=("slice_grad",))
+
+
+def _normalize_index(key):
+    key = key if isinstance(key, tuple) else (key,)
+    out = []
+    for item in key:
+        if isinstance(item, Tensor):
+            value = constant_value(item)
+            if value is None or np.ndim(value) != 0:
+                raise TypeError("Only integers, slices, None/tf.newaxis and Ellipsis known "
+                                "when the graph is built are valid indices")
+            item = int(value)
+        if isinstance(item, slice):
+            item = slice(*(None if v is None else int(v)
+                           for v in (item.start, item.stop, item.step)))
+            if item.step == 0:
+                raise ValueError("slice step cannot be zero")
+        elif item is None or item is Ellipsis:
+            pass
+        elif isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+            item = int(item)
+        else:
+            raise TypeError(f"Unsupported index {item!r}: use ints, slices, None or ...")
+        out.append(item)
+    if out.count(Ellipsis) > 1:
+        raise ValueError("An index can only have a single ellipsis ('...')")
+    return tuple(out)
+
+
+def strided_slice_getitem(tensor, key):
+    """tensor[key] for static ints, slices, None (newaxis) and Ellipsis."""
+    return make_op("StridedSlice", [tensor], {"index": _normalize_index(key)},
+                   name="strided_slice")
+
+
+def slice_(input_, begin, size, name=None):
+    """tf.slice: input_[begin[i] : begin[i] + size[i]] on every axis; size -1 means to the end."""
+    x = convert_to_tensor(input_)
+    begin = _static_int_list(begin, "slice begin")
+    size = _static_int_list(size, "slice size")
+    if len(begin) != len(size):
+        raise ValueError("slice: begin and size must have the same length")
+    index = tuple(slice(b, None if s == -1 else b + s) for b, s in zip(begin, size))
+    return make_op("Slice", [x], {"index": index}, name=name or "Slice")
+
+
+# ---- gather / one_hot -----------------------------------------------------------------------
+def _gather_infer(op):
+    params, indices = op.inputs
+    axis = op.attrs["axis"]
+    if not indices.dtype.is_integer:
+        raise ValueError(f"gather indices must be int32 or int64, got {indices.dtype.name}")
+    if params.shape.ndims is None or indices.shape.ndims is None:
+        return [(TensorShape(None), params.dtype)]
+    a = normalize_axes(axis, params.shape.ndims, "gather")[0]
+    dims = params.shape.dims
+    return [(TensorShape(dims[:a] + indices.shape.dims + dims[a + 1:]), params.dtype)]
+
+
+def _check_indices(indices, limit):
+    if indices.size and (indices.min() < 0 or indices.max() >= limit):
+        bad = indices[(indices < 0) | (indices >= limit)].flat[0]
+        raise errors.InvalidArgumentError(None, None,
+                                          f"indices value {bad} is not in [0, {limit})")
+
+
+def _gather_bind(op, ctx):
+    axis = op.attrs["axis"]
+
+    def gather_np(params, indices):
+        a = axis % params.ndim
+        _check_indices(indices, params.shape[a])
+        return np.take(params, indices, axis=a)
+    return gather_np
+
+
+def _gather_grad(op, dy):
+    params, indices = op.inputs
+    return [make_op("GatherGrad", [dy, indices, params], {"axis": op.attrs["axis"]},
+                    name="GatherGrad"), None]
+
+
+defop("GatherV2", _gather_infer, _gather_bind, grad=_gather_grad, kernels=("gather",))
+
+
+def _gather_grad_bind(op, ctx):
+    axis = op.attrs["axis"]
+
+    def scatter_add_np(dy, indices, params):
+        a = axis % params.ndim
+        out = np.zeros(params.shape, dtype=dy.dtype)
+        k = np.ndim(indices)
+        moved = np.moveaxis(dy, list(range(a, a + k)), list(range(k)))
+        np.add.at(np.moveaxis(out, a, 0), indices, moved)
+        return out
+    return scatter_add_np
+
+
+defop("GatherGrad", lambda op: [(op.inputs[2].shape, op.inputs[0].dtype)], _gather_grad_bind,
+      grad=lambda op, ddy: [gather(ddy, op.inputs[1], axis=op.attrs["axis"]), None, None],
+      kernels=("gather_grad",))
+
+
+def gather(params, indices, validate_indices=None, name=None, axis=0):
+    """params[..., indices, ...] along `axis`; out-of-range indices raise an error."""
+    p = convert_to_tensor(params)
+    i = convert_to_tensor(indices)
+    return make_op("GatherV2", [p, i], {"axis": _static_int_list(axis, "gather axis")[0]},
+                   name=name or "GatherV2")
+
+
+def _one_hot_infer(op):
+    idx, depth, axis = op.inputs[0], op.attrs["depth"], op.attrs["axis"]
+    if not idx.dtype.is_integer:
+        raise ValueError(f"one_hot indices must be integers, got {idx.dtype.name}")
+    if idx.shape.ndims is None:
+        return [(TensorShape(None), op.attrs["dtype"])]
+    dims = list(idx.shape.dims)
+    dims.insert(axis % (len(dims) + 1) if axis != -1 else len(dims), depth)
+    return [(TensorShape(dims), op.attrs["dtype"])]
+
+
+def _one_hot_bind(op, ctx):
+    depth, axis, dtype = op.attrs["depth"], op.attrs["axis"], op.attrs["dtype"].np
+    on, off = op.attrs["on_value"], op.attrs["off_value"]
+
+    def one_hot_np(indices):
+        hot = np.asarray(indices)[..., None] == np.arange(depth)
+        out = np.where(hot, dtype.type(on), dtype.type(off))
+        return out if axis == -1 else np.ascontiguousarray(np.moveaxis(out, -1, axis))
+    return one_hot_np
+
+
+defop("OneHot", _one_hot_infer, _one_hot_bind, grad=NO_GRADIENT, kernels=("one_hot",))
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    """A depth-sized one-hot vector per index (all off_value for out-of-range indices)."""
+    dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.float32
+    return make_op("OneHot", [convert_to_tensor(indices)], {
+        "depth": int(depth), "axis": -1 if axis is None else int(axis), "dtype": dtype,
+        "on_value": 1 if on_value is None else on_value,
+        "off_value": 0 if off_value is None else off_value}, name=name or "one_hot")
+
+
+# ---- tile / pad / broadcast -----------------------------------------------------------------
+def _tile_infer(op):
+    x, mult = op.inputs[0], op.attrs["multiples"]
+    if x.shape.ndims is None:
+        return [(TensorShape([None] * len(mult)), x.dtype)]
+    if len(mult) != x.shape.ndims:
+        raise ValueError(f"tile multiples {list(mult)} must have one entry per dim of {x.shape}")
+    return [(TensorShape([None if d is None else d * m for d, m in zip(x.shape.dims, mult)]),
+             x.dtype)]
+
+
+def _tile_bind(op, ctx):
+    mult = op.attrs["multiples"]
+    return lambda x: np.tile(x, mult)
+
+
+defop("Tile", _tile_infer, _tile_bind,
+      grad=lambda op, dy: [make_op("TileGrad", [dy, op.inputs[0]],
+                                   {"multiples": op.attrs["multiples"]}, name="TileGrad")],
+      kernels=("tile",))
+
+
+def _tile_grad_bind(op, ctx):
+    mult = op.attrs["multiples"]
+
+    def tile_grad_np(dy, x):
+        split = [v for m, d in zip(mult, x.shape) for v in (m, d)]
+        return dy.reshape(split).sum(axis=tuple(range(0, 2 * len(mult), 2)), dtype=dy.dtype)
+    return tile_grad_np
+
+
+defop("TileGrad", lambda op: [(op.inputs[1].shape, op.inputs[0].dtype)], _tile_grad_bind,
+      grad=lambda op, ddy: [tile(ddy, op.attrs["multiples"]), None], kernels=("tile_grad",))
+
+
+def tile(input, multiples, name=None):
+    return make_op("Tile", [convert_to_tensor(input)],
+                   {"multiples": tuple(_static_int_list(multiples, "tile multiples"))},
+                   name=name or "Tile")
+
+
+def _pad_infer(op):
+    x, pads = op.inputs[0], op.attrs["paddings"]
+    if x.shape.ndims is None:
+        return [(TensorShape([None] * len(pads)), x.dtype)]
+    if len(pads) != x.shape.ndims:
+        raise ValueError(f"paddings must have one [before, after] pair per dim of {x.shape}")
+    return [(TensorShape([None if d is None else d + a + b
+                          for d, (a, b) in zip(x.shape.dims, pads)]), x.dtype)]
+
+
+def _pad_bind(op, ctx):
+    pads, mode, value = op.attrs["paddings"], op.attrs["mode"], op.attrs["constant_values"]
+    if mode == "constant":
+        return lambda x: np.pad(x, pads, mode="constant", constant_values=value)
+    return lambda x: np.pad(x, pads, mode=mode)
+
+
+def _pad_grad(op, dy):
+    index = tuple(slice(a, None if b == 0 else -b) for a, b in op.attrs["paddings"])
+    return [make_op("StridedSlice", [dy], {"index": index}, name="StridedSlice")]
+
+
+defop("Pad", _pad_infer, _pad_bind, grad=_pad_grad, kernels=("pad",))
+defop("MirrorPad", _pad_infer, _pad_bind, grad=None, kernels=("mirror_pad",))
+
+
+def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
+    """Pad with [before, after] per dim; modes CONSTANT, REFLECT, SYMMETRIC."""
+    pads = np.array(_static_int_list(paddings, "paddings")).reshape(-1, 2)
+    mode = mode.upper()
+    if mode not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
+        raise ValueError(f"Unknown padding mode {mode}")
+    attrs = {"paddings": tuple(tuple(int(v) for v in p) for p in pads),
+             "mode": {"CONSTANT": "constant", "REFLECT": "reflect",
+                      "SYMMETRIC": "symmetric"}[mode], "constant_values": constant_values}
+    return make_op("Pad" if mode == "CONSTANT" else "MirrorPad", [convert_to_tensor(tensor)],
+                   attrs, name=name or "Pad")
+
+
+def _broadcast_to_infer(op):
+    x, target = op.inputs
+    shape = shape_from_tensor(target)
+    try:
+        out = broadcast_shapes(x.shape, shape)
+    except ValueError:
+        raise ValueError(f"Cannot broadcast {x.shape} to {shape}") from None
+    if shape.ndims is not None and out.ndims is not None and out.ndims != shape.ndims:
+        raise ValueError(f"Cannot broadcast {x.shape} to the lower-rank shape {shape}")
+    return [(shape.merge_with(out) if shape.ndims is not None else out, x.dtype)]
+
+
+def _broadcast_to_np(x, shape):
+    try:
+        return np.broadcast_to(x, tuple(shape))
+    except ValueError:
+        raise errors.InvalidArgumentError(None, None, f"Cannot broadcast a tensor of shape "
+                                                      f"{np.shape(x)} to {list(shape)}") from None
+
+
+defop("BroadcastTo", _broadcast_to_infer, fixed(_broadcast_to_np),
+      grad=lambda op, dy: [OPS.sum_to(dy, op.inputs[0]), None], kernels=("broadcast_to",),
+      fresh_output=False)
+
+
+def broadcast_to(input, shape, name=None):
+    return make_op("BroadcastTo", [convert_to_tensor(input), _shape_tensor(shape)],
+                   name=name or "BroadcastTo")
+
+
+def _sum_to_np(g, shape):
+    shape = tuple(int(d) for d in shape)
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, d in enumerate(shape)
+                                      if d == 1 and g.shape[lead + i] != 1)
+    if axes:
+        g = np.sum(g, axis=axes, dtype=g.dtype, keepdims=True)
+    return np.reshape(g, shape)
+
+
+# SumTo(g, shape): the gradient of broadcasting, sums g down to `shape`.
+defop("SumTo", lambda op: [(shape_from_tensor(op.inputs[1]), op.inputs[0].dtype)],
+      fixed(_sum_to_np), grad=lambda op, dy: [broadcast_to(dy, shape(op.inputs[0])), None],
+      kernels=("reduce_sum",))
+
+
+# ---- shape / size / rank --------------------------------------------------------------------
+def _shape_infer(op):
+    x = op.inputs[0]
+    return [(TensorShape([x.shape.ndims]), op.attrs["out_type"])]
+
+
+def _shape_bind(op, ctx):
+    dtype = op.attrs["out_type"].np
+    return lambda x: np.array(np.shape(x), dtype=dtype)
+
+
+def _size_bind(op, ctx):
+    dtype = op.attrs["out_type"].np
+    return lambda x: np.array(np.size(x), dtype=dtype)
+
+
+defop("Shape", _shape_infer, _shape_bind, grad=NO_GRADIENT)
+defop("Size", lambda op: [(TensorShape([]), op.attrs["out_type"])], _size_bind,
+      grad=NO_GRADIENT)
+defop("Rank", lambda op: [(TensorShape([]), dtypes.int32)],
+      fixed(lambda x: np.array(np.ndim(x), dtype=np.int32)), grad=NO_GRADIENT)
+
+
+def shape(input, name=None, out_type=dtypes.int32):
+    return make_op("Shape", [convert_to_tensor(input)], {"out_type": dtypes.as_dtype(out_type)},
+                   name=name or "Shape")
+
+
+def size(input, name=None, out_type=dtypes.int32):
+    return make_op("Size", [convert_to_tensor(input)], {"out_type": dtypes.as_dtype(out_type)},
+                   name=name or "Size")
+
+
+def rank(input, name=None):
+    return make_op("Rank", [convert_to_tensor(input)], name=name or "Rank")

@@ -1,0 +1,127 @@
+"""Initializers: callables `init(shape, dtype=None, partition_info=None) -> Tensor`."""
+import math
+
+import numpy as np
+
+from tf0.engine import dtypes
+
+from . import random_ops
+from .core import constant
+from .sources import ones, zeros
+
+
+class Initializer:
+    """Base class; subclasses build the initial value as graph ops."""
+
+    def __init__(self, dtype=dtypes.float32):
+        self.dtype = dtypes.as_dtype(dtype)
+
+    def _dtype(self, dtype):
+        return dtypes.as_dtype(dtype) if dtype is not None else self.dtype
+
+    def get_config(self):
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
+
+
+class Zeros(Initializer):
+    def __call__(self, shape, dtype=None, partition_info=None):
+        return zeros(shape, self._dtype(dtype))
+
+
+class Ones(Initializer):
+    def __call__(self, shape, dtype=None, partition_info=None):
+        return ones(shape, self._dtype(dtype))
+
+
+class Constant(Initializer):
+    def __init__(self, value=0, dtype=dtypes.float32, verify_shape=False):
+        super().__init__(dtype)
+        self.value = value
+        self.verify_shape = verify_shape
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        return constant(self.value, dtype=self._dtype(dtype), shape=shape,
+                        verify_shape=self.verify_shape)
+
+
+class RandomNormal(Initializer):
+    def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32):
+        super().__init__(dtype)
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        return random_ops.random_normal(shape, self.mean, self.stddev, self._dtype(dtype),
+                                        seed=self.seed)
+
+
+class TruncatedNormal(RandomNormal):
+    def __call__(self, shape, dtype=None, partition_info=None):
+        return random_ops.truncated_normal(shape, self.mean, self.stddev, self._dtype(dtype),
+                                           seed=self.seed)
+
+
+class RandomUniform(Initializer):
+    def __init__(self, minval=0.0, maxval=None, seed=None, dtype=dtypes.float32):
+        super().__init__(dtype)
+        self.minval, self.maxval, self.seed = minval, maxval, seed
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        return random_ops.random_uniform(shape, self.minval, self.maxval, self._dtype(dtype),
+                                         seed=self.seed)
+
+
+def _fans(shape):
+    shape = [int(d) for d in shape]
+    if len(shape) < 1:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+class VarianceScaling(Initializer):
+    """Values with variance scale / n, n = fan_in, fan_out or their mean (TF1 rules)."""
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
+                 dtype=dtypes.float32):
+        super().__init__(dtype)
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"Invalid mode {mode!r}")
+        if distribution == "normal":
+            distribution = "truncated_normal"
+        if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
+            raise ValueError(f"Invalid distribution {distribution!r}")
+        self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dtype = self._dtype(dtype)
+        fan_in, fan_out = _fans(shape)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        scale = self.scale / max(1.0, n)
+        if self.distribution == "truncated_normal":
+            # stddev of a unit normal truncated to [-2, 2]
+            stddev = math.sqrt(scale) / 0.87962566103423978
+            return random_ops.truncated_normal(shape, 0.0, stddev, dtype, seed=self.seed)
+        if self.distribution == "untruncated_normal":
+            return random_ops.random_normal(shape, 0.0, math.sqrt(scale), dtype, seed=self.seed)
+        limit = math.sqrt(3.0 * scale)
+        return random_ops.random_uniform(shape, -limit, limit, dtype, seed=self.seed)
+
+
+class GlorotUniform(VarianceScaling):
+    def __init__(self, seed=None, dtype=dtypes.float32):
+        super().__init__(1.0, "fan_avg", "uniform", seed, dtype)
+
+
+class GlorotNormal(VarianceScaling):
+    def __init__(self, seed=None, dtype=dtypes.float32):
+        super().__init__(1.0, "fan_avg", "truncated_normal", seed, dtype)
+
+
+def he_normal(seed=None):
+    return VarianceScaling(2.0, "fan_in", "truncated_normal", seed)
+
+
+def he_uniform(seed=None):
+    return VarianceScaling(2.0, "fan_in", "uniform", seed)

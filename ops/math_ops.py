@@ -1,0 +1,463 @@
+"""Elementwise math with NumPy broadcasting, cast, where, add_n and matmul."""
+import numpy as np
+
+from tf0.engine import dtypes, errors
+from tf0.engine.gradients import NO_GRADIENT
+from tf0.engine.graph import name_scope
+from tf0.engine.shapes import TensorShape, broadcast_shapes
+
+from .core import (OPS, broadcast_binary, broadcast_to_bool, convert_same_dtype,
+                   convert_to_tensor, defop, fixed, make_op, same_as_input)
+
+
+def sum_to(grad, like):
+    """Reduce a broadcast gradient back to the shape of `like` (no-op when shapes agree)."""
+    if grad is None:
+        return None
+    gs, ls = grad.shape, like.shape
+    if gs.is_fully_defined() and ls.is_fully_defined() and gs.dims == ls.dims:
+        return grad
+    target = OPS.constant(np.array(ls.dims, np.int32)) if ls.is_fully_defined() \
+        else OPS.shape(like)
+    return make_op("SumTo", [grad, target], name="SumTo")
+
+
+# ---- unary ops ------------------------------------------------------------------------------
+def _float_only(op):
+    x = op.inputs[0]
+    if not x.dtype.is_floating:
+        raise ValueError(f"{op.type} requires a float tensor, got {x.dtype.name} ({x.name})")
+    return [(x.shape, x.dtype)]
+
+
+def _numeric(op):
+    x = op.inputs[0]
+    if x.dtype.is_bool:
+        raise ValueError(f"{op.type} does not accept bool tensors ({x.name})")
+    return [(x.shape, x.dtype)]
+
+
+def _sigmoid(x):
+    # exp(-|x|) never overflows; both branches agree on the sign of x.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+def _softplus(x):
+    return (np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))).astype(x.dtype, copy=False)
+
+
+def _elu(x):
+    return np.where(x > 0, x, np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
+
+
+# type, builder name, numpy, gradient(x, y, dy) built from ops, inference, kernel
+_UNARY = [
+    ("Neg", "negative", np.negative, lambda x, y, dy: -dy, _numeric),
+    ("Abs", "abs", np.abs, lambda x, y, dy: dy * OPS.sign(x), _numeric),
+    ("Sign", "sign", np.sign, lambda x, y, dy: OPS.zeros_like(x), _numeric),
+    ("Square", "square", np.square, lambda x, y, dy: dy * (2 * x), _numeric),
+    ("Sqrt", "sqrt", np.sqrt, lambda x, y, dy: dy / (2 * y), _float_only),
+    ("Rsqrt", "rsqrt", lambda x: (1 / np.sqrt(x)).astype(x.dtype, copy=False),
+     lambda x, y, dy: dy * (-0.5 * y * y * y), _float_only),
+    ("Reciprocal", "reciprocal", np.reciprocal, lambda x, y, dy: -dy * y * y, _float_only),
+    ("Exp", "exp", np.exp, lambda x, y, dy: dy * y, _float_only),
+    ("Log", "log", np.log, lambda x, y, dy: dy / x, _float_only),
+    ("Log1p", "log1p", np.log1p, lambda x, y, dy: dy / (1 + x), _float_only),
+    ("Sin", "sin", np.sin, lambda x, y, dy: dy * OPS.cos(x), _float_only),
+    ("Cos", "cos", np.cos, lambda x, y, dy: -dy * OPS.sin(x), _float_only),
+    ("Tanh", "tanh", np.tanh, lambda x, y, dy: dy * (1 - y * y), _float_only),
+    ("Sigmoid", "sigmoid", _sigmoid, lambda x, y, dy: dy * (y * (1 - y)), _float_only),
+    ("Softplus", "softplus", _softplus, lambda x, y, dy: dy * OPS.sigmoid(x), _float_only),
+    ("Elu", "elu", _elu,
+     lambda x, y, dy: OPS.where(x > 0, dy, dy * (y + 1)), _float_only),
+    ("Floor", "floor", np.floor, lambda x, y, dy: OPS.zeros_like(x), _float_only),
+    ("Ceil", "ceil", np.ceil, lambda x, y, dy: OPS.zeros_like(x), _float_only),
+    ("Round", "round", np.round, lambda x, y, dy: OPS.zeros_like(x), _float_only),
+]
+
+
+def _unary_grad(rule):
+    return lambda op, dy: [rule(op.inputs[0], op.outputs[0], dy)]
+
+
+def _unary_builder(op_type, default_name):
+    def build(x, name=None):
+        return make_op(op_type, [convert_to_tensor(x)], name=name or default_name)
+    build.__name__ = default_name
+    build.__doc__ = f"Elementwise {default_name}(x); same shape and dtype as x."
+    return build
+
+
+UNARY_BUILDERS = {}
+for _type, _name, _fn, _rule, _infer in _UNARY:
+    defop(_type, _infer, fixed(_fn), grad=_unary_grad(_rule), kernels=(_name,))
+    UNARY_BUILDERS[_name] = _unary_builder(_type, _type)
+
+
+# relu family: the gradient is its own primitive so the backward pass is one fused kernel.
+def _relu(x):
+    return np.maximum(x, 0).astype(x.dtype, copy=False)
+
+
+def _relu6(x):
+    return np.clip(x, 0, 6).astype(x.dtype, copy=False)
+
+
+def _leaky_bind(op, ctx):
+    alpha = op.attrs["alpha"]
+    return lambda x: np.where(x > 0, x, x * x.dtype.type(alpha))
+
+
+def _grad_mask_bind(mask):
+    def bind(op, ctx):
+        alpha = op.attrs.get("alpha", 0.0)
+        return lambda dy, x: np.where(mask(x), dy, dy * dy.dtype.type(alpha))
+    return bind
+
+
+def _mask_grad_rule(grad_type):
+    def rule(op, dy):
+        attrs = {"alpha": op.attrs.get("alpha", 0.0)}
+        return [make_op(grad_type, [dy, op.inputs[0]], attrs, name=grad_type)]
+    return rule
+
+
+def _mask_grad_grad(op, ddy):
+    # d(grad)/d(dy) is the same mask; the mask is piecewise constant in x.
+    return [make_op(op.type, [ddy, op.inputs[1]], dict(op.attrs), name=op.type), None]
+
+
+def _mask_grad_infer(op):
+    dy, x = op.inputs
+    return [(broadcast_shapes(dy.shape, x.shape), dy.dtype)]
+
+
+defop("Relu", _numeric, fixed(_relu), grad=_mask_grad_rule("ReluGrad"), kernels=("relu",))
+defop("ReluGrad", _mask_grad_infer, _grad_mask_bind(lambda x: x > 0), grad=_mask_grad_grad,
+      kernels=("relu_grad",))
+defop("Relu6", _numeric, fixed(_relu6), grad=_mask_grad_rule("Relu6Grad"), kernels=("relu6",))
+defop("Relu6Grad", _mask_grad_infer, _grad_mask_bind(lambda x: (x > 0) & (x < 6)),
+      grad=_mask_grad_grad, kernels=("relu6_grad",))
+defop("LeakyRelu", _float_only, _leaky_bind, grad=_mask_grad_rule("LeakyReluGrad"),
+      kernels=("leaky_relu",))
+defop("LeakyReluGrad", _mask_grad_infer, _grad_mask_bind(lambda x: x > 0),
+      grad=_mask_grad_grad, kernels=("leaky_relu_grad",))
+
+
+def relu(features, name=None):
+    return make_op("Relu", [convert_to_tensor(features)], name=name or "Relu")
+
+
+def relu6(features, name=None):
+    return make_op("Relu6", [convert_to_tensor(features)], name=name or "Relu6")
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    return make_op("LeakyRelu", [convert_to_tensor(features)], {"alpha": float(alpha)},
+                   name=name or "LeakyRelu")
+
+
+# ---- binary ops -----------------------------------------------------------------------------
+def _check_int_divisor(y):
+    if np.any(y == 0):
+        raise errors.InvalidArgumentError(None, None, "Integer division by zero")
+
+
+def _floordiv(x, y):
+    if x.dtype.kind in "iu":
+        _check_int_divisor(y)
+    return np.floor_divide(x, y)
+
+
+def _floormod(x, y):
+    if x.dtype.kind in "iu":
+        _check_int_divisor(y)
+    return np.mod(x, y)
+
+
+def _pow(x, y):
+    if x.dtype.kind in "iu" and np.any(y < 0):
+        raise errors.InvalidArgumentError(None, None,
+                                          "Integers to negative integer powers are not allowed")
+    return np.power(x, y)
+
+
+def _realdiv_infer(op):
+    a, b = op.inputs
+    if not a.dtype.is_floating:
+        raise ValueError(f"RealDiv needs float inputs, got {a.dtype.name}; "
+                         "use truediv, which casts integers")
+    return broadcast_binary(op)
+
+
+def _no_bool(op):
+    if op.inputs[0].dtype.is_bool:
+        raise ValueError(f"{op.type} does not accept bool tensors")
+    return broadcast_binary(op)
+
+
+def _bool_only(op):
+    if not all(t.dtype.is_bool for t in op.inputs):
+        raise ValueError(f"{op.type} needs bool tensors")
+    return broadcast_binary(op)
+
+
+def _pow_grad(op, dy):
+    x, y = op.inputs
+    z = op.outputs[0]
+    dx = dy * y * OPS.pow(x, y - 1)
+    safe_log = OPS.where(x > 0, OPS.log(OPS.where(x > 0, x, OPS.ones_like(x))), OPS.zeros_like(x))
+    return [sum_to(dx, x), sum_to(dy * z * safe_log, y)]
+
+
+def _select_mask(cond, dy, dtype):
+    return dy * OPS.cast(cond, dtype)
+
+
+# type, builder name, numpy, gradient(x, y, z, dy) -> (dx, dy), inference
+_BINARY = [
+    ("Add", "add", np.add, lambda x, y, z, g: (g, g), _no_bool),
+    ("Sub", "subtract", np.subtract, lambda x, y, z, g: (g, -g), _no_bool),
+    ("Mul", "multiply", np.multiply, lambda x, y, z, g: (g * y, x * g), _no_bool),
+    ("RealDiv", "realdiv", np.divide,
+     lambda x, y, z, g: (g / y, -g * x / (y * y)), _realdiv_infer),
+    ("FloorDiv", "floordiv", _floordiv, None, _no_bool),
+    ("FloorMod", "floormod", _floormod,
+     lambda x, y, z, g: (g, -g * OPS.floordiv(x, y)), _no_bool),
+    ("Maximum", "maximum", np.maximum,
+     lambda x, y, z, g: (_select_mask(x >= y, g, x.dtype), _select_mask(x < y, g, x.dtype)),
+     _no_bool),
+    ("Minimum", "minimum", np.minimum,
+     lambda x, y, z, g: (_select_mask(x <= y, g, x.dtype), _select_mask(x > y, g, x.dtype)),
+     _no_bool),
+    ("SquaredDifference", "squared_difference",
+     lambda x, y: np.square(np.subtract(x, y)),
+     lambda x, y, z, g: ((2 * g) * (x - y), (-2 * g) * (x - y)), _no_bool),
+    ("Equal", "equal", np.equal, None, broadcast_to_bool),
+    ("NotEqual", "not_equal", np.not_equal, None, broadcast_to_bool),
+    ("Less", "less", np.less, None, broadcast_to_bool),
+    ("LessEqual", "less_equal", np.less_equal, None, broadcast_to_bool),
+    ("Greater", "greater", np.greater, None, broadcast_to_bool),
+    ("GreaterEqual", "greater_equal", np.greater_equal, None, broadcast_to_bool),
+    ("LogicalAnd", "logical_and", np.logical_and, None, _bool_only),
+    ("LogicalOr", "logical_or", np.logical_or, None, _bool_only),
+    ("LogicalXor", "logical_xor", np.logical_xor, None, _bool_only),
+]
+
+
+def _binary_grad(rule):
+    def grad(op, dz):
+        x, y = op.inputs
+        gx, gy = rule(x, y, op.outputs[0], dz)
+        return [sum_to(gx, x), sum_to(gy, y)]
+    return grad
+
+
+def _binary_builder(op_type, default_name):
+    def build(x, y, name=None):
+        x, y = convert_same_dtype([x, y], op_type)
+        return make_op(op_type, [x, y], name=name or op_type)
+    build.__name__ = default_name
+    build.__doc__ = f"Elementwise {default_name}(x, y) with NumPy broadcasting."
+    return build
+
+
+BINARY_BUILDERS = {}
+for _type, _name, _fn, _rule, _infer in _BINARY:
+    _grad = NO_GRADIENT if _rule is None else _binary_grad(_rule)
+    defop(_type, _infer, fixed(_fn), grad=_grad, kernels=(_name,))
+    BINARY_BUILDERS[_name] = _binary_builder(_type, _type)
+
+defop("Pow", _no_bool, fixed(_pow), grad=_pow_grad, kernels=("pow",))
+BINARY_BUILDERS["pow"] = _binary_builder("Pow", "Pow")
+
+
+def truediv(x, y, name=None):
+    """x / y; integers are cast to float64 first (TF1's truediv)."""
+    x, y = convert_same_dtype([x, y], "truediv")
+    if x.dtype.is_integer:
+        x, y = cast(x, dtypes.float64), cast(y, dtypes.float64)
+    return make_op("RealDiv", [x, y], name=name or "truediv")
+
+
+def div(x, y, name=None):
+    """TF1's tf.div: floor division for integers, true division for floats."""
+    x, y = convert_same_dtype([x, y], "div")
+    return make_op("FloorDiv" if x.dtype.is_integer else "RealDiv", [x, y], name=name or "div")
+
+
+def logical_not(x, name=None):
+    return make_op("LogicalNot", [convert_to_tensor(x, dtype=dtypes.bool_)],
+                   name=name or "LogicalNot")
+
+
+def _logical_not_infer(op):
+    if not op.inputs[0].dtype.is_bool:
+        raise ValueError("LogicalNot needs a bool tensor")
+    return same_as_input(op)
+
+
+defop("LogicalNot", _logical_not_infer, fixed(np.logical_not), grad=NO_GRADIENT,
+      kernels=("logical_not",))
+
+
+# ---- cast, where, add_n, clip ---------------------------------------------------------------
+def _cast_bind(op, ctx):
+    dtype = op.attrs["DstT"].np
+    return lambda x: np.asarray(x).astype(dtype)
+
+
+def _cast_grad(op, dy):
+    src = op.inputs[0].dtype
+    return [cast(dy, src) if src.is_floating and op.outputs[0].dtype.is_floating else None]
+
+
+defop("Cast", lambda op: [(op.inputs[0].shape, op.attrs["DstT"])], _cast_bind,
+      grad=_cast_grad, kernels=("cast",))
+
+
+def cast(x, dtype, name=None):
+    """Convert x to `dtype` (floats to ints truncate toward zero, like C)."""
+    x = convert_to_tensor(x)
+    dtype = dtypes.as_dtype(dtype)
+    if x.dtype is dtype:
+        return x
+    return make_op("Cast", [x], {"DstT": dtype}, name=name or "Cast")
+
+
+def to_float(x, name="ToFloat"):
+    return cast(x, dtypes.float32, name=name)
+
+
+def to_int32(x, name="ToInt32"):
+    return cast(x, dtypes.int32, name=name)
+
+
+def to_int64(x, name="ToInt64"):
+    return cast(x, dtypes.int64, name=name)
+
+
+def _select_infer(op):
+    c, a, b = op.inputs
+    if not c.dtype.is_bool:
+        raise ValueError(f"where: condition must be bool, got {c.dtype.name}")
+    if a.dtype is not b.dtype:
+        raise ValueError(f"where: x and y dtypes differ ({a.dtype.name} vs {b.dtype.name})")
+    return [(broadcast_shapes(c.shape, broadcast_shapes(a.shape, b.shape)), a.dtype)]
+
+
+def _select_grad(op, dy):
+    c, a, b = op.inputs
+    zeros = OPS.zeros_like(dy)
+    return [None, sum_to(where(c, dy, zeros), a), sum_to(where(c, zeros, dy), b)]
+
+
+defop("Select", _select_infer, fixed(np.where), grad=_select_grad, kernels=("select",))
+
+
+def where(condition, x=None, y=None, name=None):
+    """Elementwise choice: x where condition is true, else y (NumPy broadcasting)."""
+    if x is None or y is None:
+        raise ValueError("tf0.where needs x and y; the one-argument form (indices of true "
+                         "elements) has a data-dependent shape and is not supported.")
+    c = convert_to_tensor(condition, dtype=dtypes.bool_)
+    x, y = convert_same_dtype([x, y], "Select")
+    return make_op("Select", [c, x, y], name=name or "Select")
+
+
+def _add_n_infer(op):
+    shape = op.inputs[0].shape
+    for t in op.inputs[1:]:
+        if t.dtype is not op.inputs[0].dtype:
+            raise ValueError("add_n inputs must share one dtype")
+        shape = shape.merge_with(t.shape)
+    return [(shape, op.inputs[0].dtype)]
+
+
+def _add_n(*xs):
+    out = np.add(xs[0], xs[1]) if len(xs) > 1 else np.array(xs[0], copy=True)
+    for x in xs[2:]:
+        out += x
+    return out
+
+
+defop("AddN", _add_n_infer, fixed(_add_n), grad=lambda op, dy: [dy] * len(op.inputs),
+      kernels=("add_n",))
+
+
+def add_n(inputs, name=None):
+    """Sum of a list of tensors of one shape and dtype."""
+    inputs = convert_same_dtype(list(inputs), "AddN")
+    if not inputs:
+        raise ValueError("add_n needs at least one tensor")
+    return make_op("AddN", inputs, name=name or "AddN")
+
+
+def clip_by_value(t, clip_value_min, clip_value_max, name=None):
+    with name_scope(name, "clip_by_value"):
+        t = convert_to_tensor(t)
+        return BINARY_BUILDERS["minimum"](BINARY_BUILDERS["maximum"](t, clip_value_min),
+                                          clip_value_max)
+
+
+# ---- matmul ---------------------------------------------------------------------------------
+def _matmul_infer(op):
+    a, b = op.inputs
+    ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
+    if a.dtype is not b.dtype or a.dtype.is_bool:
+        raise ValueError(f"MatMul needs two numeric tensors of one dtype, got "
+                         f"{a.dtype.name} and {b.dtype.name}")
+    sa, sb = a.shape, b.shape
+    for s, t in ((sa, a), (sb, b)):
+        if s.ndims is not None and s.ndims < 2:
+            raise ValueError(f"MatMul needs rank >= 2, got shape {s} for {t.name}")
+    if sa.ndims is None or sb.ndims is None:
+        return [(TensorShape(None), a.dtype)]
+    m, ka = (sa.dims[-1], sa.dims[-2]) if ta else (sa.dims[-2], sa.dims[-1])
+    kb, n = (sb.dims[-1], sb.dims[-2]) if tb else (sb.dims[-2], sb.dims[-1])
+    if ka is not None and kb is not None and ka != kb:
+        raise ValueError(f"Dimensions must be equal, but are {ka} and {kb} for MatMul "
+                         f"with input shapes {sa}, {sb}")
+    batch = broadcast_shapes(TensorShape(sa.dims[:-2]), TensorShape(sb.dims[:-2]))
+    return [(batch.concatenate([m, n]), a.dtype)]
+
+
+def _matmul_bind(op, ctx):
+    ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
+
+    def matmul_np(a, b):
+        return np.matmul(np.swapaxes(a, -1, -2) if ta else a, np.swapaxes(b, -1, -2) if tb else b)
+    return matmul_np
+
+
+def _matmul_grad(op, dy):
+    a, b = op.inputs
+    ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
+    if not ta and not tb:
+        da, db = matmul(dy, b, transpose_b=True), matmul(a, dy, transpose_a=True)
+    elif ta and not tb:
+        da, db = matmul(b, dy, transpose_b=True), matmul(a, dy)
+    elif not ta and tb:
+        da, db = matmul(dy, b), matmul(dy, a, transpose_a=True)
+    else:
+        da, db = matmul(b, dy, transpose_a=True, transpose_b=True), \
+            matmul(dy, a, transpose_a=True, transpose_b=True)
+    return [sum_to(da, a), sum_to(db, b)]
+
+
+defop("MatMul", _matmul_infer, _matmul_bind, grad=_matmul_grad, kernels=("matmul",))
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
+           a_is_sparse=False, b_is_sparse=False, name=None):
+    """a @ b for rank >= 2; leading dims are batch dims and broadcast."""
+    a, b = convert_same_dtype([a, b], "MatMul")
+    return make_op("MatMul", [a, b], {"transpose_a": bool(transpose_a or adjoint_a),
+                                      "transpose_b": bool(transpose_b or adjoint_b)},
+                   name=name or "MatMul")
+
+
+def scalar_mul(scalar, x, name=None):
+    """tf.scalar_mul: scalar * x."""
+    return BINARY_BUILDERS["multiply"](scalar, x, name=name)

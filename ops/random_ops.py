@@ -1,0 +1,108 @@
+"""Random ops: uniform, normal, truncated normal. New values on every run; one draw per run
+shared by every consumer; graph-level and op-level seeds as in TF1."""
+import secrets
+
+from tf0.engine import dtypes
+from tf0.engine.gradients import NO_GRADIENT
+from tf0.engine.graph import get_default_graph, name_scope, shape_from_tensor
+
+from . import philox
+from .array_ops import _shape_tensor
+from .core import convert_to_tensor, defop, make_op
+
+DEFAULT_GRAPH_SEED = 87654321
+
+
+def set_random_seed(seed):
+    """Set the graph-level seed of the default graph."""
+    get_default_graph().seed = None if seed is None else int(seed)
+
+
+def get_seed(op_seed):
+    """(graph seed, op seed) per TF1's rules; fresh random seeds when neither is set."""
+    graph = get_default_graph()
+    if graph.seed is not None:
+        return graph.seed, graph._last_id if op_seed is None else int(op_seed)
+    if op_seed is not None:
+        return DEFAULT_GRAPH_SEED, int(op_seed)
+    return secrets.randbits(31), secrets.randbits(31)
+
+
+def _random_infer(op):
+    return [(shape_from_tensor(op.inputs[0]), op.attrs["dtype"])]
+
+
+def _random_bind(draw):
+    def bind(op, ctx):
+        key = (op.attrs["seed"], op.attrs["seed2"])
+        dtype = op.attrs["dtype"].np.type
+        next_run = ctx.random_counter(op)
+        return lambda shape: draw(tuple(int(d) for d in shape), dtype, key, next_run())
+    return bind
+
+
+for _type, _draw, _kernel in (("RandomUniform", philox.uniform, "random_uniform"),
+                              ("RandomStandardNormal", philox.normal, "random_normal"),
+                              ("TruncatedNormal", philox.truncated_normal, "truncated_normal")):
+    defop(_type, _random_infer, _random_bind(_draw), grad=NO_GRADIENT, kernels=(_kernel,),
+          stateful=True)
+
+
+def _uniform_int_bind(op, ctx):
+    key = (op.attrs["seed"], op.attrs["seed2"])
+    dtype = op.attrs["dtype"].np.type
+    lo, hi = op.attrs["minval"], op.attrs["maxval"]
+    next_run = ctx.random_counter(op)
+    return lambda shape: philox.uniform_int(tuple(int(d) for d in shape), dtype, key,
+                                            next_run(), lo, hi)
+
+
+defop("RandomUniformInt", _random_infer, _uniform_int_bind, grad=NO_GRADIENT,
+      kernels=("random_uniform_int",), stateful=True)
+
+
+def _random_op(op_type, shape, dtype, seed, name, **attrs):
+    seed1, seed2 = get_seed(seed)
+    return make_op(op_type, [_shape_tensor(shape)],
+                   {"dtype": dtype, "seed": seed1, "seed2": seed2, **attrs}, name=name)
+
+
+def _float_dtype(dtype, what):
+    dtype = dtypes.as_dtype(dtype)
+    if not dtype.is_floating:
+        raise ValueError(f"{what} needs a float dtype, got {dtype.name}")
+    return dtype
+
+
+def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
+    """Uniform values in [minval, maxval); integer dtypes need maxval."""
+    dtype = dtypes.as_dtype(dtype)
+    with name_scope(name, "random_uniform") as scope:
+        if dtype.is_integer:
+            if maxval is None:
+                raise ValueError("random_uniform with an integer dtype needs maxval")
+            if int(maxval) <= int(minval):
+                raise ValueError("random_uniform needs minval < maxval")
+            return _random_op("RandomUniformInt", shape, dtype, seed, scope.rstrip("/"),
+                              minval=int(minval), maxval=int(maxval))
+        dtype = _float_dtype(dtype, "random_uniform")
+        u = _random_op("RandomUniform", shape, dtype, seed, "RandomUniform")
+        maxval = 1 if maxval is None else maxval
+        lo = convert_to_tensor(minval, dtype=dtype)
+        hi = convert_to_tensor(maxval, dtype=dtype)
+        return u * (hi - lo) + lo
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
+    dtype = _float_dtype(dtype, "random_normal")
+    with name_scope(name, "random_normal"):
+        z = _random_op("RandomStandardNormal", shape, dtype, seed, "RandomStandardNormal")
+        return z * convert_to_tensor(stddev, dtype=dtype) + convert_to_tensor(mean, dtype=dtype)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
+    """Normal values redrawn until within two standard deviations of the mean."""
+    dtype = _float_dtype(dtype, "truncated_normal")
+    with name_scope(name, "truncated_normal"):
+        z = _random_op("TruncatedNormal", shape, dtype, seed, "TruncatedNormal")
+        return z * convert_to_tensor(stddev, dtype=dtype) + convert_to_tensor(mean, dtype=dtype)

@@ -1,0 +1,41 @@
+"""Fetch structures: any nesting of lists, tuples, namedtuples and dicts whose leaves are
+Tensors, Operations, Variables or names. Flattened once per plan, rebuilt after each run."""
+
+
+def fetch_key(fetches):
+    """A hashable key that identifies a fetch structure and its leaves."""
+    kind = type(fetches)
+    if isinstance(fetches, (list, tuple)):
+        return (kind, tuple(fetch_key(f) for f in fetches))
+    if isinstance(fetches, dict):
+        return (kind, tuple((k, fetch_key(v)) for k, v in fetches.items()))
+    try:
+        hash(fetches)
+    except TypeError:
+        raise TypeError(f"Fetch argument {fetches!r} has invalid type {kind.__name__}, must be "
+                        "a string or Tensor/Operation (or a nesting of them).") from None
+    return fetches
+
+
+def flatten(fetches, resolve):
+    """(leaves, rebuild): leaves are resolved graph elements; rebuild(values) -> structure."""
+    leaves = []
+
+    def build(f):
+        if isinstance(f, (list, tuple)):
+            parts = [build(x) for x in f]
+            kind = type(f)
+            if kind is list:
+                return lambda r: [p(r) for p in parts]
+            if kind is tuple:
+                return lambda r: tuple(p(r) for p in parts)
+            return lambda r: kind(*(p(r) for p in parts))  # namedtuple
+        if isinstance(f, dict):
+            parts = [(k, build(v)) for k, v in f.items()]
+            kind = type(f)
+            return lambda r: kind((k, p(r)) for k, p in parts)
+        index = len(leaves)
+        leaves.append(resolve(f))
+        return lambda r: r[index]
+
+    return leaves, build(fetches)

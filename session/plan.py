@@ -1,0 +1,161 @@
+"""Execution plans: the pruned, ordered subgraph for one (fetches, fed tensors) pair.
+
+`Schedule` is backend-neutral (which ops run, in what order, which value lives in which
+slot, when a slot dies). `compile_numpy` turns it into one generated straight-line Python
+function, so a cached run costs a call per op and no graph walking.
+"""
+import itertools
+
+import numpy as np
+
+from tf0.engine import errors
+from tf0.engine.graph import Operation, Tensor
+
+from .state import PlanContext
+
+
+def _unfed_placeholder(op):
+    shape = op.attrs["shape"]
+    dims = "<unknown>" if shape.dims is None else \
+        "[" + ",".join("?" if d is None else str(d) for d in shape.dims) + "]"
+    return errors.InvalidArgumentError(
+        None, op, f"You must feed a value for placeholder tensor '{op.name}' with dtype "
+                  f"{op.attrs['dtype'].name} and shape {dims}\n\t [[{op.describe()}]]")
+
+
+class Schedule:
+    """ops: execution order; slots: Tensor -> slot index; feeds/fetches: their slots;
+    last_use: step index -> slots that die after it; fresh: tensors whose arrays the plan
+    owns (not fed, not a view of state or of a constant)."""
+
+    def __init__(self, fetch_elements, feed_tensors):
+        self.feeds = list(feed_tensors)
+        fed = set(self.feeds)
+        fetch_tensors = [e for e in fetch_elements if isinstance(e, Tensor)]
+        targets = [e for e in fetch_elements if isinstance(e, Operation)]
+        roots = [t.op for t in fetch_tensors if t not in fed] + targets
+        self.ops = _topological(roots, fed)
+        for op in self.ops:
+            if op.type == "Placeholder":
+                raise _unfed_placeholder(op)
+        self.slots = {t: i for i, t in enumerate(self.feeds)}
+        for op in self.ops:
+            for t in op.outputs:
+                self.slots.setdefault(t, len(self.slots))
+        self.fetch_slots = [self.slots[e] if isinstance(e, Tensor) else None
+                            for e in fetch_elements]
+        self.fresh = {t for op in self.ops if op.op_def.fresh_output
+                      for t in op.outputs if t not in fed}
+        self.stateful = any(op.op_def.stateful for op in self.ops)
+        self.last_use = _last_uses(self.ops, self.slots, set(self.fetch_slots))
+
+
+def data_inputs(op):
+    """Inputs that carry values (ref inputs only name a Variable)."""
+    refs = op.op_def.ref_inputs
+    return [t for i, t in enumerate(op.inputs) if i not in refs] if refs else op.inputs
+
+
+def _topological(roots, fed):
+    """Ops needed for `roots`, each after its data and control inputs (iterative DFS)."""
+    order, seen = [], set()
+    for root in roots:
+        if root in seen:
+            continue
+        stack = [(root, False)]
+        while stack:
+            op, expanded = stack.pop()
+            if expanded:
+                order.append(op)
+                continue
+            if op in seen:
+                continue
+            seen.add(op)
+            stack.append((op, True))
+            deps = [t.op for t in data_inputs(op) if t not in fed] + list(op.control_inputs)
+            stack.extend((d, False) for d in reversed(deps) if d not in seen)
+    return order
+
+
+def _last_uses(ops, slots, keep):
+    """step -> slots read for the last time at that step (never fetched ones)."""
+    last = {}
+    for step, op in enumerate(ops):
+        for t in data_inputs(op):
+            last[slots[t]] = step
+        for t in op.outputs:
+            last.setdefault(slots[t], step)  # an unused output dies where it is made
+    dying = {}
+    for slot, step in last.items():
+        if slot not in keep:
+            dying.setdefault(step, []).append(slot)
+    return dying
+
+
+_plan_ids = itertools.count()
+
+
+def _to_user_copy(x):
+    x = np.array(x, copy=True)
+    return x[()] if x.ndim == 0 else x
+
+
+def _to_user(x):
+    return x[()] if type(x) is np.ndarray and x.ndim == 0 else x
+
+
+def compile_numpy(schedule, state):
+    """A function run(feed_arrays) -> fetched values, for the NumPy backend."""
+    ctx = PlanContext(state, schedule.fresh)
+    env = {"_copy": _to_user_copy, "_user": _to_user}
+    lines = ["def run(feeds):"]
+    if schedule.feeds:
+        names = ", ".join(f"v{i}" for i in range(len(schedule.feeds)))
+        lines.append(f"    {names}, = feeds")
+    line_to_op = {}
+    for step, op in enumerate(schedule.ops):
+        fn_name = f"f{step}"
+        env[fn_name] = op.op_def.numpy(op, ctx)
+        args = ", ".join(f"v{schedule.slots[t]}" for t in data_inputs(op))
+        outs = [f"v{schedule.slots[t]}" for t in op.outputs]
+        call = f"{fn_name}({args})"
+        if not outs:
+            lines.append(f"    {call}")
+        elif len(outs) == 1:
+            lines.append(f"    {outs[0]} = {call}")
+        else:
+            lines.append(f"    {', '.join(outs)}, = {call}")
+        line_to_op[len(lines)] = op
+        dead = schedule.last_use.get(step)
+        if dead:
+            lines.append("    del " + ", ".join(f"v{s}" for s in dead))
+    fetched = []
+    for slot in schedule.fetch_slots:
+        if slot is None:
+            fetched.append("None")
+        else:
+            tensor = _tensor_of(schedule, slot)
+            wrap = "_user" if tensor in schedule.fresh else "_copy"
+            fetched.append(f"{wrap}(v{slot})")
+    lines.append(f"    return ({', '.join(fetched)}{',' if len(fetched) == 1 else ''})")
+    filename = f"<tf0-plan-{next(_plan_ids)}>"
+    exec(compile("\n".join(lines), filename, "exec"), env)
+    return env["run"], filename, line_to_op
+
+
+def _tensor_of(schedule, slot):
+    for t, s in schedule.slots.items():
+        if s == slot:
+            return t
+    raise KeyError(slot)
+
+
+def failing_op(exc, filename, line_to_op):
+    """The op whose step raised `exc` inside a generated plan function, or None."""
+    tb = exc.__traceback__
+    op = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            op = line_to_op.get(tb.tb_lineno)
+        tb = tb.tb_next
+    return op

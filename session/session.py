@@ -1,0 +1,213 @@
+"""Session: runs a graph's subgraphs with feeds and fetches; owns variable values."""
+import threading
+
+import numpy as np
+
+from tf0.engine import errors
+from tf0.engine.graph import (Operation, Tensor, default_session, get_default_graph,
+                              register_internal_dir)
+
+from .fetches import fetch_key, flatten
+from .plan import Schedule, compile_numpy, failing_op
+from .state import SessionState
+
+register_internal_dir(__file__)
+
+
+class _Plan:
+    __slots__ = ("run", "filename", "line_to_op", "rebuild", "feed_checks", "stateful")
+
+
+def _feed_checker(tensor):
+    """Convert a fed value to `tensor`'s dtype (TF1 rules) and check its static shape."""
+    dtype = tensor.dtype.np
+    dims = tensor.shape.dims
+    kind = dtype.kind
+
+    def convert(value):
+        if type(value) is np.ndarray and value.dtype == dtype:
+            arr = value
+        else:
+            if hasattr(value, "_as_graph_element") or isinstance(value, (Tensor, Operation)):
+                raise TypeError(f"The value of a feed cannot be a tf.Tensor object. Acceptable "
+                                f"feed values include Python scalars, strings, lists, numpy "
+                                f"ndarrays. (feeding {tensor.name})")
+            raw = np.asarray(value)
+            if raw.dtype.kind not in "biuf":
+                raise TypeError(f"Cannot feed a value of type {raw.dtype} to tensor "
+                                f"'{tensor.name}' of dtype {tensor.dtype.name}")
+            arr = raw.astype(dtype, copy=False)
+            if kind in "iu" and raw.dtype.kind == "f" and not np.array_equal(arr, raw):
+                raise TypeError(f"Type of feed value {value!r} with dtype {raw.dtype} is not "
+                                f"compatible with Tensor '{tensor.name}' of type "
+                                f"{tensor.dtype.name} (it would lose its fractional part)")
+            if kind == "b" and raw.dtype.kind != "b":
+                raise TypeError(f"Cannot feed a {raw.dtype} value to bool tensor "
+                                f"'{tensor.name}'")
+        if dims is not None:
+            shape = arr.shape
+            if len(shape) != len(dims) or any(d is not None and d != s
+                                              for d, s in zip(dims, shape)):
+                raise ValueError(f"Cannot feed value of shape {shape} for Tensor "
+                                 f"'{tensor.name}', which has shape '{tensor.shape}'")
+        return arr
+    return convert
+
+
+class Session:
+    """`Session(target='', graph=None, config=None)`: a connection to run `graph`.
+
+    `run(fetches, feed_dict=None, options=None, run_metadata=None)` evaluates the fetches
+    (Tensors, Operations, names, Variables, or any nesting of lists/tuples/dicts of them)
+    and returns values of the same structure; Operations give None.
+    """
+
+    def __init__(self, target="", graph=None, config=None):
+        self._graph = graph if graph is not None else get_default_graph()
+        self._config = config
+        self._state = SessionState()
+        self._plans = {}
+        self._feed_keys = {}
+        self._lock = threading.RLock()
+        self._closed = False
+        self._default_ctx = None
+
+    # ---- context management --------------------------------------------------------------
+    @property
+    def graph(self):
+        return self._graph
+
+    @property
+    def sess_str(self):
+        return ""
+
+    def as_default(self):
+        return default_session(self)
+
+    def __enter__(self):
+        self._default_ctx = default_session(self)
+        self._default_ctx.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._default_ctx.__exit__(*exc)
+        self._default_ctx = None
+        self.close()
+
+    def close(self):
+        self._closed = True
+        self._plans.clear()
+        self._state.values.clear()
+
+    def list_devices(self):
+        return ["/job:localhost/replica:0/task:0/device:CPU:0"]
+
+    # ---- running -------------------------------------------------------------------------
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        if feed_dict:
+            feed_tensors = tuple(self._feed_tensor(k) for k in feed_dict)
+        else:
+            feed_tensors = ()
+        key = (fetch_key(fetches), feed_tensors)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._build_plan(fetches, feed_tensors)
+            self._plans[key] = plan
+        arrays = [check(v) for check, v in zip(plan.feed_checks, feed_dict.values())] \
+            if feed_tensors else ()
+        state = self._state
+        with self._lock:
+            if plan.stateful:
+                state.pending = {}
+            try:
+                values = plan.run(arrays)
+            except Exception as exc:
+                raise self._wrap_error(exc, plan) from None
+            finally:
+                pending, state.pending = state.pending, None
+            if pending:
+                state.values.update(pending)
+        return plan.rebuild(values)
+
+    def _feed_tensor(self, key):
+        if type(key) is Tensor:
+            if key.graph is not self._graph:
+                raise ValueError(f"Cannot feed {key.name}: it is not an element of this graph.")
+            return key
+        try:
+            return self._feed_keys[key]
+        except (KeyError, TypeError):
+            pass
+        if hasattr(key, "value") and hasattr(key, "_as_graph_element"):
+            tensor = key.value()  # a Variable: feeding overrides its reads
+        else:
+            try:
+                tensor = self._graph.as_graph_element(key, allow_operation=False)
+            except (KeyError, TypeError, ValueError) as e:
+                raise TypeError(f"Cannot interpret feed_dict key {key!r} as a Tensor: {e}") \
+                    from None
+        self._feed_keys[key] = tensor
+        return tensor
+
+    def _resolve_fetch(self, element):
+        try:
+            return self._graph.as_graph_element(element)
+        except KeyError as e:
+            raise ValueError(f"Fetch argument {element!r} cannot be interpreted as a Tensor. "
+                             f"({e.args[0]})") from None
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"Fetch argument {element!r} cannot be interpreted as a Tensor or "
+                          f"Operation: {e}") from None
+
+    def _build_plan(self, fetches, feed_tensors):
+        leaves, rebuild = flatten(fetches, self._resolve_fetch)
+        schedule = Schedule(leaves, feed_tensors)
+        plan = _Plan()
+        plan.run, plan.filename, plan.line_to_op = compile_numpy(schedule, self._state)
+        plan.rebuild = rebuild
+        plan.feed_checks = [_feed_checker(t) for t in feed_tensors]
+        plan.stateful = schedule.stateful
+        return plan
+
+    def _wrap_error(self, exc, plan):
+        op = failing_op(exc, plan.filename, plan.line_to_op)
+        where = f"\n\t [[{op.describe()}]]" if op is not None else ""
+        if isinstance(exc, errors.OpError):
+            cls, message = type(exc), exc.message
+        elif isinstance(exc, MemoryError):
+            cls, message = errors.ResourceExhaustedError, f"Out of memory: {exc}"
+        else:
+            cls, message = errors.InvalidArgumentError, f"{type(exc).__name__}: {exc}"
+        return cls(op.node_def if op is not None else None, op, message + where)
+
+    def _load_variable(self, var_op, value):
+        """Variable.load: set a value directly, checked against the variable's dtype/shape."""
+        tensor = var_op.outputs[0]
+        arr = np.array(_feed_checker(tensor)(value), copy=True)
+        with self._lock:
+            self._state.values[var_op] = arr
+
+    def make_callable(self, fetches, feed_list=None, accept_options=False):
+        """A function taking the feed values in feed_list order and returning run()'s result."""
+        feed_list = list(feed_list or [])
+
+        def call(*values, **kwargs):
+            return self.run(fetches, dict(zip(feed_list, values)), **kwargs)
+        return call
+
+
+class InteractiveSession(Session):
+    """A Session that installs itself as the default session when created."""
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        self._interactive_ctx = default_session(self)
+        self._interactive_ctx.__enter__()
+
+    def close(self):
+        if self._interactive_ctx is not None:
+            self._interactive_ctx.__exit__(None, None, None)
+            self._interactive_ctx = None
+        super().close()

@@ -1,0 +1,10 @@
+"""tf0.nn: activations and losses."""
+from tf0.ops import (U as _U, bias_add, l2_loss, leaky_relu, log_softmax,  # noqa: F401
+                     relu, relu6, sigmoid_cross_entropy_with_logits, softmax,
+                     softmax_cross_entropy_with_logits, softmax_cross_entropy_with_logits_v2,
+                     sparse_softmax_cross_entropy_with_logits)
+
+sigmoid = _U["sigmoid"]
+tanh = _U["tanh"]
+elu = _U["elu"]
+softplus = _U["softplus"]
