@@ -28,9 +28,18 @@ globals().update(UNARY_BUILDERS)
 globals().update(BINARY_BUILDERS)
 globals().update(REDUCE_BUILDERS)
 U, B = UNARY_BUILDERS, BINARY_BUILDERS
+
+
+def _named(builder, name):
+    """Tensor operators name their ops like TF1 (`a + b` is "add", tf.add is "Add")."""
+    return lambda x, y: builder(x, y, name=name)
+
+
 OPERATORS.update({
-    "add": B["add"], "sub": B["subtract"], "mul": B["multiply"], "truediv": truediv,
-    "floordiv": B["floordiv"], "mod": B["floormod"], "pow": B["pow"], "matmul": matmul,
+    "add": _named(B["add"], "add"), "sub": _named(B["subtract"], "sub"),
+    "mul": _named(B["multiply"], "mul"), "truediv": _named(truediv, "truediv"),
+    "floordiv": _named(B["floordiv"], "floordiv"), "mod": _named(B["floormod"], "mod"),
+    "pow": _named(B["pow"], "pow"), "matmul": matmul,
     "neg": U["negative"], "abs": U["abs"], "lt": B["less"], "le": B["less_equal"],
     "gt": B["greater"], "ge": B["greater_equal"], "and": B["logical_and"],
     "or": B["logical_or"], "xor": B["logical_xor"], "invert": logical_not,

@@ -107,8 +107,7 @@ def ones(shape, dtype=dtypes.float32, name=None):
 
 
 def _like_infer(op):
-    x = op.inputs[0]
-    return [(x.shape, op.attrs.get("dtype") or x.dtype)]
+    return [(op.inputs[0].shape, op.attrs["dtype"])]
 
 
 def _like_numpy(fill_value):
@@ -122,14 +121,22 @@ defop("ZerosLike", _like_infer, _like_numpy(0), grad=NO_GRADIENT, kernels=("fill
 defop("OnesLike", _like_infer, _like_numpy(1), grad=NO_GRADIENT, kernels=("fill",))
 
 
+def _like(op_type, maker, tensor, dtype, name, optimize):
+    """zeros/ones shaped like `tensor`: a constant when its shape is static (as in TF1),
+    so the result does not depend on tensor's value (or on feeding it)."""
+    x = convert_to_tensor(tensor)
+    dtype = dtypes.as_dtype(dtype) if dtype is not None else x.dtype
+    if optimize and x.shape.is_fully_defined():
+        return maker(x.shape.as_list(), dtype, name=name)
+    return make_op(op_type, [x], {"dtype": dtype}, name)
+
+
 def zeros_like(tensor, dtype=None, name=None, optimize=True):
-    attrs = {"dtype": dtypes.as_dtype(dtype)} if dtype is not None else {}
-    return make_op("ZerosLike", [convert_to_tensor(tensor)], attrs, name or "zeros_like")
+    return _like("ZerosLike", zeros, tensor, dtype, name or "zeros_like", optimize)
 
 
 def ones_like(tensor, dtype=None, name=None, optimize=True):
-    attrs = {"dtype": dtypes.as_dtype(dtype)} if dtype is not None else {}
-    return make_op("OnesLike", [convert_to_tensor(tensor)], attrs, name or "ones_like")
+    return _like("OnesLike", ones, tensor, dtype, name or "ones_like", optimize)
 
 
 def _range_infer(op):

@@ -1,0 +1,185 @@
+"""One row per op: how to build it from float inputs, and what those inputs look like.
+
+Row(name, build, inputs, ...): `build(*tensors)` returns one tensor; `inputs` lists
+(shape, kind) for each float input, kind choosing the random values (see `draw`).
+grad=False: forward and inference only. second=True: also check second derivatives.
+partial=True: the op's static shape is partial by design even for static inputs.
+dynamic=False: the op needs static shapes (skip the unknown-shape variant).
+"""
+import numpy as np
+
+import tf0 as tf
+
+C34 = np.array([[True, False, True, True],  # a fixed condition / label pattern
+                [False, False, True, False],
+                [True, True, False, True]])
+IDX = np.array([2, 0, 2, 1])
+
+
+class Row:
+    def __init__(self, name, build, inputs, grad=True, second=False, dynamic=True,
+                 eps=1e-6, rtol=1e-5, atol=1e-7, partial=False):
+        self.name, self.build, self.inputs, self.partial = name, build, inputs, partial
+        self.grad, self.second, self.dynamic = grad, second, dynamic
+        self.eps, self.rtol, self.atol = eps, rtol, atol
+
+    def __repr__(self):
+        return self.name
+
+
+def draw(rng, shape, kind):
+    """Random float64 values that keep every op away from its kinks and poles."""
+    if kind == "any":
+        return rng.standard_normal(shape)
+    if kind == "pos":
+        return rng.uniform(0.5, 2.0, shape)
+    if kind == "nonzero":
+        return rng.uniform(0.3, 2.0, shape) * rng.choice([-1.0, 1.0], shape)
+    if kind == "unit":
+        return rng.uniform(-0.9, 0.9, shape)
+    if kind == "distinct":
+        return rng.permutation(np.arange(np.prod(shape, dtype=int))).reshape(shape) * 0.37 \
+            + rng.uniform(-0.05, 0.05, shape)
+    if kind == "off_integer":
+        return np.floor(rng.uniform(-3, 3, shape)) + rng.uniform(0.1, 0.4, shape)
+    raise ValueError(kind)
+
+
+A = [((3, 4), "any")]
+POS = [((3, 4), "pos")]
+NZ = [((3, 4), "nonzero")]
+
+ROWS = [
+    # ---- sources / identity-like
+    Row("constant_add", lambda x: x + tf.constant(np.arange(4.0), dtype=x.dtype) + np.ones(4), A),
+    Row("identity", tf.identity, A),
+    Row("stop_gradient", lambda x: x * tf.stop_gradient(x), A, grad=False),
+    Row("placeholder_with_default", lambda x: tf.placeholder_with_default(x, [None, 4]) * 2, A,
+        partial=True),
+    Row("zeros_like", lambda x: x + tf.zeros_like(x), A),
+    Row("ones_like", lambda x: x * tf.ones_like(x), A),
+    Row("fill", lambda x: tf.fill(tf.shape(x), tf.reduce_sum(x)), A),
+    Row("range", lambda x: x * tf.cast(tf.range(4), x.dtype), A),
+    Row("range_float", lambda x: x * tf.range(0.5, 2.5, 0.5, dtype=x.dtype), A),
+    # ---- unary
+    *[Row(n, getattr(tf, n), A) for n in ("negative", "square", "sin", "cos", "tanh", "sigmoid",
+                                          "softplus", "exp")],
+    *[Row(n, getattr(tf, n), POS) for n in ("sqrt", "rsqrt", "log", "log1p")],
+    *[Row(n, getattr(tf, n), NZ) for n in ("abs", "sign", "reciprocal", "elu")],
+    *[Row(n, getattr(tf, n), [((3, 4), "off_integer")]) for n in ("floor", "ceil", "round")],
+    Row("relu", tf.nn.relu, NZ, second=True),
+    Row("relu6", tf.nn.relu6, [((3, 4), "off_integer")], second=True),
+    Row("leaky_relu", lambda x: tf.nn.leaky_relu(x, 0.1), NZ, second=True),
+    Row("tanh_second", tf.tanh, A, second=True),
+    Row("sigmoid_second", tf.sigmoid, A, second=True),
+    # ---- binary with broadcasting
+    Row("add", tf.add, [((3, 4), "any"), ((4,), "any")], second=True),
+    Row("subtract", tf.subtract, [((2, 3, 4), "any"), ((3, 1), "any")]),
+    Row("multiply", tf.multiply, [((3, 1), "any"), ((1, 4), "any")], second=True),
+    Row("divide", tf.divide, [((3, 4), "any"), ((4,), "nonzero")], second=True),
+    Row("floordiv", lambda x, y: tf.floordiv(x, y) * x, [((3, 4), "any"), ((3, 4), "pos")]),
+    Row("floormod", tf.floormod, [((3, 4), "any"), ((3, 4), "pos")]),
+    Row("maximum", tf.maximum, [((3, 4), "distinct"), ((4,), "distinct")]),
+    Row("minimum", tf.minimum, [((3, 4), "distinct"), ((3, 1), "distinct")]),
+    Row("squared_difference", tf.squared_difference, [((3, 4), "any"), ((4,), "any")]),
+    Row("pow", tf.pow, [((3, 4), "pos"), ((3, 4), "unit")], second=True),
+    Row("operators", lambda x, y: (-x + 2.0) * y / 3.0 - x ** 2 + abs(y) + (x // 1.0) % 1.0,
+        [((3, 4), "off_integer"), ((3, 4), "nonzero")]),
+    Row("comparisons", lambda x, y: x * tf.cast(
+        tf.logical_or(tf.logical_and(x < y, tf.less_equal(x, 0.0)),
+                      tf.logical_xor(tf.greater(x, y), tf.greater_equal(y, 1.0))) |
+        tf.logical_not(tf.equal(x, y)) & tf.not_equal(x, 0.5), x.dtype),
+        [((3, 4), "distinct"), ((3, 4), "distinct")]),
+    Row("where", lambda x, y: tf.where(tf.constant(C34), x, y), [((3, 4), "any"), ((4,), "any")]),
+    Row("cast_roundtrip", lambda x: tf.cast(tf.cast(x, tf.float32), x.dtype) * 3, A,
+        eps=1e-2, rtol=1e-4, atol=1e-4),
+    Row("cast_int", lambda x: tf.cast(tf.cast(x * 4.0, tf.int32), x.dtype) + x,
+        [((3, 4), "off_integer")]),
+    Row("add_n", lambda x, y, z: tf.add_n([x, y, z, x]), A * 3),
+    Row("clip_by_value", lambda x: tf.clip_by_value(x, -0.5, 0.7), [((3, 4), "distinct")]),
+    # ---- matmul
+    Row("matmul", tf.matmul, [((3, 4), "any"), ((4, 5), "any")], second=True),
+    Row("matmul_ta", lambda a, b: tf.matmul(a, b, transpose_a=True),
+        [((4, 3), "any"), ((4, 5), "any")]),
+    Row("matmul_tb", lambda a, b: tf.matmul(a, b, transpose_b=True),
+        [((3, 4), "any"), ((5, 4), "any")]),
+    Row("matmul_tab", lambda a, b: tf.matmul(a, b, transpose_a=True, transpose_b=True),
+        [((4, 3), "any"), ((5, 4), "any")], second=True),
+    Row("matmul_batched", tf.matmul, [((2, 3, 4), "any"), ((2, 4, 5), "any")]),
+    Row("matmul_broadcast", lambda a, b: a @ b, [((2, 3, 4), "any"), ((4, 5), "any")]),
+    # ---- reductions
+    Row("reduce_sum_all", tf.reduce_sum, [((2, 3, 4), "any")], second=True),
+    Row("reduce_sum_axis", lambda x: tf.reduce_sum(x, axis=1), [((2, 3, 4), "any")]),
+    Row("reduce_sum_keep", lambda x: tf.reduce_sum(x, axis=[0, 2], keepdims=True),
+        [((2, 3, 4), "any")]),
+    Row("reduce_mean", lambda x: tf.reduce_mean(x, axis=-1), [((2, 3, 4), "any")], second=True),
+    Row("reduce_mean_all", tf.reduce_mean, [((2, 3, 4), "any")]),
+    Row("reduce_max", lambda x: tf.reduce_max(x, axis=1), [((3, 4), "distinct")], second=True),
+    Row("reduce_min", lambda x: tf.reduce_min(x, axis=0, keep_dims=True),
+        [((3, 4), "distinct")]),
+    Row("reduce_prod", lambda x: tf.reduce_prod(x, axis=1), NZ),
+    Row("reduce_any_all", lambda x: x * tf.cast(
+        tf.logical_and(tf.reduce_any(x > 0, axis=1, keepdims=True), tf.reduce_all(x < 5)),
+        x.dtype), A),
+    Row("argmax_argmin", lambda x: x * tf.cast(
+        tf.argmax(x, axis=1)[:, None] - tf.argmin(x, 0)[None, :3], x.dtype)[:, :1],
+        [((3, 4), "distinct")]),
+    # ---- array
+    Row("reshape", lambda x: tf.reshape(x, [2, -1]) * 1.5, A),
+    Row("transpose", lambda x: tf.transpose(x, [2, 0, 1]), [((2, 3, 4), "any")], second=True),
+    Row("transpose_default", tf.transpose, A),
+    Row("expand_dims", lambda x: tf.expand_dims(x, 1), A),
+    Row("squeeze", lambda x: tf.squeeze(x, [1]), [((3, 1, 4), "any")]),
+    Row("squeeze_all", tf.squeeze, [((3, 1, 4), "any")], dynamic=False),
+    Row("concat", lambda x, y: tf.concat([x, y, x], axis=1), [((3, 4), "any"), ((3, 2), "any")],
+        second=True),
+    Row("stack", lambda x, y: tf.stack([x, y], axis=1), A * 2),
+    Row("unstack", lambda x: tf.stack(tf.unstack(x, axis=1)[::-2], 0), A, dynamic=False),
+    Row("split", lambda x: tf.split(x, [1, 3], axis=1)[1] * 2, A),
+    Row("split_equal", lambda x: tf.concat(tf.split(x, 2, axis=1)[::-1], 0), A, dynamic=False),
+    Row("slice", lambda x: tf.slice(x, [1, 0, 1], [1, -1, 2]), [((2, 3, 4), "any")]),
+    Row("getitem", lambda x: x[1:, ::2, None, ..., -1], [((3, 4, 5), "any")], second=True),
+    Row("getitem_int", lambda x: x[1] + x[-1, 2] + x[:, 1:3][0, ::-1][0], A),
+    Row("gather", lambda x: tf.gather(x, IDX), A, second=True),
+    Row("gather_axis1", lambda x: tf.gather(x, [[3, 3], [0, 1]], axis=1), A),
+    Row("one_hot", lambda x: tf.reduce_sum(x * tf.one_hot(IDX[:3], 4, dtype=x.dtype), 1), A),
+    Row("tile", lambda x: tf.tile(x, [2, 3]), A, second=True),
+    Row("pad", lambda x: tf.pad(x, [[1, 0], [2, 3]]), A, second=True),
+    Row("pad_reflect", lambda x: tf.pad(x, [[1, 1], [2, 0]], mode="REFLECT"), A, grad=False),
+    Row("broadcast_to", lambda x: tf.broadcast_to(x, [2, 3, 4]), [((3, 1), "any")]),
+    Row("shape_size_rank", lambda x: x * tf.cast(tf.size(x) + tf.rank(x) + tf.shape(x)[0],
+                                                 x.dtype), A),
+    # ---- nn
+    Row("softmax", tf.nn.softmax, A, second=True),
+    Row("softmax_axis0", lambda x: tf.nn.softmax(x, axis=0), A),
+    Row("log_softmax", tf.nn.log_softmax, A, second=True),
+    Row("softmax_xent_v2", lambda x, y: tf.nn.softmax_cross_entropy_with_logits_v2(
+        labels=tf.nn.softmax(y), logits=x), A * 2, second=True),
+    Row("softmax_xent_v1", lambda x: tf.nn.softmax_cross_entropy_with_logits(
+        labels=tf.nn.softmax(tf.constant(C34, dtype=x.dtype)), logits=x), A),
+    Row("sparse_xent", lambda x: tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=IDX[:3], logits=x), A, second=True),
+    Row("sigmoid_xent", lambda x, y: tf.nn.sigmoid_cross_entropy_with_logits(
+        labels=tf.sigmoid(y), logits=x), [((3, 4), "nonzero"), ((3, 4), "any")]),
+    Row("l2_loss", tf.nn.l2_loss, A),
+    Row("bias_add", tf.nn.bias_add, [((2, 3, 4), "any"), ((4,), "any")], dynamic=False),
+    Row("bias_add_nchw", lambda x, b: tf.nn.bias_add(x, b, data_format="NCHW"),
+        [((2, 3, 4), "any"), ((3,), "any")], dynamic=False),
+]
+
+# Random ops: shape/dtype inference and value range only (values checked in test_random).
+RANDOM_ROWS = [
+    ("random_uniform", lambda dt: tf.random_uniform([3, 5], -2, 3, dtype=dt, seed=1)),
+    ("random_normal", lambda dt: tf.random_normal([3, 5], 1.0, 2.0, dtype=dt, seed=1)),
+    ("truncated_normal", lambda dt: tf.truncated_normal([3, 5], dtype=dt, seed=1)),
+    ("random_uniform_int", lambda dt: tf.cast(tf.random_uniform([3, 5], 2, 9, dtype=tf.int32,
+                                                                seed=1), dt)),
+]
+
+# Op types not built by any row above, and the test file that covers each instead.
+COVERED_ELSEWHERE = {
+    "Placeholder": "test_session", "VariableV2": "test_variables",
+    "ReadVariable": "test_variables", "Assign": "test_variables",
+    "AssignAdd": "test_variables", "AssignSub": "test_variables",
+    "IsVariableInitialized": "test_variables", "NoOp": "test_graph",
+}

@@ -1,0 +1,199 @@
+"""Session.run: fetch structures, feeds, pruning, plan caching and every error path."""
+import collections
+
+import numpy as np
+import pytest
+
+import tf0 as tf
+
+
+def test_fetch_structures_round_trip():
+    a = tf.constant(1.0)
+    b = tf.constant([2, 3])
+    Pair = collections.namedtuple("Pair", "x y")
+    noop = tf.no_op()
+    with tf.Session() as sess:
+        out = sess.run({"a": a, "nested": [b, (a, {"op": noop})], "pair": Pair(a, "Const_1:0")})
+    assert out["a"] == 1.0 and isinstance(out["a"], np.float32)
+    np.testing.assert_array_equal(out["nested"][0], [2, 3])
+    assert isinstance(out["nested"][1], tuple) and out["nested"][1][1] == {"op": None}
+    assert isinstance(out["pair"], Pair) and out["pair"].x == 1.0
+    np.testing.assert_array_equal(out["pair"].y, [2, 3])
+    with tf.Session() as sess:
+        assert sess.run(noop) is None
+        assert sess.run("Const:0") == 1.0
+        assert sess.run([]) == []
+
+
+def test_each_tensor_evaluated_once_per_run():
+    r = tf.random_uniform([4], seed=3)
+    total = r + r
+    with tf.Session() as sess:
+        rv, tv, rv2 = sess.run([r, total, r])
+    np.testing.assert_array_equal(rv, rv2)
+    np.testing.assert_allclose(tv, 2 * rv)
+
+
+def test_feeding_any_tensor_cuts_the_graph():
+    x = tf.placeholder(tf.float32, [2])
+    y = x * 2
+    z = y + 1
+    with tf.Session() as sess:
+        # y is fed: x is not needed at all
+        np.testing.assert_allclose(sess.run(z, {y: [10, 20]}), [11, 21])
+        # a constant can be overridden too
+        c = tf.constant(5.0)
+        assert sess.run(c * 2, {c: 7.0}) == 14.0
+        # a fetched fed tensor returns the fed value
+        np.testing.assert_allclose(sess.run(y, {y: [1, 2]}), [1, 2])
+
+
+def test_feed_conversion_and_names():
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    i = tf.placeholder(tf.int32, [2], name="i")
+    with tf.Session() as sess:
+        out = sess.run(x * 2, {"x:0": [[1, 2]]})
+        assert out.dtype == np.float32
+        np.testing.assert_allclose(out, [[2, 4]])
+        np.testing.assert_array_equal(sess.run(i + 1, {i: np.array([1.0, 2.0])}), [2, 3])
+        with pytest.raises(TypeError):
+            sess.run(i + 1, {i: [1.5, 2.0]})
+        with pytest.raises(TypeError):
+            sess.run(x, {x: [["a", "b"]]})
+        with pytest.raises(TypeError):
+            sess.run(x, {x: tf.constant([[1.0, 2.0]])})
+
+
+def test_unfed_placeholder_names_it():
+    x = tf.placeholder(tf.float32, [None, 3], name="images")
+    y = x + 1
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError) as info:
+            sess.run(y)
+    msg = str(info.value)
+    assert "images" in msg and "float32" in msg and "[?,3]" in msg
+    assert __file__ in msg
+
+
+def test_wrong_feed_shape_names_both_shapes():
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    with tf.Session() as sess:
+        with pytest.raises(ValueError) as info:
+            sess.run(x + 1, {x: np.zeros((2, 4))})
+        assert "x:0" in str(info.value) and "(2, 4)" in str(info.value)
+        assert "(?, 3)" in str(info.value)
+        # the session still works afterwards
+        np.testing.assert_allclose(sess.run(x + 1, {x: np.zeros((2, 3))}), np.ones((2, 3)))
+
+
+def test_op_failure_names_op_type_and_site_and_changes_nothing():
+    v = tf.Variable([1.0, 2.0], name="v")
+    idx = tf.placeholder(tf.int32, [None])
+    update = v.assign_add([5.0, 5.0])
+    with tf.control_dependencies([update]):
+        bad = tf.gather(v.read_value(), idx, name="lookup")  # the failing line
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        with pytest.raises(tf.errors.InvalidArgumentError) as info:
+            sess.run(bad, {idx: [0, 7]})
+        msg = str(info.value)
+        assert "lookup" in msg and "GatherV2" in msg and __file__ in msg
+        assert info.value.op is bad.op
+        np.testing.assert_allclose(sess.run(v), [1.0, 2.0])  # the assign_add was rolled back
+        np.testing.assert_allclose(sess.run(bad, {idx: [1]}), [7.0])
+
+
+def test_error_in_gradient_op_names_forward_op():
+    x = tf.placeholder(tf.float32, [None])
+    y = tf.reshape(x, [2, 2])
+    (g,) = tf.gradients(tf.reduce_sum(y * y), [x])
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError) as info:
+            sess.run(g, {x: np.ones(3)})
+    assert "Reshape" in str(info.value)
+
+
+def test_integer_division_by_zero_is_an_error():
+    a = tf.constant([1, 2])
+    b = tf.placeholder(tf.int32, [2])
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            sess.run(a // b, {b: [1, 0]})
+        np.testing.assert_array_equal(sess.run(a // b, {b: [1, 2]}), [1, 1])
+
+
+def test_closed_session_and_default_session():
+    x = tf.constant(3.0)
+    sess = tf.Session()
+    with sess.as_default():
+        assert tf.get_default_session() is sess
+        assert x.eval() == 3.0
+    assert tf.get_default_session() is None
+    sess.close()
+    with pytest.raises(RuntimeError):
+        sess.run(x)
+    with pytest.raises(ValueError):
+        x.eval()
+    isess = tf.InteractiveSession()
+    assert x.eval() == 3.0 and tf.get_default_session() is isess
+    isess.close()
+    assert tf.get_default_session() is None
+
+
+def test_unknown_fetch_is_rejected():
+    tf.constant(1.0)
+    with tf.Session() as sess:
+        with pytest.raises(ValueError):
+            sess.run("missing:0")
+        with pytest.raises(TypeError):
+            sess.run(np.zeros(3))
+        with pytest.raises(TypeError):
+            sess.run(tf.constant(1.0), {"missing:0": 1.0})
+
+
+def test_only_needed_subgraph_runs():
+    bad = tf.placeholder(tf.float32, name="never_fed")
+    used = tf.constant(2.0)
+    unused = bad * 2
+    with tf.Session() as sess:
+        assert sess.run(used * 3) == 6.0
+    assert unused.op.inputs[0] is bad
+
+
+def test_fetched_arrays_are_owned_by_the_caller():
+    c = tf.constant([1.0, 2.0])
+    v = tf.Variable([3.0, 4.0])
+    x = tf.placeholder(tf.float32, [2])
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        for fetch in (c, v, v[0:2], tf.identity(c), tf.reshape(v, [2, 1])):
+            out = sess.run(fetch)
+            out[...] = 99
+        np.testing.assert_allclose(sess.run(c), [1, 2])
+        np.testing.assert_allclose(sess.run(v), [3, 4])
+        fed = np.array([5.0, 6.0], np.float32)
+        sess.run(v.assign(x), {x: fed})
+        fed[:] = 0
+        np.testing.assert_allclose(sess.run(v), [5, 6])
+
+
+def test_plans_are_cached_and_reused():
+    x = tf.placeholder(tf.float32, [3])
+    y = x * 2
+    with tf.Session() as sess:
+        for k in range(3):
+            np.testing.assert_allclose(sess.run(y, {x: [k, k, k]}), [2 * k] * 3)
+        assert len(sess._plans) == 1
+        sess.run([y, y], {x: [1, 1, 1]})
+        assert len(sess._plans) == 2
+
+
+def test_make_callable_and_config():
+    x = tf.placeholder(tf.float32, [])
+    y = x * x
+    with tf.Session(config=tf.ConfigProto(allow_soft_placement=True)) as sess:
+        f = sess.make_callable(y, [x])
+        assert f(3.0) == 9.0
+        meta = tf.RunMetadata()
+        assert sess.run(y, {x: 2.0}, options=tf.RunOptions(trace_level=3),
+                        run_metadata=meta) == 4.0

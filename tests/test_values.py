@@ -1,0 +1,115 @@
+"""Forward values of ops with non-obvious semantics, against references written
+independently of tf0's implementation (float64 formulas, Python's own arithmetic, loops)."""
+import math
+
+import numpy as np
+
+import tf0 as tf
+
+
+def _run(fetch, feed=None):
+    with tf.Session() as sess:
+        return sess.run(fetch, feed)
+
+
+def test_softmax_family_against_float64_formulas():
+    rng = np.random.default_rng(0)
+    logits = rng.standard_normal((5, 7)) * 30  # large values: stability matters
+    labels = rng.dirichlet(np.ones(7), size=5)
+    sparse = rng.integers(0, 7, size=5)
+    x = tf.constant(logits.astype(np.float32))
+    out = _run([tf.nn.softmax(x), tf.nn.log_softmax(x),
+                tf.nn.softmax_cross_entropy_with_logits_v2(labels=labels.astype(np.float32),
+                                                           logits=x),
+                tf.nn.sparse_softmax_cross_entropy_with_logits(labels=sparse, logits=x)])
+    for row in range(5):
+        m = max(logits[row])
+        lse = m + math.log(sum(math.exp(v - m) for v in logits[row]))
+        for j in range(7):
+            assert math.isclose(out[0][row, j], math.exp(logits[row, j] - lse), rel_tol=1e-5,
+                                abs_tol=1e-30)
+            assert math.isclose(out[1][row, j], logits[row, j] - lse, rel_tol=1e-5, abs_tol=1e-4)
+        xent = -sum(labels[row, j] * (logits[row, j] - lse) for j in range(7))
+        assert math.isclose(out[2][row], xent, rel_tol=1e-5)
+        assert math.isclose(out[3][row], lse - logits[row, sparse[row]], rel_tol=1e-5,
+                            abs_tol=1e-4)
+
+
+def test_sigmoid_cross_entropy_is_stable_for_large_logits():
+    logits = np.array([-1000.0, -20.0, 0.0, 20.0, 1000.0])
+    labels = np.array([0.0, 1.0, 0.5, 0.0, 1.0])
+    got = _run(tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits))
+    want = [0.0, 20.0 + math.log1p(math.exp(-20)), math.log(2), 20 + math.log1p(math.exp(-20)),
+            0.0]
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    assert np.all(np.isfinite(_run(tf.sigmoid(tf.constant([-1000.0, 1000.0])))))
+
+
+def test_integer_arithmetic_follows_python():
+    a = [7, -7, 7, -7, 0]
+    b = [2, 2, -2, -2, 3]
+    out = _run([tf.constant(a) // b, tf.constant(a) % b, tf.constant(a) / b])
+    assert list(out[0]) == [x // y for x, y in zip(a, b)]
+    assert list(out[1]) == [x % y for x, y in zip(a, b)]
+    assert out[2].dtype == np.float64 and list(out[2]) == [x / y for x, y in zip(a, b)]
+    assert _run(tf.cast(tf.constant([-1.7, 1.7]), tf.int32)).tolist() == [-1, 1]
+
+
+def test_argmax_picks_first_of_ties():
+    x = tf.constant([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]])
+    assert _run(tf.argmax(x, axis=1)).tolist() == [1, 0]
+    assert _run(tf.argmin(x, axis=1)).tolist() == [0, 2]
+    assert _run(tf.argmax(x, axis=1)).dtype == np.int64
+
+
+def test_array_ops_against_loops():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    t = tf.constant(x)
+    tiled, padded, gathered, hot, sliced = _run([
+        tf.tile(t, [1, 2, 1]), tf.pad(t, [[0, 0], [1, 0], [0, 2]], constant_values=0),
+        tf.gather(t, [2, 0], axis=1), tf.one_hot([1, 3, -1], 3, on_value=5.0, off_value=-1.0),
+        tf.slice(t, [1, 1, 0], [1, 2, 3])])
+    for i in range(2):
+        for j in range(6):
+            for k in range(4):
+                assert tiled[i, j, k] == x[i, j % 3, k]
+    assert padded.shape == (2, 4, 6) and padded[0, 0].sum() == 0 and padded[1, 1:, :4].tolist() \
+        == x[1].tolist()
+    assert gathered[:, 0].tolist() == x[:, 2].tolist() and gathered[:, 1].tolist() \
+        == x[:, 0].tolist()
+    assert hot.tolist() == [[-1, 5, -1], [-1, -1, -1], [-1, -1, -1]]
+    assert sliced.tolist() == [[[x[1, j, k] for k in range(3)] for j in (1, 2)]]
+
+
+def test_split_stack_concat_roundtrip():
+    x = np.arange(12.0).reshape(3, 4)
+    t = tf.constant(x)
+    parts = tf.split(t, [1, -1, 2], axis=1)
+    out = _run([tf.concat(parts, 1), tf.stack(tf.unstack(t), 1), parts[1]])
+    np.testing.assert_array_equal(out[0], x)
+    np.testing.assert_array_equal(out[1], x.T)
+    np.testing.assert_array_equal(out[2], x[:, 1:2])
+
+
+def test_matmul_batched_against_loops():
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((2, 3, 4))
+    b = rng.standard_normal((4, 5))
+    got = _run(tf.matmul(a, b))
+    for n in range(2):
+        for i in range(3):
+            for j in range(5):
+                assert math.isclose(got[n, i, j], sum(a[n, i, k] * b[k, j] for k in range(4)),
+                                    rel_tol=1e-12)
+
+
+def test_reductions_with_keepdims_and_negative_axes():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    out = _run([tf.reduce_sum(x, axis=-1), tf.reduce_mean(x, axis=[0, -1], keepdims=True),
+                tf.reduce_max(x, axis=(1,)), tf.reduce_prod(x[:, :, 1:3] / 10, axis=None),
+                tf.reduce_sum(tf.constant([1, 2, 3], tf.int32))])
+    assert out[0].tolist() == [[sum(x[i, j]) for j in range(3)] for i in range(2)]
+    assert out[1].shape == (1, 3, 1) and out[1][0, 1, 0] == x[:, 1, :].mean()
+    assert out[2].tolist() == [[x[i, 2, k] for k in range(4)] for i in range(2)]
+    assert math.isclose(out[3], math.prod((x[:, :, 1:3] / 10).ravel()))
+    assert out[4] == 6 and out[4].dtype == np.int32

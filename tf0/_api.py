@@ -1,0 +1,89 @@
+"""The public names of `import tf0 as tf`, loaded on first use by tf0/__init__.py.
+
+Only re-exports; the logic lives in tf0.engine, tf0.ops, tf0.kernels and tf0.session.
+"""
+from tf0.engine import register_internal_dir as _register_internal_dir
+
+_register_internal_dir(__file__)
+
+import tf0.errors as errors  # noqa: E402
+import tf0.initializers as initializers  # noqa: E402
+import tf0.nn as nn  # noqa: E402
+from tf0.engine.dtypes import DType, as_dtype, float32, float64, int32, int64  # noqa: E402
+from tf0.engine.dtypes import bool_ as bool  # noqa: E402,A001
+from tf0.engine.gradients import gradients  # noqa: E402
+from tf0.engine.graph import (Graph, GraphKeys, Operation, Tensor,  # noqa: E402
+                              get_default_graph, get_default_session, name_scope,
+                              reset_default_graph)
+from tf0.engine.shapes import Dimension, TensorShape  # noqa: E402
+from tf0.ops import *  # noqa: E402,F401,F403
+from tf0.ops import (AUTO_REUSE, U as _U, B as _B, REDUCE_BUILDERS as _R,  # noqa: E402
+                     Variable, VariableScope, add_n, argmax, argmin, assign, assign_add,
+                     assign_sub, broadcast_to, cast, clip_by_value, concat, constant,
+                     convert_to_tensor, div, expand_dims, fill, gather, get_variable,
+                     get_variable_scope, global_variables, global_variables_initializer,
+                     group, identity, local_variables, local_variables_initializer,
+                     logical_not, matmul, no_op, one_hot, ones, ones_like, pad, placeholder,
+                     placeholder_with_default, random_normal, random_uniform, rank,
+                     register_tensor_conversion_function, reshape, scalar_mul,
+                     set_random_seed, shape, size, split, squeeze, stack, stop_gradient, tile,
+                     to_float, to_int32, to_int64, trainable_variables, transpose, truediv,
+                     truncated_normal, unstack, variable_scope, variables_initializer, where,
+                     zeros, zeros_like)
+from tf0.ops import range_ as range  # noqa: E402,A001
+from tf0.ops import slice_ as slice  # noqa: E402,A001
+from tf0.ops import tuple_ as tuple  # noqa: E402,A001
+from tf0.ops.init_ops import (Constant as constant_initializer,  # noqa: E402
+                              GlorotNormal as glorot_normal_initializer,
+                              GlorotUniform as glorot_uniform_initializer,
+                              Ones as ones_initializer,
+                              RandomNormal as random_normal_initializer,
+                              RandomUniform as random_uniform_initializer,
+                              TruncatedNormal as truncated_normal_initializer,
+                              VarianceScaling as variance_scaling_initializer,
+                              Zeros as zeros_initializer)
+from tf0.session import (ConfigProto, GPUOptions, InteractiveSession,  # noqa: E402
+                         RunMetadata, RunOptions, Session)
+
+globals().update(_U)
+globals().update(_B)
+globals().update(_R)
+newaxis = None
+control_dependencies = lambda control_inputs: get_default_graph().control_dependencies(  # noqa
+    control_inputs)
+get_collection = lambda key, scope=None: get_default_graph().get_collection(key, scope)  # noqa
+add_to_collection = lambda name, value: get_default_graph().add_to_collection(name, value)  # noqa
+add_to_collections = lambda names, value: get_default_graph().add_to_collections(  # noqa
+    names, value)
+get_collection_ref = lambda key: get_default_graph().get_collection_ref(key)  # noqa
+device = lambda device_name: get_default_graph().device(device_name)  # noqa
+divide = truediv
+mod = _B["floormod"]
+realdiv = _B["realdiv"]
+neg = _U["negative"]
+is_tensor = lambda x: isinstance(x, Tensor)  # noqa: E731
+Session.__module__ = "tf0"
+
+
+def disable_v2_behavior():
+    """Accepted for TF1 scripts; tf0 is always in graph mode."""
+
+
+disable_eager_execution = disable_v2_behavior
+
+
+def executing_eagerly():
+    return False
+
+
+class _Compat:
+    """`tf.compat.v1` is tf0 itself."""
+
+    @property
+    def v1(self):
+        import tf0
+        return tf0
+
+
+compat = _Compat()
+__version__ = "0.1.0"
