@@ -725,7 +725,7 @@ def _sum_to_np(g, shape):
 # SumTo(g, shape): the gradient of broadcasting, sums g down to `shape`.
 defop("SumTo", lambda op: [(shape_from_tensor(op.inputs[1]), op.inputs[0].dtype)],
       fixed(_sum_to_np), grad=lambda op, dy: [broadcast_to(dy, shape(op.inputs[0])), None],
-      kernels=("reduce_sum",))
+      kernels=("reduce_sum",), fresh_output=False)
 
 
 # ---- shape / size / rank --------------------------------------------------------------------

@@ -3,7 +3,7 @@ import numpy as np
 
 from tf0.engine import dtypes, errors
 from tf0.engine.gradients import NO_GRADIENT
-from tf0.engine.graph import name_scope
+from tf0.engine.graph import constant_value, name_scope
 from tf0.engine.shapes import TensorShape, broadcast_shapes
 
 from .core import (OPS, broadcast_binary, broadcast_to_bool, convert_same_dtype,
@@ -203,9 +203,31 @@ def _bool_only(op):
     return broadcast_binary(op)
 
 
+def _const_exponent(op):
+    """The exponent of a Pow op as a Python float when it is a constant scalar, else None."""
+    value = constant_value(op.inputs[1])
+    if value is None or np.ndim(value) != 0 or not op.inputs[0].dtype.is_floating:
+        return None
+    return float(value)
+
+
+def _pow_bind(op, ctx):
+    e = _const_exponent(op)
+    if e == 2.0:
+        return lambda x, y: np.square(x)
+    if e is not None:
+        return lambda x, y: np.power(x, x.dtype.type(e))  # NumPy's fast paths (0.5, -1, ...)
+    return _pow
+
+
 def _pow_grad(op, dy):
     x, y = op.inputs
     z = op.outputs[0]
+    e = _const_exponent(op)
+    if e is not None:
+        if e == 2.0:
+            return [sum_to(dy * (x * 2.0), x), None]
+        return [sum_to(dy * (e * OPS.pow(x, e - 1.0)), x), None]
     dx = dy * y * OPS.pow(x, y - 1)
     safe_log = OPS.where(x > 0, OPS.log(OPS.where(x > 0, x, OPS.ones_like(x))), OPS.zeros_like(x))
     return [sum_to(dx, x), sum_to(dy * z * safe_log, y)]
@@ -269,7 +291,7 @@ for _type, _name, _fn, _rule, _infer in _BINARY:
     defop(_type, _infer, fixed(_fn), grad=_grad, kernels=(_name,))
     BINARY_BUILDERS[_name] = _binary_builder(_type, _type)
 
-defop("Pow", _no_bool, fixed(_pow), grad=_pow_grad, kernels=("pow",))
+defop("Pow", _no_bool, _pow_bind, grad=_pow_grad, kernels=("pow",))
 BINARY_BUILDERS["pow"] = _binary_builder("Pow", "Pow")
 
 

@@ -48,6 +48,24 @@ class Schedule:
                       for t in op.outputs if t not in fed}
         self.stateful = any(op.op_def.stateful for op in self.ops)
         self.last_use = _last_uses(self.ops, self.slots, set(self.fetch_slots))
+        # Buffers nothing else can see: plan-owned and never the input of an op whose output
+        # may be a view of it. Such a buffer may be overwritten by the step that reads it last.
+        viewed = {t for op in self.ops if not op.op_def.fresh_output for t in op.inputs}
+        self.private = {t for t in self.fresh if t not in viewed}
+
+    def reusable_input(self, step, op):
+        """An input of `op` whose buffer can hold op's output (same static shape and dtype,
+        private, read for the last time here), or None."""
+        if len(op.outputs) != 1 or not op.outputs[0].shape.is_fully_defined() \
+                or not op.outputs[0].shape.dims:
+            return None  # 0-d values may be NumPy scalars, which cannot be written into
+        out = op.outputs[0]
+        dying = self.last_use.get(step, ())
+        for t in data_inputs(op):
+            if (t in self.private and self.slots[t] in dying and t.dtype is out.dtype
+                    and t.shape.dims == out.shape.dims):
+                return t
+        return None
 
 
 def data_inputs(op):
@@ -118,6 +136,9 @@ def compile_numpy(schedule, state):
         env[fn_name] = op.op_def.numpy(op, ctx)
         args = ", ".join(f"v{schedule.slots[t]}" for t in data_inputs(op))
         outs = [f"v{schedule.slots[t]}" for t in op.outputs]
+        reuse = schedule.reusable_input(step, op) if isinstance(env[fn_name], np.ufunc) else None
+        if reuse is not None:
+            args += f", out=v{schedule.slots[reuse]}"  # write into a dying private buffer
         call = f"{fn_name}({args})"
         if not outs:
             lines.append(f"    {call}")

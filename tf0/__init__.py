@@ -6,14 +6,14 @@ alone stays free of the session and of any GPU library.
 import importlib
 
 
-def _api():
+def _load_api():
     return importlib.import_module("tf0._api")
 
 
 def __getattr__(name):
     if name.startswith("__"):
         raise AttributeError(name)
-    api = _api()
+    api = _load_api()
     globals().update({k: v for k, v in vars(api).items() if not k.startswith("__")})
     try:
         return globals()[name]
@@ -22,4 +22,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(k for k in vars(_api()) if not k.startswith("_"))
+    return sorted(k for k in vars(_load_api()) if not k.startswith("_"))

@@ -1,0 +1,101 @@
+"""CPU benchmarks of the NumPy backend, each against its reference in the same run.
+
+1. Per-run overhead of a trivial graph (target <= 15 us; TF1 took about 90-130 us).
+2. The seed network's step (N=64, D=1000, H=100: loss and both gradients) against the same
+   step written by hand in NumPy (target <= 1.15x the hand-written time).
+
+Prints a table; `--json PATH` also writes the figures.
+"""
+import argparse
+import json
+import statistics
+import time
+
+import numpy as np
+
+import tf0 as tf
+
+
+def per_call_us(fn, calls, repeats=7):
+    """Median over `repeats` blocks of the mean time of one call, in microseconds."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        times.append((time.perf_counter() - start) / calls * 1e6)
+    return statistics.median(times)
+
+
+def trivial_overhead():
+    with tf.Graph().as_default():
+        c = tf.constant(1.0)
+        y = c + 1.0
+        x = tf.placeholder(tf.float32, [])
+        z = x + 1.0
+        with tf.Session() as sess:
+            fetch_only = per_call_us(lambda: sess.run(y), 20000)
+            fed = per_call_us(lambda: sess.run(z, {x: 2.0}), 20000)
+    return {"trivial_run_us": fetch_only, "trivial_fed_run_us": fed}
+
+
+def seed_step(N=64, D=1000, H=100):
+    rng = np.random.default_rng(0)
+    xv, yv = (rng.standard_normal((N, D)).astype(np.float32) for _ in range(2))
+    w1v = rng.standard_normal((D, H)).astype(np.float32)
+    w2v = rng.standard_normal((H, D)).astype(np.float32)
+
+    def by_hand():
+        pre = xv @ w1v
+        h = np.maximum(pre, 0)
+        diff = h @ w2v - yv
+        loss = np.mean(np.sum(diff * diff, axis=1))
+        g_pred = diff * np.float32(2.0 / N)
+        g_w2 = h.T @ g_pred
+        g_h = g_pred @ w2v.T
+        g_h[pre <= 0] = 0
+        g_w1 = xv.T @ g_h
+        return loss, g_w1, g_w2
+
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, (N, D))
+        y = tf.placeholder(tf.float32, (N, D))
+        w1 = tf.placeholder(tf.float32, (D, H))
+        w2 = tf.placeholder(tf.float32, (H, D))
+        h = tf.maximum(tf.matmul(x, w1), 0)
+        loss = tf.reduce_mean(tf.reduce_sum((tf.matmul(h, w2) - y) ** 2, axis=1))
+        g1, g2 = tf.gradients(loss, [w1, w2])
+        feed = {x: xv, y: yv, w1: w1v, w2: w2v}
+        with tf.Session() as sess:
+            got = sess.run([loss, g1, g2], feed)
+            want = by_hand()
+            for a, b in zip(got, want):
+                assert np.allclose(a, b, rtol=1e-3, atol=1e-3), "tf0 and NumPy disagree"
+            # interleave the two so drifting machine load hits both alike
+            tf0_times, np_times = [], []
+            for _ in range(9):
+                tf0_times.append(per_call_us(lambda: sess.run([loss, g1, g2], feed), 40, 1))
+                np_times.append(per_call_us(by_hand, 40, 1))
+    t_tf0, t_np = statistics.median(tf0_times), statistics.median(np_times)
+    return {"seed_step_tf0_us": t_tf0, "seed_step_numpy_us": t_np, "seed_step_ratio": t_tf0 / t_np}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+    results = {**trivial_overhead(), **seed_step()}
+    print(f"{'figure':32s} {'value':>10s}  target")
+    print(f"{'trivial run (fetch a constant)':32s} {results['trivial_run_us']:8.1f} us  <= 15 us")
+    print(f"{'trivial run (one feed)':32s} {results['trivial_fed_run_us']:8.1f} us  <= 15 us")
+    print(f"{'seed step, tf0':32s} {results['seed_step_tf0_us']:8.1f} us")
+    print(f"{'seed step, NumPy by hand':32s} {results['seed_step_numpy_us']:8.1f} us")
+    print(f"{'seed step ratio tf0 / NumPy':32s} {results['seed_step_ratio']:8.3f}     <= 1.15")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
