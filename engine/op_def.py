@@ -6,7 +6,9 @@ An OpDef gathers everything the rest of tf0 needs to know about one op type:
   numpy(op, ctx)       -> a callable taking the input arrays and returning the output
                           array (or a tuple for several outputs). Bound once per execution
                           plan so attrs are looked up at plan time, not per run.
-  kernels              -> names of the CUDA kernels (without dtype suffix) it launches.
+  kernels              -> the CUDA kernels it launches: a kernel's name without its dtype
+                          suffix ("gemm", "strided_copy"), or "family:opcode" for the
+                          elementwise kernels that take an op code ("binary:add").
   grad(op, *dys)       -> list with one gradient Tensor (or None) per input, built from
                           graph ops so higher derivatives work.
   ref_inputs           -> indices of inputs that name a Variable rather than read it

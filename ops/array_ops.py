@@ -171,7 +171,7 @@ def _transpose_grad(op, dy):
 
 
 defop("Transpose", _transpose_infer, _transpose_bind, grad=_transpose_grad,
-      kernels=("transpose",), fresh_output=False)
+      kernels=("strided_copy",), fresh_output=False)
 
 
 def transpose(a, perm=None, name="transpose", conjugate=False):
@@ -221,7 +221,7 @@ def _concat_grad(op, dy):
     return list(pieces) if isinstance(pieces, tuple) else [pieces]
 
 
-defop("ConcatV2", _concat_infer, _concat_bind, grad=_concat_grad, kernels=("concat",))
+defop("ConcatV2", _concat_infer, _concat_bind, grad=_concat_grad, kernels=("strided_copy",))
 
 
 def concat(values, axis, name="concat"):
@@ -252,7 +252,7 @@ def _split_like_grad(op, *dys):
 
 
 defop("SplitLike", _split_like_infer, _split_like_bind, grad=_split_like_grad,
-      kernels=("slice",), fresh_output=False)
+      kernels=("strided_copy",), fresh_output=False)
 
 
 def _pack_infer(op):
@@ -277,7 +277,7 @@ def _pack_bind(op, ctx):
 
 defop("Pack", _pack_infer, _pack_bind, grad=lambda op, dy: unstack(dy, len(op.inputs),
                                                                    op.attrs["axis"]),
-      kernels=("concat",))
+      kernels=("strided_copy",))
 
 
 def stack(values, axis=0, name="stack"):
@@ -307,7 +307,7 @@ def _unpack_grad(op, *dys):
     return [stack(dys, op.attrs["axis"])]
 
 
-defop("Unpack", _unpack_infer, _unpack_bind, grad=_unpack_grad, kernels=("slice",),
+defop("Unpack", _unpack_infer, _unpack_bind, grad=_unpack_grad, kernels=("strided_copy",),
       fresh_output=False)
 
 
@@ -357,7 +357,7 @@ def _splitv_bind(op, ctx):
     return split_np
 
 
-defop("SplitV", _splitv_infer, _splitv_bind, grad=_split_like_grad, kernels=("slice",),
+defop("SplitV", _splitv_infer, _splitv_bind, grad=_split_like_grad, kernels=("strided_copy",),
       fresh_output=False)
 
 
@@ -436,9 +436,9 @@ def _strided_grad(op, dy):
                     name="StridedSliceGrad")]
 
 
-defop("StridedSlice", _strided_infer, _strided_bind, grad=_strided_grad, kernels=("slice",),
+defop("StridedSlice", _strided_infer, _strided_bind, grad=_strided_grad, kernels=("strided_copy",),
       fresh_output=False)
-defop("Slice", _strided_infer, _strided_bind, grad=_strided_grad, kernels=("slice",),
+defop("Slice", _strided_infer, _strided_bind, grad=_strided_grad, kernels=("strided_copy",),
       fresh_output=False)
 
 
@@ -456,7 +456,7 @@ defop("StridedSliceGrad", lambda op: [(op.inputs[1].shape, op.inputs[0].dtype)],
       _strided_grad_bind,
       grad=lambda op, ddy: [make_op("StridedSlice", [ddy], {"index": op.attrs["index"]},
                                     name="StridedSlice"), None],
-      kernels=("slice_grad",))
+      kernels=("fill", "strided_copy"))
 
 
 def _normalize_index(key):
@@ -621,7 +621,7 @@ def _tile_bind(op, ctx):
 defop("Tile", _tile_infer, _tile_bind,
       grad=lambda op, dy: [make_op("TileGrad", [dy, op.inputs[0]],
                                    {"multiples": op.attrs["multiples"]}, name="TileGrad")],
-      kernels=("tile",))
+      kernels=("strided_copy",))
 
 
 def _tile_grad_bind(op, ctx):
@@ -634,7 +634,7 @@ def _tile_grad_bind(op, ctx):
 
 
 defop("TileGrad", lambda op: [(op.inputs[1].shape, op.inputs[0].dtype)], _tile_grad_bind,
-      grad=lambda op, ddy: [tile(ddy, op.attrs["multiples"]), None], kernels=("tile_grad",))
+      grad=lambda op, ddy: [tile(ddy, op.attrs["multiples"]), None], kernels=("reduce_cols", "reduce_chunks", "strided_copy"))
 
 
 def tile(input, multiples, name=None):
@@ -665,7 +665,7 @@ def _pad_grad(op, dy):
     return [make_op("StridedSlice", [dy], {"index": index}, name="StridedSlice")]
 
 
-defop("Pad", _pad_infer, _pad_bind, grad=_pad_grad, kernels=("pad",))
+defop("Pad", _pad_infer, _pad_bind, grad=_pad_grad, kernels=("fill", "strided_copy"))
 defop("MirrorPad", _pad_infer, _pad_bind, grad=None, kernels=("mirror_pad",))
 
 
@@ -703,7 +703,7 @@ def _broadcast_to_np(x, shape):
 
 
 defop("BroadcastTo", _broadcast_to_infer, fixed(_broadcast_to_np),
-      grad=lambda op, dy: [OPS.sum_to(dy, op.inputs[0]), None], kernels=("broadcast_to",),
+      grad=lambda op, dy: [OPS.sum_to(dy, op.inputs[0]), None], kernels=("strided_copy",),
       fresh_output=False)
 
 
@@ -725,7 +725,7 @@ def _sum_to_np(g, shape):
 # SumTo(g, shape): the gradient of broadcasting, sums g down to `shape`.
 defop("SumTo", lambda op: [(shape_from_tensor(op.inputs[1]), op.inputs[0].dtype)],
       fixed(_sum_to_np), grad=lambda op, dy: [broadcast_to(dy, shape(op.inputs[0])), None],
-      kernels=("reduce_sum",), fresh_output=False)
+      kernels=("reduce_chunks", "reduce_cols"), fresh_output=False)
 
 
 # ---- shape / size / rank --------------------------------------------------------------------

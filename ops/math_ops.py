@@ -91,7 +91,7 @@ def _unary_builder(op_type, default_name):
 
 UNARY_BUILDERS = {}
 for _type, _name, _fn, _rule, _infer in _UNARY:
-    defop(_type, _infer, fixed(_fn), grad=_unary_grad(_rule), kernels=(_name,))
+    defop(_type, _infer, fixed(_fn), grad=_unary_grad(_rule), kernels=(f"unary:{_name}",))
     UNARY_BUILDERS[_name] = _unary_builder(_type, _type)
 
 
@@ -133,16 +133,16 @@ def _mask_grad_infer(op):
     return [(broadcast_shapes(dy.shape, x.shape), dy.dtype)]
 
 
-defop("Relu", _numeric, fixed(_relu), grad=_mask_grad_rule("ReluGrad"), kernels=("relu",))
+defop("Relu", _numeric, fixed(_relu), grad=_mask_grad_rule("ReluGrad"), kernels=("unary:relu",))
 defop("ReluGrad", _mask_grad_infer, _grad_mask_bind(lambda x: x > 0), grad=_mask_grad_grad,
-      kernels=("relu_grad",))
-defop("Relu6", _numeric, fixed(_relu6), grad=_mask_grad_rule("Relu6Grad"), kernels=("relu6",))
+      kernels=("binary:relu_grad",))
+defop("Relu6", _numeric, fixed(_relu6), grad=_mask_grad_rule("Relu6Grad"), kernels=("unary:relu6",))
 defop("Relu6Grad", _mask_grad_infer, _grad_mask_bind(lambda x: (x > 0) & (x < 6)),
-      grad=_mask_grad_grad, kernels=("relu6_grad",))
+      grad=_mask_grad_grad, kernels=("binary:relu6_grad",))
 defop("LeakyRelu", _float_only, _leaky_bind, grad=_mask_grad_rule("LeakyReluGrad"),
-      kernels=("leaky_relu",))
+      kernels=("unary:leaky_relu",))
 defop("LeakyReluGrad", _mask_grad_infer, _grad_mask_bind(lambda x: x > 0),
-      grad=_mask_grad_grad, kernels=("leaky_relu_grad",))
+      grad=_mask_grad_grad, kernels=("binary:leaky_relu_grad",))
 
 
 def relu(features, name=None):
@@ -288,10 +288,11 @@ def _binary_builder(op_type, default_name):
 BINARY_BUILDERS = {}
 for _type, _name, _fn, _rule, _infer in _BINARY:
     _grad = NO_GRADIENT if _rule is None else _binary_grad(_rule)
-    defop(_type, _infer, fixed(_fn), grad=_grad, kernels=(_name,))
+    family = "compare" if _infer is broadcast_to_bool or _infer is _bool_only else "binary"
+    defop(_type, _infer, fixed(_fn), grad=_grad, kernels=(f"{family}:{_name}",))
     BINARY_BUILDERS[_name] = _binary_builder(_type, _type)
 
-defop("Pow", _no_bool, _pow_bind, grad=_pow_grad, kernels=("pow",))
+defop("Pow", _no_bool, _pow_bind, grad=_pow_grad, kernels=("binary:pow",))
 BINARY_BUILDERS["pow"] = _binary_builder("Pow", "Pow")
 
 
@@ -321,7 +322,7 @@ def _logical_not_infer(op):
 
 
 defop("LogicalNot", _logical_not_infer, fixed(np.logical_not), grad=NO_GRADIENT,
-      kernels=("logical_not",))
+      kernels=("unary:logical_not",))
 
 
 # ---- cast, where, add_n, clip ---------------------------------------------------------------
@@ -405,7 +406,7 @@ def _add_n(*xs):
 
 
 defop("AddN", _add_n_infer, fixed(_add_n), grad=lambda op, dy: [dy] * len(op.inputs),
-      kernels=("add_n",))
+      kernels=("binary:add",))
 
 
 def add_n(inputs, name=None):
@@ -468,7 +469,7 @@ def _matmul_grad(op, dy):
     return [sum_to(da, a), sum_to(db, b)]
 
 
-defop("MatMul", _matmul_infer, _matmul_bind, grad=_matmul_grad, kernels=("matmul",))
+defop("MatMul", _matmul_infer, _matmul_bind, grad=_matmul_grad, kernels=("gemm",))
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,

@@ -46,7 +46,7 @@ def _log_softmax_grad(op, dy):
 defop("Softmax", _softmax_infer, _axis_bind(_softmax_np), grad=_softmax_grad,
       kernels=("softmax",))
 defop("LogSoftmax", _softmax_infer, _axis_bind(_log_softmax_np), grad=_log_softmax_grad,
-      kernels=("log_softmax",))
+      kernels=("softmax",))
 
 
 def softmax(logits, axis=None, name=None, dim=None):
@@ -234,7 +234,7 @@ def _bias_add_grad(op, dy):
     return [dy, OPS.reduce_sum(dy, axis=axes)]
 
 
-defop("BiasAdd", _bias_add_infer, _bias_add_bind, grad=_bias_add_grad, kernels=("bias_add",))
+defop("BiasAdd", _bias_add_infer, _bias_add_bind, grad=_bias_add_grad, kernels=("binary:add",))
 
 
 def bias_add(value, bias, data_format=None, name=None):

@@ -134,7 +134,8 @@ def _reduce_builder(op_type, default_name):
 
 REDUCE_BUILDERS = {}
 for _type, _name, _fn, _pass_dtype, _grad in _REDUCTIONS:
-    defop(_type, _reduce_infer, _reduce_bind(_fn, _pass_dtype), grad=_grad, kernels=(_name,))
+    defop(_type, _reduce_infer, _reduce_bind(_fn, _pass_dtype), grad=_grad,
+          kernels=("reduce_chunks", "reduce_cols", "strided_copy"))
     REDUCE_BUILDERS[_name] = _reduce_builder(_type, _name)
 
 
@@ -169,8 +170,8 @@ def _arg_bind(np_fn):
 
 
 # NumPy's argmax/argmin return the first index among ties, which is TF1's rule too.
-defop("ArgMax", _arg_infer, _arg_bind(np.argmax), grad=NO_GRADIENT, kernels=("argmax",))
-defop("ArgMin", _arg_infer, _arg_bind(np.argmin), grad=NO_GRADIENT, kernels=("argmin",))
+defop("ArgMax", _arg_infer, _arg_bind(np.argmax), grad=NO_GRADIENT, kernels=("arg_reduce", "cast"))
+defop("ArgMin", _arg_infer, _arg_bind(np.argmin), grad=NO_GRADIENT, kernels=("arg_reduce", "cast"))
 
 
 def _arg_builder(op_type):

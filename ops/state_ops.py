@@ -91,12 +91,14 @@ def _update_bind(np_op):
     return bind
 
 
+# Assign is a device-to-device copy; the updates run the binary kernels.
+_UPDATE_KERNELS = {"Assign": (), "AssignAdd": ("binary:add",), "AssignSub": ("binary:subtract",)}
 for _type in ("Assign", "AssignAdd", "AssignSub"):
     defop(_type, _assign_infer,
           _assign_bind if _type == "Assign" else _update_bind(
               np.add if _type == "AssignAdd" else np.subtract),
           grad=NO_GRADIENT, ref_inputs=(0,), stateful=True, fresh_output=False,
-          kernels=() if _type == "Assign" else ({"AssignAdd": "add", "AssignSub": "subtract"}[_type],))
+          kernels=_UPDATE_KERNELS[_type])
 
 
 def _initialized_bind(op, ctx):

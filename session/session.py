@@ -7,6 +7,7 @@ from tf0.engine import errors
 from tf0.engine.graph import (Operation, Tensor, default_session, get_default_graph,
                               register_internal_dir)
 
+from . import cuda_backend
 from .fetches import fetch_key, flatten
 from .plan import Schedule, compile_numpy, failing_op
 from .state import SessionState
@@ -54,6 +55,14 @@ def _feed_checker(tensor):
     return convert
 
 
+def use_gpu(config):
+    """The CUDA backend runs when a GPU is usable, unless TF0_DEVICE=cpu or the config asks
+    for no GPU (`ConfigProto(device_count={'GPU': 0})`)."""
+    if config is not None and getattr(config, "device_count", {}).get("GPU", 1) == 0:
+        return False
+    return cuda_backend.available()
+
+
 class Session:
     """`Session(target='', graph=None, config=None)`: a connection to run `graph`.
 
@@ -71,6 +80,12 @@ class Session:
         self._lock = threading.RLock()
         self._closed = False
         self._default_ctx = None
+        self._device = cuda_backend.CudaDevice() if use_gpu(config) else None
+
+    @property
+    def backend(self):
+        """'cuda' or 'numpy': where this session's ops run."""
+        return "numpy" if self._device is None else "cuda"
 
     # ---- context management --------------------------------------------------------------
     @property
@@ -100,7 +115,10 @@ class Session:
         self._state.values.clear()
 
     def list_devices(self):
-        return ["/job:localhost/replica:0/task:0/device:CPU:0"]
+        devices = ["/job:localhost/replica:0/task:0/device:CPU:0"]
+        if self._device is not None:
+            devices.append("/job:localhost/replica:0/task:0/device:GPU:0")
+        return devices
 
     # ---- running -------------------------------------------------------------------------
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
@@ -165,14 +183,18 @@ class Session:
         leaves, rebuild = flatten(fetches, self._resolve_fetch)
         schedule = Schedule(leaves, feed_tensors)
         plan = _Plan()
-        plan.run, plan.filename, plan.line_to_op = compile_numpy(schedule, self._state)
+        if self._device is None:
+            compiled = compile_numpy(schedule, self._state)
+        else:
+            compiled = cuda_backend.compile_cuda(schedule, self._state, self._device)
+        plan.run, plan.filename, plan.line_to_op = compiled
         plan.rebuild = rebuild
         plan.feed_checks = [_feed_checker(t) for t in feed_tensors]
         plan.stateful = schedule.stateful
         return plan
 
     def _wrap_error(self, exc, plan):
-        op = failing_op(exc, plan.filename, plan.line_to_op)
+        op = failing_op(exc, plan.filename, plan.line_to_op) or getattr(exc, "op", None)
         where = f"\n\t [[{op.describe()}]]" if op is not None else ""
         if isinstance(exc, errors.OpError):
             cls, message = type(exc), exc.message
@@ -186,6 +208,8 @@ class Session:
         """Variable.load: set a value directly, checked against the variable's dtype/shape."""
         tensor = var_op.outputs[0]
         arr = np.array(_feed_checker(tensor)(value), copy=True)
+        if self._device is not None:
+            arr = self._device.cupy.asarray(arr)
         with self._lock:
             self._state.values[var_op] = arr
 

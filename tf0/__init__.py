@@ -4,6 +4,15 @@ The public API (tf0/_api.py) loads on first attribute access, so `import tf0.eng
 alone stays free of the session and of any GPU library.
 """
 import importlib
+import os
+
+# In a source checkout (e.g. `python -m tf0` run in the repository root) the subpackages
+# are the sibling folders engine/, ops/, kernels/ and session/; installed, they sit inside.
+_here = os.path.dirname(os.path.abspath(__file__))
+_checkout = os.path.dirname(_here)
+if not os.path.isdir(os.path.join(_here, "engine")) and \
+        os.path.isfile(os.path.join(_checkout, "engine", "op_def.py")):
+    __path__.append(_checkout)
 
 
 def _load_api():

@@ -45,6 +45,12 @@ from tf0.ops.init_ops import (Constant as constant_initializer,  # noqa: E402
 from tf0.session import (ConfigProto, GPUOptions, InteractiveSession,  # noqa: E402
                          RunMetadata, RunOptions, Session)
 
+from tf0.session import cuda_backend as _cuda_backend  # noqa: E402
+
+if _cuda_backend.available():  # compile the kernels now (CuPy's disk cache makes this cheap)
+    import tf0.kernels.loader as _loader
+    _loader.modules()
+
 globals().update(_U)
 globals().update(_B)
 globals().update(_R)

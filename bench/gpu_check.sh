@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Every pending GPU check in one run, for a GPU machine with CuPy, NumPy, pytest and
+# nvidia-ml-py but no network. Installs the checkout, runs the GPU tests, then the
+# benchmarks; full output and JSON go to $OUT (default bench/out/), a short table last.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT="${OUT:-bench/out}"
+mkdir -p "$OUT"
+export PYTHONUNBUFFERED=1
+python3 -m pip install -q --no-deps --no-build-isolation -e . > "$OUT/install.log" 2>&1 \
+  || { echo "install failed"; tail -20 "$OUT/install.log"; }
+nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm --format=csv > "$OUT/gpu.txt" 2>&1
+python3 -m tf0 info | tee -a "$OUT/gpu.txt"
+python3 bench/kernels.py --json "$OUT/kernels.json" > "$OUT/kernels.log" 2>&1
+echo "kernels.py exit $?"
+timeout 300 python3 -m pytest -q -m gpu tests/test_gpu.py -x --maxfail=30 -p no:cacheprovider \
+  > "$OUT/gpu_tests.log" 2>&1
+echo "gpu tests exit $?"
+tail -30 "$OUT/gpu_tests.log"
+python3 bench/cpu_overhead.py --json "$OUT/cpu_overhead.json" > "$OUT/cpu_overhead.log" 2>&1
+python3 - "$OUT" <<'PY'
+import json, sys
+out = sys.argv[1]
+k = json.load(open(f"{out}/kernels.json"))
+print(f"device: {k.get('device')}")
+rows = [("add 2^28 f32 / copy", k.get("add_vs_copy"), ">= 0.90"),
+        ("sum full / read", k.get("sum_full_vs_read"), ">= 0.85"),
+        ("sum rows / read", k.get("sum_rows_vs_read"), ">= 0.85"),
+        ("sum cols / read", k.get("sum_cols_vs_read"), ">= 0.85"),
+        ("xent / copy", k.get("xent_vs_copy"), ">= 0.80"),
+        ("compile cold s", k.get("compile_cold_s"), "<= 5"),
+        ("import warm s", k.get("import_warm_s"), "<= 0.5")]
+for key, v in k.items():
+    if key.startswith("matmul_") and isinstance(v, dict):
+        rows.append((f"{key} / cuBLAS", v.get("vs_cublas"), ">= 0.70 at 4096"))
+for name, v, target in rows:
+    print(f"{name:34s} {v if v is None else round(v, 3)!s:>8}  {target}")
+for key, v in k.items():
+    if key.endswith("_error"):
+        print("ERROR", key, v)
+PY

@@ -1,0 +1,100 @@
+"""Shared launch helpers: dtype suffixes, grid sizes, typed scalars, output allocation and
+the cached device copies of shape/stride metadata. CuPy is imported on first use."""
+import functools
+
+import numpy as np
+
+THREADS = 256
+NULL = np.uint64(0)  # a null pointer argument
+SUFFIX = {np.dtype(np.float32): "f32", np.dtype(np.float64): "f64", np.dtype(np.int32): "i32",
+          np.dtype(np.int64): "i64", np.dtype(np.bool_): "b8"}
+# When true, every output buffer is filled with a poison value before its kernel runs, so a
+# test can tell an element the kernel never wrote: NaN for floats, a sentinel for ints.
+POISON = {"enabled": False}
+_POISON_VALUE = {"f32": np.float32(np.nan), "f64": np.float64(np.nan), "i32": np.int32(-123456789),
+                 "i64": np.int64(-123456789), "b8": np.bool_(True)}
+
+
+@functools.lru_cache(maxsize=None)
+def cupy():
+    import cupy as cp
+    return cp
+
+
+@functools.lru_cache(maxsize=None)
+def sm_count():
+    return cupy().cuda.Device().attributes["MultiProcessorCount"]
+
+
+def suffix(dtype):
+    return SUFFIX[np.dtype(dtype)]
+
+
+def blocks_for(n, threads=THREADS, per_sm=32):
+    """Blocks for a grid-stride loop over n items: enough to fill the GPU, no more."""
+    return max(1, min((int(n) + threads - 1) // threads, sm_count() * per_sm))
+
+
+def i64(v):
+    return np.int64(v)
+
+
+def empty(shape, dtype):
+    out = cupy().empty(tuple(int(d) for d in shape), dtype=dtype)
+    if POISON["enabled"] and out.size:
+        from . import loader
+        suf = suffix(dtype)
+        loader.get("elementwise", f"fill_{suf}")((blocks_for(out.size),), (THREADS,),
+                                                 (out, i64(out.size), _POISON_VALUE[suf]))
+    return out
+
+
+_META_CACHE = {}
+
+
+def meta(shape, *strides):
+    """Device int64 array [ndim, shape..., strides of operand 0..., operand 1..., ...],
+    cached by value so a plan's metadata is uploaded once."""
+    key = (tuple(shape),) + tuple(tuple(s) for s in strides)
+    arr = _META_CACHE.get(key)
+    if arr is None:
+        host = [len(shape), *shape]
+        for s in strides:
+            host.extend(s)
+        arr = cupy().asarray(np.array(host, dtype=np.int64))
+        if len(_META_CACHE) > 8192:
+            _META_CACHE.clear()
+        _META_CACHE[key] = arr
+    return arr
+
+
+def contiguous_strides(shape):
+    strides, acc = [], 1
+    for d in reversed(shape):
+        strides.append(acc)
+        acc *= d
+    return strides[::-1]
+
+
+def broadcast_strides(in_shape, out_shape):
+    """Element strides of a contiguous array of in_shape read as out_shape (0 where broadcast)."""
+    lead = len(out_shape) - len(in_shape)
+    own = contiguous_strides(in_shape)
+    return [0 if i < lead or in_shape[i - lead] == 1 and out_shape[i] != 1 else own[i - lead]
+            for i in range(len(out_shape))]
+
+
+def coalesce(shape, strides_list):
+    """Merge adjacent dims that every operand walks contiguously; drop size-1 dims."""
+    dims = [(d, [s[i] for s in strides_list]) for i, d in enumerate(shape) if d != 1]
+    merged = []
+    for d, st in dims:
+        if merged:
+            pd, pst = merged[-1]
+            if all(p == q * d for p, q in zip(pst, st)):
+                merged[-1] = (pd * d, st)
+                continue
+        merged.append((d, st))
+    if not merged:
+        return [1], [[0] for _ in strides_list]
+    return [d for d, _ in merged], [[st[k] for _, st in merged] for k in range(len(strides_list))]

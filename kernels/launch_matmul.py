@@ -1,0 +1,64 @@
+"""Launcher of kernels/matmul.cu: batched matmul with folded transposes and deterministic
+split-K for problems too small to fill the GPU."""
+import numpy as np
+
+from . import loader
+from .device import empty, sm_count, suffix
+from .launch_array import broadcast_to
+from .launch_elementwise import fill
+from .launch_reduce import reduce
+
+_TILES = {"f32": ((128, 128), (64, 64)), "f64": ((64, 64),)}
+_BK = 8
+
+
+def _batch_view(x, batch_shape):
+    """x with its batch dims broadcast to batch_shape: (array, batch stride in elements)."""
+    own = x.shape[:-2]
+    if int(np.prod(own, dtype=np.int64)) == 1:
+        return x, 0
+    if tuple(own) == tuple(batch_shape):
+        return x, x.shape[-1] * x.shape[-2]
+    full = broadcast_to(x, tuple(batch_shape) + x.shape[-2:])
+    return full, x.shape[-1] * x.shape[-2]
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False):
+    """op(a) @ op(b) for arrays of rank >= 2 (leading dims broadcast as batch dims)."""
+    M, K = (a.shape[-1], a.shape[-2]) if transpose_a else (a.shape[-2], a.shape[-1])
+    N = b.shape[-2] if transpose_b else b.shape[-1]
+    batch_shape = tuple(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
+    batch = int(np.prod(batch_shape, dtype=np.int64))
+    out_shape = batch_shape + (M, N)
+    if M == 0 or N == 0 or batch == 0:
+        return empty(out_shape, a.dtype)
+    if K == 0:
+        return fill(out_shape, a.dtype, 0)
+    a, sa = _batch_view(a, batch_shape)
+    b, sb = _batch_view(b, batch_shape)
+    suf = suffix(a.dtype)
+    tiles = _TILES[suf]
+    bm, bn = tiles[0]
+    blocks = -(-M // bm) * -(-N // bn) * batch
+    if blocks < 2 * sm_count() and len(tiles) > 1:
+        bm, bn = tiles[1]
+        blocks = -(-M // bm) * -(-N // bn) * batch
+    # split K when the output tiles alone cannot fill the GPU
+    splits = 1
+    if blocks < sm_count() and K >= 256:
+        splits = min(-(-2 * sm_count() // blocks), K // 128)
+    k_split = -(-K // splits)
+    k_split = -(-k_split // _BK) * _BK
+    splits = -(-K // k_split)
+    out = empty(out_shape, a.dtype)
+    dst = out if splits == 1 else empty((splits,) + out_shape, a.dtype)
+    lda, ldb = a.shape[-1], b.shape[-1]
+    name = f"gemm_{bm}_{'t' if transpose_a else 'n'}{'t' if transpose_b else 'n'}_{suf}"
+    grid = (-(-N // bn), -(-M // bm), batch * splits)
+    i64 = np.int64
+    loader.get("matmul", name)(grid, (256,), (a, b, dst, np.int32(M), np.int32(N), np.int32(K),
+                                              i64(lda), i64(ldb), i64(N), i64(sa), i64(sb),
+                                              i64(M * N), np.int32(batch), np.int32(k_split)))
+    if splits > 1:
+        return reduce("sum", dst, (0,))
+    return out

@@ -1,0 +1,26 @@
+"""Launchers of kernels/random.cu (Philox4x32-10, the layout of ops/philox.py)."""
+import numpy as np
+
+from . import loader
+from .device import THREADS, blocks_for, empty, i64, suffix
+
+
+def draw(kind, shape, dtype, key, run):
+    """kind: random_uniform, random_normal or truncated_normal; floats of `shape`."""
+    out = empty(shape, dtype)
+    if out.size:
+        loader.get("random", f"{kind}_{suffix(dtype)}")(
+            (blocks_for(out.size),), (THREADS,),
+            (out, i64(out.size), np.uint32(key[0] & 0xFFFFFFFF), np.uint32(key[1] & 0xFFFFFFFF),
+             np.uint64(run)))
+    return out
+
+
+def uniform_int(shape, dtype, key, run, lo, hi):
+    out = empty(shape, dtype)
+    if out.size:
+        loader.get("random", f"random_uniform_int_{suffix(dtype)}")(
+            (blocks_for(out.size),), (THREADS,),
+            (out, i64(out.size), np.uint32(key[0] & 0xFFFFFFFF), np.uint32(key[1] & 0xFFFFFFFF),
+             np.uint64(run), i64(lo), np.uint64(hi - lo)))
+    return out

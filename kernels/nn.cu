@@ -1,0 +1,113 @@
+// Softmax family along the last axis of a [rows, cols] view, one block per row, fused and
+// numerically stable (an online max/sum pass, then one pass that writes). Deterministic:
+// the reduction order depends only on the shape.
+//   softmax_<dt>(x, y, rows, cols, log)                  log = 1: log_softmax
+//   softmax_xent_<dt>(logits, labels, loss, backprop, rows, cols)
+//   sparse_softmax_xent_<dt>_<it>(logits, labels, loss, backprop, rows, cols, err, id)
+#include "common.cuh"
+
+template <typename T> struct MaxSum { T m, s; };
+struct SumOp { template <typename T> __device__ T operator()(T a, T b) const { return a + b; } };
+
+// Merge two (running max, sum of exp(x - max)) pairs.
+template <typename T>
+__device__ __forceinline__ MaxSum<T> merge(MaxSum<T> a, MaxSum<T> b) {
+  if (a.m < b.m) { MaxSum<T> t = a; a = b; b = t; }
+  if (b.m == tf0_lowest<T>()) return a;
+  return {a.m, a.s + b.s * exp(b.m - a.m)};
+}
+
+template <typename T>
+__device__ MaxSum<T> row_max_sum(const T* row, i64 cols) {
+  MaxSum<T> acc{tf0_lowest<T>(), T(0)};
+  for (i64 j = threadIdx.x; j < cols; j += blockDim.x) acc = merge(acc, MaxSum<T>{row[j], T(1)});
+  __shared__ T sm[32], ss[32];
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  for (int off = 16; off > 0; off >>= 1)
+    acc = merge(acc, MaxSum<T>{__shfl_down_sync(0xffffffffu, acc.m, off),
+                               __shfl_down_sync(0xffffffffu, acc.s, off)});
+  __syncthreads();
+  if (lane == 0) { sm[warp] = acc.m; ss[warp] = acc.s; }
+  __syncthreads();
+  if (warp == 0) {
+    const int nwarps = (blockDim.x + 31) >> 5;
+    acc = lane < nwarps ? MaxSum<T>{sm[lane], ss[lane]} : MaxSum<T>{tf0_lowest<T>(), T(0)};
+    for (int off = 16; off > 0; off >>= 1)
+      acc = merge(acc, MaxSum<T>{__shfl_down_sync(0xffffffffu, acc.m, off),
+                                 __shfl_down_sync(0xffffffffu, acc.s, off)});
+    if (lane == 0) { sm[0] = acc.m; ss[0] = acc.s; }
+  }
+  __syncthreads();
+  return MaxSum<T>{sm[0], ss[0]};
+}
+
+template <typename T>
+__device__ void softmax_impl(const T* __restrict__ x, T* __restrict__ y, i64 rows, i64 cols, int log_out) {
+  for (i64 r = blockIdx.x; r < rows; r += gridDim.x) {
+    const T* row = x + r * cols;
+    const MaxSum<T> ms = row_max_sum(row, cols);
+    const T log_sum = log(ms.s);
+    for (i64 j = threadIdx.x; j < cols; j += blockDim.x) {
+      const T shifted = row[j] - ms.m;
+      y[r * cols + j] = log_out ? shifted - log_sum : exp(shifted) / ms.s;
+    }
+  }
+}
+
+// loss[r] = sum_j labels * (lse - x); backprop = softmax - labels.
+template <typename T>
+__device__ void xent_impl(const T* __restrict__ x, const T* __restrict__ labels, T* __restrict__ loss,
+                          T* __restrict__ backprop, i64 rows, i64 cols) {
+  for (i64 r = blockIdx.x; r < rows; r += gridDim.x) {
+    const T* row = x + r * cols;
+    const MaxSum<T> ms = row_max_sum(row, cols);
+    const T lse = ms.m + log(ms.s);
+    T acc = T(0);
+    for (i64 j = threadIdx.x; j < cols; j += blockDim.x) {
+      const T lab = labels[r * cols + j], v = row[j];
+      acc += lab * (lse - v);
+      backprop[r * cols + j] = exp(v - lse) - lab;
+    }
+    acc = block_reduce(acc, SumOp(), T(0));
+    if (threadIdx.x == 0) loss[r] = acc;
+  }
+}
+
+template <typename T, typename I>
+__device__ void sparse_xent_impl(const T* __restrict__ x, const I* __restrict__ labels, T* __restrict__ loss,
+                                 T* __restrict__ backprop, i64 rows, i64 cols, int* err, int id) {
+  for (i64 r = blockIdx.x; r < rows; r += gridDim.x) {
+    const T* row = x + r * cols;
+    const MaxSum<T> ms = row_max_sum(row, cols);
+    const T lse = ms.m + log(ms.s);
+    const i64 label = (i64)labels[r];
+    const bool bad = label < 0 || label >= cols;
+    for (i64 j = threadIdx.x; j < cols; j += blockDim.x)
+      backprop[r * cols + j] = exp(row[j] - lse) - (j == label ? T(1) : T(0));
+    if (threadIdx.x == 0) {
+      if (bad) atomicCAS(err, 0, id);
+      loss[r] = bad ? T(0) : lse - row[label];
+    }
+  }
+}
+
+#define NN(T, SUF)                                                                            \
+  extern "C" __global__ void softmax_##SUF(const T* x, T* y, i64 rows, i64 cols, int log_out) { \
+    softmax_impl<T>(x, y, rows, cols, log_out);                                               \
+  }                                                                                           \
+  extern "C" __global__ void softmax_xent_##SUF(const T* x, const T* labels, T* loss, T* backprop, \
+                                                i64 rows, i64 cols) {                         \
+    xent_impl<T>(x, labels, loss, backprop, rows, cols);                                      \
+  }                                                                                           \
+  extern "C" __global__ void sparse_softmax_xent_##SUF##_i32(const T* x, const int* labels,     \
+                                                             T* loss, T* backprop, i64 rows,  \
+                                                             i64 cols, int* err, int id) {    \
+    sparse_xent_impl<T, int>(x, labels, loss, backprop, rows, cols, err, id);                 \
+  }                                                                                           \
+  extern "C" __global__ void sparse_softmax_xent_##SUF##_i64(const T* x, const i64* labels,     \
+                                                             T* loss, T* backprop, i64 rows,  \
+                                                             i64 cols, int* err, int id) {    \
+    sparse_xent_impl<T, i64>(x, labels, loss, backprop, rows, cols, err, id);                 \
+  }
+NN(float, f32)
+NN(double, f64)

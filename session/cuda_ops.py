@@ -1,0 +1,439 @@
+"""How each op type runs on the CUDA backend: BINDERS[op_type] = (bind, host_inputs).
+
+`bind(op, ctx)` returns a callable taking the op's data inputs and returning its outputs,
+like OpDef.numpy; inputs listed in `host_inputs` arrive as NumPy arrays (shapes, sizes,
+scalars that decide launch geometry), all others as C-contiguous CuPy arrays. Every
+computation is a tf0 kernel (tf0.kernels.launch_*); nothing falls back to the host.
+
+HOST_OPS are computed from shapes alone and run on the host by design (their values are
+launch parameters, not data).
+"""
+import numpy as np
+
+from tf0.engine import errors
+from tf0.engine.graph import constant_value
+from tf0.kernels import (launch_array as A, launch_elementwise as E, launch_matmul as M,
+                         launch_nn as N, launch_random as RND, launch_reduce as R)
+
+HOST_OPS = frozenset({"Shape", "Size", "Rank", "ReducedShape", "IsVariableInitialized"})
+BINDERS = {}
+
+
+def binds(*op_types, host_inputs=()):
+    def register(fn):
+        for t in op_types:
+            BINDERS[t] = (fn, frozenset(host_inputs))
+        return fn
+    return register
+
+
+def _code(op):
+    """The op code of an elementwise OpDef ("binary:add" -> "add")."""
+    return op.op_def.kernels[0].split(":", 1)[1]
+
+
+def _shape_arg(value):
+    return tuple(int(d) for d in np.reshape(value, [-1]))
+
+
+# ---- elementwise --------------------------------------------------------------------------
+@binds("Neg", "Abs", "Sign", "Square", "Sqrt", "Rsqrt", "Reciprocal", "Exp", "Log", "Log1p",
+       "Sin", "Cos", "Tanh", "Sigmoid", "Softplus", "Elu", "Floor", "Ceil", "Round", "Relu",
+       "Relu6", "LeakyRelu", "LogicalNot")
+def _unary(op, ctx):
+    code, alpha = _code(op), op.attrs.get("alpha", 0.0)
+    return lambda x: E.unary(code, x, alpha)
+
+
+@binds("Add", "Sub", "Mul", "RealDiv", "FloorDiv", "FloorMod", "Maximum", "Minimum",
+       "SquaredDifference", "Pow", "ReluGrad", "Relu6Grad", "LeakyReluGrad")
+def _binary(op, ctx):
+    code, alpha, op_id, err = _code(op), op.attrs.get("alpha", 0.0), ctx.op_id(op), ctx.error_flag
+    return lambda a, b: E.binary(code, a, b, err, op_id, alpha)
+
+
+@binds("Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",
+       "LogicalOr", "LogicalXor")
+def _compare(op, ctx):
+    code = _code(op)
+    return lambda a, b: E.compare(code, a, b)
+
+
+@binds("Select")
+def _select(op, ctx):
+    return E.select
+
+
+@binds("Cast")
+def _cast(op, ctx):
+    dtype = op.attrs["DstT"].np
+    return lambda x: E.cast(x, dtype)
+
+
+@binds("AddN")
+def _add_n(op, ctx):
+    op_id, err = ctx.op_id(op), ctx.error_flag
+
+    def add_n(*xs):
+        out = xs[0] if len(xs) > 1 else E.copy(xs[0])
+        for x in xs[1:]:
+            out = E.binary("add", out, x, err, op_id)  # a fixed, left-to-right order
+        return out
+    return add_n
+
+
+@binds("Fill", host_inputs=(0, 1))
+def _fill(op, ctx):
+    dtype = op.outputs[0].dtype.np
+    return lambda dims, value: E.fill(_shape_arg(dims), dtype, value)
+
+
+@binds("ZerosLike", "OnesLike")
+def _fill_like(op, ctx):
+    dtype, value = op.outputs[0].dtype.np, 0 if op.type == "ZerosLike" else 1
+    return lambda x: E.fill(x.shape, dtype, value)
+
+
+@binds("Range", host_inputs=(0, 1, 2))
+def _range(op, ctx):
+    dtype = op.outputs[0].dtype.np
+    return lambda start, limit, delta: E.arange(len(np.arange(start, limit, delta)), start,
+                                                delta, dtype)
+
+
+@binds("Const")
+def _const(op, ctx):
+    value = ctx.upload(op.attrs["value"])
+    return lambda: value
+
+
+@binds("Identity", "StopGradient", "PlaceholderWithDefault")
+def _identity(op, ctx):
+    return lambda x: x
+
+
+@binds("NoOp")
+def _no_op(op, ctx):
+    return lambda: None
+
+
+# ---- matmul and reductions ------------------------------------------------------------------
+@binds("MatMul")
+def _matmul(op, ctx):
+    ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
+    return lambda a, b: M.matmul(a, b, ta, tb)
+
+
+_REDUCE = {"Sum": "sum", "Mean": "sum", "Prod": "prod", "Max": "max", "Min": "min",
+           "Any": "max", "All": "min"}
+
+
+@binds(*_REDUCE)
+def _reduce(op, ctx):
+    kind, mean = _REDUCE[op.type], op.type == "Mean"
+    axes, keep = op.attrs["axes"], op.attrs["keep_dims"]
+
+    def reduce_gpu(x):
+        ax = None if axes is None else tuple(a % x.ndim for a in axes) if x.ndim else ()
+        return R.reduce(kind, x, ax, keep, mean)
+    return reduce_gpu
+
+
+@binds("ArgMax", "ArgMin")
+def _arg_reduce(op, ctx):
+    axis, is_min = op.attrs["axis"], op.type == "ArgMin"
+    dtype = op.attrs["output_type"].np
+
+    def arg_gpu(x):
+        out = R.arg_reduce(is_min, x, axis % x.ndim)
+        return out if dtype == np.int64 else E.cast(out, dtype)
+    return arg_gpu
+
+
+@binds("SumTo", host_inputs=(1,))
+def _sum_to(op, ctx):
+    def sum_to_gpu(g, shape):
+        shape = _shape_arg(shape)
+        lead = g.ndim - len(shape)
+        axes = tuple(range(lead)) + tuple(lead + i for i, d in enumerate(shape)
+                                          if d == 1 and g.shape[lead + i] != 1)
+        return (R.reduce("sum", g, axes, keepdims=True) if axes else g).reshape(shape)
+    return sum_to_gpu
+
+
+# ---- layout -------------------------------------------------------------------------------
+def _invalid(message):
+    return errors.InvalidArgumentError(None, None, message)
+
+
+@binds("Reshape", host_inputs=(1,))
+def _reshape(op, ctx):
+    def reshape_gpu(x, shape):
+        shape = list(_shape_arg(shape))
+        if -1 in shape:
+            known = int(np.prod([d for d in shape if d != -1]))
+            if known == 0 or x.size % known:
+                raise _invalid(f"Input to reshape is a tensor with {x.size} values, but the "
+                               f"requested shape is {shape}")
+            shape[shape.index(-1)] = x.size // known
+        if int(np.prod(shape)) != x.size:
+            raise _invalid(f"Input to reshape is a tensor with {x.size} values, but the "
+                           f"requested shape is {shape}")
+        return x.reshape(shape)
+    return reshape_gpu
+
+
+@binds("ExpandDims")
+def _expand_dims(op, ctx):
+    axis = op.attrs["axis"]
+
+    def expand_gpu(x):
+        shape = list(x.shape)
+        shape.insert(axis % (x.ndim + 1), 1)
+        return x.reshape(shape)
+    return expand_gpu
+
+
+@binds("Squeeze")
+def _squeeze(op, ctx):
+    axes = op.attrs["axis"]
+
+    def squeeze_gpu(x):
+        drop = {i for i, d in enumerate(x.shape) if d == 1} if axes is None else \
+            {a % x.ndim for a in axes}
+        if any(x.shape[a] != 1 for a in drop):
+            raise _invalid(f"Can not squeeze dims {sorted(drop)} of shape {x.shape}")
+        return x.reshape([d for i, d in enumerate(x.shape) if i not in drop])
+    return squeeze_gpu
+
+
+@binds("Transpose")
+def _transpose(op, ctx):
+    perm = op.attrs["perm"]
+    return lambda x: A.transpose(x, perm if perm is not None else tuple(range(x.ndim))[::-1])
+
+
+@binds("ConcatV2")
+def _concat(op, ctx):
+    axis = op.attrs["axis"]
+    return lambda *xs: A.concat(xs, axis % xs[0].ndim)
+
+
+@binds("SplitLike")
+def _split_like(op, ctx):
+    axis = op.attrs["axis"]
+    return lambda dy, *xs: A.split(dy, [x.shape[axis] for x in xs], axis % dy.ndim)
+
+
+@binds("Pack")
+def _pack(op, ctx):
+    axis = op.attrs["axis"]
+    return lambda *xs: A.stack(xs, axis % (xs[0].ndim + 1))
+
+
+@binds("Unpack")
+def _unpack(op, ctx):
+    axis = op.attrs["axis"]
+    return lambda x: A.unstack(x, axis % x.ndim)
+
+
+@binds("SplitV")
+def _split_v(op, ctx):
+    sizes, axis = list(op.attrs["sizes"]), op.attrs["axis"]
+
+    def split_gpu(x):
+        a = axis % x.ndim
+        s = list(sizes)
+        if -1 in s:
+            s[s.index(-1)] = x.shape[a] - (sum(s) + 1)
+        if sum(s) != x.shape[a] or min(s) < 0:
+            raise _invalid(f"split sizes {sizes} do not match dimension size {x.shape[a]}")
+        return A.split(x, s, a)
+    return split_gpu
+
+
+@binds("StridedSlice", "Slice")
+def _getitem(op, ctx):
+    index = op.attrs["index"]
+
+    def getitem_gpu(x):
+        try:
+            return A.getitem(x, index)
+        except IndexError as e:
+            raise _invalid(f"slice out of bounds: {e}") from None
+    return getitem_gpu
+
+
+@binds("StridedSliceGrad")
+def _getitem_grad(op, ctx):
+    index = op.attrs["index"]
+    return lambda dy, x: A.setitem_into_zeros(dy, x.shape, index)
+
+
+@binds("GatherV2")
+def _gather(op, ctx):
+    axis, op_id, err = op.attrs["axis"], ctx.op_id(op), ctx.error_flag
+    return lambda params, idx: A.gather(params, idx, axis % params.ndim, err, op_id)
+
+
+@binds("GatherGrad")
+def _gather_grad(op, ctx):
+    axis = op.attrs["axis"]
+    return lambda dy, idx, params: A.gather_grad(dy, idx, params.shape, axis % params.ndim)
+
+
+@binds("OneHot")
+def _one_hot(op, ctx):
+    a = op.attrs
+    dtype = a["dtype"].np
+    return lambda idx: A.one_hot(idx, a["depth"], a["axis"], a["on_value"], a["off_value"], dtype)
+
+
+@binds("Tile")
+def _tile(op, ctx):
+    mult = op.attrs["multiples"]
+    return lambda x: A.tile(x, mult)
+
+
+@binds("TileGrad")
+def _tile_grad(op, ctx):
+    mult = op.attrs["multiples"]
+
+    def tile_grad_gpu(dy, x):
+        split = [v for m, d in zip(mult, x.shape) for v in (m, d)]
+        return R.reduce("sum", dy.reshape(split), tuple(range(0, 2 * len(mult), 2)))
+    return tile_grad_gpu
+
+
+@binds("Pad")
+def _pad(op, ctx):
+    pads, value = op.attrs["paddings"], op.attrs["constant_values"]
+    return lambda x: A.pad(x, pads, value)
+
+
+@binds("MirrorPad")
+def _mirror_pad(op, ctx):
+    pads, symmetric = op.attrs["paddings"], op.attrs["mode"] == "symmetric"
+    return lambda x: A.mirror_pad(x, pads, symmetric)
+
+
+@binds("BroadcastTo", host_inputs=(1,))
+def _broadcast_to(op, ctx):
+    def broadcast_gpu(x, shape):
+        shape = _shape_arg(shape)
+        try:
+            np.broadcast_shapes(x.shape, shape)
+        except ValueError:
+            raise _invalid(f"Cannot broadcast a tensor of shape {x.shape} to {list(shape)}") \
+                from None
+        return A.broadcast_to(x, shape)
+    return broadcast_gpu
+
+
+# ---- nn -----------------------------------------------------------------------------------
+@binds("Softmax", "LogSoftmax")
+def _softmax(op, ctx):
+    axis, log = op.attrs["axis"], op.type == "LogSoftmax"
+
+    def softmax_gpu(x):
+        a = axis % x.ndim
+        if a == x.ndim - 1:
+            return N.softmax(x, log)
+        perm = [i for i in range(x.ndim) if i != a] + [a]
+        back = [int(i) for i in np.argsort(perm)]
+        return A.transpose(N.softmax(A.transpose(x, perm), log), back)
+    return softmax_gpu
+
+
+@binds("SoftmaxCrossEntropyWithLogits")
+def _xent(op, ctx):
+    def xent_gpu(logits, labels):
+        if labels.shape != logits.shape:
+            labels = A.broadcast_to(labels, logits.shape)
+        return N.softmax_xent(logits, labels)
+    return xent_gpu
+
+
+@binds("SparseSoftmaxCrossEntropyWithLogits")
+def _sparse_xent(op, ctx):
+    op_id, err = ctx.op_id(op), ctx.error_flag
+    return lambda logits, labels: N.sparse_softmax_xent(logits, labels, err, op_id)
+
+
+@binds("BiasAdd")
+def _bias_add(op, ctx):
+    ch, op_id, err = op.attrs["channel_axis"], ctx.op_id(op), ctx.error_flag
+
+    def bias_add_gpu(x, b):
+        shape = [1] * x.ndim
+        shape[ch] = b.shape[0]
+        return E.binary("add", x, b.reshape(shape), err, op_id)
+    return bias_add_gpu
+
+
+# ---- random -------------------------------------------------------------------------------
+@binds("RandomUniform", "RandomStandardNormal", "TruncatedNormal", host_inputs=(0,))
+def _random(op, ctx):
+    kind = op.op_def.kernels[0]
+    key, dtype = (op.attrs["seed"], op.attrs["seed2"]), op.attrs["dtype"].np
+    next_run = ctx.random_counter(op)
+    return lambda shape: RND.draw(kind, _shape_arg(shape), dtype, key, next_run())
+
+
+@binds("RandomUniformInt", host_inputs=(0,))
+def _random_int(op, ctx):
+    a = op.attrs
+    key, dtype = (a["seed"], a["seed2"]), a["dtype"].np
+    next_run = ctx.random_counter(op)
+    return lambda shape: RND.uniform_int(_shape_arg(shape), dtype, key, next_run(), a["minval"],
+                                         a["maxval"])
+
+
+# ---- state --------------------------------------------------------------------------------
+@binds("VariableV2")
+def _variable(op, ctx):
+    return ctx.reader(op)
+
+
+@binds("ReadVariable")
+def _read(op, ctx):
+    return ctx.reader(op.inputs[0].op)
+
+
+@binds("Assign")
+def _assign(op, ctx):
+    write = ctx.writer(op.inputs[0].op)
+    expected = op.inputs[0].shape
+    check = op.attrs.get("validate_shape", True)
+    must_copy = not ctx.is_fresh(op.inputs[1])
+
+    def assign_gpu(value):
+        if check and not expected.is_compatible_with(value.shape):
+            raise _invalid(f"Assign requires shapes of both tensors to match. lhs shape= "
+                           f"{expected} rhs shape= {list(value.shape)}")
+        value = E.copy(value) if must_copy else value
+        write(value)
+        return value
+    return assign_gpu
+
+
+@binds("AssignAdd", "AssignSub")
+def _update(op, ctx):
+    var_op = op.inputs[0].op
+    read, write = ctx.reader(var_op), ctx.writer(var_op)
+    code, op_id, err = _code(op), ctx.op_id(op), ctx.error_flag
+
+    def update_gpu(delta):
+        new = E.binary(code, read(), delta, err, op_id)
+        if new.shape != read().shape:
+            raise _invalid(f"Assign requires shapes of both tensors to match: {new.shape}")
+        write(new)
+        return new
+    return update_gpu
+
+
+def is_small_host_constant(op):
+    """Integer/bool constants up to 4096 elements stay on the host (shapes, axes, indices
+    used as launch parameters); device consumers get one cached upload."""
+    value = constant_value(op.outputs[0]) if op.type == "Const" else None
+    return value is not None and value.dtype.kind in "biu" and value.size <= 4096

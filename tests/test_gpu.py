@@ -1,0 +1,190 @@
+"""The CUDA backend against the NumPy backend: every op of the table (values, first and
+second derivatives), awkward shapes (odd, size 0 and 1, broadcasting, rank 0 to 5), Philox
+parity and kernel error reporting. Outputs are poisoned before every kernel and each run is
+repeated to check that results are bit-identical. Skipped without a GPU."""
+import numpy as np
+import pytest
+
+import tf0 as tf
+from tf0.kernels import device
+from tf0.session import cuda_backend
+from op_table import RANDOM_ROWS, ROWS, draw
+
+pytestmark = [pytest.mark.gpu,
+              pytest.mark.skipif(not cuda_backend.available(), reason="needs a CUDA GPU")]
+CPU = tf.ConfigProto(device_count={"GPU": 0})
+TOL = {tf.float32: dict(rtol=2e-4, atol=2e-5), tf.float64: dict(rtol=1e-9, atol=1e-11)}
+
+
+@pytest.fixture(autouse=True)
+def poison_outputs():
+    device.POISON["enabled"] = True
+    yield
+    device.POISON["enabled"] = False
+
+
+def _both(fetches, feed):
+    """(gpu results of two runs, cpu results) of the same fetches."""
+    with tf.Session() as gpu:
+        assert gpu.backend == "cuda"
+        first = gpu.run(fetches, feed)
+        second = gpu.run(fetches, feed)
+    with tf.Session(config=CPU) as cpu:
+        ref = cpu.run(fetches, feed)
+    return first, second, ref
+
+
+def _compare(first, second, ref, dtype, what):
+    for k, (a, b, r) in enumerate(zip(first, second, ref)):
+        a, b, r = np.asarray(a), np.asarray(b), np.asarray(r)
+        assert a.dtype == r.dtype and a.shape == r.shape, f"{what}[{k}]: {a.dtype}{a.shape} vs " \
+                                                          f"{r.dtype}{r.shape}"
+        assert a.tobytes() == b.tobytes(), f"{what}[{k}]: two runs differ"
+        if a.dtype.kind == "f":
+            assert not np.isnan(a).any() or np.isnan(r).any(), f"{what}[{k}]: unwritten (NaN)"
+            np.testing.assert_allclose(a, r, err_msg=f"{what}[{k}]", **TOL[dtype])
+        else:
+            np.testing.assert_array_equal(a, r, err_msg=f"{what}[{k}]")
+
+
+@pytest.mark.parametrize("dtype", [tf.float32, tf.float64], ids=["f32", "f64"])
+@pytest.mark.parametrize("row", ROWS, ids=repr)
+def test_op_table_on_gpu_matches_numpy(row, dtype):
+    phs = [tf.placeholder(dtype, shape) for shape, _ in row.inputs]
+    out = row.build(*phs)
+    fetches = [out]
+    if row.grad:
+        w = tf.constant(np.random.default_rng(5).standard_normal(
+            out.shape.as_list() if out.shape.is_fully_defined() else [1]).astype(dtype.np))
+        grads = [g for g in tf.gradients(tf.reduce_sum(out * w), phs) if g is not None]
+        fetches += grads
+        if row.second and grads:
+            fetches += [g for g in tf.gradients(tf.add_n([tf.reduce_sum(g * g) for g in grads]),
+                                                phs) if g is not None]
+    rng = np.random.default_rng(7)
+    feed = {p: draw(rng, shape, kind).astype(dtype.np) for p, (shape, kind) in zip(phs, row.inputs)}
+    _compare(*_both(fetches, feed), dtype, row.name)
+
+
+@pytest.mark.parametrize("name,build", RANDOM_ROWS, ids=[r[0] for r in RANDOM_ROWS])
+@pytest.mark.parametrize("dtype", [tf.float32, tf.float64], ids=["f32", "f64"])
+def test_random_ops_match_cpu_for_one_seed(name, build, dtype):
+    out = build(dtype)
+    first, second, ref = _both([out, out + 0], None)
+    if name in ("random_uniform", "random_uniform_int"):
+        assert np.asarray(first[0]).tobytes() == np.asarray(ref[0]).tobytes()
+    else:  # normals: same draws, libm rounding may differ in the last bits
+        np.testing.assert_allclose(first[0], ref[0], rtol=1e-5 if dtype is tf.float32 else 1e-12,
+                                   atol=1e-6 if dtype is tf.float32 else 1e-13)
+
+
+SHAPES = [(), (1,), (0,), (7,), (3, 1), (1, 5), (3, 5), (2, 0, 3), (2, 3, 1, 5), (2, 1, 3, 4, 5),
+          (1, 1), (4, 1, 1)]
+
+
+def test_broadcasting_and_reductions_on_awkward_shapes():
+    rng = np.random.default_rng(11)
+    fetches, feed = [], {}
+    for i, sa in enumerate(SHAPES):
+        for sb in SHAPES[i:]:
+            try:
+                out_shape = np.broadcast_shapes(sa, sb)
+            except ValueError:
+                continue
+            a = tf.placeholder(tf.float32, sa)
+            b = tf.placeholder(tf.float32, sb)
+            feed[a] = rng.standard_normal(sa).astype(np.float32)
+            feed[b] = rng.standard_normal(sb).astype(np.float32)
+            y = a * b - tf.maximum(a, b)
+            fetches += [y, tf.cast(a < b, tf.float32)]
+            rank = len(out_shape)
+            if rank and 0 not in out_shape:
+                axes = sorted(rng.choice(rank, size=rng.integers(1, rank + 1), replace=False))
+                fetches += [tf.reduce_sum(y, axis=[int(x) for x in axes]),
+                            tf.reduce_max(y, axis=int(axes[0]), keepdims=True),
+                            tf.argmax(y, axis=int(axes[-1]))]
+            if rank:
+                fetches.append(tf.transpose(y, list(rng.permutation(rank))))
+    _compare(*_both(fetches, feed), tf.float32, "awkward")
+
+
+@pytest.mark.parametrize("m,k,n", [(1, 1, 1), (0, 3, 4), (3, 0, 4), (5, 7, 0), (17, 31, 13),
+                                   (127, 129, 131), (64, 1000, 100), (1, 4099, 3), (257, 3, 259)])
+@pytest.mark.parametrize("dtype", [tf.float32, tf.float64], ids=["f32", "f64"])
+def test_matmul_every_size(m, k, n, dtype):
+    rng = np.random.default_rng(m * 1000 + k + n)
+    a = rng.standard_normal((m, k)).astype(dtype.np)
+    b = rng.standard_normal((k, n)).astype(dtype.np)
+    ta, tb = tf.constant(a), tf.constant(b)
+    fetches = [tf.matmul(ta, tb), tf.matmul(tf.transpose(ta), tb, transpose_a=True),
+               tf.matmul(ta, tf.transpose(tb), transpose_b=True),
+               tf.matmul(tf.stack([ta, ta * 2]), tb)]
+    first, second, _ = _both(fetches, None)
+    want = a.astype(np.float64) @ b.astype(np.float64)
+    for k_, got in enumerate(first):
+        assert np.asarray(got).tobytes() == np.asarray(second[k_]).tobytes()
+        got = np.asarray(got, np.float64)
+        got = got if got.ndim == 2 else got[1] / 2
+        scale = max(np.abs(want).max(initial=0), 1.0)
+        assert np.abs(got - want).max(initial=0) <= scale * (1e-4 if dtype is tf.float32 else 1e-12)
+
+
+def test_softmax_xent_wide_and_narrow_rows():
+    rng = np.random.default_rng(3)
+    fetches, feed = [], {}
+    for cols in (1, 2, 31, 33, 1000, 5000):
+        x = tf.placeholder(tf.float32, (7, cols))
+        feed[x] = (rng.standard_normal((7, cols)) * 20).astype(np.float32)
+        labels = tf.nn.softmax(x * 0.5)
+        fetches += [tf.nn.softmax(x), tf.nn.log_softmax(x),
+                    tf.nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=x),
+                    tf.nn.sparse_softmax_cross_entropy_with_logits(
+                        labels=np.arange(7) % cols, logits=x)]
+    _compare(*_both(fetches, feed), tf.float32, "softmax")
+
+
+def test_kernel_errors_name_the_op():
+    params = tf.constant(np.arange(6.0).reshape(3, 2))
+    idx = tf.placeholder(tf.int32, [None])
+    picked = tf.gather(params, idx, name="lookup")
+    a = tf.placeholder(tf.int32, [2])
+    q = tf.floordiv(tf.constant([4, 5]), a, name="intdiv")
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError) as info:
+            sess.run(picked, {idx: [0, 3]})
+        assert "lookup" in str(info.value) or info.value.op is picked.op
+        np.testing.assert_array_equal(sess.run(picked, {idx: [2]}), [[4.0, 5.0]])
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            sess.run(q, {a: [1, 0]})
+        np.testing.assert_array_equal(sess.run(q, {a: [2, -2]}), [2, -3])
+
+
+def test_seed_network_on_gpu_matches_float64():
+    N, D, H = 64, 1000, 100
+    rng = np.random.default_rng(0)
+    vals = [rng.standard_normal(s).astype(np.float32) for s in ((N, D), (N, D), (D, H), (H, D))]
+    x, y, w1, w2 = (tf.placeholder(tf.float32, v.shape) for v in vals)
+    h = tf.maximum(tf.matmul(x, w1), 0)
+    loss = tf.reduce_mean(tf.reduce_sum((tf.matmul(h, w2) - y) ** 2, axis=1))
+    g1, g2 = tf.gradients(loss, [w1, w2])
+    with tf.Session() as sess:
+        got = sess.run([loss, g1, g2], dict(zip((x, y, w1, w2), vals)))
+    X, Y, W1, W2 = (v.astype(np.float64) for v in vals)
+    pre = X @ W1
+    d = np.maximum(pre, 0) @ W2 - Y
+    gp = 2 * d / N
+    want = [np.mean(np.sum(d ** 2, 1)), X.T @ ((gp @ W2.T) * (pre > 0)), np.maximum(pre, 0).T @ gp]
+    for g, w in zip(got, want):
+        assert np.linalg.norm(np.asarray(g, np.float64) - w) <= 1e-5 * np.linalg.norm(w)
+
+
+def test_variables_live_on_the_gpu():
+    v = tf.Variable(np.arange(4.0, dtype=np.float32))
+    step = v.assign_add(tf.ones([4]))
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        for _ in range(3):
+            sess.run(step)
+        np.testing.assert_array_equal(sess.run(v), np.arange(4.0) + 3)
+        v.load(np.zeros(4, np.float32), sess)
+        np.testing.assert_array_equal(sess.run(v), np.zeros(4))
