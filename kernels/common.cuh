@@ -8,6 +8,9 @@ typedef unsigned int u32;
 
 #define TF0_MAX_DIMS 8
 
+// 16-byte packs give 128-bit loads and stores on contiguous paths.
+template <typename T> struct alignas(16) Pack { T v[16 / sizeof(T)]; };
+
 // Grid-stride loop over [0, n) with 64-bit indices.
 #define GRID_STRIDE(i, n) \
   for (i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \

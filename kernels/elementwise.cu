@@ -9,8 +9,6 @@
 // records its op id in *err; the session reports that op after the run.
 #include "common.cuh"
 
-template <typename T> struct alignas(16) Pack { T v[16 / sizeof(T)]; };
-
 template <typename T> struct IsFloat { static constexpr bool value = false; };
 template <> struct IsFloat<float> { static constexpr bool value = true; };
 template <> struct IsFloat<double> { static constexpr bool value = true; };

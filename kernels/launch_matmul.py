@@ -8,8 +8,7 @@ from .launch_array import broadcast_to
 from .launch_elementwise import fill
 from .launch_reduce import reduce
 
-_TILES = {"f32": ((128, 128), (64, 64)), "f64": ((64, 64),)}
-_BK = 8
+_BK = 8  # the K step of every tile is a multiple of this
 
 
 def _batch_view(x, batch_shape):
@@ -37,23 +36,25 @@ def matmul(a, b, transpose_a=False, transpose_b=False):
     a, sa = _batch_view(a, batch_shape)
     b, sb = _batch_view(b, batch_shape)
     suf = suffix(a.dtype)
-    tiles = _TILES[suf]
-    bm, bn = tiles[0]
+    # the 128 x 128 tile with vector loads needs the contiguous extents to be multiples of 4
+    aligned = (M if transpose_a else K) % 4 == 0 and (K if transpose_b else N) % 4 == 0
+    tile, bm, bn = "128v", 128, 128
     blocks = -(-M // bm) * -(-N // bn) * batch
-    if blocks < 2 * sm_count() and len(tiles) > 1:
-        bm, bn = tiles[1]
-        blocks = -(-M // bm) * -(-N // bn) * batch
     # split K when the output tiles alone cannot fill the GPU
-    splits = 1
-    if blocks < sm_count() and K >= 256:
-        splits = min(-(-2 * sm_count() // blocks), K // 128)
+    splits = 1 if blocks >= sm_count() or K < 512 else min(-(-sm_count() // blocks), K // 256)
+    if suf != "f32" or not aligned or blocks * splits < sm_count():
+        tile, bm, bn = "64", 64, 64
+        blocks = -(-M // bm) * -(-N // bn) * batch
+        splits = 1
+        if blocks < sm_count() and K >= 256:
+            splits = min(-(-2 * sm_count() // blocks), K // 128)
     k_split = -(-K // splits)
     k_split = -(-k_split // _BK) * _BK
     splits = -(-K // k_split)
     out = empty(out_shape, a.dtype)
     dst = out if splits == 1 else empty((splits,) + out_shape, a.dtype)
     lda, ldb = a.shape[-1], b.shape[-1]
-    name = f"gemm_{bm}_{'t' if transpose_a else 'n'}{'t' if transpose_b else 'n'}_{suf}"
+    name = f"gemm_{tile}_{'t' if transpose_a else 'n'}{'t' if transpose_b else 'n'}_{suf}"
     grid = (-(-N // bn), -(-M // bm), batch * splits)
     i64 = np.int64
     loader.get("matmul", name)(grid, (256,), (a, b, dst, np.int32(M), np.int32(N), np.int32(K),

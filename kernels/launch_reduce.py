@@ -38,6 +38,9 @@ def _rows(code, x, out, outer, R, scale, suf):
     nchunks = 1 if outer >= target or R <= 4096 else min((target + outer - 1) // outer,
                                                          (R + 2047) // 2048)
     chunk = (R + nchunks - 1) // nchunks
+    if nchunks > 1:
+        chunk = (chunk + 3) // 4 * 4  # whole 16-byte packs per chunk
+        nchunks = (R + chunk - 1) // chunk
     dst = out if nchunks == 1 else empty((outer, nchunks), x.dtype)
     grid = (min(nchunks, 65535), min(outer, 65535))
     _kernel(f"reduce_chunks_{suf}")(grid, (_block_threads(chunk),),
@@ -49,10 +52,12 @@ def _rows(code, x, out, outer, R, scale, suf):
                                          i64(nchunks), np.float64(scale)))
 
 
-def _cols(code, x, out, outer, R, inner, scale, suf):
-    """Reduce the middle axis of an [outer, R, inner] view into out [outer, inner]."""
-    target = sm_count() * 2048
-    nchunks = 1 if outer * inner >= target else min(R, max(1, target // (outer * inner)))
+def _cols(code, x, out, outer, R, inner, scale, suf, split=True):
+    """Reduce the middle axis of an [outer, R, inner] view into out [outer, inner]; with
+    few outputs the first pass splits R into chunks and a second pass combines them."""
+    target = sm_count() * 4096
+    nchunks = 1 if not split or outer * inner >= target else \
+        min(R, max(1, target // (outer * inner)))
     chunk = (R + nchunks - 1) // nchunks
     nchunks = (R + chunk - 1) // chunk
     dst = out if nchunks == 1 else empty((outer, nchunks, inner), x.dtype)
@@ -61,7 +66,7 @@ def _cols(code, x, out, outer, R, inner, scale, suf):
                                   (np.int32(code), x, dst, i64(outer), i64(R), i64(inner),
                                    i64(chunk), np.float64(scale if nchunks == 1 else 1.0)))
     if nchunks > 1:
-        _cols(code, dst, out, outer, nchunks, inner, scale, suf)
+        _cols(code, dst, out, outer, nchunks, inner, scale, suf, split=False)
 
 
 def reduce(op, x, axes, keepdims=False, mean=False):

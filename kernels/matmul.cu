@@ -2,6 +2,9 @@
 // Transposes are folded into the tile loads (coalesced either way); leading dims are batch
 // dims addressed through per-operand batch strides (0 broadcasts an operand).
 //   gemm_<tile>_<ta><tb>_<dt>(A, B, C, M, N, K, lda, ldb, ldc, sa, sb, sc, batch, k_split)
+// gemm_128v_*: the 128 x 128 x 16 tile with 16-byte global loads; the launcher uses it only
+// when the contiguous extent of each operand is a multiple of 4 (then a vector is either
+// wholly inside the matrix or wholly outside).
 // Block tile BM x BN x BK with 256 threads, each computing a TM x TN sub-tile split into two
 // halves (rows ty*TM/2.. and BM/2 + ty*TM/2..) so shared-memory reads are vectors without
 // bank conflicts. The next K tile is loaded into registers while the current one is used.
@@ -12,7 +15,7 @@
 
 template <typename T, int N> struct alignas(sizeof(T) * N) Vec { T v[N]; };
 
-template <typename T, int BM, int BN, int BK, int TM, int TN, bool TA, bool TB>
+template <typename T, int BM, int BN, int BK, int TM, int TN, bool TA, bool TB, bool VEC>
 __device__ void gemm_tile(const T* __restrict__ A, const T* __restrict__ B, T* __restrict__ C, int M, int N,
                           int K, i64 lda, i64 ldb, i64 ldc, i64 sa, i64 sb, i64 sc, int batch,
                           int k_split) {
@@ -33,7 +36,49 @@ __device__ void gemm_tile(const T* __restrict__ A, const T* __restrict__ B, T* _
   const int t = threadIdx.x, tx = t % 16, ty = t / 16;
 
   T a_reg[A_LOADS], b_reg[B_LOADS];
-  auto load_tiles = [&](int k0) {
+  // vector loads: element e of the tile is e = 4 * (t + l * THREADS) + j along the
+  // operand's contiguous dimension
+  auto load_vec = [&](int k0) {
+#pragma unroll
+    for (int l = 0; l < A_LOADS / 4; ++l) {
+      const int e = 4 * (t + l * THREADS);
+      const int m = TA ? e % BM : e / BK, k = TA ? e / BM : e % BK;
+      const int gm = m0 + m, gk = k0 + k;
+      Vec<T, 4> v{};
+      if (gm < M && gk < k_end)
+        v = *reinterpret_cast<const Vec<T, 4>*>(TA ? &A[(i64)gk * lda + gm] : &A[(i64)gm * lda + gk]);
+#pragma unroll
+      for (int j = 0; j < 4; ++j) a_reg[4 * l + j] = v.v[j];
+    }
+#pragma unroll
+    for (int l = 0; l < B_LOADS / 4; ++l) {
+      const int e = 4 * (t + l * THREADS);
+      const int n = TB ? e / BK : e % BN, k = TB ? e % BK : e / BN;
+      const int gn = n0 + n, gk = k0 + k;
+      Vec<T, 4> v{};
+      if (gn < N && gk < k_end)
+        v = *reinterpret_cast<const Vec<T, 4>*>(TB ? &B[(i64)gn * ldb + gk] : &B[(i64)gk * ldb + gn]);
+#pragma unroll
+      for (int j = 0; j < 4; ++j) b_reg[4 * l + j] = v.v[j];
+    }
+  };
+  auto store_vec = [&](int buf) {
+#pragma unroll
+    for (int l = 0; l < A_LOADS / 4; ++l) {
+      const int e = 4 * (t + l * THREADS);
+#pragma unroll
+      for (int j = 0; j < 4; ++j)
+        As[buf][TA ? e / BM : e % BK + j][TA ? e % BM + j : e / BK] = a_reg[4 * l + j];
+    }
+#pragma unroll
+    for (int l = 0; l < B_LOADS / 4; ++l) {
+      const int e = 4 * (t + l * THREADS);
+#pragma unroll
+      for (int j = 0; j < 4; ++j)
+        Bs[buf][TB ? e % BK + j : e / BN][TB ? e / BK : e % BN + j] = b_reg[4 * l + j];
+    }
+  };
+  auto load_scalar = [&](int k0) {
 #pragma unroll
     for (int l = 0; l < A_LOADS; ++l) {
       const int e = t + l * THREADS;
@@ -49,7 +94,7 @@ __device__ void gemm_tile(const T* __restrict__ A, const T* __restrict__ B, T* _
       b_reg[l] = (gn < N && gk < k_end) ? (TB ? B[(i64)gn * ldb + gk] : B[(i64)gk * ldb + gn]) : T(0);
     }
   };
-  auto store_tiles = [&](int buf) {
+  auto store_scalar = [&](int buf) {
 #pragma unroll
     for (int l = 0; l < A_LOADS; ++l) {
       const int e = t + l * THREADS;
@@ -60,6 +105,13 @@ __device__ void gemm_tile(const T* __restrict__ A, const T* __restrict__ B, T* _
       const int e = t + l * THREADS;
       Bs[buf][TB ? e % BK : e / BN][TB ? e / BK : e % BN] = b_reg[l];
     }
+  };
+
+  auto load_tiles = [&](int k0) {
+    if constexpr (VEC) load_vec(k0); else load_scalar(k0);
+  };
+  auto store_tiles = [&](int buf) {
+    if constexpr (VEC) store_vec(buf); else store_scalar(buf);
   };
 
   T acc[TM][TN];
@@ -112,19 +164,19 @@ __device__ void gemm_tile(const T* __restrict__ A, const T* __restrict__ B, T* _
   }
 }
 
-#define GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, TA, TB, TAB)                                    \
+#define GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, TA, TB, TAB, VEC)                               \
   extern "C" __global__ void __launch_bounds__(256, 2)                                        \
       gemm_##TILE##_##TAB##_##SUF(const T* A, const T* B, T* C, int M, int N, int K, i64 lda,  \
                                   i64 ldb, i64 ldc, i64 sa, i64 sb, i64 sc, int batch,         \
                                   int k_split) {                                              \
-    gemm_tile<T, BM, BN, BK, TM, TN, TA, TB>(A, B, C, M, N, K, lda, ldb, ldc, sa, sb, sc,     \
+    gemm_tile<T, BM, BN, BK, TM, TN, TA, TB, VEC>(A, B, C, M, N, K, lda, ldb, ldc, sa, sb, sc,\
                                              batch, k_split);                                 \
   }
-#define GEMM_ALL(TILE, T, SUF, BM, BN, BK, TM, TN)      \
-  GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, false, false, nn) \
-  GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, true, false, tn)  \
-  GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, false, true, nt)  \
-  GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, true, true, tt)
-GEMM_ALL(128, float, f32, 128, 128, 8, 8, 8)
-GEMM_ALL(64, float, f32, 64, 64, 8, 4, 4)
-GEMM_ALL(64, double, f64, 64, 64, 8, 4, 4)
+#define GEMM_ALL(TILE, T, SUF, BM, BN, BK, TM, TN, VEC)      \
+  GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, false, false, nn, VEC) \
+  GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, true, false, tn, VEC)  \
+  GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, false, true, nt, VEC)  \
+  GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, true, true, tt, VEC)
+GEMM_ALL(128v, float, f32, 128, 128, 16, 8, 8, true)
+GEMM_ALL(64, float, f32, 64, 64, 8, 4, 4, false)
+GEMM_ALL(64, double, f64, 64, 64, 8, 4, 4, false)

@@ -7,6 +7,10 @@
 #include "common.cuh"
 
 template <typename T> struct MaxSum { T m, s; };
+
+// exp for arguments <= 0 (shifted logits): the fast hardware path for float.
+__device__ __forceinline__ float exp_shifted(float x) { return __expf(x); }
+__device__ __forceinline__ double exp_shifted(double x) { return exp(x); }
 struct SumOp { template <typename T> __device__ T operator()(T a, T b) const { return a + b; } };
 
 // Merge two (running max, sum of exp(x - max)) pairs.
@@ -14,13 +18,24 @@ template <typename T>
 __device__ __forceinline__ MaxSum<T> merge(MaxSum<T> a, MaxSum<T> b) {
   if (a.m < b.m) { MaxSum<T> t = a; a = b; b = t; }
   if (b.m == tf0_lowest<T>()) return a;
-  return {a.m, a.s + b.s * exp(b.m - a.m)};
+  return {a.m, a.s + b.s * exp_shifted(b.m - a.m)};
+}
+
+// Add one value to a running (max, sum of exp(x - max)): one exp per value.
+template <typename T>
+__device__ __forceinline__ void push(MaxSum<T>& acc, T v) {
+  if (v > acc.m) {
+    acc.s = acc.s * exp_shifted(acc.m - v) + T(1);
+    acc.m = v;
+  } else {
+    acc.s += exp_shifted(v - acc.m);
+  }
 }
 
 template <typename T>
 __device__ MaxSum<T> row_max_sum(const T* row, i64 cols) {
   MaxSum<T> acc{tf0_lowest<T>(), T(0)};
-  for (i64 j = threadIdx.x; j < cols; j += blockDim.x) acc = merge(acc, MaxSum<T>{row[j], T(1)});
+  for (i64 j = threadIdx.x; j < cols; j += blockDim.x) push(acc, row[j]);
   __shared__ T sm[32], ss[32];
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   for (int off = 16; off > 0; off >>= 1)
@@ -49,7 +64,7 @@ __device__ void softmax_impl(const T* __restrict__ x, T* __restrict__ y, i64 row
     const T log_sum = log(ms.s);
     for (i64 j = threadIdx.x; j < cols; j += blockDim.x) {
       const T shifted = row[j] - ms.m;
-      y[r * cols + j] = log_out ? shifted - log_sum : exp(shifted) / ms.s;
+      y[r * cols + j] = log_out ? shifted - log_sum : exp_shifted(shifted) / ms.s;
     }
   }
 }
@@ -66,7 +81,7 @@ __device__ void xent_impl(const T* __restrict__ x, const T* __restrict__ labels,
     for (i64 j = threadIdx.x; j < cols; j += blockDim.x) {
       const T lab = labels[r * cols + j], v = row[j];
       acc += lab * (lse - v);
-      backprop[r * cols + j] = exp(v - lse) - lab;
+      backprop[r * cols + j] = exp_shifted(v - lse) - lab;
     }
     acc = block_reduce(acc, SumOp(), T(0));
     if (threadIdx.x == 0) loss[r] = acc;
@@ -83,7 +98,7 @@ __device__ void sparse_xent_impl(const T* __restrict__ x, const I* __restrict__ 
     const i64 label = (i64)labels[r];
     const bool bad = label < 0 || label >= cols;
     for (i64 j = threadIdx.x; j < cols; j += blockDim.x)
-      backprop[r * cols + j] = exp(row[j] - lse) - (j == label ? T(1) : T(0));
+      backprop[r * cols + j] = exp_shifted(row[j] - lse) - (j == label ? T(1) : T(0));
     if (threadIdx.x == 0) {
       if (bad) atomicCAS(err, 0, id);
       loss[r] = bad ? T(0) : lse - row[label];

@@ -32,24 +32,48 @@ template <typename T> struct Reducer {
 template <typename T>
 __device__ void reduce_chunks_impl(int op, const T* __restrict__ x, T* __restrict__ out, i64 outer,
                                    i64 R, i64 chunk, double scale) {
+  constexpr int V = 16 / sizeof(T);
   const Reducer<T> red{op};
   const i64 nchunks = (R + chunk - 1) / chunk;
   for (i64 row = blockIdx.y; row < outer; row += gridDim.y) {
     for (i64 c = blockIdx.x; c < nchunks; c += gridDim.x) {
       const i64 begin = c * chunk, end = begin + chunk < R ? begin + chunk : R;
       const T* base = x + row * R;
-      // four independent accumulators keep four loads in flight per thread
-      T acc0 = red.identity(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+      T acc = red.identity();
       const i64 step = blockDim.x;
-      i64 i = begin + threadIdx.x;
-      for (; i + 3 * step < end; i += 4 * step) {
-        acc0 = red(acc0, base[i]);
-        acc1 = red(acc1, base[i + step]);
-        acc2 = red(acc2, base[i + 2 * step]);
-        acc3 = red(acc3, base[i + 3 * step]);
+      if (R % V == 0 && chunk % V == 0) {
+        // 16-byte loads, two packs in flight per thread; lane k of every pack goes to
+        // accumulator k, combined in a fixed order below
+        const Pack<T>* packs = reinterpret_cast<const Pack<T>*>(base + begin);
+        const i64 np = (end - begin) / V;
+        T lanes[V];
+#pragma unroll
+        for (int k = 0; k < V; ++k) lanes[k] = red.identity();
+        i64 j = threadIdx.x;
+        for (; j + step < np; j += 2 * step) {
+          const Pack<T> p = packs[j], q = packs[j + step];
+#pragma unroll
+          for (int k = 0; k < V; ++k) lanes[k] = red(red(lanes[k], p.v[k]), q.v[k]);
+        }
+        for (; j < np; j += step) {
+          const Pack<T> p = packs[j];
+#pragma unroll
+          for (int k = 0; k < V; ++k) lanes[k] = red(lanes[k], p.v[k]);
+        }
+#pragma unroll
+        for (int k = 0; k < V; ++k) acc = red(acc, lanes[k]);
+      } else {  // four independent accumulators keep four loads in flight
+        T acc1 = acc, acc2 = acc, acc3 = acc;
+        i64 i = begin + threadIdx.x;
+        for (; i + 3 * step < end; i += 4 * step) {
+          acc = red(acc, base[i]);
+          acc1 = red(acc1, base[i + step]);
+          acc2 = red(acc2, base[i + 2 * step]);
+          acc3 = red(acc3, base[i + 3 * step]);
+        }
+        for (; i < end; i += step) acc = red(acc, base[i]);
+        acc = red(red(acc, acc1), red(acc2, acc3));
       }
-      for (; i < end; i += step) acc0 = red(acc0, base[i]);
-      T acc = red(red(acc0, acc1), red(acc2, acc3));
       acc = block_reduce(acc, red, red.identity());
       if (threadIdx.x == 0) out[row * nchunks + c] = scale == 1.0 ? acc : T(acc * T(scale));
     }

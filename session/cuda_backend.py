@@ -78,7 +78,7 @@ class CudaPlanContext(PlanContext):
         return self.device.error_ops.index(op) + 1
 
     def upload(self, array):
-        return self.device.cupy.asarray(np.ascontiguousarray(array))
+        return self.device.cupy.asarray(np.asarray(array, order="C"))
 
 
 def _download(x):

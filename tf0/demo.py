@@ -32,6 +32,7 @@ def train(steps=200, N=64, D=1000, H=100, learning_rate=1.0, seed=0, report=20, 
         step = tf.group(w1.assign_sub(lr * grad_w1), w2.assign_sub(lr * grad_w2))
         losses = []
         with tf.Session() as sess:
+            backend = sess.backend
             sess.run(tf.global_variables_initializer())
             start = time.perf_counter()
             for i in range(steps):
@@ -42,6 +43,6 @@ def train(steps=200, N=64, D=1000, H=100, learning_rate=1.0, seed=0, report=20, 
                 if report and (i % report == 0 or i == steps - 1):
                     out(f"step {i:4d}  loss {loss_value:10.4f}")
             elapsed = time.perf_counter() - start
-    out(f"{steps} steps in {elapsed:.2f} s ({1e3 * elapsed / steps:.2f} ms/step) on NumPy; "
+    out(f"{steps} steps in {elapsed:.2f} s ({1e3 * elapsed / steps:.2f} ms/step) on {backend}; "
         f"loss {losses[0]:.3f} -> {losses[-1]:.3f}")
     return losses

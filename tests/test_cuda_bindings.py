@@ -1,0 +1,46 @@
+"""Every registered op runs on the CUDA backend through kernels that exist: each OpDef
+names kernels found in the compiled PTX (op codes in kernels/opcodes.py), and has a CUDA
+binding unless it is one of the few ops that compute from shapes on the host by design.
+Runs without a GPU (NVRTC wheels)."""
+import pytest
+
+from tf0.engine.op_def import REGISTRY
+from tf0.kernels import loader, opcodes
+from tf0.session.cuda_ops import BINDERS, HOST_OPS
+from nvrtc_check import kernel_names, nvrtc
+
+# Ops that launch no kernel of their own, and why.
+NO_KERNEL = {
+    "Placeholder": "filled from the feed", "Const": "uploaded once per plan",
+    "Identity": "aliases its input", "StopGradient": "aliases its input",
+    "PlaceholderWithDefault": "aliases its input", "NoOp": "no output",
+    "Reshape": "a view", "ExpandDims": "a view", "Squeeze": "a view",
+    "Shape": "host: from the shape", "Size": "host: from the shape",
+    "Rank": "host: from the shape", "ReducedShape": "host: from a shape",
+    "VariableV2": "session state", "ReadVariable": "session state",
+    "Assign": "device-to-device memcpy", "IsVariableInitialized": "host: session state",
+}
+CODES = {"unary": opcodes.UNARY, "binary": opcodes.BINARY, "compare": opcodes.COMPARE}
+
+
+@pytest.mark.skipif(nvrtc() is None, reason="cuda-bindings/nvrtc wheels missing")
+def test_every_op_names_kernels_that_exist():
+    entries = set().union(*(kernel_names(f) for f in loader.FAMILIES))
+    problems = []
+    for op_type, op_def in sorted(REGISTRY.items()):
+        if not op_def.kernels and op_type not in NO_KERNEL:
+            problems.append(f"{op_type}: names no kernel")
+        for name in op_def.kernels:
+            base, _, code = name.partition(":")
+            if not any(e.startswith(base + "_") for e in entries):
+                problems.append(f"{op_type}: no kernel {base}_<dtype>")
+            if code and code not in CODES.get(base, ()):
+                problems.append(f"{op_type}: {base} has no op code {code}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_op_has_a_cuda_binding():
+    missing = [t for t in REGISTRY if t not in BINDERS and t not in HOST_OPS
+               and t != "Placeholder"]
+    assert not missing, f"ops with no CUDA binding: {missing}"
+    assert set(NO_KERNEL) <= set(REGISTRY)
