@@ -15,6 +15,8 @@ setup(
         "cuda12": ["cupy-cuda12x>=13", "nvidia-ml-py"],
         "cuda13": ["cupy-cuda13x>=14", "nvidia-ml-py"],
         "pycuda": ["pycuda"],
-        "test": ["pytest>=7", "hypothesis>=6", "cuda-bindings>=12", "nvidia-cuda-nvrtc"],
+        "demo": ["scikit-learn"],
+        "test": ["pytest>=7", "hypothesis>=6", "cuda-bindings>=12", "nvidia-cuda-nvrtc",
+                 "scikit-learn"],
     },
 )

@@ -28,10 +28,14 @@ __device__ void gather_impl(const T* __restrict__ params, const I* __restrict__ 
 }
 
 // The gradient of gather, deterministic: output element (o, p, k) sums, in index order, the
-// dy rows whose index is p. Cost O(n_idx) per output element.
+// dy rows whose index is p. Cost O(n_idx) per output element. An index out of range sets
+// the error flag (checked by the first thread only).
 template <typename T, typename I>
 __device__ void gather_grad_impl(const T* __restrict__ dy, const I* __restrict__ idx, T* __restrict__ out,
-                                 i64 outer, i64 n_idx, i64 axis_dim, i64 inner) {
+                                 i64 outer, i64 n_idx, i64 axis_dim, i64 inner, int* err, int id) {
+  if (blockIdx.x == 0 && threadIdx.x == 0)
+    for (i64 j = 0; j < n_idx; ++j)
+      if ((i64)idx[j] < 0 || (i64)idx[j] >= axis_dim) atomicCAS(err, 0, id);
   GRID_STRIDE(t, outer * axis_dim * inner) {
     const i64 k = t % inner, op_ = t / inner, p = op_ % axis_dim, o = op_ / axis_dim;
     T acc = T(0);
@@ -112,8 +116,8 @@ COPY(bool, b8)
 #define GATHER_GRAD(T, SUF, I, ISUF)                                                          \
   extern "C" __global__ void gather_grad_##SUF##_##ISUF(const T* dy, const I* idx, T* out,     \
                                                         i64 outer, i64 n_idx, i64 axis_dim,   \
-                                                        i64 inner) {                          \
-    gather_grad_impl<T, I>(dy, idx, out, outer, n_idx, axis_dim, inner);                      \
+                                                        i64 inner, int* err, int id) {        \
+    gather_grad_impl<T, I>(dy, idx, out, outer, n_idx, axis_dim, inner, err, id);             \
   }
 GATHER_GRAD(float, f32, int, i32)
 GATHER_GRAD(float, f32, i64, i64)

@@ -158,13 +158,14 @@ def gather(params, indices, axis, err, op_id):
     return out
 
 
-def gather_grad(dy, indices, params_shape, axis):
+def gather_grad(dy, indices, params_shape, axis, err, op_id):
     outer, dim, inner = _axis_view(params_shape, axis)
     out = empty(params_shape, dy.dtype)
     if out.size:
         _kernel(f"gather_grad_{suffix(dy.dtype)}_{suffix(indices.dtype)}")(
             (blocks_for(out.size),), (THREADS,),
-            (dy, indices, out, i64(outer), i64(indices.size), i64(dim), i64(inner)))
+            (dy, indices, out, i64(outer), i64(indices.size), i64(dim), i64(inner), err,
+             np.int32(op_id)))
     return out
 
 

@@ -8,7 +8,7 @@ import os
 import re
 
 KERNEL_DIR = os.path.dirname(os.path.abspath(__file__))
-FAMILIES = ("elementwise", "reduce", "matmul", "nn", "array", "random")
+FAMILIES = ("elementwise", "reduce", "matmul", "nn", "array", "random", "optimizer")
 _INCLUDE = re.compile(r'^#include "([^"]+)"\s*$', re.M)
 
 

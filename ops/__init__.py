@@ -1,7 +1,8 @@
 """tf0's op families. Importing this package registers every OpDef and the Tensor operators."""
 from tf0.engine.graph import OPERATORS, register_internal_dir
 
-from . import array_ops, init_ops, math_ops, nn_ops, random_ops, reduce_ops, sources, state_ops
+from . import (array_ops, data_ops, init_ops, math_ops, nn_ops, random_ops, reduce_ops, sources,
+               state_ops, train_ops)
 from .array_ops import (broadcast_to, concat, expand_dims, gather, one_hot, pad, rank, reshape,
                         shape, size, slice_, split, squeeze, stack, strided_slice_getitem, tile,
                         transpose, unstack)

@@ -547,6 +547,7 @@ def _gather_grad_bind(op, ctx):
 
     def scatter_add_np(dy, indices, params):
         a = axis % params.ndim
+        _check_indices(indices, params.shape[a])
         out = np.zeros(params.shape, dtype=dy.dtype)
         k = np.ndim(indices)
         moved = np.moveaxis(dy, list(range(a, a + k)), list(range(k)))

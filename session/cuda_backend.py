@@ -22,6 +22,7 @@ from .state import PlanContext
 
 _ERROR_MESSAGES = {
     "GatherV2": "indices contain a value outside [0, params.shape[axis])",
+    "GatherGrad": "indices contain a value outside [0, params.shape[axis])",
     "SparseSoftmaxCrossEntropyWithLogits": "Received a label value outside the valid range "
                                            "[0, num_classes)",
     "FloorDiv": "Integer division by zero", "FloorMod": "Integer division by zero",

@@ -5,17 +5,20 @@ like OpDef.numpy; inputs listed in `host_inputs` arrive as NumPy arrays (shapes,
 scalars that decide launch geometry), all others as C-contiguous CuPy arrays. Every
 computation is a tf0 kernel (tf0.kernels.launch_*); nothing falls back to the host.
 
-HOST_OPS are computed from shapes alone and run on the host by design (their values are
-launch parameters, not data).
+HOST_OPS run on the host by design: values computed from shapes alone (launch parameters,
+not data), and the tf.data iterator ops, whose elements come from host memory.
 """
 import numpy as np
 
 from tf0.engine import errors
 from tf0.engine.graph import constant_value
 from tf0.kernels import (launch_array as A, launch_elementwise as E, launch_matmul as M,
-                         launch_nn as N, launch_random as RND, launch_reduce as R)
+                         launch_nn as N, launch_optimizer as OPT, launch_random as RND,
+                         launch_reduce as R)
+from tf0.ops.train_ops import UPDATES
 
-HOST_OPS = frozenset({"Shape", "Size", "Rank", "ReducedShape", "IsVariableInitialized"})
+HOST_OPS = frozenset({"Shape", "Size", "Rank", "ReducedShape", "IsVariableInitialized",
+                      "MakeIterator", "IteratorGetNext"})
 BINDERS = {}
 
 
@@ -278,8 +281,9 @@ def _gather(op, ctx):
 
 @binds("GatherGrad")
 def _gather_grad(op, ctx):
-    axis = op.attrs["axis"]
-    return lambda dy, idx, params: A.gather_grad(dy, idx, params.shape, axis % params.ndim)
+    axis, op_id, err = op.attrs["axis"], ctx.op_id(op), ctx.error_flag
+    return lambda dy, idx, params: A.gather_grad(dy, idx, params.shape, axis % params.ndim, err,
+                                                 op_id)
 
 
 @binds("OneHot")
@@ -430,6 +434,27 @@ def _update(op, ctx):
         write(new)
         return new
     return update_gpu
+
+
+@binds(*UPDATES)
+def _apply_update(op, ctx):
+    n_refs, kernel = op.attrs["n_refs"], op.op_def.kernels[0]
+    refs = [t.op for t in op.inputs[:n_refs]]
+    reads, writes = [ctx.reader(r) for r in refs], [ctx.writer(r) for r in refs]
+    nesterov = op.attrs.get("use_nesterov")
+
+    def apply_gpu(grad, *scalars):
+        state = [read() for read in reads]
+        if grad.shape != state[0].shape:
+            raise _invalid(f"{op.type}: gradient shape {grad.shape} does not match variable "
+                           f"shape {state[0].shape}")
+        scalars = [s if s.dtype == state[0].dtype else E.cast(s, state[0].dtype)
+                   for s in scalars]
+        new = OPT.apply(kernel, state, grad, scalars, nesterov)
+        for write, value in zip(writes, new):
+            write(value)
+        return new[0]
+    return apply_gpu
 
 
 def is_small_host_constant(op):

@@ -11,6 +11,7 @@ class SessionState:
         self.values = {}
         self.pending = None
         self.random_runs = {}
+        self.resources = {}  # dataset iterators by name
 
 
 class PlanContext:
@@ -20,6 +21,7 @@ class PlanContext:
     def __init__(self, state, fresh):
         self._state = state
         self._fresh = fresh
+        self.resources = state.resources
 
     def is_fresh(self, tensor):
         return tensor in self._fresh

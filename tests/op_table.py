@@ -182,4 +182,7 @@ COVERED_ELSEWHERE = {
     "ReadVariable": "test_variables", "Assign": "test_variables",
     "AssignAdd": "test_variables", "AssignSub": "test_variables",
     "IsVariableInitialized": "test_variables", "NoOp": "test_graph",
+    "ApplyGradientDescent": "test_train", "ApplyMomentum": "test_train",
+    "ApplyAdam": "test_train", "ApplyRMSProp": "test_train", "ApplyAdagrad": "test_train",
+    "MakeIterator": "test_data", "IteratorGetNext": "test_data",
 }

@@ -188,3 +188,56 @@ def test_variables_live_on_the_gpu():
         np.testing.assert_array_equal(sess.run(v), np.arange(4.0) + 3)
         v.load(np.zeros(4, np.float32), sess)
         np.testing.assert_array_equal(sess.run(v), np.zeros(4))
+
+
+OPTIMIZERS = {
+    "sgd": lambda: tf.train.GradientDescentOptimizer(0.1),
+    "momentum": lambda: tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
+    "adam": lambda: tf.train.AdamOptimizer(0.01),
+    "rmsprop": lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.5),
+    "adagrad": lambda: tf.train.AdagradOptimizer(0.1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_optimizer_steps_on_gpu_match_cpu(name):
+    rng = np.random.default_rng(4)
+    w = tf.Variable(rng.standard_normal((33, 17)).astype(np.float32))
+    c = tf.constant(rng.standard_normal((33, 17)).astype(np.float32))
+    loss = tf.reduce_sum(w * c) + tf.reduce_sum(w * w)
+    train = OPTIMIZERS[name]().minimize(loss)
+    results = []
+    for config in (None, CPU):
+        with tf.Session(config=config) as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(4):
+                sess.run(train)
+            results.append(sess.run(tf.global_variables()))
+    for g, c_ in zip(*results):
+        np.testing.assert_allclose(g, c_, rtol=1e-5, atol=1e-6)
+
+
+def test_checkpoints_move_between_cpu_and_gpu(tmp_path):
+    w = tf.Variable(np.arange(12, dtype=np.float32).reshape(3, 4), name="w")
+    saver = tf.train.Saver()
+    with tf.Session() as gpu:
+        gpu.run(w.initializer)
+        gpu.run(w.assign(w * 3))
+        path = saver.save(gpu, str(tmp_path / "from_gpu"))
+    with tf.Session(config=CPU) as cpu:
+        saver.restore(cpu, path)
+        np.testing.assert_array_equal(cpu.run(w), np.arange(12).reshape(3, 4) * 3)
+        cpu.run(w.assign(w + 1))
+        path = saver.save(cpu, str(tmp_path / "from_cpu"))
+    with tf.Session() as gpu:
+        saver.restore(gpu, path)
+        np.testing.assert_array_equal(gpu.run(w), np.arange(12).reshape(3, 4) * 3 + 1)
+
+
+def test_main_job_trains_on_gpu(tmp_path):
+    import io
+    from tf0.demo import train
+    out = io.StringIO()
+    accuracy, losses = train(steps=400, out_dir=str(tmp_path / "run"), out=out)
+    assert "tf0 on cuda" in out.getvalue()
+    assert accuracy >= 0.95 and losses[-1] < 0.2 * losses[0]

@@ -1,0 +1,162 @@
+"""A portable model format: the pruned graph as JSON plus weights as safetensors.
+
+save(sess, export_dir, inputs={"x": x}, outputs={"y": y}) writes
+  export_dir/graph.json         ops, attributes, shapes, dtypes and the signature
+  export_dir/weights.safetensors  every constant and the current value of every variable
+load(export_dir) rebuilds the graph in a fresh process, without the code that built it,
+and returns a callable: load(d)(x=array) -> {"y": array}. docs/saved_model.md describes
+the format.
+"""
+import json
+import os
+
+import numpy as np
+
+from tf0.engine import dtypes, errors
+from tf0.engine.graph import Graph
+from tf0.engine.shapes import TensorShape
+
+from . import safetensors
+from .plan import _topological
+from .session import Session
+
+FORMAT = "tf0-saved-model-1"
+_VARIABLE_READS = ("VariableV2", "ReadVariable")
+
+
+def _encode(value, weights, key):
+    """A JSON-able form of an attribute value; arrays go to `weights` under `key`."""
+    if isinstance(value, dtypes.DType):
+        return {"dtype": value.name}
+    if isinstance(value, TensorShape):
+        return {"shape": None if value.dims is None else list(value.dims)}
+    if isinstance(value, np.ndarray):
+        weights[key] = value
+        return {"weight": key}
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, slice):
+        return {"slice": [value.start, value.stop, value.step]}
+    if value is Ellipsis:
+        return {"ellipsis": True}
+    if isinstance(value, (tuple, list)):
+        return {"tuple": [_encode(v, weights, f"{key}/{i}") for i, v in enumerate(value)]}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"attribute {key} of type {type(value).__name__} cannot be exported")
+
+
+def _decode(value, weights):
+    if isinstance(value, dict):
+        if "dtype" in value:
+            return dtypes.as_dtype(value["dtype"])
+        if "shape" in value:
+            return TensorShape(value["shape"])
+        if "weight" in value:
+            arr = weights[value["weight"]]
+            arr.setflags(write=False)
+            return arr
+        if "slice" in value:
+            return slice(*value["slice"])
+        if "ellipsis" in value:
+            return Ellipsis
+        if "tuple" in value:
+            return tuple(_decode(v, weights) for v in value["tuple"])
+    return value
+
+
+def save(sess, export_dir, inputs, outputs):
+    """Export the subgraph from `inputs` to `outputs` (dicts of name -> Tensor), with the
+    variables' current values frozen in as constants."""
+    inputs = {k: sess.graph.as_graph_element(v, allow_operation=False) for k, v in inputs.items()}
+    outputs = {k: sess.graph.as_graph_element(v, allow_operation=False) for k, v in outputs.items()}
+    fed = set(inputs.values())
+    ops = _topological([t.op for t in outputs.values()], fed)
+    frozen = [op for op in ops if op.type in _VARIABLE_READS]
+    values = dict(zip(frozen, sess.run([op.outputs[0] for op in frozen]))) if frozen else {}
+    weights, nodes = {}, []
+    for t in inputs.values():  # every input becomes a placeholder of the exported graph
+        nodes.append({"name": f"input/{t.op.name}/{t.value_index}" if t.op.type != "Placeholder"
+                      else t.op.name, "type": "Placeholder", "inputs": [],
+                      "attrs": {"dtype": {"dtype": t.dtype.name},
+                                "shape": {"shape": None if t.shape.dims is None
+                                          else list(t.shape.dims)}}})
+    renamed = {t: f"{n['name']}:0" for t, n in zip(inputs.values(), nodes)}
+    for op in ops:
+        if op.type == "Placeholder":
+            raise errors.InvalidArgumentError(None, op, f"output depends on placeholder "
+                                                        f"{op.name}, which is not an input")
+        if op.type in _VARIABLE_READS:
+            node = {"name": op.name, "type": "Const", "inputs": [],
+                    "attrs": {"value": _encode(np.asarray(values[op]), weights, op.name),
+                              "dtype": {"dtype": op.outputs[0].dtype.name}}}
+        else:
+            if op.op_def.stateful and op.type not in ("RandomUniform", "RandomStandardNormal",
+                                                      "TruncatedNormal", "RandomUniformInt"):
+                raise errors.InvalidArgumentError(None, op, f"cannot export stateful op "
+                                                            f"{op.name} ({op.type})")
+            node = {"name": op.name, "type": op.type,
+                    "inputs": [renamed.get(t, t.name) for t in op.inputs],
+                    "attrs": {k: _encode(v, weights, f"{op.name}/{k}")
+                              for k, v in op.attrs.items()}}
+        node["outputs"] = [{"dtype": t.dtype.name,
+                            "shape": None if t.shape.dims is None else list(t.shape.dims)}
+                           for t in op.outputs]
+        nodes.append(node)
+    graph = {"format": FORMAT, "nodes": nodes,
+             "signature": {"inputs": {k: renamed[t] for k, t in inputs.items()},
+                           "outputs": {k: renamed.get(t, t.name) for k, t in outputs.items()}}}
+    os.makedirs(export_dir, exist_ok=True)
+    safetensors.write(os.path.join(export_dir, "weights.safetensors"), weights,
+                      {"format": FORMAT})
+    tmp = os.path.join(export_dir, "graph.json.tmp")
+    with open(tmp, "w") as f:
+        json.dump(graph, f, indent=1)
+    os.replace(tmp, os.path.join(export_dir, "graph.json"))
+    return export_dir
+
+
+class Signature:
+    """A loaded model: call it with the inputs as keyword arguments."""
+
+    def __init__(self, graph, inputs, outputs, config=None):
+        self.graph = graph
+        self.inputs, self.outputs = inputs, outputs
+        self._session = Session(graph=graph, config=config)
+
+    def __call__(self, **feeds):
+        missing = set(self.inputs) - set(feeds)
+        if missing:
+            raise errors.InvalidArgumentError(None, None, f"missing inputs: {sorted(missing)}")
+        unknown = set(feeds) - set(self.inputs)
+        if unknown:
+            raise errors.InvalidArgumentError(None, None, f"unknown inputs: {sorted(unknown)}")
+        return self._session.run(self.outputs, {self.inputs[k]: v for k, v in feeds.items()})
+
+
+def load(export_dir, config=None):
+    """Rebuild an exported model; returns a Signature."""
+    path = os.path.join(export_dir, "graph.json")
+    try:
+        with open(path) as f:
+            spec = json.load(f)
+    except FileNotFoundError:
+        raise errors.NotFoundError(None, None, f"No saved model at {export_dir}") from None
+    except json.JSONDecodeError as e:
+        raise errors.DataLossError(None, None, f"{path} is not valid JSON: {e}") from None
+    if spec.get("format") != FORMAT:
+        raise errors.InvalidArgumentError(None, None, f"{path}: unknown format "
+                                                      f"{spec.get('format')!r}")
+    weights, _ = safetensors.read(os.path.join(export_dir, "weights.safetensors"))
+    graph = Graph()
+    tensors = {}
+    with graph.as_default():
+        for node in spec["nodes"]:
+            ins = [tensors[name] for name in node["inputs"]]
+            attrs = {k: _decode(v, weights) for k, v in node["attrs"].items()}
+            op = graph.create_op(node["type"], ins, attrs, name=node["name"] + "/")
+            for i, t in enumerate(op.outputs):
+                tensors[f"{node['name']}:{i}"] = t
+    sig = spec["signature"]
+    return Signature(graph, {k: tensors[v] for k, v in sig["inputs"].items()},
+                     {k: tensors[v] for k, v in sig["outputs"].items()}, config)
