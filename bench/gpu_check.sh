@@ -20,6 +20,8 @@ timeout 300 python3 -m pytest -q -m gpu tests/test_gpu.py -x --maxfail=30 -p no:
 echo "gpu tests exit $?"
 tail -30 "$OUT/gpu_tests.log"
 python3 bench/cpu_overhead.py --json "$OUT/cpu_overhead.json" > "$OUT/cpu_overhead.log" 2>&1
+(cd "$(mktemp -d)" && python3 -m tf0) > "$OUT/main_job.log" 2>&1
+echo "main job exit $?"; tail -3 "$OUT/main_job.log"
 python3 - "$OUT" <<'PY'
 import json, sys
 out = sys.argv[1]

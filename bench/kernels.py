@@ -138,6 +138,15 @@ def compile_times(results):
         imp = ("import time; t = time.perf_counter(); import tf0; tf0.Session; "
                "print(time.perf_counter() - t)")
         warm_import = float(subprocess.check_output([sys.executable, "-c", imp], env=env))
+    with tempfile.TemporaryDirectory() as cache:  # each family alone, one after another
+        one = ("import sys, time, cupy, tf0.kernels.loader as l; t = time.perf_counter(); "
+               "cupy.RawModule(code=l.source(sys.argv[1]), options=('--std=c++17',)).compile(); "
+               "print(time.perf_counter() - t)")
+        env = dict(os.environ, CUPY_CACHE_DIR=cache)
+        from tf0.kernels.loader import FAMILIES
+        results["compile_cold_by_family_s"] = {
+            f: float(subprocess.check_output([sys.executable, "-c", one, f], env=env))
+            for f in FAMILIES}
     results.update({"compile_cold_s": cold, "compile_warm_s": warm, "import_warm_s": warm_import})
 
 

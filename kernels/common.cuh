@@ -11,6 +11,10 @@ typedef unsigned int u32;
 // 16-byte packs give 128-bit loads and stores on contiguous paths.
 template <typename T> struct alignas(16) Pack { T v[16 / sizeof(T)]; };
 
+template <typename T> struct IsFloat { static constexpr bool value = false; };
+template <> struct IsFloat<float> { static constexpr bool value = true; };
+template <> struct IsFloat<double> { static constexpr bool value = true; };
+
 // Grid-stride loop over [0, n) with 64-bit indices.
 #define GRID_STRIDE(i, n) \
   for (i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \

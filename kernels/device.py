@@ -44,7 +44,7 @@ def empty(shape, dtype):
     if POISON["enabled"] and out.size:
         from . import loader
         suf = suffix(dtype)
-        loader.get("elementwise", f"fill_{suf}")((blocks_for(out.size),), (THREADS,),
+        loader.get("cast", f"fill_{suf}")((blocks_for(out.size),), (THREADS,),
                                                  (out, i64(out.size), _POISON_VALUE[suf]))
     return out
 

@@ -1,4 +1,5 @@
-"""Launchers of kernels/elementwise.cu. Inputs are C-contiguous CuPy arrays; outputs are new
+"""Launchers of the elementwise kernels (kernels/unary.cu, binary.cu, compare.cu, cast.cu).
+Inputs are C-contiguous CuPy arrays; outputs are new
 C-contiguous arrays (or `out=` when given, which may alias an input of the same shape)."""
 import numpy as np
 
@@ -9,7 +10,9 @@ from .opcodes import BINARY_CODE, COMPARE_CODE, UNARY_CODE
 
 
 def _kernel(name):
-    return loader.get("elementwise", name)
+    """Elementwise kernels by name: the module is the name's first word."""
+    family = {"unary": "unary", "binary": "binary", "compare": "compare", "select": "compare"}
+    return loader.get(family.get(name.split("_")[0], "cast"), name)
 
 
 def broadcast_shape(*shapes):

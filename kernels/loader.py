@@ -1,14 +1,20 @@
 """Compile tf0's CUDA sources with CuPy's RawModule and hand out their kernels.
 
 Knows nothing of graphs. CuPy is imported lazily: importing this module never fails and
-never touches a GPU; `modules()` compiles on first use (CuPy's disk cache makes later
-processes cheap).
+never touches a GPU. `start()` compiles every family on its own background thread (CuPy's
+disk cache makes later processes cheap); `get()` waits only for the family it needs, so
+`import tf0` returns at once and graph building overlaps compilation.
 """
+import concurrent.futures
 import os
 import re
+import threading
 
 KERNEL_DIR = os.path.dirname(os.path.abspath(__file__))
-FAMILIES = ("elementwise", "reduce", "matmul", "nn", "array", "random", "optimizer")
+# One module per .cu file, each compiled on its own thread (longest first). The elementwise
+# ops span unary, binary, compare and cast, so that no module takes long to compile.
+FAMILIES = ("array", "matmul", "binary", "reduce", "cast", "compare", "unary", "nn",
+            "optimizer", "random")
 _INCLUDE = re.compile(r'^#include "([^"]+)"\s*$', re.M)
 
 
@@ -34,28 +40,40 @@ class CompileError(RuntimeError):
     """A .cu file failed to compile; the message holds the compiler log (file:line)."""
 
 
-_modules = {}
+_futures = {}
+_lock = threading.Lock()
+_kernels = {}
+
+
+def _build(family):
+    import cupy
+    module = cupy.RawModule(code=source(family), options=("--std=c++17",))
+    try:
+        module.compile()
+    except cupy.cuda.compiler.CompileException as e:
+        raise CompileError(f"kernels/{family}.cu failed to compile:\n{e}") from None
+    return module
+
+
+def start():
+    """Begin compiling every family in the background (once per process)."""
+    with _lock:
+        if not _futures:
+            pool = concurrent.futures.ThreadPoolExecutor(len(FAMILIES), "tf0-compile")
+            _futures.update({f: pool.submit(_build, f) for f in FAMILIES})
+            pool.shutdown(wait=False)
 
 
 def modules():
-    """{family: cupy.RawModule}, compiled on first call."""
-    if not _modules:
-        import concurrent.futures
-
-        import cupy
-
-        def build(family):
-            module = cupy.RawModule(code=source(family), options=("--std=c++17",))
-            try:
-                module.compile()
-            except cupy.cuda.compiler.CompileException as e:
-                raise CompileError(f"kernels/{family}.cu failed to compile:\n{e}") from None
-            return family, module
-
-        with concurrent.futures.ThreadPoolExecutor(len(FAMILIES)) as pool:
-            _modules.update(pool.map(build, FAMILIES))
-    return _modules
+    """{family: cupy.RawModule}, waiting for every compilation to finish."""
+    start()
+    return {f: fut.result() for f, fut in _futures.items()}
 
 
 def get(family, name):
-    return modules()[family].get_function(name)
+    """The kernel `name` of kernels/<family>.cu (waits for that family's compilation)."""
+    kernel = _kernels.get((family, name))
+    if kernel is None:
+        start()
+        kernel = _kernels[(family, name)] = _futures[family].result().get_function(name)
+    return kernel

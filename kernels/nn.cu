@@ -34,8 +34,18 @@ __device__ __forceinline__ void push(MaxSum<T>& acc, T v) {
 
 template <typename T>
 __device__ MaxSum<T> row_max_sum(const T* row, i64 cols) {
+  constexpr int V = 16 / sizeof(T);
   MaxSum<T> acc{tf0_lowest<T>(), T(0)};
-  for (i64 j = threadIdx.x; j < cols; j += blockDim.x) push(acc, row[j]);
+  if (cols % V == 0) {  // rows start on 16-byte boundaries: vector loads
+    const Pack<T>* packs = reinterpret_cast<const Pack<T>*>(row);
+    for (i64 j = threadIdx.x; j < cols / V; j += blockDim.x) {
+      const Pack<T> p = packs[j];
+#pragma unroll
+      for (int k = 0; k < V; ++k) push(acc, p.v[k]);
+    }
+  } else {
+    for (i64 j = threadIdx.x; j < cols; j += blockDim.x) push(acc, row[j]);
+  }
   __shared__ T sm[32], ss[32];
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   for (int off = 16; off > 0; off >>= 1)
@@ -78,10 +88,27 @@ __device__ void xent_impl(const T* __restrict__ x, const T* __restrict__ labels,
     const MaxSum<T> ms = row_max_sum(row, cols);
     const T lse = ms.m + log(ms.s);
     T acc = T(0);
-    for (i64 j = threadIdx.x; j < cols; j += blockDim.x) {
-      const T lab = labels[r * cols + j], v = row[j];
-      acc += lab * (lse - v);
-      backprop[r * cols + j] = exp_shifted(v - lse) - lab;
+    constexpr int V = 16 / sizeof(T);
+    if (cols % V == 0) {
+      const Pack<T>* xp = reinterpret_cast<const Pack<T>*>(row);
+      const Pack<T>* lp = reinterpret_cast<const Pack<T>*>(labels + r * cols);
+      Pack<T>* bp = reinterpret_cast<Pack<T>*>(backprop + r * cols);
+      for (i64 j = threadIdx.x; j < cols / V; j += blockDim.x) {
+        const Pack<T> xv = xp[j], lv = lp[j];
+        Pack<T> out;
+#pragma unroll
+        for (int k = 0; k < V; ++k) {
+          acc += lv.v[k] * (lse - xv.v[k]);
+          out.v[k] = exp_shifted(xv.v[k] - lse) - lv.v[k];
+        }
+        bp[j] = out;
+      }
+    } else {
+      for (i64 j = threadIdx.x; j < cols; j += blockDim.x) {
+        const T lab = labels[r * cols + j], v = row[j];
+        acc += lab * (lse - v);
+        backprop[r * cols + j] = exp_shifted(v - lse) - lab;
+      }
     }
     acc = block_reduce(acc, SumOp(), T(0));
     if (threadIdx.x == 0) loss[r] = acc;

@@ -47,7 +47,7 @@ class CudaDevice:
 
     def __init__(self):
         from tf0.kernels import device, loader
-        loader.modules()
+        loader.start()
         self.cupy = device.cupy()
         self.error_flag = self.cupy.zeros((1,), dtype=np.int32)
         self.error_ops = []

@@ -52,9 +52,9 @@ from tf0.session import (ConfigProto, GPUOptions, InteractiveSession,  # noqa: E
 
 from tf0.session import cuda_backend as _cuda_backend  # noqa: E402
 
-if _cuda_backend.available():  # compile the kernels now (CuPy's disk cache makes this cheap)
+if _cuda_backend.available():  # start compiling the kernels (in the background)
     import tf0.kernels.loader as _loader
-    _loader.modules()
+    _loader.start()
 
 globals().update(_U)
 globals().update(_B)
