@@ -5,8 +5,8 @@ like OpDef.numpy; inputs listed in `host_inputs` arrive as NumPy arrays (shapes,
 scalars that decide launch geometry), all others as C-contiguous CuPy arrays. Every
 computation is a tf0 kernel (tf0.kernels.launch_*); nothing falls back to the host.
 
-HOST_OPS run on the host by design: values computed from shapes alone (launch parameters,
-not data), and the tf.data iterator ops, whose elements come from host memory.
+HOST_OPS are computed from shapes alone and run on the host by design (their values are
+launch parameters, not data).
 """
 import numpy as np
 
@@ -17,15 +17,24 @@ from tf0.kernels import (launch_array as A, launch_elementwise as E, launch_matm
                          launch_reduce as R)
 from tf0.ops.train_ops import UPDATES
 
-HOST_OPS = frozenset({"Shape", "Size", "Rank", "ReducedShape", "IsVariableInitialized",
-                      "MakeIterator", "IteratorGetNext"})
+HOST_OPS = frozenset({"Shape", "Size", "Rank", "ReducedShape", "IsVariableInitialized"})
 BINDERS = {}
+
+
+class _AllInputs:
+    """host_inputs value meaning: every input arrives on the host."""
+
+    def __contains__(self, index):
+        return True
+
+
+ALL_INPUTS = _AllInputs()
 
 
 def binds(*op_types, host_inputs=()):
     def register(fn):
         for t in op_types:
-            BINDERS[t] = (fn, frozenset(host_inputs))
+            BINDERS[t] = (fn, host_inputs if host_inputs is ALL_INPUTS else frozenset(host_inputs))
         return fn
     return register
 
@@ -455,6 +464,44 @@ def _apply_update(op, ctx):
             write(value)
         return new[0]
     return apply_gpu
+
+
+# ---- tf.data: elements are staged into device memory ahead of use -------------------------
+def _stager(dataset, captured):
+    from .staging import DeviceStager
+    return DeviceStager(dataset.iterate(captured))
+
+
+@binds("MakeIterator", host_inputs=ALL_INPUTS)
+def _make_iterator(op, ctx):
+    dataset, key, resources = op.attrs["dataset"], op.attrs["iterator"], ctx.resources
+
+    def make_iterator_gpu(*captured):
+        old = resources.get(key)
+        if hasattr(old, "close"):
+            old.close()
+        resources[key] = _stager(dataset, captured)
+    return make_iterator_gpu
+
+
+@binds("IteratorGetNext", host_inputs=ALL_INPUTS)
+def _get_next(op, ctx):
+    key, dataset, resources = op.attrs["iterator"], op.attrs.get("one_shot"), ctx.resources
+    single = len(op.outputs) == 1
+
+    def get_next_gpu(*captured):
+        it = resources.get(key)
+        if it is None:
+            if dataset is None:
+                raise errors.FailedPreconditionError(
+                    None, op, "GetNext() failed because the iterator has not been initialized.")
+            it = resources[key] = _stager(dataset, captured)
+        try:
+            element = next(it)
+        except StopIteration:
+            raise errors.OutOfRangeError(None, op, "End of sequence") from None
+        return element[0] if single else element
+    return get_next_gpu
 
 
 def is_small_host_constant(op):

@@ -113,6 +113,10 @@ class Session:
         self._closed = True
         self._plans.clear()
         self._state.values.clear()
+        for resource in self._state.resources.values():
+            if hasattr(resource, "close"):  # stop background staging threads
+                resource.close()
+        self._state.resources.clear()
 
     def list_devices(self):
         devices = ["/job:localhost/replica:0/task:0/device:CPU:0"]

@@ -19,7 +19,7 @@ NO_KERNEL = {
     "Rank": "host: from the shape", "ReducedShape": "host: from a shape",
     "VariableV2": "session state", "ReadVariable": "session state",
     "Assign": "device-to-device memcpy", "IsVariableInitialized": "host: session state",
-    "MakeIterator": "host: tf.data pipeline", "IteratorGetNext": "host: tf.data pipeline",
+    "MakeIterator": "tf.data: host pipeline", "IteratorGetNext": "tf.data: pinned uploads",
 }
 CODES = {"unary": opcodes.UNARY, "binary": opcodes.BINARY, "compare": opcodes.COMPARE}
 

@@ -241,3 +241,21 @@ def test_main_job_trains_on_gpu(tmp_path):
     accuracy, losses = train(steps=400, out_dir=str(tmp_path / "run"), out=out)
     assert "tf0 on cuda" in out.getvalue()
     assert accuracy >= 0.95 and losses[-1] < 0.2 * losses[0]
+
+
+def test_dataset_elements_are_staged_on_the_device():
+    x = np.arange(40, dtype=np.float32).reshape(20, 2)
+    data = tf.placeholder(tf.float32, [None, 2])
+    it = tf.data.Dataset.from_tensor_slices((data, np.arange(20))).batch(6) \
+        .make_initializable_iterator()
+    batch, labels = it.get_next()
+    total = tf.reduce_sum(batch, axis=1) + tf.cast(labels, tf.float32)
+    with tf.Session() as sess:
+        for _ in range(2):  # re-initialization restarts the staged pipeline
+            sess.run(it.initializer, {data: x})
+            got = []
+            with pytest.raises(tf.errors.OutOfRangeError):
+                while True:
+                    got.append(sess.run(total))
+            np.testing.assert_allclose(np.concatenate(got), x.sum(1) + np.arange(20))
+            assert [len(g) for g in got] == [6, 6, 6, 2]
