@@ -69,11 +69,20 @@ def _reshape_numpy(x, shape):
                         f"requested shape is {list(shape)}") from None
 
 
+def _reshape_bind(op, ctx):
+    """With a static target shape and input size, reshape to a shape fixed now."""
+    target = op.outputs[0].shape
+    if not (target.is_fully_defined() and op.inputs[0].shape.is_fully_defined()):
+        return _reshape_numpy
+    shape = tuple(target.dims)
+    return lambda x, _: np.reshape(x, shape)
+
+
 def _like_input_grad(op, dy):
     return [reshape(dy, _dims_tensor(op.inputs[0]))] + [None] * (len(op.inputs) - 1)
 
 
-defop("Reshape", _reshape_infer, fixed(_reshape_numpy), grad=_like_input_grad,
+defop("Reshape", _reshape_infer, _reshape_bind, grad=_like_input_grad,
       fresh_output=False)
 
 
@@ -703,7 +712,16 @@ def _broadcast_to_np(x, shape):
                                                       f"{np.shape(x)} to {list(shape)}") from None
 
 
-defop("BroadcastTo", _broadcast_to_infer, fixed(_broadcast_to_np),
+def _broadcast_to_bind(op, ctx):
+    """With static shapes, broadcasting needs no checks: a fixed-shape view."""
+    target, x = op.outputs[0].shape, op.inputs[0].shape
+    if not (target.is_fully_defined() and x.is_fully_defined()):
+        return _broadcast_to_np
+    shape = tuple(target.dims)
+    return lambda v, _: np.broadcast_to(v, shape)
+
+
+defop("BroadcastTo", _broadcast_to_infer, _broadcast_to_bind,
       grad=lambda op, dy: [OPS.sum_to(dy, op.inputs[0]), None], kernels=("strided_copy",),
       fresh_output=False)
 

@@ -25,17 +25,30 @@ def _reduce_infer(op):
     return [(TensorShape(dims), x.dtype)]
 
 
-def _reduce_bind(np_fn, pass_dtype=True):
+def _resolved_axes(axes, ndim):
+    return tuple(range(ndim)) if axes is None else tuple(a % ndim if ndim else 0 for a in axes)
+
+
+def _reduce_bind(ufunc, mean=False):
+    """A reduction through `ufunc.reduce` (NumPy's own np.sum/np.max/... call the same),
+    with the axes resolved now when the input's rank is static."""
     def bind(op, ctx):
         axes, keep = op.attrs["axes"], op.attrs["keep_dims"]
-        dtype = op.outputs[0].dtype.np
+        dtype = op.outputs[0].dtype.np if ufunc not in (np.logical_or, np.logical_and) else None
+        rank = op.inputs[0].shape.ndims
+        static = None if rank is None else _resolved_axes(axes, rank)
+        reduce = ufunc.reduce
 
         def reduce_np(x):
-            axis = tuple(range(x.ndim)) if axes is None else \
-                tuple(a % x.ndim if x.ndim else 0 for a in axes)
-            if pass_dtype:
-                return np.asarray(np_fn(x, axis=axis, keepdims=keep, dtype=dtype))
-            return np.asarray(np_fn(x, axis=axis, keepdims=keep))
+            axis = static if static is not None else _resolved_axes(axes, x.ndim)
+            out = reduce(x, axis=axis, dtype=dtype, keepdims=keep)
+            if mean:
+                count = 1
+                for a in axis:
+                    count *= x.shape[a]
+                out = np.true_divide(out, count, dtype=dtype) if count else \
+                    np.full(np.shape(out), np.nan, dtype)
+            return np.asarray(out)
         return reduce_np
     return bind
 
@@ -94,13 +107,13 @@ def _prod_grad(op, dy):
 
 
 _REDUCTIONS = [
-    ("Sum", "reduce_sum", np.sum, True, _sum_grad),
-    ("Mean", "reduce_mean", np.mean, True, _mean_grad),
-    ("Max", "reduce_max", np.max, False, _extremum_grad),
-    ("Min", "reduce_min", np.min, False, _extremum_grad),
-    ("Prod", "reduce_prod", np.prod, True, _prod_grad),
-    ("Any", "reduce_any", np.any, False, NO_GRADIENT),
-    ("All", "reduce_all", np.all, False, NO_GRADIENT),
+    ("Sum", "reduce_sum", np.add, False, _sum_grad),
+    ("Mean", "reduce_mean", np.add, True, _mean_grad),
+    ("Max", "reduce_max", np.maximum, False, _extremum_grad),
+    ("Min", "reduce_min", np.minimum, False, _extremum_grad),
+    ("Prod", "reduce_prod", np.multiply, False, _prod_grad),
+    ("Any", "reduce_any", np.logical_or, False, NO_GRADIENT),
+    ("All", "reduce_all", np.logical_and, False, NO_GRADIENT),
 ]
 
 
@@ -133,8 +146,8 @@ def _reduce_builder(op_type, default_name):
 
 
 REDUCE_BUILDERS = {}
-for _type, _name, _fn, _pass_dtype, _grad in _REDUCTIONS:
-    defop(_type, _reduce_infer, _reduce_bind(_fn, _pass_dtype), grad=_grad,
+for _type, _name, _ufunc, _mean, _grad in _REDUCTIONS:
+    defop(_type, _reduce_infer, _reduce_bind(_ufunc, _mean), grad=_grad,
           kernels=("reduce_chunks", "reduce_cols", "strided_copy"))
     REDUCE_BUILDERS[_name] = _reduce_builder(_type, _name)
 
