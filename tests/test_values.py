@@ -113,3 +113,14 @@ def test_reductions_with_keepdims_and_negative_axes():
     assert out[2].tolist() == [[x[i, 2, k] for k in range(4)] for i in range(2)]
     assert math.isclose(out[3], math.prod((x[:, :, 1:3] / 10).ravel()))
     assert out[4] == 6 and out[4].dtype == np.int32
+
+
+def test_inf_and_nan_are_results_not_warnings():
+    import warnings
+    x = tf.placeholder(tf.float32, [3])
+    y = [tf.log(x), 1.0 / x, tf.sqrt(x - 1.0)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        log, inv, root = _run(y, {x: [0.0, 1.0, 4.0]})
+    assert log[0] == -np.inf and inv[0] == np.inf and np.isnan(root[0])
+    assert root[2] == np.float32(np.sqrt(3.0))
