@@ -1,12 +1,12 @@
 """tf0's op families. Importing this package registers every OpDef and the Tensor operators."""
 from tf0.engine.graph import OPERATORS, register_internal_dir
 
-from . import (array_ops, data_ops, init_ops, math_ops, nn_ops, random_ops, reduce_ops, sources,
-               state_ops, train_ops)
-from .array_ops import (broadcast_to, concat, expand_dims, gather, one_hot, pad, rank, reshape,
-                        shape, size, slice_, split, squeeze, stack, strided_slice_getitem, tile,
-                        transpose, unstack)
+from . import (array_ops, data_ops, index_ops, init_ops, math_ops, nn_ops, random_ops,
+               reduce_ops, sources, state_ops, train_ops)
+from .array_ops import (broadcast_to, concat, expand_dims, pad, rank, reshape, shape, size,
+                        split, squeeze, stack, tile, transpose, unstack)
 from .core import constant, convert_to_tensor, register_tensor_conversion_function
+from .index_ops import gather, one_hot, slice_, strided_slice_getitem
 from .math_ops import (BINARY_BUILDERS, UNARY_BUILDERS, add_n, cast, clip_by_value, div,
                        leaky_relu, logical_not, matmul, relu, relu6, scalar_mul, sum_to,
                        to_float, to_int32, to_int64, truediv, where)

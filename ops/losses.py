@@ -1,0 +1,104 @@
+"""tf.losses: per-element losses weighted and reduced as in TF1 (default: the mean over
+non-zero weights) and added to the LOSSES collection."""
+from tf0.engine.graph import GraphKeys, get_default_graph, name_scope
+
+from . import math_ops
+from .array_ops import shape
+from .core import OPS, convert_to_tensor
+
+
+class Reduction:
+    NONE = "none"
+    SUM = "weighted_sum"
+    MEAN = "weighted_mean"
+    SUM_OVER_BATCH_SIZE = "weighted_sum_over_batch_size"
+    SUM_BY_NONZERO_WEIGHTS = "weighted_sum_by_nonzero_weights"
+
+
+def compute_weighted_loss(losses, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
+                          reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """Weight the per-element losses and reduce them as TF1 does (default: the sum divided
+    by the number of non-zero weights, i.e. the mean for weights=1)."""
+    with name_scope(scope, "weighted_loss"):
+        losses = convert_to_tensor(losses)
+        weights = math_ops.cast(convert_to_tensor(weights), losses.dtype)
+        weighted = losses * weights
+        if reduction == Reduction.NONE:
+            loss = weighted
+        else:
+            total = OPS.reduce_sum(weighted)
+            if reduction == Reduction.SUM:
+                loss = total
+            elif reduction == Reduction.MEAN:
+                loss = total / OPS.reduce_sum(weights * OPS.ones_like(losses))
+            elif reduction == Reduction.SUM_OVER_BATCH_SIZE:
+                loss = total / math_ops.cast(OPS.size(losses), losses.dtype)
+            else:
+                nonzero = OPS.reduce_sum(math_ops.cast(
+                    OPS.not_equal(weights * OPS.ones_like(losses), 0.0), losses.dtype))
+                loss = total / OPS.maximum(nonzero, 1.0)
+        if loss_collection:
+            get_default_graph().add_to_collection(loss_collection, loss)
+        return loss
+
+
+def mean_squared_error(labels, predictions, weights=1.0, scope=None,
+                       loss_collection=GraphKeys.LOSSES, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    with name_scope(scope, "mean_squared_error"):
+        p = convert_to_tensor(predictions)
+        return compute_weighted_loss(OPS.squared_difference(p, math_ops.cast(labels, p.dtype)),
+                                     weights, None, loss_collection, reduction)
+
+
+def absolute_difference(labels, predictions, weights=1.0, scope=None,
+                        loss_collection=GraphKeys.LOSSES,
+                        reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    with name_scope(scope, "absolute_difference"):
+        p = convert_to_tensor(predictions)
+        return compute_weighted_loss(OPS.abs(p - math_ops.cast(labels, p.dtype)), weights, None,
+                                     loss_collection, reduction)
+
+
+def softmax_cross_entropy(onehot_labels, logits, weights=1.0, label_smoothing=0, scope=None,
+                          loss_collection=GraphKeys.LOSSES,
+                          reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    with name_scope(scope, "softmax_cross_entropy_loss"):
+        logits = convert_to_tensor(logits)
+        labels = math_ops.cast(onehot_labels, logits.dtype)
+        if label_smoothing:
+            n = math_ops.cast(shape(labels)[-1], logits.dtype)
+            labels = labels * (1.0 - label_smoothing) + label_smoothing / n
+        per_example = OPS.softmax_cross_entropy_with_logits_v2(
+            labels=OPS.stop_gradient(labels), logits=logits)
+        return compute_weighted_loss(per_example, weights, None, loss_collection, reduction)
+
+
+def sparse_softmax_cross_entropy(labels, logits, weights=1.0, scope=None,
+                                 loss_collection=GraphKeys.LOSSES,
+                                 reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    with name_scope(scope, "sparse_softmax_cross_entropy_loss"):
+        per_example = OPS.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+        return compute_weighted_loss(per_example, weights, None, loss_collection, reduction)
+
+
+def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothing=0,
+                          scope=None, loss_collection=GraphKeys.LOSSES,
+                          reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    with name_scope(scope, "sigmoid_cross_entropy_loss"):
+        logits = convert_to_tensor(logits)
+        labels = math_ops.cast(multi_class_labels, logits.dtype)
+        if label_smoothing:
+            labels = labels * (1.0 - label_smoothing) + 0.5 * label_smoothing
+        per_element = OPS.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)
+        return compute_weighted_loss(per_element, weights, None, loss_collection, reduction)
+
+
+def get_losses(scope=None, loss_collection=GraphKeys.LOSSES):
+    return get_default_graph().get_collection(loss_collection, scope)
+
+
+def get_total_loss(add_regularization_losses=True, name="total_loss"):
+    losses = get_losses()
+    if add_regularization_losses:
+        losses += get_default_graph().get_collection(GraphKeys.REGULARIZATION_LOSSES)
+    return OPS.add_n(losses, name=name)
