@@ -3,9 +3,9 @@ import numpy as np
 
 from tf0.engine import dtypes
 from tf0.engine.gradients import NO_GRADIENT
-from tf0.engine.graph import Tensor, constant_value
 from tf0.engine.shapes import TensorShape
 
+from .array_ops import _static_int_list
 from .core import OPS, convert_to_tensor, defop, make_op, normalize_axes
 
 
@@ -118,14 +118,7 @@ _REDUCTIONS = [
 
 
 def _static_axes(axis, op_type):
-    if axis is None:
-        return None
-    if isinstance(axis, Tensor):
-        value = constant_value(axis)
-        if value is None:
-            raise TypeError(f"{op_type}: the axis must be known when the graph is built")
-        axis = value
-    return tuple(int(a) for a in np.reshape(axis, [-1]))
+    return None if axis is None else tuple(_static_int_list(axis, f"{op_type} axis"))
 
 
 def _reduce_builder(op_type, default_name):

@@ -173,7 +173,7 @@ def compile_cuda(schedule, state, device):
             fetched.append("None")
             continue
         have = forms.get(tensor_slot, set())
-        tensor = next(t for t, s in schedule.slots.items() if s == tensor_slot)
+        tensor = schedule.tensors[tensor_slot]
         if "d" in have:
             fetched.append(f"_fetch(d{tensor_slot})")
         else:

@@ -468,8 +468,8 @@ def _apply_update(op, ctx):
 
 # ---- tf.data: elements are staged into device memory ahead of use -------------------------
 def _stager(dataset, captured):
-    from .staging import DeviceStager
-    return DeviceStager(dataset.iterate(captured))
+    from .staging import device_stager
+    return device_stager(dataset.iterate(captured))
 
 
 @binds("MakeIterator", host_inputs=ALL_INPUTS)

@@ -8,8 +8,6 @@ Tensors a dataset is built from (placeholders, random ops) are evaluated when it
 is initialized.
 """
 import itertools
-import queue
-import threading
 
 import numpy as np
 
@@ -20,6 +18,7 @@ from tf0.ops import placeholder
 from tf0.ops.core import convert_to_tensor
 from tf0.ops.random_ops import get_seed
 
+from .background import Ahead
 from .config import ConfigProto
 from .session import Session
 
@@ -338,11 +337,6 @@ class _Filter(_Unary):
                 yield element
 
 
-class _Failure:
-    def __init__(self, exc):
-        self.exc = exc
-
-
 class _Prefetch(_Unary):
     """Elements produced ahead, in order, by a background thread."""
 
@@ -351,36 +345,11 @@ class _Prefetch(_Unary):
         self._buffer_size = buffer_size
 
     def _gen(self, env):
-        q = queue.Queue(maxsize=self._buffer_size)
-        stop = threading.Event()
-        done = object()
-
-        def produce():
-            try:
-                for element in self._child._gen(env):
-                    while not stop.is_set():
-                        try:
-                            q.put(element, timeout=0.05)
-                            break
-                        except queue.Full:
-                            continue
-                    if stop.is_set():
-                        return
-                q.put(done)
-            except BaseException as exc:  # handed to the consumer, raised there
-                q.put(_Failure(exc))
-
-        threading.Thread(target=produce, daemon=True, name="tf0-prefetch").start()
+        ahead = Ahead(self._child._gen(env), self._buffer_size, name="tf0-prefetch")
         try:
-            while True:
-                item = q.get()
-                if item is done:
-                    return
-                if isinstance(item, _Failure):
-                    raise item.exc
-                yield item
+            yield from ahead
         finally:
-            stop.set()
+            ahead.close()
 
 
 class Iterator:

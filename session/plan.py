@@ -42,6 +42,7 @@ class Schedule:
         for op in self.ops:
             for t in op.outputs:
                 self.slots.setdefault(t, len(self.slots))
+        self.tensors = list(self.slots)  # slot -> tensor
         self.fetch_slots = [self.slots[e] if isinstance(e, Tensor) else None
                             for e in fetch_elements]
         self.fresh = {t for op in self.ops if op.op_def.fresh_output
@@ -155,20 +156,13 @@ def compile_numpy(schedule, state):
         if slot is None:
             fetched.append("None")
         else:
-            tensor = _tensor_of(schedule, slot)
+            tensor = schedule.tensors[slot]
             wrap = "_user" if tensor in schedule.fresh else "_copy"
             fetched.append(f"{wrap}(v{slot})")
     lines.append(f"    return ({', '.join(fetched)}{',' if len(fetched) == 1 else ''})")
     filename = f"<tf0-plan-{next(_plan_ids)}>"
     exec(compile("\n".join(lines), filename, "exec"), env)
     return env["run"], filename, line_to_op
-
-
-def _tensor_of(schedule, slot):
-    for t, s in schedule.slots.items():
-        if s == slot:
-            return t
-    raise KeyError(slot)
 
 
 def failing_op(exc, filename, line_to_op):
