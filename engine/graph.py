@@ -24,7 +24,7 @@ def _user_site():
     frame = sys._getframe(1)
     while frame is not None:
         fname = frame.f_code.co_filename
-        if not any(fname.startswith(d) for d in _INTERNAL_DIRS) and "contextlib" not in fname:
+        if not any(fname.startswith(d) for d in _INTERNAL_DIRS):
             return (fname, frame.f_lineno)
         frame = frame.f_back
     return None

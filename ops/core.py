@@ -34,6 +34,10 @@ def _checked_array(value, dtype):
     return arr
 
 
+def _is_tensor_like(value):
+    return isinstance(value, Tensor) or any(isinstance(value, b) for b, _ in _conversion_functions)
+
+
 def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None):
     """A Tensor for `value` (Tensor, Variable, NumPy array, Python number or nested list)."""
     if dtype is not None:
@@ -46,10 +50,7 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None):
     for base, fn in _conversion_functions:
         if isinstance(value, base):
             return fn(value, dtype=dtype, name=name)
-    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) or
-                                                any(isinstance(value, b) for b, _ in
-                                                    _conversion_functions)
-                                                for v in value):
+    if isinstance(value, (list, tuple)) and any(_is_tensor_like(v) for v in value):
         return OPERATORS["stack"](list(value), name=name)
     if dtype is None and preferred_dtype is not None:
         try:

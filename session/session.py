@@ -188,6 +188,9 @@ class Session:
                           f"Operation: {e}") from None
 
     def _build_plan(self, fetches, feed_tensors):
+        if len(set(feed_tensors)) != len(feed_tensors):
+            twice = sorted({t.name for t in feed_tensors if feed_tensors.count(t) > 1})
+            raise ValueError(f"feed_dict gives more than one value for {twice}")
         leaves, rebuild = flatten(fetches, self._resolve_fetch)
         schedule = Schedule(leaves, feed_tensors)
         plan = _Plan()

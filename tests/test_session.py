@@ -64,6 +64,14 @@ def test_feed_conversion_and_names():
             sess.run(x, {x: tf.constant([[1.0, 2.0]])})
 
 
+def test_feeding_one_tensor_twice_is_rejected():
+    x = tf.placeholder(tf.float32, [], name="x")
+    with tf.Session() as sess:
+        with pytest.raises(ValueError, match="x:0"):
+            sess.run(x * 2, {x: 1.0, "x:0": 2.0})
+        assert sess.run(x * 2, {x: 1.0}) == 2.0
+
+
 def test_unfed_placeholder_names_it():
     x = tf.placeholder(tf.float32, [None, 3], name="images")
     y = x + 1

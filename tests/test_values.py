@@ -124,3 +124,13 @@ def test_inf_and_nan_are_results_not_warnings():
         log, inv, root = _run(y, {x: [0.0, 1.0, 4.0]})
     assert log[0] == -np.inf and inv[0] == np.inf and np.isnan(root[0])
     assert root[2] == np.float32(np.sqrt(3.0))
+
+
+def test_lists_of_tensors_and_variables_convert_by_stacking():
+    v = tf.Variable(2.0)
+    t = tf.constant(3.0)
+    packed = tf.convert_to_tensor([v, t, 4.0])
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run(packed).tolist() == [2.0, 3.0, 4.0]
+        assert sess.run(tf.reduce_sum([v, v])) == 4.0
