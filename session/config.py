@@ -32,6 +32,25 @@ class RunOptions:
 
 
 class RunMetadata:
+    """What a run reports: peak_bytes (the plan's most bytes alive at once, None when
+    shapes are unknown) and, for traced runs, step_stats: one dict per op with its name,
+    type, start and duration in microseconds and where it ran ("numpy" or, for the CUDA
+    backend, the host-side launch)."""
+
     def __init__(self):
-        self.step_stats = None
-        self.notes = []
+        self.step_stats = []
+        self.peak_bytes = None
+
+    def record(self, records, device):
+        origin = records[0][1] if records else 0.0
+        self.step_stats = [{"name": op.name, "op": op.type, "device": device,
+                            "start_us": (start - origin) * 1e6,
+                            "duration_us": (end - start) * 1e6} for op, start, end in records]
+
+    def chrome_trace(self):
+        """The step stats as Chrome-trace JSON (open in Perfetto or chrome://tracing)."""
+        import json
+        events = [{"name": s["name"], "cat": s["op"], "ph": "X", "ts": s["start_us"],
+                   "dur": s["duration_us"], "pid": 0, "tid": s["device"],
+                   "args": {"op": s["op"]}} for s in self.step_stats]
+        return json.dumps({"traceEvents": events, "displayTimeUnit": "ms"})

@@ -105,8 +105,9 @@ def placement(schedule):
     return host
 
 
-def compile_cuda(schedule, state, device):
-    """run(feed_arrays) -> fetched NumPy values, launching tf0 kernels for device ops."""
+def compile_cuda(schedule, state, device, tracer=None):
+    """run(feed_arrays) -> fetched NumPy values, launching tf0 kernels for device ops. A
+    Tracer times each op on the host clock (launch time; kernels run asynchronously)."""
     cupy = device.cupy
     ctx = CudaPlanContext(state, schedule.fresh, device)
     host_ctx = PlanContext(state, schedule.fresh)
@@ -146,6 +147,8 @@ def compile_cuda(schedule, state, device):
                     op.node_def, op, f"Op type {op.type} has no CUDA kernel\n\t [[{op.describe()}]]"
                 ) from None
             env[fn_name] = bind(op, ctx)
+            if tracer is not None:
+                env[fn_name] = tracer.wrap(op, env[fn_name])
             args = [want(t, "v" if i in host_inputs else "d")
                     for i, t in enumerate(data_inputs(op))]
             form = "d"

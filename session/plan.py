@@ -5,6 +5,7 @@ slot, when a slot dies). `compile_numpy` turns it into one generated straight-li
 function, so a cached run costs a call per op and no graph walking.
 """
 import itertools
+import time
 
 import numpy as np
 
@@ -53,6 +54,26 @@ class Schedule:
         # may be a view of it. Such a buffer may be overwritten by the step that reads it last.
         viewed = {t for op in self.ops if not op.op_def.fresh_output for t in op.inputs}
         self.private = {t for t in self.fresh if t not in viewed}
+
+    def peak_bytes(self):
+        """The most bytes of fed and plan-owned arrays alive at once when the ops run in
+        order and each array is dropped after its last reader; None if a shape is unknown."""
+        def size(t):
+            if t in self.fresh or t in self.feeds:
+                n = t.shape.num_elements()
+                return None if n is None else n * t.dtype.np.itemsize
+            return 0  # a view of another array, a constant or a variable
+        live = {self.slots[t]: size(t) for t in self.feeds}
+        peak = 0
+        for step, op in enumerate(self.ops):
+            for t in op.outputs:
+                live[self.slots[t]] = size(t)
+            if None in live.values():
+                return None
+            peak = max(peak, sum(live.values()))
+            for slot in self.last_use.get(step, ()):
+                live.pop(slot, None)
+        return peak
 
     def reusable_input(self, step, op):
         """An input of `op` whose buffer can hold op's output (same static shape and dtype,
@@ -123,8 +144,28 @@ def _to_user(x):
     return x[()] if type(x) is np.ndarray and x.ndim == 0 else x
 
 
-def compile_numpy(schedule, state):
-    """A function run(feed_arrays) -> fetched values, for the NumPy backend."""
+class Tracer:
+    """Times every step of a plan (host clock): records (op, start, end) in seconds."""
+
+    def __init__(self, device):
+        self.device = device
+        self.records = []
+
+    def wrap(self, op, fn):
+        records, now = self.records, time.perf_counter
+
+        def timed(*args, **kwargs):
+            start = now()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                records.append((op, start, now()))
+        return timed
+
+
+def compile_numpy(schedule, state, tracer=None):
+    """A function run(feed_arrays) -> fetched values, for the NumPy backend; with a
+    Tracer, every op is timed."""
     ctx = PlanContext(state, schedule.fresh)
     env = {"_copy": _to_user_copy, "_user": _to_user}
     lines = ["def run(feeds):"]
@@ -134,10 +175,11 @@ def compile_numpy(schedule, state):
     line_to_op = {}
     for step, op in enumerate(schedule.ops):
         fn_name = f"f{step}"
-        env[fn_name] = op.op_def.numpy(op, ctx)
+        fn = op.op_def.numpy(op, ctx)
+        env[fn_name] = fn if tracer is None else tracer.wrap(op, fn)
         args = ", ".join(f"v{schedule.slots[t]}" for t in data_inputs(op))
         outs = [f"v{schedule.slots[t]}" for t in op.outputs]
-        reuse = schedule.reusable_input(step, op) if isinstance(env[fn_name], np.ufunc) else None
+        reuse = schedule.reusable_input(step, op) if isinstance(fn, np.ufunc) else None
         if reuse is not None:
             args += f", out=v{schedule.slots[reuse]}"  # write into a dying private buffer
         call = f"{fn_name}({args})"

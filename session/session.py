@@ -9,14 +9,16 @@ from tf0.engine.graph import (Operation, Tensor, default_session, get_default_gr
 
 from . import cuda_backend
 from .fetches import fetch_key, flatten
-from .plan import Schedule, compile_numpy, failing_op
+from .config import RunOptions
+from .plan import Schedule, Tracer, compile_numpy, failing_op
 from .state import SessionState
 
 register_internal_dir(__file__)
 
 
 class _Plan:
-    __slots__ = ("run", "filename", "line_to_op", "rebuild", "feed_checks", "stateful")
+    __slots__ = ("run", "filename", "line_to_op", "rebuild", "feed_checks", "stateful",
+                 "tracer", "peak_bytes")
 
 
 def _feed_checker(tensor):
@@ -132,10 +134,12 @@ class Session:
             feed_tensors = tuple(self._feed_tensor(k) for k in feed_dict)
         else:
             feed_tensors = ()
-        key = (fetch_key(fetches), feed_tensors)
+        trace = run_metadata is not None and options is not None and \
+            options.trace_level >= RunOptions.SOFTWARE_TRACE
+        key = (fetch_key(fetches), feed_tensors, trace)
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._build_plan(fetches, feed_tensors)
+            plan = self._build_plan(fetches, feed_tensors, trace)
             self._plans[key] = plan
         arrays = [check(v) for check, v in zip(plan.feed_checks, feed_dict.values())] \
             if feed_tensors else ()
@@ -155,6 +159,11 @@ class Session:
                 pending, state.pending = state.pending, None
             if pending:
                 state.values.update(pending)
+            if run_metadata is not None:
+                run_metadata.peak_bytes = plan.peak_bytes
+                if trace:
+                    run_metadata.record(plan.tracer.records, plan.tracer.device)
+                    plan.tracer.records.clear()
         return plan.rebuild(values)
 
     def _feed_tensor(self, key):
@@ -187,17 +196,20 @@ class Session:
             raise type(e)(f"Fetch argument {element!r} cannot be interpreted as a Tensor or "
                           f"Operation: {e}") from None
 
-    def _build_plan(self, fetches, feed_tensors):
+    def _build_plan(self, fetches, feed_tensors, trace=False):
         if len(set(feed_tensors)) != len(feed_tensors):
             twice = sorted({t.name for t in feed_tensors if feed_tensors.count(t) > 1})
             raise ValueError(f"feed_dict gives more than one value for {twice}")
         leaves, rebuild = flatten(fetches, self._resolve_fetch)
         schedule = Schedule(leaves, feed_tensors)
         plan = _Plan()
+        plan.tracer = Tracer(self.backend) if trace else None
+        plan.peak_bytes = schedule.peak_bytes()
         if self._device is None:
-            compiled = compile_numpy(schedule, self._state)
+            compiled = compile_numpy(schedule, self._state, plan.tracer)
         else:
-            compiled = cuda_backend.compile_cuda(schedule, self._state, self._device)
+            compiled = cuda_backend.compile_cuda(schedule, self._state, self._device,
+                                                 plan.tracer)
         plan.run, plan.filename, plan.line_to_op = compiled
         plan.rebuild = rebuild
         plan.feed_checks = [_feed_checker(t) for t in feed_tensors]

@@ -205,3 +205,60 @@ def test_make_callable_and_config():
         meta = tf.RunMetadata()
         assert sess.run(y, {x: 2.0}, options=tf.RunOptions(trace_level=3),
                         run_metadata=meta) == 4.0
+
+
+def test_full_trace_gives_every_node_in_chrome_trace_format():
+    import json
+    x = tf.placeholder(tf.float32, [4, 3])
+    y = tf.reduce_sum(tf.nn.relu(x @ tf.ones([3, 2])), name="total")
+    meta = tf.RunMetadata()
+    with tf.Session() as sess:
+        sess.run(y, {x: np.ones((4, 3))}, options=tf.RunOptions(trace_level=3), run_metadata=meta)
+    names = [s["name"] for s in meta.step_stats]
+    assert "total" in names and "MatMul" in names and "Relu" in names
+    assert all(s["duration_us"] >= 0 and s["start_us"] >= 0 for s in meta.step_stats)
+    events = json.loads(tf.timeline.Timeline(meta.step_stats).generate_chrome_trace_format())
+    assert {e["name"] for e in events["traceEvents"]} == set(names)
+    assert all(e["ph"] == "X" for e in events["traceEvents"])
+
+
+def test_plans_report_peak_bytes():
+    x = tf.placeholder(tf.float32, [100, 100])
+    y = tf.reduce_sum(tf.exp(x) * 2.0)
+    meta = tf.RunMetadata()
+    with tf.Session() as sess:
+        sess.run(y, {x: np.zeros((100, 100))}, run_metadata=meta)
+    # the feed (40 kB) and exp(x) are alive together at most, with x*2 reusing no more
+    assert 80_000 <= meta.peak_bytes <= 120_000
+    unknown = tf.placeholder(tf.float32)
+    with tf.Session() as sess:
+        sess.run(unknown + 1.0, {unknown: 1.0}, run_metadata=meta)
+    assert meta.peak_bytes is None
+
+
+def test_concurrent_runs_from_eight_threads():
+    import threading
+    x = tf.placeholder(tf.float64, [None])
+    v = tf.Variable(0.0, dtype=tf.float64)
+    y = tf.reduce_sum(x * x)
+    bump = v.assign_add(1.0)
+    errors_seen = []
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+
+        def worker(k):
+            try:
+                for i in range(50):
+                    data = np.arange(k + i, dtype=np.float64)
+                    got = sess.run([y, bump], {x: data})[0]
+                    if got != np.sum(data * data):
+                        errors_seen.append((k, i, got))
+            except Exception as exc:  # reported below
+                errors_seen.append(exc)
+        threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors_seen
+        assert sess.run(v) == 8 * 50

@@ -13,6 +13,7 @@ import tf0.data as data  # noqa: E402
 import tf0.layers as layers  # noqa: E402
 import tf0.losses as losses  # noqa: E402
 import tf0.saved_model as saved_model  # noqa: E402
+import tf0.timeline as timeline  # noqa: E402
 import tf0.train as train  # noqa: E402
 from tf0.engine.dtypes import DType, as_dtype, float32, float64, int32, int64  # noqa: E402
 from tf0.engine.dtypes import bool_ as bool  # noqa: E402,A001
