@@ -93,11 +93,7 @@ class Tensor:
     def __str__(self):
         return f'Tensor("{self.name}", shape={self._shape}, dtype={self.dtype.name})'
 
-    def __hash__(self):
-        return id(self)
-
-    def __eq__(self, other):
-        return self is other
+    # `==` and hash() stay object identity (as in TF1), so Tensors can key dicts.
 
     def __bool__(self):
         raise TypeError("Using a `tf.Tensor` as a Python `bool` is not allowed in graph mode. "

@@ -30,6 +30,12 @@ def _feed_checker(tensor):
     def convert(value):
         if type(value) is np.ndarray and value.dtype == dtype:
             arr = value
+        elif type(value) is float and kind == "f" or type(value) is int and kind in "iuf":
+            try:
+                arr = dtype.type(value)  # a Python number: a NumPy scalar of the fed dtype
+            except OverflowError:
+                raise TypeError(f"Cannot feed {value!r} to tensor '{tensor.name}': out of "
+                                f"range for {tensor.dtype.name}") from None
         else:
             if hasattr(value, "_as_graph_element") or isinstance(value, (Tensor, Operation)):
                 raise TypeError(f"The value of a feed cannot be a tf.Tensor object. Acceptable "

@@ -58,6 +58,10 @@ def test_feed_conversion_and_names():
         np.testing.assert_array_equal(sess.run(i + 1, {i: np.array([1.0, 2.0])}), [2, 3])
         with pytest.raises(TypeError):
             sess.run(i + 1, {i: [1.5, 2.0]})
+        scalar = tf.placeholder(tf.int32, [])
+        with pytest.raises(TypeError):
+            sess.run(scalar + 1, {scalar: 2 ** 40})
+        assert sess.run(scalar + 1, {scalar: 41}) == 42
         with pytest.raises(TypeError):
             sess.run(x, {x: [["a", "b"]]})
         with pytest.raises(TypeError):
