@@ -144,9 +144,6 @@ def as_shape(value):
     return value if isinstance(value, TensorShape) else TensorShape(value)
 
 
-def unknown_shape(ndims=None):
-    return TensorShape(None if ndims is None else [None] * ndims)
-
 
 def broadcast_shapes(a, b):
     """Static NumPy broadcasting of two TensorShapes; ValueError when sizes conflict."""

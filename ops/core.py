@@ -60,9 +60,6 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None):
     return constant(value, dtype=dtype, name=name)
 
 
-def convert_n(values, dtype=None):
-    return [convert_to_tensor(v, dtype=dtype) for v in values]
-
 
 def convert_same_dtype(values, op_name):
     """Convert values to tensors of one dtype, taking it from the first Tensor among them."""
@@ -159,9 +156,6 @@ def normalize_axes(axis, rank, op_name):
         out.append(a % rank if rank else 0)
     return tuple(sorted(set(out)))
 
-
-def static_dims(shape):
-    return None if shape.dims is None else list(shape.dims)
 
 
 
