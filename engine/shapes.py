@@ -144,7 +144,6 @@ def as_shape(value):
     return value if isinstance(value, TensorShape) else TensorShape(value)
 
 
-
 def broadcast_shapes(a, b):
     """Static NumPy broadcasting of two TensorShapes; ValueError when sizes conflict."""
     if a.dims is None or b.dims is None:

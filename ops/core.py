@@ -60,7 +60,6 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None):
     return constant(value, dtype=dtype, name=name)
 
 
-
 def convert_same_dtype(values, op_name):
     """Convert values to tensors of one dtype, taking it from the first Tensor among them."""
     base = next((v.dtype for v in values if isinstance(v, Tensor)), None)
@@ -155,9 +154,6 @@ def normalize_axes(axis, rank, op_name):
             raise ValueError(f"{op_name}: axis {a} out of range for rank {rank}")
         out.append(a % rank if rank else 0)
     return tuple(sorted(set(out)))
-
-
-
 
 
 class _OpsTable:
