@@ -23,3 +23,10 @@ def test_readme_api_names_exist():
                 if target is MISSING:
                     missing.append(name)
     assert not missing, f"README lists names tf0 lacks: {missing}"
+
+
+def test_readme_example_runs():
+    code = README.read_text().split("```python\n")[1].split("```")[0]
+    scope = {}
+    exec(compile(code, str(README), "exec"), scope)
+    assert scope["grad_w1_val"].shape == (1000, 100) and scope["loss_val"] > 0
