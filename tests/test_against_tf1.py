@@ -1,0 +1,148 @@
+"""Differential tests: the same TF1 programs through tf0 and through TensorFlow's own
+compat.v1 graph mode, compared on values and names. Skipped when TensorFlow is not
+installed (it is a reference, never a dependency)."""
+import os
+
+import numpy as np
+import pytest
+
+import tf0
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+tf1 = pytest.importorskip("tensorflow.compat.v1")
+tf1.disable_v2_behavior()
+
+
+def _both(program):
+    """Run program(tf_module) -> (fetches, names) in a fresh graph of each library."""
+    results = []
+    for lib in (tf0, tf1):
+        graph = lib.Graph()
+        with graph.as_default():
+            lib.set_random_seed(0)
+            fetches, extra = program(lib)
+            with lib.Session(graph=graph) as sess:
+                sess.run(lib.global_variables_initializer())
+                results.append((sess.run(fetches), extra(lib) if callable(extra) else extra))
+    return results
+
+
+def test_names_of_ops_scopes_and_layers():
+    def program(tf):
+        x = tf.placeholder(tf.float32, [None, 3], name="x")
+        with tf.name_scope("block"):
+            a = x + 1.0
+            b = tf.add(a, a)
+        with tf.name_scope("block"):
+            c = a * 2.0
+        h = tf.layers.dense(x, 4)
+        h2 = tf.layers.dense(h, 2, name="out")
+        with tf.variable_scope("vs"):
+            v = tf.get_variable("v", [2])
+        names = [a.op.name, b.op.name, c.op.name, h.op.name, h2.op.name, v.name,
+                 [w.name for w in tf.trainable_variables()]]
+        return [], names
+    (_, ours), (_, theirs) = _both(program)
+    assert ours == theirs
+
+
+def test_optimizer_updates_match():
+    rng = np.random.default_rng(0)
+    w0 = rng.standard_normal((3, 2)).astype(np.float32)
+    c = rng.standard_normal((3, 2)).astype(np.float32)
+
+    def program(tf, make):
+        w = tf.Variable(w0)
+        loss = tf.reduce_sum(w * c) + tf.reduce_sum(w * w)
+        train = make(tf).minimize(loss)
+        return w, train
+
+    makers = [lambda tf: tf.train.AdamOptimizer(0.1),
+              lambda tf: tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
+              lambda tf: tf.train.RMSPropOptimizer(0.05, momentum=0.3),
+              lambda tf: tf.train.AdagradOptimizer(0.2)]
+    for make in makers:
+        values = []
+        for lib in (tf0, tf1):
+            with lib.Graph().as_default():
+                w, train = program(lib, make)
+                with lib.Session() as sess:
+                    sess.run(lib.global_variables_initializer())
+                    for _ in range(5):
+                        sess.run(train)
+                    values.append(sess.run(w))
+        np.testing.assert_allclose(values[0], values[1], rtol=2e-5, atol=1e-6)
+
+
+def test_losses_and_gradients_match():
+    rng = np.random.default_rng(1)
+    xv = rng.standard_normal((4, 5)).astype(np.float32)
+    labels = rng.integers(0, 5, 4)
+    onehot = np.eye(5, dtype=np.float32)[labels]
+    weights = np.array([1.0, 0.0, 2.0, 1.0], np.float32)
+
+    def program(tf):
+        x = tf.constant(xv)
+        losses = [tf.losses.sparse_softmax_cross_entropy(labels, x),
+                  tf.losses.softmax_cross_entropy(onehot, x, label_smoothing=0.1),
+                  tf.losses.sigmoid_cross_entropy(onehot, x),
+                  tf.losses.mean_squared_error(onehot, x, weights=weights[:, None]),
+                  tf.losses.absolute_difference(onehot, x)]
+        grads = tf.gradients(tf.add_n(losses), x)
+        extra = [tf.reduce_max(x, axis=1), tf.nn.log_softmax(x), tf.argmax(x, 1),
+                 tf.nn.l2_loss(x), tf.reduce_prod(x[:2, :2], axis=0), x[1:, ::2][:, None]]
+        return losses + grads + extra, None
+    (ours, _), (theirs, _) = _both(program)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_dataset_pipeline_matches():
+    out = []
+    for lib in (tf0, tf1):
+        with lib.Graph().as_default():
+            d = (lib.data.Dataset.range(10).map(lambda v: v * 3)
+                 .filter(lambda v: lib.equal(v % 2, 0)).batch(2).repeat(2))
+            el = lib.data.make_one_shot_iterator(d).get_next()
+            got = []
+            with lib.Session() as sess:
+                while True:
+                    try:
+                        got.append(sess.run(el).tolist())
+                    except lib.errors.OutOfRangeError:
+                        break
+            out.append(got)
+    assert out[0] == out[1]
+
+
+def test_op_sweep_values_and_gradients_match():
+    rng = np.random.default_rng(2)
+    av = rng.standard_normal((3, 4)).astype(np.float32)
+    bv = rng.standard_normal((4,)).astype(np.float32)
+    cv = rng.standard_normal((4, 2)).astype(np.float32)
+
+    def program(tf):
+        a, b, c = tf.constant(av), tf.constant(bv), tf.constant(cv)
+        outs = [a * b - tf.maximum(a, b), tf.matmul(a, c), tf.matmul(c, a, transpose_a=True,
+                                                                     transpose_b=True),
+                tf.reduce_mean(a, axis=1, keepdims=True), tf.reduce_min(a, axis=0),
+                tf.gather(a, [2, 0, 2]), tf.tile(a, [2, 1]), tf.pad(a, [[1, 0], [0, 2]]),
+                tf.concat(tf.split(a, [1, 3], axis=1)[::-1], 1), tf.transpose(a),
+                tf.nn.softmax_cross_entropy_with_logits_v2(labels=tf.nn.softmax(a),
+                                                           logits=a * 2.0),
+                tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.sigmoid(a), logits=a),
+                tf.where(a > 0, a, b * tf.ones_like(a)), tf.clip_by_value(a, -0.3, 0.4),
+                tf.nn.relu6(a * 5.0), tf.nn.elu(a), tf.nn.softplus(a), tf.nn.leaky_relu(a),
+                tf.square(a) / (1.0 + tf.abs(b)), tf.reduce_sum(tf.one_hot([1, 3], 4), 0),
+                tf.stack([a, a * 2.0], axis=1), tf.expand_dims(b, 0), tf.squeeze(a[:1])]
+        total = tf.add_n([tf.reduce_sum(o * o) for o in outs])
+        grads = tf.gradients(total, [a, b, c])
+        ints = [tf.constant([7, -7, 7, -7]) // tf.constant([2, 2, -2, -2]),
+                tf.constant([7, -7, 7, -7]) % tf.constant([2, 2, -2, -2]),
+                tf.constant([7, -7]) / tf.constant([2, 2])]
+        return outs + grads + ints, None
+    (ours, _), (theirs, _) = _both(program)
+    for k, (x, y) in enumerate(zip(ours, theirs)):
+        assert np.asarray(x).dtype == np.asarray(y).dtype, k
+        np.testing.assert_allclose(x, y, rtol=2e-5, atol=2e-6, err_msg=str(k))
