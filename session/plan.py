@@ -55,25 +55,46 @@ class Schedule:
         viewed = {t for op in self.ops if not op.op_def.fresh_output for t in op.inputs}
         self.private = {t for t in self.fresh if t not in viewed}
 
-    def peak_bytes(self):
-        """The most bytes of fed and plan-owned arrays alive at once when the ops run in
-        order and each array is dropped after its last reader; None if a shape is unknown."""
-        def size(t):
-            if t in self.fresh or t in self.feeds:
-                n = t.shape.num_elements()
-                return None if n is None else n * t.dtype.np.itemsize
-            return 0  # a view of another array, a constant or a variable
-        live = {self.slots[t]: size(t) for t in self.feeds}
-        peak = 0
+    def buffer_plan(self):
+        """Buffers for the fed and plan-owned values, reused by liveness.
+
+        Returns (assignment, sizes): assignment maps a tensor to a buffer index, sizes[i]
+        is buffer i's size in bytes. A value's buffer is taken when its op runs and given
+        back after its last reader, so two values share a buffer only if their lifetimes
+        do not overlap; a freed buffer goes to the smallest value it can hold. Views,
+        constants and variables get no buffer. None when a shape is unknown."""
+        owned = [t for t in self.tensors if t in self.fresh or t in self.feeds]
+        if any(t.shape.num_elements() is None for t in owned):
+            return None
+        nbytes = {t: t.shape.num_elements() * t.dtype.np.itemsize for t in owned}
+        assignment, sizes, free = {}, [], []
+
+        def take(t):
+            fits = [b for b in free if sizes[b] >= nbytes[t]]
+            b = min(fits, key=lambda i: sizes[i]) if fits else None
+            if b is None:
+                b = len(sizes)
+                sizes.append(nbytes[t])
+            else:
+                free.remove(b)
+            assignment[t] = b
+
+        for t in self.feeds:
+            take(t)
         for step, op in enumerate(self.ops):
             for t in op.outputs:
-                live[self.slots[t]] = size(t)
-            if None in live.values():
-                return None
-            peak = max(peak, sum(live.values()))
+                if t in nbytes and t not in assignment:
+                    take(t)
             for slot in self.last_use.get(step, ()):
-                live.pop(slot, None)
-        return peak
+                t = self.tensors[slot]
+                if t in assignment and assignment[t] not in free:
+                    free.append(assignment[t])
+        return assignment, sizes
+
+    def peak_bytes(self):
+        """Bytes of all buffers of the buffer plan (None when a shape is unknown)."""
+        plan = self.buffer_plan()
+        return None if plan is None else sum(plan[1])
 
     def reusable_input(self, step, op):
         """An input of `op` whose buffer can hold op's output (same static shape and dtype,

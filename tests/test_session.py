@@ -266,3 +266,37 @@ def test_concurrent_runs_from_eight_threads():
             t.join()
         assert not errors_seen
         assert sess.run(v) == 8 * 50
+
+
+def test_buffer_plan_never_aliases_live_values():
+    from hypothesis import given, settings, strategies as st
+    from tf0.session.plan import Schedule
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50), st.integers(1, 4)),
+                    min_size=1, max_size=25))
+    def check(program):
+        with tf.Graph().as_default():
+            values = [tf.placeholder(tf.float32, [2, 3])]
+            for a, b, k in program:
+                x, y = values[a % len(values)], values[b % len(values)]
+                values.append(tf.tile(x + y, [k, 1])[:2] if k > 1 else x * y)
+            fetches = values[-1:] + values[len(values) // 2:len(values) // 2 + 1]
+            sched = Schedule(fetches, values[:1])
+            assignment, sizes = sched.buffer_plan()
+            born = {t: -1 for t in sched.feeds}
+            for step, op in enumerate(sched.ops):
+                for t in op.outputs:
+                    born.setdefault(t, step)
+            dies = {}
+            for step, slots in sched.last_use.items():
+                for s in slots:
+                    dies[sched.tensors[s]] = step
+            end = len(sched.ops)
+            for t, buf in assignment.items():
+                assert sizes[buf] >= t.shape.num_elements() * 4
+                for u, other in assignment.items():
+                    if u is not t and other == buf:
+                        # same buffer: one lifetime ends before the other begins
+                        assert dies.get(t, end) < born[u] or dies.get(u, end) < born[t]
+    check()
