@@ -5,6 +5,9 @@ from . import (array_ops, data_ops, index_ops, init_ops, math_ops, nn_ops, rando
                reduce_ops, sources, state_ops, train_ops)
 from .array_ops import (broadcast_to, concat, expand_dims, pad, rank, reshape, shape, size,
                         split, squeeze, stack, tile, transpose, unstack)
+from .composites import (batch_normalization, clip_by_global_norm, clip_by_norm,
+                         embedding_lookup, global_norm, l2_normalize, moments, norm,
+                         reduce_logsumexp)
 from .core import constant, convert_to_tensor, register_tensor_conversion_function
 from .index_ops import gather, one_hot, slice_, strided_slice_getitem
 from .math_ops import (BINARY_BUILDERS, UNARY_BUILDERS, add_n, cast, clip_by_value, div,

@@ -93,6 +93,27 @@ def sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, label_smoothi
         return compute_weighted_loss(per_element, weights, None, loss_collection, reduction)
 
 
+def huber_loss(labels, predictions, weights=1.0, delta=1.0, scope=None,
+               loss_collection=GraphKeys.LOSSES, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """0.5 * e**2 where |e| <= delta, else delta * (|e| - 0.5 * delta); e = predictions - labels."""
+    with name_scope(scope, "huber_loss"):
+        p = convert_to_tensor(predictions)
+        error = OPS.abs(p - math_ops.cast(labels, p.dtype))
+        quadratic = OPS.minimum(error, delta)
+        losses = 0.5 * quadratic * quadratic + delta * (error - quadratic)
+        return compute_weighted_loss(losses, weights, None, loss_collection, reduction)
+
+
+def log_loss(labels, predictions, weights=1.0, epsilon=1e-7, scope=None,
+             loss_collection=GraphKeys.LOSSES, reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """-labels * log(p + eps) - (1 - labels) * log(1 - p + eps)."""
+    with name_scope(scope, "log_loss"):
+        p = convert_to_tensor(predictions)
+        y = math_ops.cast(labels, p.dtype)
+        losses = -y * OPS.log(p + epsilon) - (1.0 - y) * OPS.log(1.0 - p + epsilon)
+        return compute_weighted_loss(losses, weights, None, loss_collection, reduction)
+
+
 def get_losses(scope=None, loss_collection=GraphKeys.LOSSES):
     return get_default_graph().get_collection(loss_collection, scope)
 

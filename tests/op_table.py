@@ -165,6 +165,19 @@ ROWS = [
     Row("bias_add", tf.nn.bias_add, [((2, 3, 4), "any"), ((4,), "any")], dynamic=False),
     Row("bias_add_nchw", lambda x, b: tf.nn.bias_add(x, b, data_format="NCHW"),
         [((2, 3, 4), "any"), ((3,), "any")], dynamic=False),
+    # ---- composites (built from the primitives above)
+    Row("reduce_logsumexp", lambda x: tf.reduce_logsumexp(x * 10.0, axis=1), A),
+    Row("norm", lambda x: tf.norm(x) + tf.norm(x, ord=1, axis=0)[0] +
+        tf.norm(x, ord=np.inf, axis=1)[0], [((3, 4), "distinct")]),
+    Row("l2_normalize", lambda x: tf.nn.l2_normalize(x, axis=1), A),
+    Row("clip_by_norm", lambda x: tf.clip_by_norm(x, 1.5, axes=[1]), A),
+    Row("clip_by_global_norm", lambda x, y: tf.add_n(
+        [tf.reduce_sum(t) for t in tf.clip_by_global_norm([x, None, y * 3.0], 2.0)[0]
+         if t is not None]), A * 2),
+    Row("moments_batchnorm", lambda x, s: tf.nn.batch_normalization(
+        x, *tf.nn.moments(x, axes=[0]), offset=s * 0.5, scale=s, variance_epsilon=1e-3),
+        [((5, 4), "any"), ((4,), "any")]),
+    Row("embedding_lookup", lambda p: tf.nn.embedding_lookup([p], [[2, 0], [2, 1]]), A),
 ]
 
 # Random ops: shape/dtype inference and value range only (values checked in test_random).

@@ -146,3 +146,25 @@ def test_op_sweep_values_and_gradients_match():
     for k, (x, y) in enumerate(zip(ours, theirs)):
         assert np.asarray(x).dtype == np.asarray(y).dtype, k
         np.testing.assert_allclose(x, y, rtol=2e-5, atol=2e-6, err_msg=str(k))
+
+
+def test_composites_match():
+    rng = np.random.default_rng(3)
+    xv = (rng.standard_normal((5, 4)) * 3).astype(np.float32)
+    pv = rng.uniform(0.05, 0.95, (5, 4)).astype(np.float32)
+    yv = rng.integers(0, 2, (5, 4)).astype(np.float32)
+
+    def program(tf):
+        x = tf.constant(xv)
+        mean, var = tf.nn.moments(x, axes=[0])
+        clipped, gnorm = tf.clip_by_global_norm([x, x * 2.0], 3.0)
+        outs = [tf.reduce_logsumexp(x, axis=1), tf.norm(x), tf.norm(x, ord=1, axis=0),
+                tf.nn.l2_normalize(x, axis=1), tf.clip_by_norm(x, 2.0), mean, var,
+                tf.nn.batch_normalization(x, mean, var, 0.5, 2.0, 1e-3), gnorm, clipped[1],
+                tf.nn.embedding_lookup(x, [3, 1, 3]),
+                tf.losses.huber_loss(yv, x, delta=1.5), tf.losses.log_loss(yv, pv)]
+        grads = tf.gradients(tf.add_n([tf.reduce_sum(o) for o in outs]), x)
+        return outs + grads, None
+    (ours, _), (theirs, _) = _both(program)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-5, err_msg=str(k))

@@ -163,7 +163,9 @@ def test_losses_match_numpy():
             tf.losses.softmax_cross_entropy(onehot, logits),
             tf.losses.sparse_softmax_cross_entropy(sparse, logits),
             tf.losses.sigmoid_cross_entropy(binary, logits),
-            tf.losses.mean_squared_error(labels, preds, weights=np.array([[1.0], [0], [2], [0]]))])
+            tf.losses.mean_squared_error(labels, preds, weights=np.array([[1.0], [0], [2], [0]])),
+            tf.losses.huber_loss(labels, preds, delta=0.5),
+            tf.losses.log_loss(binary, sig)])
     log_p = logits - np.log(np.exp(logits).sum(1, keepdims=True))
     sig = 1 / (1 + np.exp(-logits))
     w = np.array([[1.0], [0], [2], [0]]) * np.ones((4, 3))
@@ -171,8 +173,11 @@ def test_losses_match_numpy():
             -np.mean(np.sum(onehot * log_p, 1)), -np.mean(log_p[np.arange(4), sparse]),
             -np.mean(binary * np.log(sig) + (1 - binary) * np.log(1 - sig)),
             np.sum(w * (labels - preds) ** 2) / np.count_nonzero(w)]
+    e = np.abs(preds - labels)
+    want.append(np.mean(np.where(e <= 0.5, 0.5 * e ** 2, 0.5 * (e - 0.25))))
+    want.append(-np.mean(binary * np.log(sig + 1e-7) + (1 - binary) * np.log(1 - sig + 1e-7)))
     np.testing.assert_allclose(got, want, rtol=1e-10)
-    assert len(tf.get_collection(tf.GraphKeys.LOSSES)) == 6
+    assert len(tf.get_collection(tf.GraphKeys.LOSSES)) == 8
 
 
 def test_seed_network_trained_with_optimizer_and_layers():

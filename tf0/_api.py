@@ -36,6 +36,8 @@ from tf0.ops import (AUTO_REUSE, U as _U, B as _B, REDUCE_BUILDERS as _R,  # noq
                      to_float, to_int32, to_int64, trainable_variables, transpose, truediv,
                      truncated_normal, unstack, variable_scope, variables_initializer, where,
                      zeros, zeros_like)
+from tf0.ops import (clip_by_global_norm, clip_by_norm, global_norm, norm,  # noqa: E402
+                     reduce_logsumexp)
 from tf0.ops import range_ as range  # noqa: E402,A001
 from tf0.ops import slice_ as slice  # noqa: E402,A001
 from tf0.ops import tuple_ as tuple  # noqa: E402,A001

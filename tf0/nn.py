@@ -4,6 +4,8 @@ from tf0.ops import (U as _U, bias_add, l2_loss, leaky_relu, log_softmax,  # noq
                      softmax_cross_entropy_with_logits, softmax_cross_entropy_with_logits_v2,
                      sparse_softmax_cross_entropy_with_logits)
 
+from tf0.ops.composites import (batch_normalization, embedding_lookup,  # noqa: E402,F401
+                                l2_normalize, moments)
 from tf0.ops.layers import dropout_nn as dropout  # noqa: E402,F401
 
 sigmoid = _U["sigmoid"]

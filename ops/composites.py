@@ -1,0 +1,106 @@
+"""Ops written in terms of other ops: they need no kernels or gradient rules of their own.
+Norms and clipping, moments and batch normalization, embedding lookup, logsumexp."""
+import numpy as np
+
+from tf0.engine.graph import name_scope
+
+from . import math_ops
+from .core import OPS, convert_to_tensor
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None, keep_dims=None):
+    """log(sum(exp(x))) over axis, stable for large x."""
+    keep = bool(keepdims or keep_dims)
+    with name_scope(name, "ReduceLogSumExp"):
+        x = convert_to_tensor(input_tensor)
+        top = OPS.stop_gradient(OPS.reduce_max(x, axis=axis, keepdims=True))
+        out = OPS.log(OPS.reduce_sum(OPS.exp(x - top), axis=axis, keepdims=True)) + top
+        return out if keep else OPS.squeeze(out, axis) if axis is not None else \
+            OPS.reshape(out, [])
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims=None):
+    """Vector norms over axis (None: all elements): ord 'euclidean'/2, 1 or np.inf."""
+    keep = bool(keepdims or keep_dims)
+    with name_scope(name, "norm"):
+        x = convert_to_tensor(tensor)
+        if ord in ("euclidean", "fro", 2):
+            return OPS.sqrt(OPS.reduce_sum(x * x, axis=axis, keepdims=keep))
+        if ord == 1:
+            return OPS.reduce_sum(OPS.abs(x), axis=axis, keepdims=keep)
+        if ord == np.inf:
+            return OPS.reduce_max(OPS.abs(x), axis=axis, keepdims=keep)
+        raise ValueError(f"norm: unsupported ord {ord!r}")
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """x / sqrt(max(sum(x**2, axis), epsilon))."""
+    axis = dim if axis is None else axis
+    with name_scope(name, "l2_normalize"):
+        x = convert_to_tensor(x)
+        square_sum = OPS.reduce_sum(x * x, axis=axis, keepdims=True)
+        return x * OPS.rsqrt(OPS.maximum(square_sum, epsilon))
+
+
+def clip_by_norm(t, clip_norm, axes=None, name=None):
+    """t scaled down so its L2 norm (over axes) is at most clip_norm."""
+    with name_scope(name, "clip_by_norm"):
+        t = convert_to_tensor(t)
+        l2sum = OPS.reduce_sum(t * t, axis=axes, keepdims=True)
+        safe = OPS.where(l2sum > 0.0, l2sum, OPS.ones_like(l2sum))
+        clip = math_ops.cast(clip_norm, t.dtype)
+        scale = clip * OPS.minimum(OPS.rsqrt(safe), 1.0 / clip)
+        return t * OPS.where(l2sum > 0.0, scale, OPS.ones_like(l2sum))
+
+
+def global_norm(t_list, name=None):
+    """sqrt(sum of squares of every element of every tensor in t_list; None skipped)."""
+    with name_scope(name, "global_norm"):
+        parts = [OPS.reduce_sum(OPS.square(convert_to_tensor(t))) for t in t_list
+                 if t is not None]
+        return OPS.sqrt(OPS.add_n(parts))
+
+
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
+    """(clipped list, global norm): every tensor scaled by clip_norm / max(norm, clip_norm)."""
+    with name_scope(name, "clip_by_global_norm"):
+        norm_value = global_norm(t_list) if use_norm is None else convert_to_tensor(use_norm)
+        clip = math_ops.cast(clip_norm, norm_value.dtype)
+        scale = clip / OPS.maximum(norm_value, clip)
+        clipped = [None if t is None else convert_to_tensor(t) * math_ops.cast(
+            scale, convert_to_tensor(t).dtype) for t in t_list]
+        return clipped, norm_value
+
+
+def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
+    """(mean, variance) of x over axes."""
+    keep = bool(keepdims or keep_dims)
+    with name_scope(name, "moments"):
+        x = convert_to_tensor(x)
+        mean = OPS.reduce_mean(x, axis=axes, keepdims=True)
+        variance = OPS.reduce_mean(OPS.squared_difference(x, OPS.stop_gradient(mean)),
+                                   axis=axes, keepdims=True)
+        if not keep:
+            mean, variance = OPS.squeeze(mean, axes), OPS.squeeze(variance, axes)
+        return mean, variance
+
+
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """(x - mean) * scale / sqrt(variance + epsilon) + offset (offset/scale may be None)."""
+    with name_scope(name, "batchnorm"):
+        inv = OPS.rsqrt(variance + variance_epsilon)
+        if scale is not None:
+            inv = inv * scale
+        shift = -mean * inv if offset is None else offset - mean * inv
+        return x * inv + shift
+
+
+def embedding_lookup(params, ids, partition_strategy="mod", name=None, max_norm=None):
+    """Rows of params (a tensor or a one-element list) at ids."""
+    if isinstance(params, (list, tuple)):
+        if len(params) != 1:
+            raise NotImplementedError("embedding_lookup over sharded params is not supported")
+        params = params[0]
+    with name_scope(name, "embedding_lookup"):
+        rows = OPS.gather(params, ids)
+        return rows if max_norm is None else clip_by_norm(rows, max_norm, axes=[-1])
