@@ -156,6 +156,7 @@ def test_losses_match_numpy():
     sparse = np.array([0, 4, 2, 1])
     onehot = np.eye(5)[sparse]
     binary = rng.integers(0, 2, (4, 5)).astype(np.float64)
+    sig = 1 / (1 + np.exp(-logits))
     with tf.Session() as sess:
         got = sess.run([
             tf.losses.mean_squared_error(labels, preds),
@@ -167,7 +168,6 @@ def test_losses_match_numpy():
             tf.losses.huber_loss(labels, preds, delta=0.5),
             tf.losses.log_loss(binary, sig)])
     log_p = logits - np.log(np.exp(logits).sum(1, keepdims=True))
-    sig = 1 / (1 + np.exp(-logits))
     w = np.array([[1.0], [0], [2], [0]]) * np.ones((4, 3))
     want = [np.mean((labels - preds) ** 2), np.mean(np.abs(labels - preds)),
             -np.mean(np.sum(onehot * log_p, 1)), -np.mean(log_p[np.arange(4), sparse]),
