@@ -2,10 +2,12 @@
 import numpy as np
 
 from tf0.engine import dtypes
-from tf0.engine.graph import name_scope
+from tf0.engine.graph import GraphKeys, Tensor, get_default_graph, name_scope
 
 from . import init_ops, math_ops, random_ops
 from .array_ops import reshape, shape
+from .composites import batch_normalization as _normalize
+from .composites import moments
 from .core import OPS, convert_to_tensor
 from .sources import identity
 from .variable_scope import get_variable, variable_scope
@@ -163,3 +165,70 @@ class Flatten(Layer):
 
 def flatten(inputs, name=None):
     return Flatten(name=name)(inputs)
+
+
+class BatchNormalization(Layer):
+    """Normalizes over every axis but `axis`: with batch moments when training (and then
+    moves moving_mean/moving_variance toward them by 1 - momentum, through ops added to
+    the UPDATE_OPS collection), with the moving averages otherwise."""
+    _default_name = "batch_normalization"
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer=None, gamma_initializer=None, moving_mean_initializer=None,
+                 moving_variance_initializer=None, trainable=True, name=None, **kwargs):
+        super().__init__(trainable=trainable, name=name)
+        self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
+        self.center, self.scale = center, scale
+        self._inits = (beta_initializer or init_ops.Zeros(), gamma_initializer or init_ops.Ones(),
+                       moving_mean_initializer or init_ops.Zeros(),
+                       moving_variance_initializer or init_ops.Ones())
+
+    def build(self, input_shape):
+        if input_shape.ndims is None or input_shape.dims[self.axis] is None:
+            raise ValueError(f"batch_normalization needs the size of axis {self.axis} to be "
+                             f"known, got {input_shape}")
+        n, dtype = [input_shape.dims[self.axis]], dtypes.as_dtype(self.dtype)
+        beta_init, gamma_init, mean_init, var_init = self._inits
+        self.gamma = self.add_weight("gamma", n, dtype, gamma_init) if self.scale else None
+        self.beta = self.add_weight("beta", n, dtype, beta_init) if self.center else None
+        self.moving_mean = self.add_weight("moving_mean", n, dtype, mean_init, trainable=False)
+        self.moving_variance = self.add_weight("moving_variance", n, dtype, var_init,
+                                               trainable=False)
+
+    def call(self, inputs, training=False):
+        rank = inputs.shape.ndims
+        axis = self.axis % rank
+        reduce_axes = [i for i in range(rank) if i != axis]
+        shape_c = [1] * rank
+        shape_c[axis] = inputs.shape.dims[axis]
+
+        def per_channel(v):
+            return v if axis == rank - 1 or v is None else reshape(v, shape_c)
+
+        moving = (self.moving_mean.value(), self.moving_variance.value())
+        if training is False or training is None:
+            mean, var = moving
+        else:
+            mean, var = moments(inputs, reduce_axes)
+            tensor_flag = isinstance(training, Tensor) or hasattr(training, "_as_graph_element")
+            if tensor_flag:
+                flag = convert_to_tensor(training, dtype=dtypes.bool_)
+                mean, var = math_ops.where(flag, mean, moving[0]), math_ops.where(flag, var, moving[1])
+            decay = 1.0 - self.momentum
+            updates = [v.assign_sub((v.value() - m) * decay)
+                       for v, m in ((self.moving_mean, mean), (self.moving_variance, var))]
+            get_default_graph().add_to_collections(GraphKeys.UPDATE_OPS, updates[0])
+            get_default_graph().add_to_collections(GraphKeys.UPDATE_OPS, updates[1])
+        return _normalize(inputs, per_channel(mean), per_channel(var), per_channel(self.beta),
+                          per_channel(self.gamma), self.epsilon)
+
+
+def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                        beta_initializer=None, gamma_initializer=None,
+                        moving_mean_initializer=None, moving_variance_initializer=None,
+                        training=False, trainable=True, name=None, reuse=None, **kwargs):
+    """tf.layers.batch_normalization: see BatchNormalization."""
+    layer = BatchNormalization(axis, momentum, epsilon, center, scale, beta_initializer,
+                               gamma_initializer, moving_mean_initializer,
+                               moving_variance_initializer, trainable, name)
+    return layer(inputs, training=training)

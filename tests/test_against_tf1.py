@@ -168,3 +168,32 @@ def test_composites_match():
     (ours, _), (theirs, _) = _both(program)
     for k, (a, b) in enumerate(zip(ours, theirs)):
         np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-5, err_msg=str(k))
+
+
+def test_batch_normalization_matches():
+    rng = np.random.default_rng(4)
+    xv = (rng.standard_normal((16, 3)) * 3 + 1).astype(np.float32)
+    results = []
+    for lib in (tf0, tf1):
+        with lib.Graph().as_default():
+            x = lib.placeholder(lib.float32, [None, 3])
+            flag = lib.placeholder(lib.bool, [])
+            y = lib.layers.batch_normalization(x, momentum=0.8, training=flag)
+            loss = lib.reduce_sum(y * y * lib.constant([1.0, 2.0, 3.0]))
+            updates = lib.get_collection(lib.GraphKeys.UPDATE_OPS)
+            with lib.control_dependencies(updates):
+                train = lib.train.GradientDescentOptimizer(0.1).minimize(loss)
+            with lib.Session() as sess:
+                sess.run(lib.global_variables_initializer())
+                for _ in range(3):
+                    sess.run(train, {x: xv, flag: True})
+                results.append((sess.run(y, {x: xv, flag: False}),
+                                sess.run(y, {x: xv, flag: True}),
+                                sorted((v.name, sess.run(v).tolist())
+                                       for v in lib.global_variables())))
+    ours, theirs = results
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-4, atol=1e-5)
+    assert [n for n, _ in ours[2]] == [n for n, _ in theirs[2]]
+    for (_, a), (_, b) in zip(ours[2], theirs[2]):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)

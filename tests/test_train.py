@@ -210,3 +210,30 @@ def test_failed_training_step_changes_nothing():
             sess.run(train, {bad: [7]})
         for b, a in zip(before, sess.run(tf.global_variables())):
             np.testing.assert_array_equal(a, b)
+
+
+def test_batch_normalization_layer():
+    rng = np.random.default_rng(5)
+    xv = (rng.standard_normal((8, 3)) * [1.0, 4.0, 0.5] + [0.0, 2.0, -1.0]).astype(np.float64)
+    x = tf.placeholder(tf.float64, [None, 3])
+    training = tf.placeholder(tf.bool, [])
+    y = tf.layers.batch_normalization(x, momentum=0.9, training=training)
+    names = sorted(v.name for v in tf.global_variables())
+    assert names == ["batch_normalization/beta:0", "batch_normalization/gamma:0",
+                     "batch_normalization/moving_mean:0", "batch_normalization/moving_variance:0"]
+    assert [v.name for v in tf.trainable_variables()] == ["batch_normalization/gamma:0",
+                                                          "batch_normalization/beta:0"]
+    updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        out, _ = sess.run([y, updates], {x: xv, training: True})
+        mean, var = xv.mean(0), xv.var(0)
+        np.testing.assert_allclose(out, (xv - mean) / np.sqrt(var + 1e-3), rtol=1e-10)
+        moving_mean, moving_var = sess.run(tf.global_variables()[2:])
+        np.testing.assert_allclose(moving_mean, 0.1 * mean, rtol=1e-10)
+        np.testing.assert_allclose(moving_var, 0.9 + 0.1 * var, rtol=1e-10)
+        inference = sess.run(y, {x: xv, training: False})
+        np.testing.assert_allclose(inference, (xv - moving_mean) / np.sqrt(moving_var + 1e-3),
+                                   rtol=1e-10)
+        sess.run(updates, {x: xv, training: False})  # not training: the averages stay
+        np.testing.assert_allclose(sess.run(tf.global_variables()[2]), moving_mean)

@@ -1,2 +1,3 @@
 """tf0.layers: dense, dropout and flatten, with TF1's variable names."""
-from tf0.ops.layers import Dense, Dropout, Flatten, Layer, dense, dropout, flatten  # noqa: F401
+from tf0.ops.layers import (BatchNormalization, Dense, Dropout, Flatten, Layer,  # noqa: F401
+                            batch_normalization, dense, dropout, flatten)
