@@ -1,5 +1,5 @@
 """Symbolic reverse-mode differentiation: `gradients()` adds gradient ops to the graph."""
-from .graph import OPERATORS, Tensor, get_default_graph
+from .graph import OPERATORS, Tensor, get_default_graph, postorder
 
 # An OpDef.grad value meaning "differentiable nowhere": its inputs get no gradient.
 NO_GRADIENT = "no_gradient"
@@ -42,23 +42,9 @@ def _ops_between(ys, xs, stop_ops):
 
 
 def _reverse_topological(ops, ys):
-    """`ops` ordered so every op comes before the ops that feed it (iterative DFS)."""
-    order, state = [], {}
-    for root in (y.op for y in ys):
-        if root not in ops or root in state:
-            continue
-        stack = [(root, False)]
-        while stack:
-            op, done = stack.pop()
-            if done:
-                order.append(op)
-                continue
-            if op in state:
-                continue
-            state[op] = True
-            stack.append((op, True))
-            stack.extend((t.op, False) for t in op.inputs if t.op in ops and t.op not in state)
-    return order[::-1]
+    """`ops` ordered so every op comes before the ops that feed it."""
+    roots = [y.op for y in ys if y.op in ops]
+    return postorder(roots, lambda op: [t.op for t in op.inputs if t.op in ops])[::-1]
 
 
 def _sum(grads):

@@ -466,6 +466,27 @@ def name_scope(name, default_name=None, values=None):
     return graph.name_scope(name if name is not None else default_name)
 
 
+def postorder(roots, deps):
+    """Every op reachable from `roots` through deps(op), each listed after its deps
+    (iterative depth-first search, so deep graphs cannot overflow the Python stack)."""
+    order, seen = [], set()
+    for root in roots:
+        if root in seen:
+            continue
+        stack = [(root, False)]
+        while stack:
+            op, expanded = stack.pop()
+            if expanded:
+                order.append(op)
+                continue
+            if op in seen:
+                continue
+            seen.add(op)
+            stack.append((op, True))
+            stack.extend((d, False) for d in reversed(deps(op)) if d not in seen)
+    return order
+
+
 def constant_value(tensor):
     """The NumPy value of `tensor` if it is known while building the graph, else None."""
     import numpy as np

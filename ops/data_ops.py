@@ -12,13 +12,40 @@ from tf0.engine.gradients import NO_GRADIENT
 from .core import defop
 
 
-def _make_iterator_bind(op, ctx):
-    dataset, key = op.attrs["dataset"], op.attrs["iterator"]
-    resources = ctx.resources
+def start_iterator(op, resources, captured, start):
+    """MakeIterator's work: replace the iterator's state by start(dataset, captured)."""
+    key = op.attrs["iterator"]
+    old = resources.get(key)
+    if hasattr(old, "close"):  # stop a previous pipeline's background thread
+        old.close()
+    resources[key] = start(op.attrs["dataset"], captured)
 
-    def make_iterator(*captured):
-        resources[key] = dataset.iterate(captured)
-    return make_iterator
+
+def next_element(op, resources, captured, start):
+    """IteratorGetNext's work: the next element (a value, or a tuple for several
+    outputs); a one-shot iterator is started on first use with start(dataset, captured)."""
+    key, dataset = op.attrs["iterator"], op.attrs.get("one_shot")
+    it = resources.get(key)
+    if it is None:
+        if dataset is None:
+            raise errors.FailedPreconditionError(
+                None, op, "GetNext() failed because the iterator has not been initialized. "
+                          "Ensure that you have run the initializer operation for this "
+                          "iterator before getting the next element.")
+        it = resources[key] = start(dataset, captured)
+    try:
+        element = next(it)
+    except StopIteration:
+        raise errors.OutOfRangeError(None, op, "End of sequence") from None
+    return element[0] if len(op.outputs) == 1 else element
+
+
+def _host_iterator(dataset, captured):
+    return dataset.iterate(captured)
+
+
+def _make_iterator_bind(op, ctx):
+    return lambda *captured: start_iterator(op, ctx.resources, captured, _host_iterator)
 
 
 def _get_next_infer(op):
@@ -26,25 +53,7 @@ def _get_next_infer(op):
 
 
 def _get_next_bind(op, ctx):
-    key, dataset = op.attrs["iterator"], op.attrs.get("one_shot")
-    resources = ctx.resources
-    single = len(op.outputs) == 1
-
-    def get_next(*captured):
-        it = resources.get(key)
-        if it is None:
-            if dataset is None:
-                raise errors.FailedPreconditionError(
-                    None, op, "GetNext() failed because the iterator has not been initialized. "
-                              "Ensure that you have run the initializer operation for this "
-                              "iterator before getting the next element.")
-            it = resources[key] = dataset.iterate(captured)
-        try:
-            element = next(it)
-        except StopIteration:
-            raise errors.OutOfRangeError(None, op, "End of sequence") from None
-        return element[0] if single else element
-    return get_next
+    return lambda *captured: next_element(op, ctx.resources, captured, _host_iterator)
 
 
 defop("MakeIterator", lambda op: [], _make_iterator_bind, grad=NO_GRADIENT, stateful=True)

@@ -17,7 +17,7 @@ import numpy as np
 from tf0.engine import errors
 
 from .cuda_ops import BINDERS, HOST_OPS, is_small_host_constant
-from .plan import _plan_ids, _to_user, _to_user_copy, data_inputs
+from .plan import _to_user, _to_user_copy, data_inputs, emit_call, finish
 from .state import PlanContext
 
 _ERROR_MESSAGES = {
@@ -155,13 +155,7 @@ def compile_cuda(schedule, state, device, tracer=None):
         outs = [f"{form}{schedule.slots[t]}" for t in op.outputs]
         for t in op.outputs:
             forms[schedule.slots[t]] = {form}
-        call = f"{fn_name}({', '.join(args)})"
-        if not outs:
-            lines.append(f"    {call}")
-        elif len(outs) == 1:
-            lines.append(f"    {outs[0]} = {call}")
-        else:
-            lines.append(f"    {', '.join(outs)}, = {call}")
+        emit_call(lines, fn_name, ", ".join(args), outs)
         line_to_op[len(lines)] = op
         for slot in schedule.last_use.get(step, ()):
             names = [f"{f}{slot}" for f in sorted(forms.get(slot, ()))]
@@ -182,7 +176,5 @@ def compile_cuda(schedule, state, device, tracer=None):
         else:
             wrap = "_user" if tensor in schedule.fresh else "_copy"
             fetched.append(f"{wrap}(v{tensor_slot})")
-    lines.append(f"    return ({', '.join(fetched)}{',' if len(fetched) == 1 else ''})")
-    filename = f"<tf0-cuda-plan-{next(_plan_ids)}>"
-    exec(compile("\n".join(lines), filename, "exec"), env)
-    return env["run"], filename, line_to_op
+    run, filename = finish(lines, fetched, env, "cuda-plan")
+    return run, filename, line_to_op

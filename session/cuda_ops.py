@@ -15,6 +15,7 @@ from tf0.engine.graph import constant_value
 from tf0.kernels import (launch_array as A, launch_elementwise as E, launch_matmul as M,
                          launch_nn as N, launch_optimizer as OPT, launch_random as RND,
                          launch_reduce as R)
+from tf0.ops.data_ops import next_element, start_iterator
 from tf0.ops.train_ops import UPDATES
 
 HOST_OPS = frozenset({"Shape", "Size", "Rank", "ReducedShape", "IsVariableInitialized"})
@@ -474,34 +475,12 @@ def _stager(dataset, captured):
 
 @binds("MakeIterator", host_inputs=ALL_INPUTS)
 def _make_iterator(op, ctx):
-    dataset, key, resources = op.attrs["dataset"], op.attrs["iterator"], ctx.resources
-
-    def make_iterator_gpu(*captured):
-        old = resources.get(key)
-        if hasattr(old, "close"):
-            old.close()
-        resources[key] = _stager(dataset, captured)
-    return make_iterator_gpu
+    return lambda *captured: start_iterator(op, ctx.resources, captured, _stager)
 
 
 @binds("IteratorGetNext", host_inputs=ALL_INPUTS)
 def _get_next(op, ctx):
-    key, dataset, resources = op.attrs["iterator"], op.attrs.get("one_shot"), ctx.resources
-    single = len(op.outputs) == 1
-
-    def get_next_gpu(*captured):
-        it = resources.get(key)
-        if it is None:
-            if dataset is None:
-                raise errors.FailedPreconditionError(
-                    None, op, "GetNext() failed because the iterator has not been initialized.")
-            it = resources[key] = _stager(dataset, captured)
-        try:
-            element = next(it)
-        except StopIteration:
-            raise errors.OutOfRangeError(None, op, "End of sequence") from None
-        return element[0] if single else element
-    return get_next_gpu
+    return lambda *captured: next_element(op, ctx.resources, captured, _stager)
 
 
 def is_small_host_constant(op):

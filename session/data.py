@@ -50,7 +50,19 @@ def _pack(template, flat):
     return build(template)
 
 
-class Dataset:
+class _Elements:
+    """Nesting (`_template`) and flat (TensorShape, DType) spec (`_spec`) of elements."""
+
+    @property
+    def output_types(self):
+        return _pack(self._template, [dt for _, dt in self._spec])
+
+    @property
+    def output_shapes(self):
+        return _pack(self._template, [sh for sh, _ in self._spec])
+
+
+class Dataset(_Elements):
     """Base class: `_template` (nesting), `_spec` (flat (TensorShape, DType) per component),
     `_captures` (graph tensors needed at initialization), `_gen(env)` (flat tuples)."""
 
@@ -66,14 +78,6 @@ class Dataset:
     def iterate(self, captured_values):
         """A fresh Python iterator over this dataset's flat elements."""
         return self._gen(dict(zip(self._captures, captured_values)))
-
-    @property
-    def output_types(self):
-        return _pack(self._template, [dt for _, dt in self._spec])
-
-    @property
-    def output_shapes(self):
-        return _pack(self._template, [sh for sh, _ in self._spec])
 
     # ---- sources ----------------------------------------------------------------------
     @staticmethod
@@ -352,7 +356,7 @@ class _Prefetch(_Unary):
             ahead.close()
 
 
-class Iterator:
+class Iterator(_Elements):
     """Pulls elements of a dataset into the graph: `get_next()` returns tensors shaped like
     the dataset's elements; `initializer` (re)starts it."""
 
@@ -393,14 +397,6 @@ class Iterator:
                              {"iterator": self._key, "spec": self._spec,
                               "one_shot": self._one_shot}, name=name or "IteratorGetNext")
         return _pack(self._template, list(op.outputs))
-
-    @property
-    def output_types(self):
-        return _pack(self._template, [dt for _, dt in self._spec])
-
-    @property
-    def output_shapes(self):
-        return _pack(self._template, [sh for sh, _ in self._spec])
 
 
 def make_one_shot_iterator(dataset):

@@ -10,7 +10,7 @@ import time
 import numpy as np
 
 from tf0.engine import errors
-from tf0.engine.graph import Operation, Tensor
+from tf0.engine.graph import Operation, Tensor, postorder
 
 from .state import PlanContext
 
@@ -118,24 +118,9 @@ def data_inputs(op):
 
 
 def _topological(roots, fed):
-    """Ops needed for `roots`, each after its data and control inputs (iterative DFS)."""
-    order, seen = [], set()
-    for root in roots:
-        if root in seen:
-            continue
-        stack = [(root, False)]
-        while stack:
-            op, expanded = stack.pop()
-            if expanded:
-                order.append(op)
-                continue
-            if op in seen:
-                continue
-            seen.add(op)
-            stack.append((op, True))
-            deps = [t.op for t in data_inputs(op) if t not in fed] + list(op.control_inputs)
-            stack.extend((d, False) for d in reversed(deps) if d not in seen)
-    return order
+    """Ops needed for `roots`, each after its data and control inputs."""
+    return postorder(roots, lambda op: [t.op for t in data_inputs(op) if t not in fed]
+                     + list(op.control_inputs))
 
 
 def _last_uses(ops, slots, keep):
@@ -203,13 +188,7 @@ def compile_numpy(schedule, state, tracer=None):
         reuse = schedule.reusable_input(step, op) if isinstance(fn, np.ufunc) else None
         if reuse is not None:
             args += f", out=v{schedule.slots[reuse]}"  # write into a dying private buffer
-        call = f"{fn_name}({args})"
-        if not outs:
-            lines.append(f"    {call}")
-        elif len(outs) == 1:
-            lines.append(f"    {outs[0]} = {call}")
-        else:
-            lines.append(f"    {', '.join(outs)}, = {call}")
+        emit_call(lines, fn_name, args, outs)
         line_to_op[len(lines)] = op
         dead = schedule.last_use.get(step)
         if dead:
@@ -222,10 +201,28 @@ def compile_numpy(schedule, state, tracer=None):
             tensor = schedule.tensors[slot]
             wrap = "_user" if tensor in schedule.fresh else "_copy"
             fetched.append(f"{wrap}(v{slot})")
+    run, filename = finish(lines, fetched, env, "plan")
+    return run, filename, line_to_op
+
+
+def emit_call(lines, fn_name, args, outs):
+    """Append the line that calls a step's function and names its outputs."""
+    call = f"{fn_name}({args})"
+    if not outs:
+        lines.append(f"    {call}")
+    elif len(outs) == 1:
+        lines.append(f"    {outs[0]} = {call}")
+    else:
+        lines.append(f"    {', '.join(outs)}, = {call}")
+
+
+def finish(lines, fetched, env, kind):
+    """Close a generated plan function with its return line and compile it:
+    (run, filename); the filename lets failing_op map a traceback line to its op."""
     lines.append(f"    return ({', '.join(fetched)}{',' if len(fetched) == 1 else ''})")
-    filename = f"<tf0-plan-{next(_plan_ids)}>"
+    filename = f"<tf0-{kind}-{next(_plan_ids)}>"
     exec(compile("\n".join(lines), filename, "exec"), env)
-    return env["run"], filename, line_to_op
+    return env["run"], filename
 
 
 def failing_op(exc, filename, line_to_op):
