@@ -68,7 +68,7 @@ def _kept_shape(op):
 def _broadcast_back(op, dy):
     """dy (reduced) broadcast to the shape of the reduction's input."""
     x = op.inputs[0]
-    if not op.attrs["keep_dims"]:
+    if not op.attrs["keep_dims"] and dy.shape.ndims != 0:  # a scalar broadcasts as it is
         dy = OPS.reshape(dy, _kept_shape(op))
     return OPS.broadcast_to(dy, OPS.shape(x) if not x.shape.is_fully_defined()
                             else OPS.constant(np.array(x.shape.dims, np.int32)))
@@ -88,7 +88,8 @@ def _sum_grad(op, dy):
 
 
 def _mean_grad(op, dy):
-    return [_broadcast_back(op, dy) / _count(op)]
+    # divide the reduced gradient, then broadcast: no pass over the input's size
+    return [_broadcast_back(op, dy / _count(op))]
 
 
 def _extremum_grad(op, dy):
