@@ -1,6 +1,9 @@
 """Shared launch helpers: dtype suffixes, grid sizes, typed scalars, output allocation and
-the cached device copies of shape/stride metadata. CuPy is imported on first use."""
+the cached device copies of shape/stride metadata and small constants. CuPy is imported on
+first use."""
+import contextlib
 import functools
+import threading
 
 import numpy as np
 
@@ -49,23 +52,53 @@ def empty(shape, dtype):
     return out
 
 
-_META_CACHE = {}
+_CACHE = {}
+_KEEP = threading.local()
+
+
+@contextlib.contextmanager
+def keeping(refs):
+    """While active in this thread, every cached device array handed out (launch metadata,
+    constants) is also appended to the list `refs`: a captured CUDA graph points at them,
+    so it must keep them alive whatever the cache evicts."""
+    _KEEP.refs = refs
+    try:
+        yield refs
+    finally:
+        _KEEP.refs = None
+
+
+def _cached(key, make_host):
+    arr = _CACHE.get(key)
+    if arr is None:
+        arr = cupy().asarray(make_host())
+        if len(_CACHE) > 8192:
+            _CACHE.clear()
+        _CACHE[key] = arr
+    refs = getattr(_KEEP, "refs", None)
+    if refs is not None:
+        refs.append(arr)
+    return arr
 
 
 def meta(shape, *strides):
     """Device int64 array [ndim, shape..., strides of operand 0..., operand 1..., ...],
     cached by value so a plan's metadata is uploaded once."""
     key = (tuple(shape),) + tuple(tuple(s) for s in strides)
-    arr = _META_CACHE.get(key)
-    if arr is None:
-        host = [len(shape), *shape]
+
+    def host():
+        flat = [len(shape), *shape]
         for s in strides:
-            host.extend(s)
-        arr = cupy().asarray(np.array(host, dtype=np.int64))
-        if len(_META_CACHE) > 8192:
-            _META_CACHE.clear()
-        _META_CACHE[key] = arr
-    return arr
+            flat.extend(s)
+        return np.array(flat, dtype=np.int64)
+    return _cached(key, host)
+
+
+def constant(value):
+    """A cached device copy of a small host array (keyed by dtype, shape and bytes). The
+    copy is shared: callers never write into it."""
+    value = np.array(value, order="C")
+    return _cached(("const", value.dtype.str, value.shape, value.tobytes()), lambda: value)
 
 
 def contiguous_strides(shape):

@@ -102,9 +102,10 @@ def arange(n, start, delta, dtype):
     return out
 
 
-def copy(x):
-    """A fresh device copy (device-to-device memcpy)."""
-    out = cupy().empty_like(x)
+def copy(x, out=None):
+    """A device copy of C-contiguous `x` (device-to-device memcpy), into `out` when given
+    (same shape and dtype)."""
+    out = cupy().empty_like(x) if out is None else out
     if x.nbytes:
         cupy().cuda.runtime.memcpyAsync(out.data.ptr, x.data.ptr, x.nbytes,
                                         cupy().cuda.runtime.memcpyDeviceToDevice,

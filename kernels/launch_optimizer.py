@@ -5,10 +5,12 @@ from . import loader
 from .device import THREADS, blocks_for, empty, i64, suffix
 
 
-def apply(kernel, state, grad, scalars, nesterov=None):
+def apply(kernel, state, grad, scalars, nesterov=None, outs=None):
     """New values of (variable, slots...) from `state` (same order), the gradient and 0-d
-    device arrays of hyper-parameters, in the kernel's argument order."""
-    outs = [empty(s.shape, s.dtype) for s in state]
+    device arrays of hyper-parameters, in the kernel's argument order. `outs`, when given,
+    holds a buffer for each new value (None: allocate one); none may be a state array."""
+    outs = [empty(s.shape, s.dtype) if o is None else o
+            for s, o in zip(state, outs or [None] * len(state))]
     n = state[0].size
     if n:
         extra = () if nesterov is None else (np.int32(nesterov),)

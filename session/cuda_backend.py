@@ -3,7 +3,9 @@
 Placement: values computed from shapes alone (Shape, Size, Rank, small integer constants,
 integer arithmetic on those) stay on the host as NumPy arrays, because kernels take them as
 launch parameters; everything else lives on the device. A host value used by a device op is
-uploaded once per run, a device value needed on the host is downloaded once.
+uploaded once per run (once per process when it does not depend on a feed: such values are
+fixed for given feed shapes), a device value needed on the host is downloaded once. Shape,
+Size and Rank read a device value's shape, never its data.
 
 Integer errors found inside kernels (an index out of range, integer division by zero) set a
 device flag with the failing op's id; a plan that contains such ops reads the flag at the
@@ -43,14 +45,24 @@ def available():
 
 
 class CudaDevice:
-    """Per-session device state: the error flag and the ops that may set it."""
+    """Per-session device state: the error flag and the ops that may set it, the GPU options
+    and the session's own non-blocking streams (made on first use)."""
 
-    def __init__(self):
+    def __init__(self, gpu_options):
         from tf0.kernels import device, loader
         loader.start()
         self.cupy = device.cupy()
         self.error_flag = self.cupy.zeros((1,), dtype=np.int32)
         self.error_ops = []
+        self.num_streams = gpu_options.num_streams
+        self.cuda_graphs = gpu_options.cuda_graphs
+        self._streams = []
+
+    def streams(self, count):
+        """The session's first `count` streams."""
+        while len(self._streams) < count:
+            self._streams.append(self.cupy.cuda.Stream(non_blocking=True))
+        return self._streams[:count]
 
     def check_errors(self):
         """Raise InvalidArgumentError for the op that set the error flag, and clear it."""
@@ -64,7 +76,8 @@ class CudaDevice:
 
 
 class CudaPlanContext(PlanContext):
-    """PlanContext plus what CUDA binders need: error ids and constant uploads."""
+    """PlanContext plus what CUDA binders need: error ids, constant uploads and the buffers
+    a captured plan writes variables into."""
 
     def __init__(self, state, fresh, device):
         super().__init__(state, fresh)
@@ -81,14 +94,15 @@ class CudaPlanContext(PlanContext):
     def upload(self, array):
         return self.device.cupy.asarray(np.asarray(array, order="C"))
 
+    def write_target(self, var_op):
+        """A function giving the buffer the variable's new value must be written into, or
+        None to allocate one (only a CUDA-graph capture fixes the buffer)."""
+        state = self._state
+        return lambda: state.targets.get(var_op)
+
 
 def _download(x):
     return x.get()
-
-
-def _fetch(x):
-    value = x.get()
-    return value[()] if value.ndim == 0 else value
 
 
 def placement(schedule):
@@ -105,39 +119,70 @@ def placement(schedule):
     return host
 
 
-def compile_cuda(schedule, state, device, tracer=None):
-    """run(feed_arrays) -> fetched NumPy values, launching tf0 kernels for device ops. A
-    Tracer times each op on the host clock (launch time; kernels run asynchronously)."""
-    cupy = device.cupy
-    ctx = CudaPlanContext(state, schedule.fresh, device)
-    host_ctx = PlanContext(state, schedule.fresh)
-    host = placement(schedule)
-    env = {"_copy": _to_user_copy, "_user": _to_user, "_fetch": _fetch, "_download": _download,
-           "_upload": cupy.asarray, "_check": device.check_errors}
-    lines = ["def run(feeds):"]
+def fed_on_host(schedule, host):
+    """Host tensors whose values depend on a feed (feeds included)."""
+    fed = set(schedule.feeds)
+    for op in schedule.ops:
+        if op.type not in HOST_OPS and any(t in fed for t in data_inputs(op)):
+            fed.update(t for t in op.outputs if t in host)
+    return fed
+
+
+def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
+    """body(feeds) -> one raw value per fetch: a CuPy array, a host array, or None.
+
+    Returns (body, filename, line_to_op, forms); forms[i] is "d" (device), "v" (host) or
+    None (an Operation) for fetch i. `lanes` is a StreamPlan: with several streams the body
+    expects the caller to make stream 0 current, fork the others from it before and join
+    them after. With `device_feeds` the feeds arrive as device arrays (graph capture).
+    Host values that do not depend on feeds are uploaded through a process-wide cache.
+    """
+    from tf0.kernels import device as dev
+    cupy = ctx.device.cupy
+    host_ctx = PlanContext(ctx._state, schedule.fresh)
+    fed = fed_on_host(schedule, host)
+    env = {"_download": _download, "_upload": cupy.asarray, "_constant": dev.constant}
+    multi = len(lanes.used) > 1
+    if multi:
+        streams = ctx.device.streams(max(lanes.used) + 1)
+        env.update({f"_s{s}": streams[s] for s in lanes.used})
+        env.update({f"_e{k}": cupy.cuda.Event(disable_timing=True)
+                    for k in range(lanes.event_count)})
+    lines = ["def body(feeds):"]
+    feed_form = "d" if device_feeds else "v"
     if schedule.feeds:
-        lines.append("    " + ", ".join(f"v{schedule.slots[t]}" for t in schedule.feeds)
+        lines.append("    " + ", ".join(f"{feed_form}{schedule.slots[t]}" for t in schedule.feeds)
                      + ", = feeds")
-    forms = {schedule.slots[t]: {"v"} for t in schedule.feeds}
+    forms = {schedule.slots[t]: {feed_form} for t in schedule.feeds}
 
     def want(tensor, form):
         """Name of `tensor` in `form` ('v' host, 'd' device), converting once if needed."""
         slot = schedule.slots[tensor]
         have = forms.setdefault(slot, set())
         if form not in have:
-            conv = "_upload" if form == "d" else "_download"
-            other = "v" if form == "d" else "d"
-            lines.append(f"    {form}{slot} = {conv}({other}{slot})")
+            if form == "d":
+                conv = "_upload" if tensor in fed else "_constant"
+                lines.append(f"    d{slot} = {conv}(v{slot})")
+            else:
+                lines.append(f"    v{slot} = _download(d{slot})")
             have.add(form)
         return f"{form}{slot}"
 
+    def either(tensor):
+        """Name of `tensor` in any form it has (Shape, Size and Rank read only the shape)."""
+        have = forms.get(schedule.slots[tensor], set())
+        return f"{'d' if 'd' in have else 'v'}{schedule.slots[tensor]}"
+
     line_to_op = {}
+    current = 0
     for step, op in enumerate(schedule.ops):
         fn_name = f"f{step}"
-        on_host = all(t in host for t in op.outputs) and op.outputs
-        if on_host or (op.type in HOST_OPS):
+        stream = lanes.streams[step]
+        if op.outputs and all(t in host for t in op.outputs) or op.type in HOST_OPS:
             env[fn_name] = op.op_def.numpy(op, host_ctx)
-            args = [want(t, "v") for t in data_inputs(op)]
+            if tracer is not None:
+                env[fn_name] = tracer.wrap(op, env[fn_name])
+            args = [either(t) if op.type in HOST_OPS else want(t, "v") for t in data_inputs(op)]
             form = "v"
         else:
             try:
@@ -148,33 +193,88 @@ def compile_cuda(schedule, state, device, tracer=None):
                 ) from None
             env[fn_name] = bind(op, ctx)
             if tracer is not None:
-                env[fn_name] = tracer.wrap(op, env[fn_name])
+                env[fn_name] = tracer.wrap(op, env[fn_name], stream)
             args = [want(t, "v" if i in host_inputs else "d")
                     for i, t in enumerate(data_inputs(op))]
+            if multi and stream is not None:
+                if stream != current:
+                    lines.append(f"    _s{stream}.use()")
+                    current = stream
+                lines.extend(f"    _s{stream}.wait_event(_e{e})" for e in lanes.waits[step])
             form = "d"
         outs = [f"{form}{schedule.slots[t]}" for t in op.outputs]
         for t in op.outputs:
             forms[schedule.slots[t]] = {form}
         emit_call(lines, fn_name, ", ".join(args), outs)
         line_to_op[len(lines)] = op
+        if multi and lanes.records[step] is not None:
+            lines.append(f"    _e{lanes.records[step]}.record(_s{stream})")
         for slot in schedule.last_use.get(step, ()):
             names = [f"{f}{slot}" for f in sorted(forms.get(slot, ()))]
-            if names:
+            if names and slot not in lanes.kept:
                 lines.append("    del " + ", ".join(names))
                 forms[slot] = set()
-    if ctx.uses_error_flag:
-        lines.append("    _check()")
-    fetched = []
-    for tensor_slot in schedule.fetch_slots:
-        if tensor_slot is None:
-            fetched.append("None")
-            continue
-        have = forms.get(tensor_slot, set())
-        tensor = schedule.tensors[tensor_slot]
-        if "d" in have:
-            fetched.append(f"_fetch(d{tensor_slot})")
-        else:
-            wrap = "_user" if tensor in schedule.fresh else "_copy"
-            fetched.append(f"{wrap}(v{tensor_slot})")
-    run, filename = finish(lines, fetched, env, "cuda-plan")
-    return run, filename, line_to_op
+    if multi and current != 0:
+        lines.append("    _s0.use()")
+    fetched, fetch_forms = [], []
+    for slot in schedule.fetch_slots:
+        have = forms.get(slot, set()) if slot is not None else set()
+        form = None if slot is None else "d" if "d" in have else "v"
+        fetch_forms.append(form)
+        fetched.append("None" if form is None else f"{form}{slot}")
+    body, filename = finish(lines, fetched, env, "cuda-plan")
+    return body, filename, line_to_op, fetch_forms
+
+
+class CudaTracer:
+    """Times a run: device ops by CUDA events on their stream, host ops on the host clock.
+    collect() (after the run, which it waits for) gives (op, where, start, end) records in
+    seconds on the host clock, GPU times placed relative to an origin event."""
+
+    def __init__(self, cupy):
+        self.cupy = cupy
+        self.host, self.device = [], []
+        self.origin = None
+
+    def start(self):
+        """Call with the run's first stream current, before anything is launched."""
+        import time
+        self.origin = (self.cupy.cuda.Event(), time.perf_counter())
+        self.origin[0].record()
+
+    def wrap(self, op, fn, stream=None):
+        import time
+        cuda = self.cupy.cuda
+        if stream is None:
+            records = self.host
+
+            def timed_host(*args):
+                start = time.perf_counter()
+                try:
+                    return fn(*args)
+                finally:
+                    records.append((op, "host", start, time.perf_counter()))
+            return timed_host
+        device_records, where = self.device, f"gpu:stream {stream}"
+
+        def timed_device(*args):
+            begin, end = cuda.Event(), cuda.Event()
+            begin.record()
+            try:
+                return fn(*args)
+            finally:
+                end.record()
+                device_records.append((op, where, begin, end))
+        return timed_device
+
+    def collect(self):
+        records, self.host = self.host, []
+        if self.device:
+            origin, at = self.origin
+            elapsed = self.cupy.cuda.get_elapsed_time
+            for op, where, begin, end in self.device:
+                end.synchronize()
+                start = at + elapsed(origin, begin) / 1e3
+                records.append((op, where, start, start + elapsed(begin, end) / 1e3))
+            self.device = []
+        return records

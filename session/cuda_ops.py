@@ -416,7 +416,8 @@ def _read(op, ctx):
 
 @binds("Assign")
 def _assign(op, ctx):
-    write = ctx.writer(op.inputs[0].op)
+    var_op = op.inputs[0].op
+    write, target = ctx.writer(var_op), ctx.write_target(var_op)
     expected = op.inputs[0].shape
     check = op.attrs.get("validate_shape", True)
     must_copy = not ctx.is_fresh(op.inputs[1])
@@ -425,7 +426,9 @@ def _assign(op, ctx):
         if check and not expected.is_compatible_with(value.shape):
             raise _invalid(f"Assign requires shapes of both tensors to match. lhs shape= "
                            f"{expected} rhs shape= {list(value.shape)}")
-        value = E.copy(value) if must_copy else value
+        dst = target()
+        if dst is not None or must_copy:
+            value = E.copy(value, out=dst)
         write(value)
         return value
     return assign_gpu
@@ -434,13 +437,15 @@ def _assign(op, ctx):
 @binds("AssignAdd", "AssignSub")
 def _update(op, ctx):
     var_op = op.inputs[0].op
-    read, write = ctx.reader(var_op), ctx.writer(var_op)
+    read, write, target = ctx.reader(var_op), ctx.writer(var_op), ctx.write_target(var_op)
     code, op_id, err = _code(op), ctx.op_id(op), ctx.error_flag
 
     def update_gpu(delta):
-        new = E.binary(code, read(), delta, err, op_id)
-        if new.shape != read().shape:
-            raise _invalid(f"Assign requires shapes of both tensors to match: {new.shape}")
+        current = read()
+        if E.broadcast_shape(current.shape, delta.shape) != current.shape:
+            raise _invalid(f"Assign requires shapes of both tensors to match: variable "
+                           f"{list(current.shape)}, update {list(delta.shape)}")
+        new = E.binary(code, current, delta, err, op_id, out=target())
         write(new)
         return new
     return update_gpu
@@ -451,6 +456,7 @@ def _apply_update(op, ctx):
     n_refs, kernel = op.attrs["n_refs"], op.op_def.kernels[0]
     refs = [t.op for t in op.inputs[:n_refs]]
     reads, writes = [ctx.reader(r) for r in refs], [ctx.writer(r) for r in refs]
+    targets = [ctx.write_target(r) for r in refs]
     nesterov = op.attrs.get("use_nesterov")
 
     def apply_gpu(grad, *scalars):
@@ -460,7 +466,7 @@ def _apply_update(op, ctx):
                            f"shape {state[0].shape}")
         scalars = [s if s.dtype == state[0].dtype else E.cast(s, state[0].dtype)
                    for s in scalars]
-        new = OPT.apply(kernel, state, grad, scalars, nesterov)
+        new = OPT.apply(kernel, state, grad, scalars, nesterov, [t() for t in targets])
         for write, value in zip(writes, new):
             write(value)
         return new[0]

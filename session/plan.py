@@ -5,6 +5,7 @@ slot, when a slot dies). `compile_numpy` turns it into one generated straight-li
 function, so a cached run costs a call per op and no graph walking.
 """
 import itertools
+import linecache
 import time
 
 import numpy as np
@@ -151,22 +152,27 @@ def _to_user(x):
 
 
 class Tracer:
-    """Times every step of a plan (host clock): records (op, start, end) in seconds."""
+    """Times every step of a plan on the host clock. collect() gives, and forgets, the
+    records of the last run: (op, where, start, end), times in seconds."""
 
-    def __init__(self, device):
-        self.device = device
+    def __init__(self, where):
+        self.where = where
         self.records = []
 
-    def wrap(self, op, fn):
-        records, now = self.records, time.perf_counter
+    def wrap(self, op, fn, stream=None):
+        records, now, where = self.records, time.perf_counter, self.where
 
         def timed(*args, **kwargs):
             start = now()
             try:
                 return fn(*args, **kwargs)
             finally:
-                records.append((op, start, now()))
+                records.append((op, where, start, now()))
         return timed
+
+    def collect(self):
+        records, self.records = self.records, []
+        return records
 
 
 def compile_numpy(schedule, state, tracer=None):
@@ -217,12 +223,15 @@ def emit_call(lines, fn_name, args, outs):
 
 
 def finish(lines, fetched, env, kind):
-    """Close a generated plan function with its return line and compile it:
-    (run, filename); the filename lets failing_op map a traceback line to its op."""
+    """Close a generated plan function (named in lines[0]) with its return line and compile
+    it: (function, filename). The filename lets failing_op map a traceback line to its op;
+    the source is registered with linecache, so tracebacks and debuggers show it."""
     lines.append(f"    return ({', '.join(fetched)}{',' if len(fetched) == 1 else ''})")
     filename = f"<tf0-{kind}-{next(_plan_ids)}>"
-    exec(compile("\n".join(lines), filename, "exec"), env)
-    return env["run"], filename
+    source = "\n".join(lines) + "\n"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), env)
+    return env[lines[0].split()[1].split("(")[0]], filename
 
 
 def failing_op(exc, filename, line_to_op):

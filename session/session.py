@@ -9,7 +9,7 @@ from tf0.engine.graph import (Operation, Tensor, default_session, get_default_gr
 
 from . import cuda_backend
 from .fetches import fetch_key, flatten
-from .config import RunOptions
+from .config import GPUOptions, RunOptions
 from .plan import Schedule, Tracer, compile_numpy, failing_op
 from .state import SessionState
 
@@ -18,11 +18,32 @@ register_internal_dir(__file__)
 
 class _Plan:
     __slots__ = ("run", "filename", "line_to_op", "rebuild", "feed_checks", "stateful",
-                 "tracer", "peak_bytes")
+                 "tracer", "peak_bytes", "cuda")
 
 
-def _feed_checker(tensor):
-    """Convert a fed value to `tensor`'s dtype (TF1 rules) and check its static shape."""
+def _device_feed(value, tensor, device):
+    """A fed device array (CuPy, or anything with __cuda_array_interface__ or DLPack) as a
+    CuPy array on the CUDA backend (no copy), or as a NumPy array on the NumPy backend."""
+    from tf0.kernels.device import cupy
+    arr = cupy().asarray(value) if hasattr(value, "__cuda_array_interface__") \
+        else cupy().from_dlpack(value)
+    if arr.dtype != tensor.dtype.np:
+        raise TypeError(f"Cannot feed a device array of dtype {arr.dtype} to tensor "
+                        f"'{tensor.name}' of dtype {tensor.dtype.name} (device feeds are not "
+                        f"converted)")
+    if not arr.flags.c_contiguous:
+        raise ValueError(f"Cannot feed a non-contiguous device array to '{tensor.name}'")
+    return arr if device is not None else arr.get()
+
+
+def _is_device_array(value):
+    return hasattr(value, "__cuda_array_interface__") or (
+        hasattr(value, "__dlpack_device__") and value.__dlpack_device__()[0] == 2)  # kDLCUDA
+
+
+def _feed_checker(tensor, device=None):
+    """Convert a fed value to `tensor`'s dtype (TF1 rules) and check its static shape.
+    Device arrays stay on the device on the CUDA backend (`device` is its CudaDevice)."""
     dtype = tensor.dtype.np
     dims = tensor.shape.dims
     kind = dtype.kind
@@ -30,6 +51,8 @@ def _feed_checker(tensor):
     def convert(value):
         if type(value) is np.ndarray and value.dtype == dtype:
             arr = value
+        elif _is_device_array(value):
+            arr = _device_feed(value, tensor, device)
         elif type(value) is float and kind == "f" or type(value) is int and kind in "iuf":
             try:
                 arr = dtype.type(value)  # a Python number: a NumPy scalar of the fed dtype
@@ -88,7 +111,8 @@ class Session:
         self._lock = threading.RLock()
         self._closed = False
         self._default_ctx = None
-        self._device = cuda_backend.CudaDevice() if use_gpu(config) else None
+        gpu_options = getattr(config, "gpu_options", None) or GPUOptions()
+        self._device = cuda_backend.CudaDevice(gpu_options) if use_gpu(config) else None
 
     @property
     def backend(self):
@@ -142,10 +166,11 @@ class Session:
             feed_tensors = ()
         trace = run_metadata is not None and options is not None and \
             options.trace_level >= RunOptions.SOFTWARE_TRACE
-        key = (fetch_key(fetches), feed_tensors, trace)
+        on_device = options is not None and getattr(options, "fetch_device_arrays", False)
+        key = (fetch_key(fetches), feed_tensors, trace, on_device)
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._build_plan(fetches, feed_tensors, trace)
+            plan = self._build_plan(fetches, feed_tensors, trace, on_device)
             self._plans[key] = plan
         arrays = [check(v) for check, v in zip(plan.feed_checks, feed_dict.values())] \
             if feed_tensors else ()
@@ -167,9 +192,11 @@ class Session:
                 state.values.update(pending)
             if run_metadata is not None:
                 run_metadata.peak_bytes = plan.peak_bytes
+                cuda = plan.cuda
+                run_metadata.launch = "numpy" if cuda is None else cuda.launch
+                run_metadata.launch_reason = "" if cuda is None else cuda.reason or ""
                 if trace:
-                    run_metadata.record(plan.tracer.records, plan.tracer.device)
-                    plan.tracer.records.clear()
+                    run_metadata.record(plan.tracer.collect())
         return plan.rebuild(values)
 
     def _feed_tensor(self, key):
@@ -202,23 +229,29 @@ class Session:
             raise type(e)(f"Fetch argument {element!r} cannot be interpreted as a Tensor or "
                           f"Operation: {e}") from None
 
-    def _build_plan(self, fetches, feed_tensors, trace=False):
+    def _build_plan(self, fetches, feed_tensors, trace=False, fetch_device_arrays=False):
         if len(set(feed_tensors)) != len(feed_tensors):
             twice = sorted({t.name for t in feed_tensors if feed_tensors.count(t) > 1})
             raise ValueError(f"feed_dict gives more than one value for {twice}")
         leaves, rebuild = flatten(fetches, self._resolve_fetch)
         schedule = Schedule(leaves, feed_tensors)
         plan = _Plan()
-        plan.tracer = Tracer(self.backend) if trace else None
         plan.peak_bytes = schedule.peak_bytes()
         if self._device is None:
-            compiled = compile_numpy(schedule, self._state, plan.tracer)
+            if fetch_device_arrays:
+                raise ValueError("RunOptions(fetch_device_arrays=True) needs the CUDA backend")
+            plan.cuda = None
+            plan.tracer = Tracer("numpy") if trace else None
+            plan.run, plan.filename, plan.line_to_op = compile_numpy(
+                schedule, self._state, plan.tracer)
         else:
-            compiled = cuda_backend.compile_cuda(schedule, self._state, self._device,
-                                                 plan.tracer)
-        plan.run, plan.filename, plan.line_to_op = compiled
+            from .cuda_plan import CudaPlan
+            plan.cuda = CudaPlan(schedule, self._state, self._device, trace, fetch_device_arrays)
+            plan.tracer = plan.cuda.tracer
+            plan.run, plan.filename, plan.line_to_op = \
+                plan.cuda.run, plan.cuda.filename, plan.cuda.line_to_op
         plan.rebuild = rebuild
-        plan.feed_checks = [_feed_checker(t) for t in feed_tensors]
+        plan.feed_checks = [_feed_checker(t, self._device) for t in feed_tensors]
         plan.stateful = schedule.stateful
         return plan
 

@@ -12,6 +12,7 @@ class SessionState:
         self.pending = None
         self.random_runs = {}
         self.resources = {}  # dataset iterators by name
+        self.targets = {}  # variable -> buffer its new value goes into (CUDA-graph capture)
 
 
 class PlanContext:

@@ -1,0 +1,314 @@
+"""A CUDA execution plan: direct launch, CUDA-graph capture and replay.
+
+Direct launch runs the plan's generated body op by op on the caller's current stream. With
+`GPUOptions(cuda_graphs=True)`, the first run of each feed-shape key launches directly (it
+compiles what is missing and warms the caches), the second is captured as a CUDA graph on
+the session's streams and every later run replays it: feeds are copied into the graph's
+input buffers through pinned host memory, fetches come back through pinned buffers.
+
+A graph points at fixed memory, so:
+- intermediates come from a memory pool private to the graph, reused by liveness during the
+  capture in stream order (values read across streams are kept to the end, StreamPlan.kept);
+- a graph is keyed by the feed shapes and by the identity of every variable array it reads;
+- variables keep TF1's out-of-place semantics by ping-pong: each written variable has two
+  buffers, the graph reads the current one and writes the other; the run commits the other
+  only when it succeeds, so a failed run changes no variable.
+"""
+import numpy as np
+
+from .cuda_backend import (CudaPlanContext, CudaTracer, HOST_OPS, compile_body, fed_on_host,
+                           placement)
+from .plan import _to_user, _to_user_copy, data_inputs
+from .streams import WRITERS, assign_streams, host_reads, single_stream, variables_touched
+
+_CAPTURABLE_STATE = WRITERS | {"VariableV2", "ReadVariable"}
+_RANDOM = frozenset({"RandomUniform", "RandomStandardNormal", "TruncatedNormal",
+                     "RandomUniformInt"})
+MAX_GRAPHS = 4  # graphs kept per plan (feed shapes x variable buffers), least recent dropped
+
+
+def capture_blocker(schedule, host):
+    """Why `schedule` cannot be captured as a CUDA graph (a sentence), or None."""
+    from .cuda_ops import BINDERS
+    fed = fed_on_host(schedule, host)
+    feeds = set(schedule.feeds)
+    launches = False
+    for op in schedule.ops:
+        if op.type in ("MakeIterator", "IteratorGetNext"):
+            return f"op '{op.name}' reads a host-side dataset iterator"
+        if op.type in _RANDOM:
+            return f"random op '{op.name}' draws new numbers on every run (its counter is " \
+                   f"kept on the host)"
+        if op.op_def.stateful and op.type not in _CAPTURABLE_STATE:
+            return f"op '{op.name}' ({op.type}) reads session state on the host"
+        if op.type == "Assign" and not op.attrs.get("validate_shape", True):
+            return f"op '{op.name}' may change the shape of a variable"
+        needed = host_reads(op, host)
+        if needed:
+            return f"'{op.name}' needs the device value '{needed[0].name}' on the host"
+        if op.type in HOST_OPS:
+            continue
+        ins = data_inputs(op)
+        if op.outputs and all(t in host for t in op.outputs):
+            fed_in = [t for t in ins if t in fed]
+            if fed_in:
+                return f"'{op.name}' computes on the host with fed tensor '{fed_in[0].name}'"
+            continue
+        launches = True
+        host_inputs = BINDERS[op.type][1] if op.type in BINDERS else ()
+        for i, t in enumerate(ins):
+            if t in fed and (i in host_inputs or t not in feeds):
+                return f"'{op.name}' takes fed tensor '{t.name}' as a launch parameter"
+    return None if launches else "the plan launches no kernels"
+
+
+def variables_of(schedule):
+    """(read, written): the variables (VariableV2 ops) whose arrays the plan reads, and the
+    ones it writes, each in first-use order."""
+    read, written = [], []
+    for op in schedule.ops:
+        touched = variables_touched(op)
+        read.extend(v for v in touched if v not in read)
+        if op.type in WRITERS:
+            written.extend(v for v in touched if v not in written)
+    return read, written
+
+
+def write_buffers(pairs, variable, current, cupy):
+    """The buffer a graph writes `variable` into: of its two buffers, the one that does not
+    hold the current value `current`. `pairs` maps a variable to its two buffers."""
+    pair = pairs.get(variable)
+    if pair is None or pair[0].shape != current.shape or pair[0].dtype != current.dtype:
+        pair = pairs[variable] = [current, cupy.empty(current.shape, current.dtype)]
+    return pair[1] if current is pair[0] else pair[0]
+
+
+class _Graph:
+    """One captured graph: its key, what it reads and writes, and the memory it points at."""
+    __slots__ = ("shapes", "variables", "inputs", "pinned", "staged", "graph", "pool", "refs",
+                 "raw", "writes", "fetch_pinned")
+
+    def matches(self, shapes, variables):
+        return self.shapes == shapes and all(a is b for a, b in zip(self.variables, variables))
+
+
+class CudaPlan:
+    """run(feeds) -> fetched values (NumPy, or CuPy arrays with fetch_device_arrays).
+
+    launch: how the last run went ("direct", "capture", "replay"); reason: why the plan is
+    not captured ("" when it is)."""
+
+    def __init__(self, schedule, state, device, trace=False, fetch_device_arrays=False):
+        self.state, self.device, self.cupy = state, device, device.cupy
+        self.fetch_device = fetch_device_arrays
+        host = placement(schedule)
+        self.fresh = [s is not None and schedule.tensors[s] in schedule.fresh
+                      for s in schedule.fetch_slots]
+        self.tracer = CudaTracer(self.cupy) if trace else None
+        ctx = CudaPlanContext(state, schedule.fresh, device)
+        self.lanes = assign_streams(schedule, host, device.num_streams) if trace \
+            else single_stream(schedule)
+        self.body, self.filename, self.line_to_op, self.forms = compile_body(
+            schedule, ctx, host, self.lanes, tracer=self.tracer)
+        self.uses_error_flag = ctx.uses_error_flag
+        self.launch = None
+        self._events = [self.cupy.cuda.Event(disable_timing=True) for _ in range(2)]
+        if not device.cuda_graphs:
+            self.reason = "CUDA graphs are off (GPUOptions(cuda_graphs=True) turns them on)"
+        elif trace:
+            self.reason = "traced runs launch op by op"
+        else:
+            self.reason = capture_blocker(schedule, host)
+        if self.reason is None:
+            self.graph_lanes = assign_streams(schedule, host, device.num_streams)
+            gctx = CudaPlanContext(state, schedule.fresh, device)
+            self.graph_body, _, _, self.graph_forms = compile_body(
+                schedule, gctx, host, self.graph_lanes, device_feeds=True)
+            self.read_vars, self.written_vars = variables_of(schedule)
+            self.graphs, self.warm, self.pairs = [], set(), {}
+
+    # ---- running ---------------------------------------------------------------------------
+    def run(self, feeds):
+        if self.reason is not None:
+            return self._direct(feeds)
+        shapes = tuple((np.shape(f), np.dtype(f.dtype).str) for f in feeds)
+        if shapes not in self.warm:
+            values = self._direct(feeds)
+            self.warm.add(shapes)
+            return values
+        values = self.state.values
+        variables = tuple(values.get(v) for v in self.read_vars)
+        entry = next((g for g in self.graphs if g.matches(shapes, variables)), None)
+        if entry is None:
+            try:
+                entry = self._capture(shapes, variables, feeds)
+            except Exception as exc:
+                return self._after_failed_capture(exc, feeds)
+            self.launch = "capture"
+        else:
+            self.graphs.remove(entry)
+            self.launch = "replay"
+        self.graphs.append(entry)
+        if len(self.graphs) > MAX_GRAPHS:
+            self.graphs.pop(0)
+        return self._replay(entry, feeds)
+
+    def _direct(self, feeds):
+        self.launch = "direct"
+        if len(self.lanes.used) == 1:
+            if self.tracer is not None:
+                self.tracer.start()
+            return self._finish(self.body(feeds), self.forms, None)
+        s0, caller = self.device.streams(1)[0], self.cupy.cuda.get_current_stream()
+        with s0:
+            self._enter(caller, s0)
+            try:
+                self._spread(s0, self.lanes)
+                if self.tracer is not None:
+                    self.tracer.start()
+                try:
+                    raw = self.body(feeds)
+                finally:
+                    self._gather(s0, self.lanes)
+                return self._finish(raw, self.forms, None)
+            finally:
+                self._exit(caller, s0)
+
+    def _after_failed_capture(self, exc, feeds):
+        """A capture failed: launch directly. If that fails too the error was the user's
+        (reported as usual, capture is tried again next run); else the plan stays direct."""
+        if self.state.pending:
+            self.state.pending.clear()
+        values = self._direct(feeds)
+        self.reason = f"capture failed: {type(exc).__name__}: {exc}"
+        return values
+
+    def _enter(self, caller, s0):
+        """Order stream 0 after the work already queued on the caller's stream."""
+        self._events[0].record(caller)
+        s0.wait_event(self._events[0])
+
+    def _exit(self, caller, s0):
+        """Order the caller's later work after the plan's."""
+        self._events[1].record(s0)
+        caller.wait_event(self._events[1])
+
+    def _spread(self, s0, lanes):
+        """Order the plan's other streams after what stream 0 has queued so far."""
+        if len(lanes.used) > 1:
+            streams = self.device.streams(max(lanes.used) + 1)
+            fork = s0.record()
+            for s in lanes.used[1:]:
+                streams[s].wait_event(fork)
+
+    def _gather(self, s0, lanes):
+        """Order stream 0 after the plan's other streams and make it current again."""
+        streams = self.device.streams(max(lanes.used) + 1)
+        for s in lanes.used[1:]:
+            s0.wait_event(streams[s].record())
+        s0.use()
+
+    def _capture(self, shapes, variables, feeds):
+        from tf0.kernels.device import keeping
+        cupy = self.cupy
+        entry = _Graph()
+        entry.shapes, entry.variables = shapes, variables
+        entry.inputs = [cupy.empty(shape, dtype) for shape, dtype in shapes]
+        entry.pinned, entry.staged, entry.fetch_pinned = {}, None, {}
+        state, pool, refs = self.state, cupy.cuda.MemoryPool(), []
+        current = dict(zip(self.read_vars, variables))
+        s0, caller = self.device.streams(1)[0], cupy.cuda.get_current_stream()
+        with s0:
+            self._enter(caller, s0)  # the replay orders itself again; this is for the capture
+            state.targets = {v: write_buffers(self.pairs, v, current[v], cupy)
+                             for v in self.written_vars if current[v] is not None}
+            try:
+                with cupy.cuda.using_allocator(pool.malloc), keeping(refs):
+                    s0.begin_capture()
+                    try:
+                        self._spread(s0, self.graph_lanes)
+                        raw = self.graph_body(entry.inputs)
+                    finally:
+                        self._gather(s0, self.graph_lanes)
+                        graph = s0.end_capture()
+            finally:
+                state.targets = {}
+        entry.graph, entry.pool, entry.refs, entry.raw = graph, pool, refs, raw
+        entry.writes = dict(state.pending or {})
+        if state.pending:
+            state.pending.clear()
+        return entry
+
+    def _replay(self, entry, feeds):
+        s0, caller = self.device.streams(1)[0], self.cupy.cuda.get_current_stream()
+        with s0:
+            self._enter(caller, s0)
+            try:
+                self._stage(entry, feeds, s0)
+                entry.graph.launch(s0)
+                if self.state.pending is not None:
+                    self.state.pending.update(entry.writes)
+                return self._finish(entry.raw, self.graph_forms, entry)
+            finally:
+                self._exit(caller, s0)
+
+    def _stage(self, entry, feeds, s0):
+        """Copy the feeds into the graph's input buffers on s0 (host ones via pinned memory,
+        reused once the previous run's copies are done)."""
+        from tf0.kernels.launch_elementwise import copy
+        if entry.staged is not None:
+            entry.staged.synchronize()
+        for i, (value, dst) in enumerate(zip(feeds, entry.inputs)):
+            if not dst.size:
+                continue
+            if type(value) is np.ndarray or np.isscalar(value):
+                pinned = entry.pinned.get(i)
+                if pinned is None:
+                    pinned = entry.pinned[i] = self._pinned(dst.shape, dst.dtype)
+                np.copyto(pinned, value)
+                dst.set(pinned, stream=s0)
+            else:
+                copy(value, out=dst)
+        entry.staged = s0.record()
+
+    def _finish(self, raw, forms, entry):
+        """Check the kernel error flag, then turn raw values into what the user gets: for a
+        replayed graph, device values come back through pinned buffers with one wait."""
+        if self.uses_error_flag:
+            self.device.check_errors()
+        out, waiting = [], []
+        for k, (x, form) in enumerate(zip(raw, forms)):
+            on_host = type(x) is np.ndarray or np.isscalar(x)
+            if form is None:
+                out.append(None)
+            elif self.fetch_device:
+                out.append(self._device_fetch(x, on_host, self.fresh[k] and entry is None))
+            elif on_host:
+                out.append(_to_user(x) if self.fresh[k] else _to_user_copy(x))
+            elif entry is None:
+                out.append(_to_user(x.get()))
+            else:
+                pinned = entry.fetch_pinned.get(k)
+                if pinned is None:
+                    pinned = entry.fetch_pinned[k] = self._pinned(x.shape, x.dtype)
+                x.get(out=pinned, blocking=False)
+                waiting.append(k)
+                out.append(pinned)
+        if waiting:
+            self.cupy.cuda.get_current_stream().synchronize()
+            for k in waiting:
+                out[k] = _to_user(np.array(out[k], copy=True))
+        return tuple(out)
+
+    def _pinned(self, shape, dtype):
+        """A NumPy array in page-locked host memory (fast, truly asynchronous copies)."""
+        import cupyx
+        return cupyx.empty_pinned(shape, dtype)
+
+    def _device_fetch(self, x, on_host, owned):
+        """A fetch as a device array the user owns: host values are uploaded, values the
+        plan or the session keeps (variables, graph buffers) are copied."""
+        from tf0.kernels.launch_elementwise import copy
+        if on_host:
+            return self.cupy.asarray(np.asarray(x))
+        return x if owned else copy(x)

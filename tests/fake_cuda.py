@@ -1,0 +1,258 @@
+"""A null CUDA device for CPU tests of the CUDA backend's plans (streams, events, capture,
+replay, feeds, fetches, variable buffers): the logic above the kernels, not the kernels.
+
+"Device" arrays are NumPy arrays of a subclass with CuPy's get()/set(); every kernel is the
+op's NumPy implementation. Streams keep vector clocks, so a test can check that each launch
+and each host read is ordered after the launches that made its inputs. A capture records
+every launch as a thunk over fixed buffers, and a replay reruns the thunks into the same
+buffers, as a CUDA graph would. `install(monkeypatch)` swaps it in for CuPy.
+"""
+import contextlib
+import itertools
+import types
+
+import numpy as np
+
+from tf0.ops.train_ops import UPDATES
+
+_ids = itertools.count()
+
+
+class DeviceArray(np.ndarray):
+    """A "device" array. `made` is (stream id, launch number) of the launch that wrote it."""
+
+    def __array_finalize__(self, obj):
+        self.made = getattr(obj, "made", None)
+
+    @property
+    def __cuda_array_interface__(self):
+        return {"shape": self.shape, "typestr": self.dtype.str, "version": 3,
+                "data": (self.ctypes.data, False), "strides": None}
+
+    def get(self, stream=None, order="C", out=None, blocking=True):
+        RUNTIME.check_ordered(self, RUNTIME.current)
+        host = np.array(self.view(np.ndarray), copy=True)
+        if out is None:
+            return host
+        np.copyto(out, host)
+        return out
+
+    def set(self, arr, stream=None):
+        np.copyto(self.view(np.ndarray), arr)
+        RUNTIME.mark(self, stream or RUNTIME.current)
+
+
+def to_device(value):
+    return np.array(value, copy=True).view(DeviceArray)
+
+
+class Event:
+    def __init__(self, block=False, disable_timing=False, interprocess=False):
+        self.clock = {}
+
+    def record(self, stream=None):
+        self.clock = dict((stream or RUNTIME.current).clock)
+
+    def synchronize(self):
+        pass
+
+
+class Stream:
+    def __init__(self, null=False, non_blocking=False):
+        self.id = next(_ids)
+        self.ptr = self.id + 100
+        self.clock = {self.id: 0}
+
+    def use(self):
+        RUNTIME.current = self
+        return self
+
+    def __enter__(self):
+        RUNTIME.stack.append(RUNTIME.current)
+        RUNTIME.current = self
+        return self
+
+    def __exit__(self, *exc):
+        RUNTIME.current = RUNTIME.stack.pop()
+
+    def record(self, event=None):
+        event = event or Event()
+        event.record(self)
+        return event
+
+    def wait_event(self, event):
+        for s, n in event.clock.items():
+            self.clock[s] = max(self.clock.get(s, 0), n)
+
+    def synchronize(self):
+        pass
+
+    def begin_capture(self, mode=None):
+        assert RUNTIME.thunks is None, "nested capture"
+        RUNTIME.thunks = []
+        RUNTIME.captures += 1
+
+    def end_capture(self):
+        thunks, RUNTIME.thunks = RUNTIME.thunks, None
+        return Graph(thunks)
+
+
+class Graph:
+    def __init__(self, thunks):
+        self.thunks = thunks
+
+    def launch(self, stream=None):
+        RUNTIME.replays += 1
+        for thunk in self.thunks:
+            thunk()
+
+
+class Runtime:
+    """Launch log and stream state of the null device."""
+
+    def __init__(self):
+        self.caller = Stream()
+        self.current = self.caller
+        self.stack = []
+        self.thunks = None
+        self.captures = self.replays = 0
+        self.launches = []  # (op type, stream id)
+
+    def mark(self, array, stream):
+        stream.clock[stream.id] += 1
+        array.made = (stream.id, stream.clock[stream.id])
+
+    def check_ordered(self, array, stream):
+        made = getattr(array, "made", None)
+        if made is not None:
+            assert stream.clock.get(made[0], 0) >= made[1], \
+                f"stream {stream.id} reads a value of stream {made[0]} before it is ordered"
+
+    def launch(self, name, fn, args, outputs_of):
+        """Run a kernel (fn over args) on the current stream, checking its inputs are ready;
+        under capture, also keep it as a thunk that recomputes into the same outputs."""
+        stream = self.current
+        for a in args:
+            if isinstance(a, DeviceArray):
+                self.check_ordered(a, stream)
+        self.launches.append((name, stream.id))
+        result = fn(*args)
+        outs = outputs_of(result)
+        for o in outs:
+            self.mark(o, stream)
+        if self.thunks is not None:
+            def thunk():
+                for o, new in zip(outs, outputs_of(fn(*args))):
+                    np.copyto(o.view(np.ndarray), np.asarray(new))
+            self.thunks.append(thunk)
+        return result
+
+
+RUNTIME = Runtime()
+
+
+def _as_outputs(result):
+    if result is None:
+        return ()
+    return tuple(result) if isinstance(result, (tuple, list)) else (result,)
+
+
+def _numpy_kernel(op, ctx):
+    """The op's NumPy implementation as a device kernel with device-array outputs."""
+    fn = op.op_def.numpy(op, ctx)
+
+    def on_device(*args):
+        result = fn(*args)
+        if isinstance(result, (tuple, list)):
+            return tuple(to_device(r) for r in result)
+        return None if result is None else to_device(result)
+
+    return lambda *args: RUNTIME.launch(op.type, on_device, args, _as_outputs)
+
+
+def _view_op(op, ctx):
+    """Ops that launch nothing (sources and views): no stream, no ordering, no thunk."""
+    fn = op.op_def.numpy(op, ctx)
+
+    def run(*args):
+        result = fn(*args)
+        return result if isinstance(result, DeviceArray) else to_device(result)
+    return run
+
+
+def _copy(x, out=None):
+    def run(x):
+        dst = to_device(np.empty(x.shape, x.dtype)) if out is None else out
+        np.copyto(dst.view(np.ndarray), x)
+        return dst
+    return RUNTIME.launch("copy", run, (x,), _as_outputs)
+
+
+def _binary(code, a, b, err, op_id, param=0.0, out=None):
+    def run(a, b):
+        value = getattr(np, code)(a.view(np.ndarray), b.view(np.ndarray))
+        dst = to_device(np.empty(value.shape, value.dtype)) if out is None else out
+        np.copyto(dst.view(np.ndarray), value)
+        return dst
+    return RUNTIME.launch("binary", run, (a, b), _as_outputs)
+
+
+_UPDATE_BY_KERNEL = {kernel: update for update, _, kernel in UPDATES.values()}
+
+
+def _apply(kernel, state, grad, scalars, nesterov=None, outs=None):
+    outs = list(outs or [None] * len(state))
+    outs = [to_device(np.empty(s.shape, s.dtype)) if o is None else o for s, o in zip(state, outs)]
+    extra = {} if nesterov is None else {"use_nesterov": nesterov}
+    dtype = state[0].dtype.type
+
+    def run(*arrays):
+        new = _UPDATE_BY_KERNEL[kernel](*(a.view(np.ndarray) for a in arrays[:len(state) + 1]),
+                                        *(dtype(s) for s in arrays[len(state) + 1:]), **extra)
+        for o, n in zip(outs, new):
+            np.copyto(o.view(np.ndarray), n)
+        return tuple(outs)
+    return list(RUNTIME.launch("apply", run, (*state, grad, *scalars), _as_outputs))
+
+
+def _cupy_module():
+    cuda = types.SimpleNamespace(
+        Stream=Stream, Event=Event, Graph=Graph,
+        get_current_stream=lambda: RUNTIME.current,
+        get_elapsed_time=lambda a, b: 0.0,
+        MemoryPool=lambda: types.SimpleNamespace(malloc=None),
+        using_allocator=lambda malloc=None: contextlib.nullcontext())
+    return types.SimpleNamespace(
+        cuda=cuda, ndarray=DeviceArray,
+        asarray=lambda x, dtype=None: x if isinstance(x, DeviceArray) else to_device(x),
+        from_dlpack=lambda x: to_device(np.from_dlpack(x)),
+        empty=lambda shape, dtype=np.float32: to_device(np.zeros(shape, dtype)),
+        zeros=lambda shape, dtype=np.float32: to_device(np.zeros(shape, dtype)))
+
+
+def install(monkeypatch):
+    """Make every new Session run on the null device; returns the fresh Runtime."""
+    global RUNTIME
+    from tf0.kernels import device, launch_elementwise, loader
+    from tf0.session import cuda_ops, cuda_plan, session
+    RUNTIME = Runtime()
+    fake = _cupy_module()
+    monkeypatch.setattr(device, "cupy", lambda: fake)
+    monkeypatch.setattr(device, "_CACHE", {})
+    monkeypatch.setattr(loader, "start", lambda: None)
+    monkeypatch.setattr(session, "use_gpu", lambda config: True)
+    monkeypatch.setattr(cuda_plan.CudaPlan, "_pinned",
+                        lambda self, shape, dtype: np.empty(shape, dtype))
+    monkeypatch.setattr(launch_elementwise, "copy", _copy)
+    from tf0.session.streams import NO_LAUNCH
+    state_ops = {"VariableV2", "ReadVariable", "Assign", "AssignAdd", "AssignSub", *UPDATES}
+    binders = {t: ((b, h) if t in state_ops else (_view_op if t in NO_LAUNCH else _numpy_kernel, h))
+               for t, (b, h) in cuda_ops.BINDERS.items()}
+    monkeypatch.setattr(cuda_ops, "BINDERS", binders)
+    from tf0.session import cuda_backend
+    monkeypatch.setattr(cuda_backend, "BINDERS", binders)
+    monkeypatch.setattr(cuda_ops, "E", types.SimpleNamespace(
+        copy=_copy, binary=_binary, broadcast_shape=launch_elementwise.broadcast_shape,
+        cast=lambda x, dtype: to_device(x.astype(dtype))))
+    monkeypatch.setattr(cuda_ops, "OPT", types.SimpleNamespace(apply=_apply))
+    return RUNTIME

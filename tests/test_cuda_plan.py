@@ -1,0 +1,395 @@
+"""CUDA plans on any machine: stream assignment on hand-built graphs, and the CUDA backend's
+plan logic (direct launch, capture, replay, feeds and fetches, variable buffers, events)
+run on the null device of fake_cuda.py against the NumPy backend."""
+import numpy as np
+import pytest
+
+import fake_cuda
+import tf0 as tf
+from tf0.session.cuda_backend import placement
+from tf0.session.cuda_plan import capture_blocker, variables_of, write_buffers
+from tf0.session.plan import Schedule
+from tf0.session.streams import NO_LAUNCH, assign_streams
+
+CPU = tf.ConfigProto(device_count={"GPU": 0})
+
+
+def _gpu_config(num_streams=4, cuda_graphs=True):
+    return tf.ConfigProto(gpu_options=tf.GPUOptions(num_streams=num_streams,
+                                                    cuda_graphs=cuda_graphs))
+
+
+def _lanes(fetches, num_streams, feeds=()):
+    schedule = Schedule(fetches, feeds)
+    plan = assign_streams(schedule, placement(schedule), num_streams)
+    where = {op.name: plan.streams[i] for i, op in enumerate(schedule.ops)}
+    return schedule, plan, where
+
+
+def _branches(n=16, size=8):
+    tf.reset_default_graph()
+    rng = np.random.default_rng(0)
+    mats = [tf.constant(rng.standard_normal((size, size)).astype(np.float32)) for _ in range(n)]
+    return [tf.nn.relu(tf.matmul(a, a, name=f"mm{i}"), name=f"relu{i}")
+            for i, a in enumerate(mats)]
+
+
+# ---- stream assignment ------------------------------------------------------------------------
+@pytest.mark.parametrize("num_streams", [1, 3, 8])
+def test_independent_branches_spread_and_chains_stay(num_streams):
+    outs = _branches()
+    _, plan, where = _lanes(outs, num_streams)
+    for i in range(16):
+        assert where[f"relu{i}"] == where[f"mm{i}"]  # a chain stays on its stream
+    used = [where[f"mm{i}"] for i in range(16)]
+    assert sorted(set(used)) == list(range(num_streams))
+    assert max(used.count(s) for s in set(used)) - min(used.count(s) for s in set(used)) <= 1
+    assert plan.event_count == 0 and not plan.kept  # nothing crosses streams
+
+
+def test_diamond_waits_once_and_keeps_values_read_across_streams():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [4])
+    a = tf.exp(x, name="a")
+    b = tf.sin(a, name="b")
+    c = tf.cos(a, name="c")
+    d = tf.add(b, c, name="d")
+    e = tf.add(d, a, name="e")  # reads `a` again: its stream already waited for it
+    schedule, plan, where = _lanes([e], 4, [x])
+    assert where["b"] == where["a"] != where["c"]
+    assert where["d"] == where["b"] and where["e"] == where["d"]
+    steps = {op.name: i for i, op in enumerate(schedule.ops)}
+    assert len(plan.waits[steps["c"]]) == 1 and plan.records[steps["a"]] is not None
+    assert len(plan.waits[steps["d"]]) == 1 and plan.records[steps["c"]] is not None
+    assert plan.waits[steps["e"]] == () and plan.waits[steps["b"]] == ()
+    assert plan.kept == {schedule.slots[a], schedule.slots[c]}
+    assert_every_edge_ordered(schedule, plan)
+    plan.waits[steps["d"]] = ()  # without its wait, d may run before c: the check sees it
+    with pytest.raises(AssertionError, match="d not after c"):
+        assert_every_edge_ordered(schedule, plan)
+
+
+def test_waits_are_skipped_when_already_ordered_transitively():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [4])
+    a = tf.exp(x, name="a")
+    b = tf.sin(a, name="b")     # one of b, c continues a's stream, the other waits for a
+    c = tf.cos(a, name="c")
+    g = tf.add(c, b, name="g")  # waits for whichever branch is on the other stream
+    h = tf.add(g, a, name="h")  # needs a: already ordered through that branch's event
+    schedule, plan, where = _lanes([h], 2, [x])
+    steps = {op.name: i for i, op in enumerate(schedule.ops)}
+    assert where["b"] != where["c"] and where["h"] == where["g"]
+    assert len(plan.waits[steps["g"]]) == 1 and plan.waits[steps["h"]] == ()
+    assert plan.event_count == 2
+
+
+def test_control_dependencies_order_streams():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [4])
+    first = tf.exp(x, name="first")
+    other = tf.sin(x, name="other")
+    with tf.control_dependencies([first]):
+        after = tf.cos(other, name="after")
+    schedule, plan, where = _lanes([after], 4, [x])
+    steps = {op.name: i for i, op in enumerate(schedule.ops)}
+    if where["after"] != where["first"]:
+        assert plan.waits[steps["after"]]
+
+
+def _launch_producers(schedule, plan, op, steps):
+    """Launching ops whose results `op` reads, through views and sources (host ops read
+    shapes or host values only)."""
+    found, todo = set(), [t.op for t in op.inputs] + list(op.control_inputs)
+    while todo:
+        p = todo.pop()
+        if p not in steps:
+            continue
+        if plan.streams[steps[p]] is not None:
+            found.add(p)
+        elif p.type in NO_LAUNCH:
+            todo.extend([t.op for t in p.inputs] + list(p.control_inputs))
+    return found
+
+
+def assert_every_edge_ordered(schedule, plan, extra=()):
+    """Replays the plan's waits and records with vector clocks and checks that each launch
+    is ordered after every launch it depends on (data, control, and `extra` (before, after)
+    pairs of op names)."""
+    steps = {op: i for i, op in enumerate(schedule.ops)}
+    clocks, counts, events, after = {}, {}, {}, {}
+    for step, op in enumerate(schedule.ops):
+        s = plan.streams[step]
+        if s is None:
+            continue
+        clock = clocks.setdefault(s, {})
+        for e in plan.waits[step]:
+            for r, n in events[e].items():
+                clock[r] = max(clock.get(r, 0), n)
+        counts[s] = counts.get(s, 0) + 1
+        clock[s] = counts[s]
+        after[step] = dict(clock)
+        if plan.records[step] is not None:
+            events[plan.records[step]] = dict(clock)
+    by_name = {op.name: op for op in schedule.ops}
+    pairs = [(p, op) for op in schedule.ops if plan.streams[steps[op]] is not None
+             for p in _launch_producers(schedule, plan, op, steps)]
+    pairs += [(by_name[a], by_name[b]) for a, b in extra]
+    for p, c in pairs:
+        sp = plan.streams[steps[p]]
+        assert after[steps[c]].get(sp, 0) >= after[steps[p]][sp], f"{c.name} not after {p.name}"
+
+
+def test_every_edge_is_ordered_across_streams():
+    for num_streams in (2, 3, 8):
+        schedule, plan, _ = _lanes(_branches(6), num_streams)
+        assert_every_edge_ordered(schedule, plan)
+        x, y, fetches, train = _seed_step()
+        schedule, plan, _ = _lanes(fetches + [train], num_streams, [x, y])
+        assert len(plan.used) > 1
+        assert_every_edge_ordered(schedule, plan)
+
+
+def test_a_variable_read_after_its_write_waits_for_the_write():
+    tf.reset_default_graph()
+    v = tf.Variable(np.zeros(4, np.float32), name="v")
+    x = tf.placeholder(tf.float32, [4])
+    bump = tf.assign_add(v, tf.exp(x), name="bump")
+    with tf.control_dependencies([bump]):
+        late = tf.sin(x, name="late")  # made after the write: may start another stream
+    seen = tf.multiply(v, late, name="seen")  # reads v after the write in plan order
+    schedule, plan, where = _lanes([bump, seen], 4, [x])
+    steps = {op.name: i for i, op in enumerate(schedule.ops)}
+    assert steps["bump"] < steps["seen"]
+    assert_every_edge_ordered(schedule, plan, extra=[("bump", "seen")])
+
+
+def test_a_variable_written_twice_keeps_one_stream():
+    tf.reset_default_graph()
+    v = tf.Variable(np.zeros(4, np.float32))
+    x = tf.placeholder(tf.float32, [4])
+    first = tf.assign_add(v, x)
+    with tf.control_dependencies([first]):
+        second = tf.assign_sub(v, tf.exp(x))
+    _, plan, _ = _lanes([second, tf.sin(x)], 4, [x])
+    assert plan.used == [0]
+
+
+def test_a_host_read_of_device_data_keeps_one_stream():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [4])
+    n = tf.cast(tf.reduce_sum(x), tf.int32)
+    idx = tf.range(n)  # the host needs the device value n: nothing may overlap it
+    _, plan, where = _lanes([idx, tf.exp(x)], 4, [x])
+    assert plan.used == [0] and plan.event_count == 0
+
+
+# ---- capture eligibility and variable buffers -------------------------------------------------
+def _reason(fetches, feeds=()):
+    schedule = Schedule(fetches, feeds)
+    return capture_blocker(schedule, placement(schedule))
+
+
+def test_capture_blockers_say_why():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, 4])
+    assert _reason([tf.exp(x)], [x]) is None
+    assert "random" in _reason([tf.random_uniform([3]) + 1.0])
+    shape = tf.placeholder(tf.int32, [2])
+    assert "launch parameter" in _reason([tf.reshape(tf.exp(x), shape)], [x, shape])
+    it = tf.data.Dataset.from_tensor_slices(np.ones((4, 2), np.float32)).make_one_shot_iterator()
+    assert "iterator" in _reason([it.get_next() * 2.0])
+    assert "launches no kernels" in _reason([tf.shape(x)], [x])
+
+
+def test_variables_of_finds_reads_and_writes():
+    tf.reset_default_graph()
+    v = tf.Variable(np.ones(3, np.float32), name="v")
+    w = tf.Variable(np.ones(3, np.float32), name="w")
+    step = tf.train.AdamOptimizer(0.1).minimize(tf.reduce_sum(v * w), var_list=[v])
+    read, written = variables_of(Schedule([step], ()))
+    names = {op.name for op in written}
+    assert {"v", "v/Adam", "v/Adam_1"} <= names and "w" not in names
+    assert {op.name for op in read} >= names | {"w"}
+
+
+def test_write_buffers_alternate_and_never_hand_out_the_current_value():
+    pairs, var = {}, object()
+    current = np.zeros(3)
+    first = write_buffers(pairs, var, current, np)
+    assert first is not current
+    assert write_buffers(pairs, var, first, np) is current  # ping-pong
+    foreign = np.ones(3)  # e.g. restored from a checkpoint
+    assert write_buffers(pairs, var, foreign, np) is current
+    assert write_buffers(pairs, var, np.ones(5), np).shape == (5,)
+
+
+# ---- plans on the null device -------------------------------------------------------------------
+@pytest.fixture
+def null_gpu(monkeypatch):
+    return fake_cuda.install(monkeypatch)
+
+
+def _seed_step():
+    tf.reset_default_graph()
+    rng = np.random.default_rng(1)
+    x = tf.placeholder(tf.float32, [None, 6])
+    y = tf.placeholder(tf.float32, [None, 3])
+    w1 = tf.Variable(rng.standard_normal((6, 5)).astype(np.float32))
+    w2 = tf.Variable(rng.standard_normal((5, 3)).astype(np.float32))
+    h = tf.nn.relu(tf.matmul(x, w1))
+    loss = tf.reduce_mean(tf.reduce_sum((tf.matmul(h, w2) - y) ** 2, axis=1))
+    g1, g2 = tf.gradients(loss, [w1, w2])
+    train = tf.train.MomentumOptimizer(0.01, 0.9).minimize(
+        loss, global_step=tf.train.get_or_create_global_step())
+    return x, y, [loss, g1, g2], train
+
+
+def _feeds(x, y, step, n=8):
+    rng = np.random.default_rng(100 + step)
+    return {x: rng.standard_normal((n, 6)).astype(np.float32),
+            y: rng.standard_normal((n, 3)).astype(np.float32)}
+
+
+def _train(config, steps=6, shapes=(8,)):
+    x, y, fetches, train = _seed_step()
+    results, launches = [], []
+    with tf.Session(config=config) as sess:
+        sess.run(tf.global_variables_initializer())
+        for step in range(steps):
+            meta = tf.RunMetadata()
+            n = shapes[step % len(shapes)]
+            results.append(sess.run(fetches + [train], _feeds(x, y, step, n), run_metadata=meta))
+            launches.append(meta.launch)
+        results.append(sess.run(tf.global_variables()))
+    return results, launches
+
+
+@pytest.mark.parametrize("num_streams", [1, 2, 8])
+def test_training_steps_match_numpy_in_every_launch_mode(null_gpu, num_streams):
+    want, _ = _train(CPU)
+    for graphs in (False, True):
+        got, launches = _train(_gpu_config(num_streams, graphs))
+        for g_step, w_step in zip(got, want):
+            for g, w in zip(g_step, w_step):
+                if w is not None:
+                    np.testing.assert_array_equal(np.asarray(g), np.asarray(w))
+        if graphs:
+            assert launches == ["direct", "capture", "capture", "replay", "replay", "replay"]
+        else:
+            assert set(launches) == {"direct"}
+
+
+def test_new_feed_shapes_warm_up_then_capture(null_gpu):
+    want, _ = _train(CPU, steps=8, shapes=(8, 5))
+    got, launches = _train(_gpu_config(), steps=8, shapes=(8, 5))
+    for g_step, w_step in zip(got[-1], want[-1]):
+        np.testing.assert_array_equal(g_step, w_step)
+    # per shape one direct run, then one capture each; the two shapes alternate the two
+    # variable buffers between them, so from then on every run finds its graph
+    assert launches == ["direct", "direct", "capture", "capture"] + ["replay"] * 4
+
+
+def test_a_variable_set_from_outside_is_read_by_the_next_replay(null_gpu):
+    v = tf.Variable(np.arange(3, dtype=np.float32))
+    out = v * 2.0
+    with tf.Session(config=_gpu_config()) as sess:
+        sess.run(v.initializer)
+        for _ in range(3):
+            np.testing.assert_array_equal(sess.run(out), np.arange(3) * 2)
+        v.load(np.full(3, 5, np.float32), sess)
+        meta = tf.RunMetadata()
+        np.testing.assert_array_equal(sess.run(out, run_metadata=meta), [10, 10, 10])
+        assert meta.launch == "capture"
+
+
+def test_a_failed_replay_changes_no_variable(null_gpu, monkeypatch):
+    v = tf.Variable(np.zeros(4, np.float32))
+    idx = tf.placeholder(tf.int32, [2])
+    step = tf.assign_add(v, tf.ones([4]))
+    picked = tf.gather(v, idx)  # gather puts its op in the kernel error flag
+    with tf.Session(config=_gpu_config()) as sess:
+        sess.run(v.initializer)
+        for _ in range(4):
+            sess.run([step, picked], {idx: [0, 1]})
+        meta = tf.RunMetadata()
+        sess.run(step, run_metadata=meta)
+        before = sess.run(v)
+        device = sess._device
+        flagged = {"on": True}
+
+        def check_errors():
+            if flagged.pop("on", False):
+                raise tf.errors.InvalidArgumentError(None, picked.op, "index out of range")
+        monkeypatch.setattr(device, "check_errors", check_errors)
+        replays = null_gpu.replays
+        with pytest.raises(tf.errors.InvalidArgumentError):  # as if the kernel flagged it
+            sess.run([step, picked], {idx: [0, 1]})
+        assert null_gpu.replays == replays + 1  # the graph ran and wrote the other buffer
+        np.testing.assert_array_equal(sess.run(v), before)
+        sess.run([step, picked], {idx: [0, 1]})
+        np.testing.assert_array_equal(sess.run(v), before + 1)
+
+
+def test_uncapturable_plans_run_direct_and_say_why(null_gpu):
+    x = tf.placeholder(tf.float32, [3])
+    noisy = x + tf.random_uniform([3], seed=1)
+    with tf.Session(config=_gpu_config()) as sess:
+        meta = tf.RunMetadata()
+        for _ in range(3):
+            sess.run(noisy, {x: np.zeros(3, np.float32)}, run_metadata=meta)
+            assert meta.launch == "direct" and "random" in meta.launch_reason
+    with tf.Session(config=_gpu_config(cuda_graphs=False)) as sess:
+        sess.run(x * 2.0, {x: np.zeros(3, np.float32)}, run_metadata=meta)
+        assert "off" in meta.launch_reason
+
+
+def test_a_capture_that_fails_falls_back_to_direct_launch(null_gpu, monkeypatch):
+    x = tf.placeholder(tf.float32, [3])
+    y = tf.exp(x) * 2.0
+    real = fake_cuda.Stream.begin_capture
+
+    def refuse(self, mode=None):
+        real(self, mode)
+        raise RuntimeError("operation not permitted when stream is capturing")
+    monkeypatch.setattr(fake_cuda.Stream, "begin_capture", refuse)
+    monkeypatch.setattr(fake_cuda.Stream, "end_capture", lambda self: setattr(
+        fake_cuda.RUNTIME, "thunks", None))
+    with tf.Session(config=_gpu_config()) as sess:
+        meta = tf.RunMetadata()
+        for k in range(3):
+            got = sess.run(y, {x: np.full(3, k, np.float32)}, run_metadata=meta)
+            np.testing.assert_allclose(got, np.exp(np.full(3, k)) * 2.0, rtol=1e-6)
+        assert meta.launch == "direct" and "capture failed" in meta.launch_reason
+
+
+def test_device_array_feeds_and_fetches(null_gpu):
+    x = tf.placeholder(tf.float32, [2, 3])
+    v = tf.Variable(np.ones((2, 3), np.float32))
+    y = x * 3.0 + v
+    with tf.Session(config=_gpu_config()) as sess:
+        sess.run(v.initializer)
+        options = tf.RunOptions(fetch_device_arrays=True)
+        for k in range(4):
+            host = np.full((2, 3), k, np.float32)
+            got, var = sess.run([y, v], {x: fake_cuda.to_device(host)}, options=options)
+            assert isinstance(got, fake_cuda.DeviceArray) and isinstance(var, fake_cuda.DeviceArray)
+            np.testing.assert_array_equal(got.get(), host * 3 + 1)
+            var[...] = 0  # the caller owns what it got: the variable is untouched
+        np.testing.assert_array_equal(sess.run(v), np.ones((2, 3)))
+        with pytest.raises(TypeError, match="dtype"):
+            sess.run(y, {x: fake_cuda.to_device(np.zeros((2, 3), np.float64))})
+        with pytest.raises(ValueError, match="shape"):
+            sess.run(y, {x: fake_cuda.to_device(np.zeros((3, 3), np.float32))})
+
+
+def test_traced_runs_name_each_node_stream(null_gpu):
+    outs = _branches(n=4)
+    with tf.Session(config=_gpu_config(num_streams=4)) as sess:
+        meta = tf.RunMetadata()
+        sess.run(outs, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+                 run_metadata=meta)
+    where = {s["name"]: s["device"] for s in meta.step_stats}
+    assert {where[f"mm{i}"] for i in range(4)} == {f"gpu:stream {s}" for s in range(4)}
+    assert all(where[f"relu{i}"] == where[f"mm{i}"] for i in range(4))
+    assert meta.launch == "direct" and "traced" in meta.launch_reason
