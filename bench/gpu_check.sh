@@ -19,6 +19,12 @@ timeout 300 python3 -m pytest -q -m gpu tests/test_gpu.py -x --maxfail=30 -p no:
   > "$OUT/gpu_tests.log" 2>&1
 echo "gpu tests exit $?"
 tail -30 "$OUT/gpu_tests.log"
+timeout 240 python3 -m pytest -q -m gpu tests/test_gpu_plans.py -p no:cacheprovider \
+  > "$OUT/gpu_plan_tests.log" 2>&1
+echo "gpu plan tests exit $?"
+tail -15 "$OUT/gpu_plan_tests.log"
+timeout 300 python3 bench/plans.py --json "$OUT/plans.json" > "$OUT/plans.log" 2>&1
+echo "plans.py exit $?"
 python3 bench/cpu_overhead.py --json "$OUT/cpu_overhead.json" > "$OUT/cpu_overhead.log" 2>&1
 (cd "$(mktemp -d)" && python3 -m tf0) > "$OUT/main_job.log" 2>&1
 echo "main job exit $?"; tail -3 "$OUT/main_job.log"
@@ -40,6 +46,23 @@ for key, v in k.items():
 for name, v, target in rows:
     print(f"{name:34s} {v if v is None else round(v, 3)!s:>8}  {target}")
 for key, v in k.items():
+    if key.endswith("_error"):
+        print("ERROR", key, v)
+try:
+    p = json.load(open(f"{out}/plans.json"))
+except (OSError, ValueError):
+    p = {}
+rows = [("seed step host: CuPy / tf0", p.get("cupy_over_tf0_host"), ">= 3"),
+        ("seed step host: torch eager / tf0", p.get("torch_eager_over_tf0_host"), ">= 5"),
+        ("seed step device: torch graph / tf0", p.get("torch_graph_over_tf0_device"), ">= 1"),
+        ("seed step device: jax jit / tf0", p.get("jax_over_tf0_device"), "> 1"),
+        ("16 branches 128: 1 / 8 streams", p.get("branches_128_speedup"), ">= 3"),
+        ("16 branches 256: 1 / 8 streams", p.get("branches_256_speedup"), ">= 3"),
+        ("seed step tf0 graph host us", p.get("tf0_graph_host_us"), ""),
+        ("seed step tf0 direct host us", p.get("tf0_direct_host_us"), "")]
+for name, v, target in rows:
+    print(f"{name:34s} {v if v is None else round(v, 3)!s:>8}  {target}")
+for key, v in p.items():
     if key.endswith("_error"):
         print("ERROR", key, v)
 PY

@@ -19,7 +19,8 @@ import numpy as np
 from .cuda_backend import (CudaPlanContext, CudaTracer, HOST_OPS, compile_body, fed_on_host,
                            placement)
 from .plan import _to_user, _to_user_copy, data_inputs
-from .streams import WRITERS, assign_streams, host_reads, single_stream, variables_touched
+from .streams import (WRITERS, assign_streams, host_form_inputs, host_reads, single_stream,
+                      variables_touched)
 
 _CAPTURABLE_STATE = WRITERS | {"VariableV2", "ReadVariable"}
 _RANDOM = frozenset({"RandomUniform", "RandomStandardNormal", "TruncatedNormal",
@@ -111,6 +112,8 @@ class CudaPlan:
         self.body, self.filename, self.line_to_op, self.forms = compile_body(
             schedule, ctx, host, self.lanes, tracer=self.tracer)
         self.uses_error_flag = ctx.uses_error_flag
+        on_host = {t for op in schedule.ops for t in host_form_inputs(op, host)}
+        self.host_feeds = [i for i, t in enumerate(schedule.feeds) if t in on_host]
         self.launch = None
         self._events = [self.cupy.cuda.Event(disable_timing=True) for _ in range(2)]
         if not device.cuda_graphs:
@@ -129,6 +132,11 @@ class CudaPlan:
 
     # ---- running ---------------------------------------------------------------------------
     def run(self, feeds):
+        if self.host_feeds:  # fed device arrays that the plan reads on the host
+            feeds = list(feeds)
+            for i in self.host_feeds:
+                if hasattr(feeds[i], "get") and type(feeds[i]) is not np.ndarray:
+                    feeds[i] = feeds[i].get()
         if self.reason is not None:
             return self._direct(feeds)
         shapes = tuple((np.shape(f), np.dtype(f.dtype).str) for f in feeds)

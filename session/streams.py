@@ -40,15 +40,21 @@ class StreamPlan:
         self.kept = set()
 
 
-def host_reads(op, host):
-    """Device tensors `op` needs on the host (downloads, which wait for the device)."""
+def host_form_inputs(op, host):
+    """The inputs `op` reads as host values (its NumPy implementation's, or the launch
+    parameters of its kernel); Shape, Size and Rank read only shapes."""
     if op.type in cuda_ops.HOST_OPS:
-        return []  # only the shape is read
+        return []
     ins = data_inputs(op)
     if op.outputs and all(t in host for t in op.outputs):
-        return [t for t in ins if t not in host]
+        return ins
     host_inputs = cuda_ops.BINDERS[op.type][1] if op.type in cuda_ops.BINDERS else ()
-    return [t for i, t in enumerate(ins) if i in host_inputs and t not in host]
+    return [t for i, t in enumerate(ins) if i in host_inputs]
+
+
+def host_reads(op, host):
+    """Device tensors `op` needs on the host (downloads, which wait for the device)."""
+    return [t for t in host_form_inputs(op, host) if t not in host]
 
 
 def variables_touched(op):

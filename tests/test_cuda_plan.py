@@ -383,6 +383,17 @@ def test_device_array_feeds_and_fetches(null_gpu):
             sess.run(y, {x: fake_cuda.to_device(np.zeros((3, 3), np.float32))})
 
 
+def test_a_fed_device_array_used_as_a_shape_is_read_on_the_host(null_gpu):
+    x = tf.placeholder(tf.float32, [6])
+    shape = tf.placeholder(tf.int32, [2])
+    y = tf.reshape(x * 2.0, shape)
+    with tf.Session(config=_gpu_config()) as sess:
+        for _ in range(3):
+            got = sess.run(y, {x: np.arange(6, dtype=np.float32),
+                               shape: fake_cuda.to_device(np.array([3, 2], np.int32))})
+            np.testing.assert_array_equal(got, np.arange(6).reshape(3, 2) * 2)
+
+
 def test_traced_runs_name_each_node_stream(null_gpu):
     outs = _branches(n=4)
     with tf.Session(config=_gpu_config(num_streams=4)) as sess:

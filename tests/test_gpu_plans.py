@@ -1,0 +1,213 @@
+"""CUDA plans on a real GPU: results bit-identical for 1 to 8 streams and for direct launch
+and CUDA-graph replay, concurrent runs from 8 threads, out-of-memory recovery, capture
+fallback, device-array feeds and fetches, trace contents. Skipped without a GPU."""
+import threading
+
+import numpy as np
+import pytest
+
+import tf0 as tf
+from tf0.session import cuda_backend
+
+pytestmark = [pytest.mark.gpu,
+              pytest.mark.skipif(not cuda_backend.available(), reason="needs a CUDA GPU")]
+CPU = tf.ConfigProto(device_count={"GPU": 0})
+
+
+def _config(num_streams=4, cuda_graphs=True):
+    return tf.ConfigProto(gpu_options=tf.GPUOptions(num_streams=num_streams,
+                                                    cuda_graphs=cuda_graphs))
+
+
+def _seed_network(n=64, d=1000, h=100):
+    tf.reset_default_graph()
+    rng = np.random.default_rng(0)
+    x = tf.placeholder(tf.float32, [None, d])
+    y = tf.placeholder(tf.float32, [None, d])
+    w1 = tf.Variable(rng.standard_normal((d, h)).astype(np.float32) * 0.03)
+    w2 = tf.Variable(rng.standard_normal((h, d)).astype(np.float32) * 0.03)
+    hidden = tf.nn.relu(tf.matmul(x, w1))
+    loss = tf.reduce_mean(tf.reduce_sum((tf.matmul(hidden, w2) - y) ** 2, axis=1))
+    g1, g2 = tf.gradients(loss, [w1, w2])
+    train = tf.train.MomentumOptimizer(1e-3, 0.9).minimize(loss)
+    batches = [(rng.standard_normal((n, d)).astype(np.float32),
+                rng.standard_normal((n, d)).astype(np.float32)) for _ in range(6)]
+    return x, y, [loss, g1, g2], train, batches
+
+
+def _train(config):
+    x, y, fetches, train, batches = _seed_network()
+    out, launches = [], []
+    with tf.Session(config=config) as sess:
+        sess.run(tf.global_variables_initializer())
+        for bx, by in batches:
+            meta = tf.RunMetadata()
+            out.append(sess.run(fetches + [train], {x: bx, y: by}, run_metadata=meta)[:3])
+            launches.append(meta.launch)
+        out.append(sess.run(tf.trainable_variables()))
+    return out, launches
+
+
+def test_training_is_bit_identical_for_every_stream_count_and_launch_mode():
+    reference, _ = _train(_config(1, cuda_graphs=False))
+    cpu, _ = _train(CPU)
+    for got_step, cpu_step in zip(reference, cpu):
+        for g, c in zip(got_step, cpu_step):
+            np.testing.assert_allclose(g, c, rtol=2e-4, atol=2e-5)
+    for streams in (1, 2, 4, 8):
+        for graphs in (False, True):
+            got, launches = _train(_config(streams, graphs))
+            if graphs:
+                assert launches[:4] == ["direct", "capture", "capture", "replay"], launches
+            for got_step, ref_step in zip(got, reference):
+                for g, r in zip(got_step, ref_step):
+                    assert np.asarray(g).tobytes() == np.asarray(r).tobytes(), \
+                        f"{streams} streams, graphs={graphs}"
+
+
+def _branches(size, count=16):
+    tf.reset_default_graph()
+    a = tf.placeholder(tf.float32, [count, size, size])
+    outs = [tf.nn.relu(tf.matmul(a[i], a[i])) for i in range(count)]
+    return a, outs
+
+
+def test_independent_branches_agree_on_every_stream_count():
+    a, outs = _branches(128)
+    value = np.random.default_rng(1).standard_normal((16, 128, 128)).astype(np.float32)
+    want = [np.maximum(value[i].astype(np.float64) @ value[i], 0) for i in range(16)]
+    results = []
+    for streams in (1, 8):
+        with tf.Session(config=_config(streams)) as sess:
+            for _ in range(4):
+                results.append(sess.run(outs, {a: value}))
+    for got in results:
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-3)
+    for got in results[1:]:
+        assert all(g.tobytes() == r.tobytes() for g, r in zip(got, results[0]))
+
+
+def test_concurrent_runs_from_eight_threads():
+    x = tf.placeholder(tf.float32, [256])
+    v = tf.Variable(np.linspace(0, 1, 256).astype(np.float32))
+    y = tf.reduce_sum(tf.exp(x * 0.01) * v)
+    errors = []
+    with tf.Session(config=_config()) as sess:
+        sess.run(v.initializer)
+
+        def work(seed):
+            rng = np.random.default_rng(seed)
+            for _ in range(30):
+                value = rng.standard_normal(256).astype(np.float32)
+                want = np.sum(np.exp(value.astype(np.float64) * 0.01) * np.linspace(0, 1, 256))
+                got = sess.run(y, {x: value})
+                if abs(got - want) > 1e-4 * abs(want) + 1e-4:
+                    errors.append((seed, got, want))
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert not errors, errors[:3]
+
+
+def test_out_of_memory_names_the_op_and_leaves_the_session_usable():
+    n = tf.placeholder(tf.int32, [])
+    huge = tf.fill(tf.stack([n, n]), 1.0, name="huge_fill")
+    small = tf.reduce_sum(tf.ones([4]))
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.ResourceExhaustedError) as info:
+            sess.run(tf.reduce_sum(huge), {n: 1 << 20})  # 4 TiB of float32
+        assert "huge_fill" in str(info.value) and "bytes" in str(info.value)
+        assert sess.run(small) == 4.0
+
+
+def test_plans_that_cannot_be_captured_say_why_and_still_run():
+    x = tf.placeholder(tf.float32, [5])
+    noisy = x + tf.random_uniform([5], seed=3)
+    shape = tf.placeholder(tf.int32, [1])
+    reshaped = tf.reshape(x * 2.0, shape)
+    with tf.Session(config=_config()) as sess:
+        meta = tf.RunMetadata()
+        for _ in range(3):
+            got = sess.run(noisy, {x: np.zeros(5, np.float32)}, run_metadata=meta)
+            assert np.all((got >= 0) & (got < 1))
+        assert meta.launch == "direct" and "random" in meta.launch_reason
+        for _ in range(3):
+            got = sess.run(reshaped, {x: np.ones(5, np.float32), shape: [5]}, run_metadata=meta)
+            np.testing.assert_array_equal(got, np.full(5, 2.0))
+        assert meta.launch == "direct" and "launch parameter" in meta.launch_reason
+
+
+def test_device_array_feeds_and_fetches_stay_on_the_device():
+    import cupy
+    x = tf.placeholder(tf.float32, [64, 32])
+    v = tf.Variable(np.ones((32, 8), np.float32))
+    y = tf.matmul(x, v)
+    options = tf.RunOptions(fetch_device_arrays=True)
+    with tf.Session(config=_config()) as sess:
+        sess.run(v.initializer)
+        for k in range(4):
+            value = cupy.random.standard_normal((64, 32), dtype=cupy.float32)
+            got, var = sess.run([y, v], {x: value}, options=options)
+            assert isinstance(got, cupy.ndarray) and isinstance(var, cupy.ndarray)
+            np.testing.assert_allclose(got.get(), value.get() @ np.ones((32, 8)), rtol=1e-5,
+                                       atol=1e-5)
+            var[...] = 0  # the caller's copy: the session's variable is untouched
+        np.testing.assert_array_equal(sess.run(v), np.ones((32, 8)))
+        try:
+            import torch
+        except ImportError:
+            return
+        t = torch.ones((64, 32), device="cuda")
+        np.testing.assert_allclose(sess.run(y, {x: t}), np.full((64, 8), 32.0))
+
+
+def test_variables_set_between_replays_are_seen():
+    v = tf.Variable(np.zeros(3, np.float32))
+    out = v * 2.0 + 1.0
+    saver = tf.train.Saver()
+    with tf.Session(config=_config()) as sess:
+        sess.run(v.initializer)
+        for _ in range(3):
+            np.testing.assert_array_equal(sess.run(out), [1, 1, 1])
+        v.load(np.array([1, 2, 3], np.float32), sess)
+        np.testing.assert_array_equal(sess.run(out), [3, 5, 7])
+        import tempfile
+        path = saver.save(sess, tempfile.mkdtemp() + "/m")
+        v.load(np.zeros(3, np.float32), sess)
+        saver.restore(sess, path)
+        np.testing.assert_array_equal(sess.run(out), [3, 5, 7])
+
+
+def test_a_failed_replay_changes_no_variable():
+    v = tf.Variable(np.zeros(4, np.float32))
+    idx = tf.placeholder(tf.int32, [2])
+    step = tf.assign_add(v, tf.ones([4]))
+    picked = tf.gather(v, idx)
+    with tf.Session(config=_config()) as sess:
+        sess.run(v.initializer)
+        meta = tf.RunMetadata()
+        for _ in range(4):
+            sess.run([step, picked], {idx: [0, 1]}, run_metadata=meta)
+        assert meta.launch == "replay"
+        before = sess.run(v)
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            sess.run([step, picked], {idx: [0, 9]})
+        np.testing.assert_array_equal(sess.run(v), before)
+        sess.run([step, picked], {idx: [0, 1]})
+        np.testing.assert_array_equal(sess.run(v), before + 1)
+
+
+def test_trace_gives_gpu_times_per_stream():
+    a, outs = _branches(64, count=4)
+    value = np.ones((4, 64, 64), np.float32)
+    with tf.Session(config=_config(num_streams=4)) as sess:
+        meta = tf.RunMetadata()
+        sess.run(outs, {a: value}, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+                 run_metadata=meta)
+    gpu = [s for s in meta.step_stats if s["device"].startswith("gpu:")]
+    assert len({s["device"] for s in gpu}) == 4
+    assert all(s["duration_us"] > 0 and s["start_us"] >= 0 for s in gpu)
+    assert {s["op"] for s in gpu} >= {"MatMul", "Relu"}
