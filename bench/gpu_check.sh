@@ -39,7 +39,8 @@ rows = [("add 2^28 f32 / copy", k.get("add_vs_copy"), ">= 0.90"),
         ("sum cols / read", k.get("sum_cols_vs_read"), ">= 0.85"),
         ("xent / copy", k.get("xent_vs_copy"), ">= 0.80"),
         ("compile cold s", k.get("compile_cold_s"), "<= 5"),
-        ("import warm s", k.get("import_warm_s"), "<= 0.5")]
+        ("import warm s", k.get("import_warm_s"), "<= 0.5"),
+        ("import + Session + kernels ready s", k.get("import_to_session_ready_s"), "")]
 for key, v in k.items():
     if key.startswith("matmul_") and isinstance(v, dict):
         rows.append((f"{key} / cuBLAS", v.get("vs_cublas"), ">= 0.70 at 4096"))

@@ -2,6 +2,10 @@
 
 Only re-exports; the logic lives in tf0.engine, tf0.ops, tf0.kernels and tf0.session.
 """
+import importlib.util as _importlib_util
+import os as _os
+import threading as _threading
+
 from tf0.engine import register_internal_dir as _register_internal_dir
 
 _register_internal_dir(__file__)
@@ -55,9 +59,17 @@ from tf0.session import (ConfigProto, GPUOptions, InteractiveSession,  # noqa: E
 
 from tf0.session import cuda_backend as _cuda_backend  # noqa: E402
 
-if _cuda_backend.available():  # start compiling the kernels (in the background)
-    import tf0.kernels.loader as _loader
-    _loader.start()
+
+def _prepare_gpu():
+    """Import CuPy, look for a GPU and start compiling the kernels. It runs on a thread of
+    its own, so `import tf0` does not wait for CuPy's import; the first Session does."""
+    if _cuda_backend.available():
+        import tf0.kernels.loader as _loader
+        _loader.start()
+
+
+if _os.environ.get("TF0_DEVICE", "").lower() != "cpu" and _importlib_util.find_spec("cupy"):
+    _threading.Thread(target=_prepare_gpu, name="tf0-gpu-init", daemon=True).start()
 
 globals().update(_U)
 globals().update(_B)
