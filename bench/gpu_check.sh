@@ -23,11 +23,18 @@ timeout 240 python3 -m pytest -q -m gpu tests/test_gpu_plans.py -p no:cacheprovi
   > "$OUT/gpu_plan_tests.log" 2>&1
 echo "gpu plan tests exit $?"
 tail -15 "$OUT/gpu_plan_tests.log"
+# every op of the table again, its second run captured as a CUDA graph
+TF0_CUDA_GRAPHS=1 timeout 300 python3 -m pytest -q -m gpu tests/test_gpu.py -x --maxfail=30 \
+  -p no:cacheprovider > "$OUT/gpu_tests_graphs.log" 2>&1
+echo "gpu tests with CUDA graphs exit $?"
+tail -15 "$OUT/gpu_tests_graphs.log"
 timeout 300 python3 bench/plans.py --json "$OUT/plans.json" > "$OUT/plans.log" 2>&1
 echo "plans.py exit $?"
 python3 bench/cpu_overhead.py --json "$OUT/cpu_overhead.json" > "$OUT/cpu_overhead.log" 2>&1
 (cd "$(mktemp -d)" && python3 -m tf0) > "$OUT/main_job.log" 2>&1
 echo "main job exit $?"; tail -3 "$OUT/main_job.log"
+(cd "$(mktemp -d)" && TF0_CUDA_GRAPHS=1 python3 -m tf0) > "$OUT/main_job_graphs.log" 2>&1
+echo "main job with CUDA graphs exit $?"; tail -3 "$OUT/main_job_graphs.log"
 python3 - "$OUT" <<'PY'
 import json, sys
 out = sys.argv[1]

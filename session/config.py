@@ -1,20 +1,24 @@
 """TF1-style session configuration objects (ConfigProto, GPUOptions, RunOptions, RunMetadata)."""
+import os
 
 
 class GPUOptions:
     """TF1's GPU options plus two of tf0's own: `num_streams`, how many CUDA streams a
     captured plan may spread independent branches over (1 keeps TF1's single compute
     stream), and `cuda_graphs`, whether a plan is captured as a CUDA graph after its first
-    run and replayed from then on."""
+    run and replayed from then on (default: off, or on when the environment variable
+    TF0_CUDA_GRAPHS is 1)."""
 
     def __init__(self, allow_growth=False, per_process_gpu_memory_fraction=0.0,
-                 visible_device_list="", num_streams=4, cuda_graphs=False, **unused):
+                 visible_device_list="", num_streams=4, cuda_graphs=None, **unused):
         self.allow_growth = allow_growth
         self.per_process_gpu_memory_fraction = per_process_gpu_memory_fraction
         self.visible_device_list = visible_device_list
         if int(num_streams) < 1:
             raise ValueError(f"GPUOptions(num_streams={num_streams}): needs at least 1 stream")
         self.num_streams = int(num_streams)
+        if cuda_graphs is None:
+            cuda_graphs = os.environ.get("TF0_CUDA_GRAPHS", "0") == "1"
         self.cuda_graphs = bool(cuda_graphs)
 
 

@@ -474,19 +474,20 @@ def _apply_update(op, ctx):
 
 
 # ---- tf.data: elements are staged into device memory ahead of use -------------------------
-def _stager(dataset, captured):
+def stager(dataset, captured):
+    """Start a dataset's iterator whose elements are staged into device memory."""
     from .staging import device_stager
     return device_stager(dataset.iterate(captured))
 
 
 @binds("MakeIterator", host_inputs=ALL_INPUTS)
 def _make_iterator(op, ctx):
-    return lambda *captured: start_iterator(op, ctx.resources, captured, _stager)
+    return lambda *captured: start_iterator(op, ctx.resources, captured, stager)
 
 
 @binds("IteratorGetNext", host_inputs=ALL_INPUTS)
 def _get_next(op, ctx):
-    return lambda *captured: next_element(op, ctx.resources, captured, _stager)
+    return lambda *captured: next_element(op, ctx.resources, captured, stager)
 
 
 def is_small_host_constant(op):

@@ -18,7 +18,9 @@ import numpy as np
 
 from .cuda_backend import (CudaPlanContext, CudaTracer, HOST_OPS, compile_body, fed_on_host,
                            placement)
-from .plan import _to_user, _to_user_copy, data_inputs
+from tf0.ops.data_ops import next_element
+
+from .plan import Schedule, _to_user, _to_user_copy, data_inputs
 from .streams import (WRITERS, assign_streams, host_form_inputs, host_reads, single_stream,
                       variables_touched)
 
@@ -116,18 +118,28 @@ class CudaPlan:
         self.host_feeds = [i for i, t in enumerate(schedule.feeds) if t in on_host]
         self.launch = None
         self._events = [self.cupy.cuda.Event(disable_timing=True) for _ in range(2)]
+        # Iterators run on the host before each run; their elements enter the graph like feeds.
+        self.prologue = [op for op in schedule.ops if op.type == "IteratorGetNext"]
+        graph_schedule = schedule
         if not device.cuda_graphs:
             self.reason = "CUDA graphs are off (GPUOptions(cuda_graphs=True) turns them on)"
         elif trace:
             self.reason = "traced runs launch op by op"
+        elif any(op.type == "MakeIterator" for op in schedule.ops):
+            self.reason = "the plan starts a dataset iterator"
         else:
-            self.reason = capture_blocker(schedule, host)
+            if self.prologue:
+                elements = [t for op in self.prologue for t in op.outputs]
+                graph_schedule = Schedule(schedule.fetches, list(schedule.feeds) + elements)
+            self.reason = capture_blocker(graph_schedule, placement(graph_schedule))
         if self.reason is None:
-            self.graph_lanes = assign_streams(schedule, host, device.num_streams)
-            gctx = CudaPlanContext(state, schedule.fresh, device)
+            graph_host = placement(graph_schedule)
+            self.graph_lanes = assign_streams(graph_schedule, graph_host, device.num_streams)
+            gctx = CudaPlanContext(state, graph_schedule.fresh, device)
             self.graph_body, _, _, self.graph_forms = compile_body(
-                schedule, gctx, host, self.graph_lanes, device_feeds=True)
-            self.read_vars, self.written_vars = variables_of(schedule)
+                graph_schedule, gctx, graph_host, self.graph_lanes, device_feeds=True)
+            self.uses_error_flag = self.uses_error_flag or gctx.uses_error_flag
+            self.read_vars, self.written_vars = variables_of(graph_schedule)
             self.graphs, self.warm, self.pairs = [], set(), {}
 
     # ---- running ---------------------------------------------------------------------------
@@ -139,9 +151,15 @@ class CudaPlan:
                     feeds[i] = feeds[i].get()
         if self.reason is not None:
             return self._direct(feeds)
-        shapes = tuple((np.shape(f), np.dtype(f.dtype).str) for f in feeds)
+        inputs = feeds
+        if self.prologue:
+            elements = self._next_elements()
+            if elements is None:  # an iterator not started yet: the plan starts it
+                return self._direct(feeds)
+            inputs = list(feeds) + elements
+        shapes = tuple((np.shape(f), np.dtype(f.dtype).str) for f in inputs)
         if shapes not in self.warm:
-            values = self._direct(feeds)
+            values = self._warm_up(inputs)
             self.warm.add(shapes)
             return values
         values = self.state.values
@@ -149,9 +167,9 @@ class CudaPlan:
         entry = next((g for g in self.graphs if g.matches(shapes, variables)), None)
         if entry is None:
             try:
-                entry = self._capture(shapes, variables, feeds)
+                entry = self._capture(shapes, variables, inputs)
             except Exception as exc:
-                return self._after_failed_capture(exc, feeds)
+                return self._after_failed_capture(exc, inputs)
             self.launch = "capture"
         else:
             self.graphs.remove(entry)
@@ -159,35 +177,63 @@ class CudaPlan:
         self.graphs.append(entry)
         if len(self.graphs) > MAX_GRAPHS:
             self.graphs.pop(0)
-        return self._replay(entry, feeds)
+        return self._replay(entry, inputs)
+
+    def _next_elements(self):
+        """The next element of every iterator the plan reads, flat (device arrays staged by
+        the iterator's thread); None when one of them has not been started."""
+        from . import cuda_ops
+        resources = self.state.resources
+        if any(op.attrs["iterator"] not in resources for op in self.prologue):
+            return None
+        elements = []
+        for op in self.prologue:
+            value = next_element(op, resources, None, cuda_ops.stager)
+            elements.extend(value if len(op.outputs) > 1 else [value])
+        return elements
+
+    def _warm_up(self, inputs):
+        """A direct run for a new input shape: it compiles what is missing and fills the
+        caches the capture relies on. With a prologue the graph body runs uncaptured on the
+        elements already taken (the plain body would take new ones)."""
+        if not self.prologue:
+            return self._direct(inputs)
+        cupy = self.cupy
+        args = [cupy.asarray(x) if type(x) is np.ndarray or np.isscalar(x) else x
+                for x in inputs]
+        return self._launch(self.graph_body, self.graph_lanes, self.graph_forms, args)
 
     def _direct(self, feeds):
+        return self._launch(self.body, self.lanes, self.forms, feeds)
+
+    def _launch(self, body, lanes, forms, args):
+        """Run `body` op by op: on the caller's stream, or forked over the plan's streams."""
         self.launch = "direct"
-        if len(self.lanes.used) == 1:
+        if len(lanes.used) == 1:
             if self.tracer is not None:
                 self.tracer.start()
-            return self._finish(self.body(feeds), self.forms, None)
+            return self._finish(body(args), forms, None)
         s0, caller = self.device.streams(1)[0], self.cupy.cuda.get_current_stream()
         with s0:
             self._enter(caller, s0)
             try:
-                self._spread(s0, self.lanes)
+                self._spread(s0, lanes)
                 if self.tracer is not None:
                     self.tracer.start()
                 try:
-                    raw = self.body(feeds)
+                    raw = body(args)
                 finally:
-                    self._gather(s0, self.lanes)
-                return self._finish(raw, self.forms, None)
+                    self._gather(s0, lanes)
+                return self._finish(raw, forms, None)
             finally:
                 self._exit(caller, s0)
 
-    def _after_failed_capture(self, exc, feeds):
+    def _after_failed_capture(self, exc, inputs):
         """A capture failed: launch directly. If that fails too the error was the user's
         (reported as usual, capture is tried again next run); else the plan stays direct."""
         if self.state.pending:
             self.state.pending.clear()
-        values = self._direct(feeds)
+        values = self._warm_up(inputs)
         self.reason = f"capture failed: {type(exc).__name__}: {exc}"
         return values
 

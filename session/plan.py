@@ -26,11 +26,13 @@ def _unfed_placeholder(op):
 
 
 class Schedule:
-    """ops: execution order; slots: Tensor -> slot index; feeds/fetches: their slots;
+    """ops: execution order; slots: Tensor -> slot index; fetches: the fetched Tensors and
+    Operations; feeds: the fed Tensors; fetch_slots: the fetches' slots (None: Operation);
     last_use: step index -> slots that die after it; fresh: tensors whose arrays the plan
     owns (not fed, not a view of state or of a constant)."""
 
     def __init__(self, fetch_elements, feed_tensors):
+        self.fetches = list(fetch_elements)
         self.feeds = list(feed_tensors)
         fed = set(self.feeds)
         fetch_tensors = [e for e in fetch_elements if isinstance(e, Tensor)]

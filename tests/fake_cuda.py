@@ -255,4 +255,6 @@ def install(monkeypatch):
         copy=_copy, binary=_binary, broadcast_shape=launch_elementwise.broadcast_shape,
         cast=lambda x, dtype: to_device(x.astype(dtype))))
     monkeypatch.setattr(cuda_ops, "OPT", types.SimpleNamespace(apply=_apply))
+    monkeypatch.setattr(cuda_ops, "stager", lambda dataset, captured: (
+        tuple(to_device(v) for v in element) for element in dataset.iterate(captured)))
     return RUNTIME

@@ -331,6 +331,20 @@ def test_a_failed_replay_changes_no_variable(null_gpu, monkeypatch):
         np.testing.assert_array_equal(sess.run(v), before + 1)
 
 
+def test_the_environment_turns_cuda_graphs_on_by_default(null_gpu, monkeypatch):
+    x = tf.placeholder(tf.float32, [3])
+    y = x * 2.0
+    launches = []
+    for env in ("0", "1"):
+        monkeypatch.setenv("TF0_CUDA_GRAPHS", env)
+        with tf.Session() as sess:
+            meta = tf.RunMetadata()
+            for _ in range(3):
+                sess.run(y, {x: np.ones(3, np.float32)}, run_metadata=meta)
+            launches.append(meta.launch)
+    assert launches == ["direct", "replay"]
+
+
 def test_uncapturable_plans_run_direct_and_say_why(null_gpu):
     x = tf.placeholder(tf.float32, [3])
     noisy = x + tf.random_uniform([3], seed=1)
@@ -381,6 +395,41 @@ def test_device_array_feeds_and_fetches(null_gpu):
             sess.run(y, {x: fake_cuda.to_device(np.zeros((2, 3), np.float64))})
         with pytest.raises(ValueError, match="shape"):
             sess.run(y, {x: fake_cuda.to_device(np.zeros((3, 3), np.float32))})
+
+
+def _digits_like_training(config, steps):
+    """A small classifier trained from a one-shot tf.data iterator with Adam (as the main
+    job): per-step losses, then the trained variables."""
+    tf.reset_default_graph()
+    tf.set_random_seed(7)
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((50, 6)).astype(np.float32)
+    y = rng.integers(0, 3, 50)
+    images, labels = tf.data.Dataset.from_tensor_slices((x, y)).repeat(2).batch(16) \
+        .make_one_shot_iterator().get_next()
+    logits = tf.layers.dense(tf.layers.dense(images, 8, tf.nn.relu), 3)
+    loss = tf.losses.sparse_softmax_cross_entropy(labels, logits)
+    train = tf.train.AdamOptimizer(0.05).minimize(loss)
+    losses, launches = [], []
+    with tf.Session(config=config) as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(steps):
+            meta = tf.RunMetadata()
+            losses.append(sess.run([loss, train], run_metadata=meta)[0])
+            launches.append(meta.launch)
+        with pytest.raises(tf.errors.OutOfRangeError):
+            sess.run(train)
+        return losses, sess.run(tf.trainable_variables()), launches
+
+
+def test_dataset_iterator_steps_are_captured_with_elements_as_inputs(null_gpu):
+    # 100 rows in batches of 16: six full batches and a last one of 4
+    want_losses, want_vars, _ = _digits_like_training(CPU, 7)
+    losses, variables, launches = _digits_like_training(_gpu_config(), 7)
+    np.testing.assert_array_equal(losses, want_losses)
+    for got, want in zip(variables, want_vars):
+        np.testing.assert_array_equal(got, want)
+    assert launches == ["direct", "direct", "capture", "capture", "replay", "replay", "direct"]
 
 
 def test_a_fed_device_array_used_as_a_shape_is_read_on_the_host(null_gpu):
