@@ -76,14 +76,17 @@ class CudaDevice:
 
 
 class CudaPlanContext(PlanContext):
-    """PlanContext plus what CUDA binders need: error ids, constant uploads and the buffers
-    a captured plan writes variables into."""
+    """PlanContext plus what CUDA binders need: error ids, constant uploads, the buffers a
+    captured plan writes variables into and, for a CUDA graph, random-op run counters in
+    device memory (`counter_block`, one uint64 per random op, set before each launch)."""
 
-    def __init__(self, state, fresh, device):
+    def __init__(self, state, fresh, device, counter_block=None):
         super().__init__(state, fresh)
         self.device = device
         self.error_flag = device.error_flag
         self.uses_error_flag = False
+        self.counter_block = counter_block
+        self.counter_runs = []  # next_run() of the random op reading each counter, in order
 
     def op_id(self, op):
         self.uses_error_flag = True
@@ -93,6 +96,15 @@ class CudaPlanContext(PlanContext):
 
     def upload(self, array):
         return self.device.cupy.asarray(np.asarray(array, order="C"))
+
+    def device_counter(self, op):
+        """The device uint64 that random op `op` reads its run counter from, or None when
+        the counter is a launch argument (direct launch)."""
+        if self.counter_block is None:
+            return None
+        k = len(self.counter_runs)
+        self.counter_runs.append(self.random_counter(op))
+        return self.counter_block[k:k + 1]
 
     def write_target(self, var_op):
         """A function giving the buffer the variable's new value must be written into, or

@@ -390,6 +390,9 @@ def _bias_add(op, ctx):
 def _random(op, ctx):
     kind = op.op_def.kernels[0]
     key, dtype = (op.attrs["seed"], op.attrs["seed2"]), op.attrs["dtype"].np
+    counter = ctx.device_counter(op)
+    if counter is not None:  # a CUDA graph: the run counter is read from device memory
+        return lambda shape: RND.draw(kind, _shape_arg(shape), dtype, key, 0, counter)
     next_run = ctx.random_counter(op)
     return lambda shape: RND.draw(kind, _shape_arg(shape), dtype, key, next_run())
 
@@ -398,6 +401,10 @@ def _random(op, ctx):
 def _random_int(op, ctx):
     a = op.attrs
     key, dtype = (a["seed"], a["seed2"]), a["dtype"].np
+    counter = ctx.device_counter(op)
+    if counter is not None:
+        return lambda shape: RND.uniform_int(_shape_arg(shape), dtype, key, 0, a["minval"],
+                                             a["maxval"], counter)
     next_run = ctx.random_counter(op)
     return lambda shape: RND.uniform_int(_shape_arg(shape), dtype, key, next_run(), a["minval"],
                                          a["maxval"])

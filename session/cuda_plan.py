@@ -24,9 +24,9 @@ from .plan import Schedule, _to_user, _to_user_copy, data_inputs
 from .streams import (WRITERS, assign_streams, host_form_inputs, host_reads, single_stream,
                       variables_touched)
 
-_CAPTURABLE_STATE = WRITERS | {"VariableV2", "ReadVariable"}
 _RANDOM = frozenset({"RandomUniform", "RandomStandardNormal", "TruncatedNormal",
                      "RandomUniformInt"})
+_CAPTURABLE_STATE = WRITERS | _RANDOM | {"VariableV2", "ReadVariable"}
 MAX_GRAPHS = 4  # graphs kept per plan (feed shapes x variable buffers), least recent dropped
 
 
@@ -39,9 +39,6 @@ def capture_blocker(schedule, host):
     for op in schedule.ops:
         if op.type in ("MakeIterator", "IteratorGetNext"):
             return f"op '{op.name}' reads a host-side dataset iterator"
-        if op.type in _RANDOM:
-            return f"random op '{op.name}' draws new numbers on every run (its counter is " \
-                   f"kept on the host)"
         if op.op_def.stateful and op.type not in _CAPTURABLE_STATE:
             return f"op '{op.name}' ({op.type}) reads session state on the host"
         if op.type == "Assign" and not op.attrs.get("validate_shape", True):
@@ -135,9 +132,12 @@ class CudaPlan:
         if self.reason is None:
             graph_host = placement(graph_schedule)
             self.graph_lanes = assign_streams(graph_schedule, graph_host, device.num_streams)
-            gctx = CudaPlanContext(state, graph_schedule.fresh, device)
+            draws = sum(op.type in _RANDOM for op in graph_schedule.ops)
+            self.counters = self.cupy.zeros((draws,), np.uint64) if draws else None
+            gctx = CudaPlanContext(state, graph_schedule.fresh, device, self.counters)
             self.graph_body, _, _, self.graph_forms = compile_body(
                 graph_schedule, gctx, graph_host, self.graph_lanes, device_feeds=True)
+            self.counter_runs = gctx.counter_runs
             self.uses_error_flag = self.uses_error_flag or gctx.uses_error_flag
             self.read_vars, self.written_vars = variables_of(graph_schedule)
             self.graphs, self.warm, self.pairs = [], set(), {}
@@ -201,7 +201,13 @@ class CudaPlan:
         cupy = self.cupy
         args = [cupy.asarray(x) if type(x) is np.ndarray or np.isscalar(x) else x
                 for x in inputs]
+        if self.counters is not None:
+            self.counters.set(self._next_runs())
         return self._launch(self.graph_body, self.graph_lanes, self.graph_forms, args)
+
+    def _next_runs(self):
+        """This run's counter of every random op of the graph (advancing the session's)."""
+        return np.array([next_run() for next_run in self.counter_runs], np.uint64)
 
     def _direct(self, feeds):
         return self._launch(self.body, self.lanes, self.forms, feeds)
@@ -307,12 +313,15 @@ class CudaPlan:
                 self._exit(caller, s0)
 
     def _stage(self, entry, feeds, s0):
-        """Copy the feeds into the graph's input buffers on s0 (host ones via pinned memory,
-        reused once the previous run's copies are done)."""
+        """Copy the feeds, and the random ops' run counters, into the graph's input buffers
+        on s0 (host values via pinned memory, reused once the previous copies are done)."""
         from tf0.kernels.launch_elementwise import copy
         if entry.staged is not None:
             entry.staged.synchronize()
-        for i, (value, dst) in enumerate(zip(feeds, entry.inputs)):
+        copies = list(zip(feeds, entry.inputs))
+        if self.counters is not None:
+            copies.append((self._next_runs(), self.counters))
+        for i, (value, dst) in enumerate(copies):
             if not dst.size:
                 continue
             if type(value) is np.ndarray or np.isscalar(value):

@@ -2,7 +2,8 @@
 replay, feeds, fetches, variable buffers): the logic above the kernels, not the kernels.
 
 "Device" arrays are NumPy arrays of a subclass with CuPy's get()/set(); every kernel is the
-op's NumPy implementation. Streams keep vector clocks, so a test can check that each launch
+op's NumPy implementation (state, random and optimizer ops keep their CUDA binders over
+NumPy stand-ins of their launchers). Streams keep vector clocks, so a test can check that each launch
 and each host read is ordered after the launches that made its inputs. A capture records
 every launch as a thunk over fixed buffers, and a replay reruns the thunks into the same
 buffers, as a CUDA graph would. `install(monkeypatch)` swaps it in for CuPy.
@@ -215,6 +216,27 @@ def _apply(kernel, state, grad, scalars, nesterov=None, outs=None):
     return list(RUNTIME.launch("apply", run, (*state, grad, *scalars), _as_outputs))
 
 
+def _draw(kind, shape, dtype, key, run, run_at=None):
+    from tf0.ops import philox
+    draw = {"random_uniform": philox.uniform, "random_normal": philox.normal,
+            "truncated_normal": philox.truncated_normal}[kind]
+
+    def run_kernel():
+        counter = int(run_at[0]) if run_at is not None else run
+        return to_device(draw(tuple(shape), np.dtype(dtype).type, key, counter))
+    return RUNTIME.launch(kind, run_kernel, (), _as_outputs)
+
+
+def _draw_int(shape, dtype, key, run, lo, hi, run_at=None):
+    from tf0.ops import philox
+
+    def run_kernel():
+        counter = int(run_at[0]) if run_at is not None else run
+        return to_device(philox.uniform_int(tuple(shape), np.dtype(dtype).type, key, counter,
+                                            lo, hi))
+    return RUNTIME.launch("random_int", run_kernel, (), _as_outputs)
+
+
 def _cupy_module():
     cuda = types.SimpleNamespace(
         Stream=Stream, Event=Event, Graph=Graph,
@@ -245,7 +267,8 @@ def install(monkeypatch):
                         lambda self, shape, dtype: np.empty(shape, dtype))
     monkeypatch.setattr(launch_elementwise, "copy", _copy)
     from tf0.session.streams import NO_LAUNCH
-    state_ops = {"VariableV2", "ReadVariable", "Assign", "AssignAdd", "AssignSub", *UPDATES}
+    state_ops = {"VariableV2", "ReadVariable", "Assign", "AssignAdd", "AssignSub", *UPDATES,
+                 "RandomUniform", "RandomStandardNormal", "TruncatedNormal", "RandomUniformInt"}
     binders = {t: ((b, h) if t in state_ops else (_view_op if t in NO_LAUNCH else _numpy_kernel, h))
                for t, (b, h) in cuda_ops.BINDERS.items()}
     monkeypatch.setattr(cuda_ops, "BINDERS", binders)
@@ -255,6 +278,7 @@ def install(monkeypatch):
         copy=_copy, binary=_binary, broadcast_shape=launch_elementwise.broadcast_shape,
         cast=lambda x, dtype: to_device(x.astype(dtype))))
     monkeypatch.setattr(cuda_ops, "OPT", types.SimpleNamespace(apply=_apply))
+    monkeypatch.setattr(cuda_ops, "RND", types.SimpleNamespace(draw=_draw, uniform_int=_draw_int))
     monkeypatch.setattr(cuda_ops, "stager", lambda dataset, captured: (
         tuple(to_device(v) for v in element) for element in dataset.iterate(captured)))
     return RUNTIME

@@ -194,7 +194,7 @@ def test_capture_blockers_say_why():
     tf.reset_default_graph()
     x = tf.placeholder(tf.float32, [None, 4])
     assert _reason([tf.exp(x)], [x]) is None
-    assert "random" in _reason([tf.random_uniform([3]) + 1.0])
+    assert _reason([tf.random_uniform([3]) + 1.0]) is None  # counters live on the device
     shape = tf.placeholder(tf.int32, [2])
     assert "launch parameter" in _reason([tf.reshape(tf.exp(x), shape)], [x, shape])
     it = tf.data.Dataset.from_tensor_slices(np.ones((4, 2), np.float32)).make_one_shot_iterator()
@@ -345,16 +345,36 @@ def test_the_environment_turns_cuda_graphs_on_by_default(null_gpu, monkeypatch):
     assert launches == ["direct", "replay"]
 
 
+def test_random_ops_in_graphs_draw_new_numbers_each_run_as_on_the_cpu(null_gpu):
+    tf.set_random_seed(11)
+    x = tf.placeholder(tf.float32, [64])
+    kept = tf.nn.dropout(x, keep_prob=0.5) + tf.random_normal([64])
+    ints = tf.random_uniform([5], 0, 100, dtype=tf.int32)
+    results = {}
+    for name, config in (("cpu", CPU), ("graphs", _gpu_config())):
+        with tf.Session(config=config) as sess:
+            meta = tf.RunMetadata()
+            results[name] = [sess.run([kept, ints], {x: np.ones(64, np.float32)},
+                                      run_metadata=meta) for _ in range(5)]
+    assert meta.launch == "replay"
+    for got, want in zip(results["graphs"], results["cpu"]):
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(g, w)
+    assert not np.array_equal(results["cpu"][3][0], results["cpu"][4][0])
+
+
 def test_uncapturable_plans_run_direct_and_say_why(null_gpu):
     x = tf.placeholder(tf.float32, [3])
-    noisy = x + tf.random_uniform([3], seed=1)
+    shape = tf.placeholder(tf.int32, [1])
+    reshaped = tf.reshape(x * 2.0, shape)
     with tf.Session(config=_gpu_config()) as sess:
         meta = tf.RunMetadata()
         for _ in range(3):
-            sess.run(noisy, {x: np.zeros(3, np.float32)}, run_metadata=meta)
-            assert meta.launch == "direct" and "random" in meta.launch_reason
+            sess.run(reshaped, {x: np.zeros(3, np.float32), shape: [3]}, run_metadata=meta)
+            assert meta.launch == "direct" and "launch parameter" in meta.launch_reason
+    noisy = x + tf.random_uniform([3], seed=1)
     with tf.Session(config=_gpu_config(cuda_graphs=False)) as sess:
-        sess.run(x * 2.0, {x: np.zeros(3, np.float32)}, run_metadata=meta)
+        sess.run(noisy, {x: np.zeros(3, np.float32)}, run_metadata=meta)
         assert "off" in meta.launch_reason
 
 
