@@ -117,9 +117,10 @@ def _download(x):
     return x.get()
 
 
-def placement(schedule):
-    """The set of tensors that live on the host."""
-    host = set(schedule.feeds)
+def placement(schedule, feeds_on_device=False):
+    """The set of tensors that live on the host. Feeds arrive on the host (NumPy), or on the
+    device when a CUDA graph's input buffers hold them."""
+    host = set() if feeds_on_device else set(schedule.feeds)
     for op in schedule.ops:
         ins = data_inputs(op)
         on_host = op.type in HOST_OPS or is_small_host_constant(op) or (

@@ -16,12 +16,11 @@ A graph points at fixed memory, so:
 """
 import numpy as np
 
-from .cuda_backend import (CudaPlanContext, CudaTracer, HOST_OPS, compile_body, fed_on_host,
-                           placement)
+from .cuda_backend import CudaPlanContext, CudaTracer, HOST_OPS, compile_body, placement
 from tf0.ops.data_ops import next_element
 
-from .plan import Schedule, _to_user, _to_user_copy, data_inputs
-from .streams import (WRITERS, assign_streams, host_form_inputs, host_reads, single_stream,
+from .plan import Schedule, _to_user, _to_user_copy
+from .streams import (NO_LAUNCH, WRITERS, assign_streams, host_form_inputs, single_stream,
                       variables_touched)
 
 _RANDOM = frozenset({"RandomUniform", "RandomStandardNormal", "TruncatedNormal",
@@ -31,9 +30,8 @@ MAX_GRAPHS = 4  # graphs kept per plan (feed shapes x variable buffers), least r
 
 
 def capture_blocker(schedule, host):
-    """Why `schedule` cannot be captured as a CUDA graph (a sentence), or None."""
-    from .cuda_ops import BINDERS
-    fed = fed_on_host(schedule, host)
+    """Why `schedule` cannot be captured as a CUDA graph (a sentence), or None. `host` is
+    its placement with the feeds on the device (in the graph's input buffers)."""
     feeds = set(schedule.feeds)
     launches = False
     for op in schedule.ops:
@@ -43,22 +41,13 @@ def capture_blocker(schedule, host):
             return f"op '{op.name}' ({op.type}) reads session state on the host"
         if op.type == "Assign" and not op.attrs.get("validate_shape", True):
             return f"op '{op.name}' may change the shape of a variable"
-        needed = host_reads(op, host)
-        if needed:
-            return f"'{op.name}' needs the device value '{needed[0].name}' on the host"
-        if op.type in HOST_OPS:
-            continue
-        ins = data_inputs(op)
-        if op.outputs and all(t in host for t in op.outputs):
-            fed_in = [t for t in ins if t in fed]
-            if fed_in:
-                return f"'{op.name}' computes on the host with fed tensor '{fed_in[0].name}'"
-            continue
-        launches = True
-        host_inputs = BINDERS[op.type][1] if op.type in BINDERS else ()
-        for i, t in enumerate(ins):
-            if t in fed and (i in host_inputs or t not in feeds):
+        for t in host_form_inputs(op, host):
+            if t in feeds:
                 return f"'{op.name}' takes fed tensor '{t.name}' as a launch parameter"
+            if t not in host:
+                return f"'{op.name}' needs the device value '{t.name}' on the host"
+        on_host = op.outputs and all(t in host for t in op.outputs)
+        launches = launches or not (on_host or op.type in HOST_OPS or op.type in NO_LAUNCH)
     return None if launches else "the plan launches no kernels"
 
 
@@ -128,9 +117,9 @@ class CudaPlan:
             if self.prologue:
                 elements = [t for op in self.prologue for t in op.outputs]
                 graph_schedule = Schedule(schedule.fetches, list(schedule.feeds) + elements)
-            self.reason = capture_blocker(graph_schedule, placement(graph_schedule))
+            self.reason = capture_blocker(graph_schedule, placement(graph_schedule, True))
         if self.reason is None:
-            graph_host = placement(graph_schedule)
+            graph_host = placement(graph_schedule, True)
             self.graph_lanes = assign_streams(graph_schedule, graph_host, device.num_streams)
             draws = sum(op.type in _RANDOM for op in graph_schedule.ops)
             self.counters = self.cupy.zeros((draws,), np.uint64) if draws else None

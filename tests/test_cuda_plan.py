@@ -187,7 +187,7 @@ def test_a_host_read_of_device_data_keeps_one_stream():
 # ---- capture eligibility and variable buffers -------------------------------------------------
 def _reason(fetches, feeds=()):
     schedule = Schedule(fetches, feeds)
-    return capture_blocker(schedule, placement(schedule))
+    return capture_blocker(schedule, placement(schedule, feeds_on_device=True))
 
 
 def test_capture_blockers_say_why():
@@ -473,3 +473,16 @@ def test_traced_runs_name_each_node_stream(null_gpu):
     assert {where[f"mm{i}"] for i in range(4)} == {f"gpu:stream {s}" for s in range(4)}
     assert all(where[f"relu{i}"] == where[f"mm{i}"] for i in range(4))
     assert meta.launch == "direct" and "traced" in meta.launch_reason
+
+
+def test_main_job_replays_its_training_step_and_matches_numpy(monkeypatch, tmp_path):
+    import io
+    from tf0.demo import train
+    want_accuracy, want_losses = train(steps=120, out_dir=str(tmp_path / "cpu"), out=io.StringIO())
+    runtime = fake_cuda.install(monkeypatch)
+    monkeypatch.setenv("TF0_CUDA_GRAPHS", "1")
+    out = io.StringIO()
+    accuracy, losses = train(steps=120, out_dir=str(tmp_path / "gpu"), out=out)
+    assert "tf0 on cuda" in out.getvalue()
+    assert losses == want_losses and accuracy == want_accuracy
+    assert runtime.replays >= 110  # the training step, from its third run on
