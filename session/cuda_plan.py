@@ -16,9 +16,9 @@ A graph points at fixed memory, so:
 """
 import numpy as np
 
-from .cuda_backend import CudaPlanContext, CudaTracer, HOST_OPS, compile_body, placement
 from tf0.ops.data_ops import next_element
 
+from .cuda_backend import CudaPlanContext, CudaTracer, HOST_OPS, compile_body, placement
 from .plan import Schedule, _to_user, _to_user_copy
 from .streams import (NO_LAUNCH, WRITERS, assign_streams, host_form_inputs, single_stream,
                       variables_touched)
@@ -153,6 +153,8 @@ class CudaPlan:
             return values
         values = self.state.values
         variables = tuple(values.get(v) for v in self.read_vars)
+        if any(v not in values for v in self.written_vars):
+            return self._warm_up(inputs)  # a graph writes variables into buffers it keeps
         entry = next((g for g in self.graphs if g.matches(shapes, variables)), None)
         if entry is None:
             try:
@@ -263,14 +265,15 @@ class CudaPlan:
         entry = _Graph()
         entry.shapes, entry.variables = shapes, variables
         entry.inputs = [cupy.empty(shape, dtype) for shape, dtype in shapes]
-        entry.pinned, entry.staged, entry.fetch_pinned = {}, None, {}
+        entry.pinned, entry.fetch_pinned = {}, {}
+        entry.staged = cupy.cuda.Event(disable_timing=True)
         state, pool, refs = self.state, cupy.cuda.MemoryPool(), []
         current = dict(zip(self.read_vars, variables))
         s0, caller = self.device.streams(1)[0], cupy.cuda.get_current_stream()
         with s0:
             self._enter(caller, s0)  # the replay orders itself again; this is for the capture
             state.targets = {v: write_buffers(self.pairs, v, current[v], cupy)
-                             for v in self.written_vars if current[v] is not None}
+                             for v in self.written_vars}
             try:
                 with cupy.cuda.using_allocator(pool.malloc), keeping(refs):
                     s0.begin_capture()
@@ -305,8 +308,7 @@ class CudaPlan:
         """Copy the feeds, and the random ops' run counters, into the graph's input buffers
         on s0 (host values via pinned memory, reused once the previous copies are done)."""
         from tf0.kernels.launch_elementwise import copy
-        if entry.staged is not None:
-            entry.staged.synchronize()
+        entry.staged.synchronize()  # the pinned buffers are free again
         copies = list(zip(feeds, entry.inputs))
         if self.counters is not None:
             copies.append((self._next_runs(), self.counters))
@@ -321,7 +323,7 @@ class CudaPlan:
                 dst.set(pinned, stream=s0)
             else:
                 copy(value, out=dst)
-        entry.staged = s0.record()
+        entry.staged.record(s0)
 
     def _finish(self, raw, forms, entry):
         """Check the kernel error flag, then turn raw values into what the user gets: for a
@@ -335,8 +337,8 @@ class CudaPlan:
                 out.append(None)
             elif self.fetch_device:
                 out.append(self._device_fetch(x, on_host, self.fresh[k] and entry is None))
-            elif on_host:
-                out.append(_to_user(x) if self.fresh[k] else _to_user_copy(x))
+            elif on_host:  # a graph returns the same host arrays every run: copies
+                out.append(_to_user(x) if self.fresh[k] and entry is None else _to_user_copy(x))
             elif entry is None:
                 out.append(_to_user(x.get()))
             else:
