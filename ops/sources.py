@@ -73,7 +73,7 @@ def _fill_grad(op, dy):
     return [None, OPS.reduce_sum(dy)]
 
 
-defop("Fill", _fill_infer, _fill_numpy, grad=_fill_grad, kernels=("fill",))
+defop("Fill", _fill_infer, _fill_numpy, grad=_fill_grad, kernels=("strided_copy",))
 
 
 def fill(dims, value, name=None):

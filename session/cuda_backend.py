@@ -176,6 +176,9 @@ def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
             if form == "d":
                 conv = "_upload" if tensor in fed else "_constant"
                 lines.append(f"    d{slot} = {conv}(v{slot})")
+            elif tensor.op.type == "Const":  # its value is known: no download
+                env[f"_k{slot}"] = tensor.op.attrs["value"]
+                lines.append(f"    v{slot} = _k{slot}")
             else:
                 lines.append(f"    v{slot} = _download(d{slot})")
             have.add(form)

@@ -95,10 +95,10 @@ def _add_n(op, ctx):
     return add_n
 
 
-@binds("Fill", host_inputs=(0, 1))
+@binds("Fill", host_inputs=(0,))
 def _fill(op, ctx):
-    dtype = op.outputs[0].dtype.np
-    return lambda dims, value: E.fill(_shape_arg(dims), dtype, value)
+    # the value stays on the device (it may be computed there): a broadcasting copy
+    return lambda dims, value: A.broadcast_to(value.reshape(()), _shape_arg(dims))
 
 
 @binds("ZerosLike", "OnesLike")

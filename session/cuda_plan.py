@@ -20,8 +20,8 @@ from tf0.ops.data_ops import next_element
 
 from .cuda_backend import CudaPlanContext, CudaTracer, HOST_OPS, compile_body, placement
 from .plan import Schedule, _to_user, _to_user_copy
-from .streams import (NO_LAUNCH, WRITERS, assign_streams, host_form_inputs, single_stream,
-                      variables_touched)
+from .streams import (NO_LAUNCH, WRITERS, assign_streams, host_form_inputs, host_reads,
+                      single_stream, variables_touched)
 
 _RANDOM = frozenset({"RandomUniform", "RandomStandardNormal", "TruncatedNormal",
                      "RandomUniformInt"})
@@ -41,11 +41,12 @@ def capture_blocker(schedule, host):
             return f"op '{op.name}' ({op.type}) reads session state on the host"
         if op.type == "Assign" and not op.attrs.get("validate_shape", True):
             return f"op '{op.name}' may change the shape of a variable"
-        for t in host_form_inputs(op, host):
-            if t in feeds:
-                return f"'{op.name}' takes fed tensor '{t.name}' as a launch parameter"
-            if t not in host:
-                return f"'{op.name}' needs the device value '{t.name}' on the host"
+        fed = [t for t in host_form_inputs(op, host) if t in feeds]
+        if fed:
+            return f"'{op.name}' takes fed tensor '{fed[0].name}' as a launch parameter"
+        needed = host_reads(op, host)
+        if needed:
+            return f"'{op.name}' needs the device value '{needed[0].name}' on the host"
         on_host = op.outputs and all(t in host for t in op.outputs)
         launches = launches or not (on_host or op.type in HOST_OPS or op.type in NO_LAUNCH)
     return None if launches else "the plan launches no kernels"

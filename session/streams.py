@@ -53,8 +53,9 @@ def host_form_inputs(op, host):
 
 
 def host_reads(op, host):
-    """Device tensors `op` needs on the host (downloads, which wait for the device)."""
-    return [t for t in host_form_inputs(op, host) if t not in host]
+    """Device tensors `op` needs on the host (downloads, which wait for the device; a
+    constant's value is known without one)."""
+    return [t for t in host_form_inputs(op, host) if t not in host and t.op.type != "Const"]
 
 
 def variables_touched(op):

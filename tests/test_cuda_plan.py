@@ -6,6 +6,7 @@ import pytest
 
 import fake_cuda
 import tf0 as tf
+from op_table import ROWS, draw
 from tf0.session.cuda_backend import placement
 from tf0.session.cuda_plan import capture_blocker, variables_of, write_buffers
 from tf0.session.plan import Schedule
@@ -486,3 +487,25 @@ def test_main_job_replays_its_training_step_and_matches_numpy(monkeypatch, tmp_p
     assert "tf0 on cuda" in out.getvalue()
     assert losses == want_losses and accuracy == want_accuracy
     assert runtime.replays >= 110  # the training step, from its third run on
+
+
+@pytest.mark.parametrize("row", ROWS, ids=repr)
+def test_every_op_of_the_table_through_capture_and_replay(null_gpu, row):
+    # the plan machinery for each op (placement with feeds on the device, host launch
+    # parameters, streams, capture, replay) over the null device, against the NumPy backend
+    phs = [tf.placeholder(tf.float64, shape) for shape, _ in row.inputs]
+    out = row.build(*phs)
+    fetches = [out] + ([g for g in tf.gradients(tf.reduce_sum(out), phs) if g is not None]
+                       if row.grad else [])
+    rng = np.random.default_rng(2)
+    feeds = [{p: draw(rng, shape, kind) for p, (shape, kind) in zip(phs, row.inputs)}
+             for _ in range(4)]
+    with tf.Session(config=CPU) as cpu:
+        want = [cpu.run(fetches, feed) for feed in feeds]
+    with tf.Session(config=_gpu_config()) as sess:
+        meta = tf.RunMetadata()
+        got = [sess.run(fetches, feed, run_metadata=meta) for feed in feeds]
+    assert meta.launch == "replay", meta.launch_reason
+    for g_run, w_run in zip(got, want):
+        for g, w in zip(g_run, w_run):
+            np.testing.assert_array_equal(g, w)
