@@ -281,6 +281,35 @@ def test_training_steps_match_numpy_in_every_launch_mode(null_gpu, num_streams):
             assert set(launches) == {"direct"}
 
 
+OPTIMIZERS = {
+    "sgd": lambda: tf.train.GradientDescentOptimizer(0.1),
+    "nesterov": lambda: tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
+    "adam": lambda: tf.train.AdamOptimizer(0.01),
+    "rmsprop": lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.5),
+    "adagrad": lambda: tf.train.AdagradOptimizer(0.1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_every_optimizer_replays_its_update(null_gpu, name):
+    results = []
+    for config in (CPU, _gpu_config()):
+        tf.reset_default_graph()
+        rng = np.random.default_rng(4)
+        w = tf.Variable(rng.standard_normal((5, 3)).astype(np.float32))
+        c = tf.constant(rng.standard_normal((5, 3)).astype(np.float32))
+        train = OPTIMIZERS[name]().minimize(tf.reduce_sum(w * c) + tf.reduce_sum(w * w))
+        with tf.Session(config=config) as sess:
+            sess.run(tf.global_variables_initializer())
+            meta = tf.RunMetadata()
+            for _ in range(6):
+                sess.run(train, run_metadata=meta)
+            results.append(sess.run(tf.global_variables()))
+    assert meta.launch == "replay"
+    for got, want in zip(results[1], results[0]):
+        np.testing.assert_array_equal(got, want)
+
+
 def test_new_feed_shapes_warm_up_then_capture(null_gpu):
     want, _ = _train(CPU, steps=8, shapes=(8, 5))
     got, launches = _train(_gpu_config(), steps=8, shapes=(8, 5))
