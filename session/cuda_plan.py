@@ -185,11 +185,9 @@ class CudaPlan:
         return elements
 
     def _warm_up(self, inputs):
-        """A direct run for a new input shape: it compiles what is missing and fills the
-        caches the capture relies on. With a prologue the graph body runs uncaptured on the
-        elements already taken (the plain body would take new ones)."""
-        if not self.prologue:
-            return self._direct(inputs)
+        """A direct run of the graph body for a new input shape: it compiles and loads the
+        kernels the capture will launch and fills the caches of launch metadata and
+        constants, so that the capture itself copies nothing from the host."""
         cupy = self.cupy
         args = [cupy.asarray(x) if type(x) is np.ndarray or np.isscalar(x) else x
                 for x in inputs]

@@ -31,6 +31,7 @@ class DeviceArray(np.ndarray):
                 "data": (self.ctypes.data, False), "strides": None}
 
     def get(self, stream=None, order="C", out=None, blocking=True):
+        RUNTIME.refuse_in_capture("a device-to-host copy")
         RUNTIME.check_ordered(self, RUNTIME.current)
         host = np.array(self.view(np.ndarray), copy=True)
         if out is None:
@@ -39,12 +40,20 @@ class DeviceArray(np.ndarray):
         return out
 
     def set(self, arr, stream=None):
+        RUNTIME.refuse_in_capture("a host-to-device copy")
         np.copyto(self.view(np.ndarray), arr)
         RUNTIME.mark(self, stream or RUNTIME.current)
 
 
 def to_device(value):
     return np.array(value, copy=True).view(DeviceArray)
+
+
+def _upload(value, dtype=None):
+    if isinstance(value, DeviceArray):
+        return value
+    RUNTIME.refuse_in_capture("a host-to-device copy")
+    return to_device(value)
 
 
 class Event:
@@ -118,6 +127,11 @@ class Runtime:
         self.thunks = None
         self.captures = self.replays = 0
         self.launches = []  # (op type, stream id)
+
+    def refuse_in_capture(self, what):
+        """CUDA refuses synchronous copies from pageable memory while a stream captures."""
+        if self.thunks is not None:
+            raise RuntimeError(f"{what} is not permitted while a stream is capturing")
 
     def mark(self, array, stream):
         stream.clock[stream.id] += 1
@@ -249,7 +263,7 @@ def _cupy_module():
         using_allocator=lambda malloc=None: contextlib.nullcontext())
     return types.SimpleNamespace(
         cuda=cuda, ndarray=DeviceArray,
-        asarray=lambda x, dtype=None: x if isinstance(x, DeviceArray) else to_device(x),
+        asarray=_upload,
         from_dlpack=lambda x: to_device(np.from_dlpack(x)),
         empty=lambda shape, dtype=np.float32: to_device(np.zeros(shape, dtype)),
         zeros=lambda shape, dtype=np.float32: to_device(np.zeros(shape, dtype)))

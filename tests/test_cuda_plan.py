@@ -411,20 +411,20 @@ def test_uncapturable_plans_run_direct_and_say_why(null_gpu):
 def test_a_capture_that_fails_falls_back_to_direct_launch(null_gpu, monkeypatch):
     x = tf.placeholder(tf.float32, [3])
     y = tf.exp(x) * 2.0
-    real = fake_cuda.Stream.begin_capture
+    launch = fake_cuda.Runtime.launch
 
-    def refuse(self, mode=None):
-        real(self, mode)
-        raise RuntimeError("operation not permitted when stream is capturing")
-    monkeypatch.setattr(fake_cuda.Stream, "begin_capture", refuse)
-    monkeypatch.setattr(fake_cuda.Stream, "end_capture", lambda self: setattr(
-        fake_cuda.RUNTIME, "thunks", None))
+    def refuse_exp_in_capture(self, name, fn, args, outputs_of):
+        if name == "Exp" and self.thunks is not None:  # as a launcher needing the host
+            raise RuntimeError("operation not permitted when stream is capturing")
+        return launch(self, name, fn, args, outputs_of)
+    monkeypatch.setattr(fake_cuda.Runtime, "launch", refuse_exp_in_capture)
     with tf.Session(config=_gpu_config()) as sess:
         meta = tf.RunMetadata()
-        for k in range(3):
+        for k in range(4):
             got = sess.run(y, {x: np.full(3, k, np.float32)}, run_metadata=meta)
             np.testing.assert_allclose(got, np.exp(np.full(3, k)) * 2.0, rtol=1e-6)
         assert meta.launch == "direct" and "capture failed" in meta.launch_reason
+    assert null_gpu.thunks is None and null_gpu.captures == 1
 
 
 def test_device_array_feeds_and_fetches(null_gpu):
