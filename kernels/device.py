@@ -72,6 +72,8 @@ def _cached(key, make_host):
     arr = _CACHE.get(key)
     if arr is None:
         arr = cupy().asarray(make_host())
+        # finished before any stream may read it (later readers find it in the cache)
+        cupy().cuda.get_current_stream().synchronize()
         if len(_CACHE) > 8192:
             _CACHE.clear()
         _CACHE[key] = arr

@@ -157,6 +157,11 @@ def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
     env = {"_download": _download, "_upload": cupy.asarray, "_constant": dev.constant}
     multi = len(lanes.used) > 1
     if multi:
+        def upload_and_wait(value):  # a feed upload may be read on any stream
+            arr = cupy.asarray(value)
+            cupy.cuda.get_current_stream().synchronize()
+            return arr
+        env["_upload"] = upload_and_wait
         streams = ctx.device.streams(max(lanes.used) + 1)
         env.update({f"_s{s}": streams[s] for s in lanes.used})
         env.update({f"_e{k}": cupy.cuda.Event(disable_timing=True)
@@ -210,13 +215,13 @@ def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
             env[fn_name] = bind(op, ctx)
             if tracer is not None:
                 env[fn_name] = tracer.wrap(op, env[fn_name], stream)
-            args = [want(t, "v" if i in host_inputs else "d")
-                    for i, t in enumerate(data_inputs(op))]
-            if multi and stream is not None:
+            if multi and stream is not None:  # first, so that uploads go to the op's stream
                 if stream != current:
                     lines.append(f"    _s{stream}.use()")
                     current = stream
                 lines.extend(f"    _s{stream}.wait_event(_e{e})" for e in lanes.waits[step])
+            args = [want(t, "v" if i in host_inputs else "d")
+                    for i, t in enumerate(data_inputs(op))]
             form = "d"
         outs = [f"{form}{schedule.slots[t]}" for t in op.outputs]
         for t in op.outputs:
