@@ -247,7 +247,7 @@ class CudaPlan:
         """Order the plan's other streams after what stream 0 has queued so far."""
         if len(lanes.used) > 1:
             streams = self.device.streams(max(lanes.used) + 1)
-            fork = s0.record()
+            fork = s0.record(self.cupy.cuda.Event(disable_timing=True))
             for s in lanes.used[1:]:
                 streams[s].wait_event(fork)
 
@@ -255,7 +255,7 @@ class CudaPlan:
         """Order stream 0 after the plan's other streams and make it current again."""
         streams = self.device.streams(max(lanes.used) + 1)
         for s in lanes.used[1:]:
-            s0.wait_event(streams[s].record())
+            s0.wait_event(streams[s].record(self.cupy.cuda.Event(disable_timing=True)))
         s0.use()
 
     def _capture(self, shapes, variables, feeds):
