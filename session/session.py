@@ -167,13 +167,21 @@ class Session:
         trace = run_metadata is not None and options is not None and \
             options.trace_level >= RunOptions.SOFTWARE_TRACE
         on_device = options is not None and getattr(options, "fetch_device_arrays", False)
+        plan = self._plan_for(fetches, feed_tensors, trace, on_device)
+        arrays = [check(v) for check, v in zip(plan.feed_checks, feed_dict.values())] \
+            if feed_tensors else ()
+        return plan.rebuild(self._execute(plan, arrays, run_metadata, trace))
+
+    def _plan_for(self, fetches, feed_tensors, trace=False, on_device=False):
         key = (fetch_key(fetches), feed_tensors, trace, on_device)
         plan = self._plans.get(key)
         if plan is None:
             plan = self._build_plan(fetches, feed_tensors, trace, on_device)
             self._plans[key] = plan
-        arrays = [check(v) for check, v in zip(plan.feed_checks, feed_dict.values())] \
-            if feed_tensors else ()
+        return plan
+
+    def _execute(self, plan, arrays, run_metadata=None, trace=False):
+        """Run a plan on checked feed arrays; commit its variable writes if it succeeds."""
         state = self._state
         with self._lock:
             if plan.stateful:
@@ -197,7 +205,7 @@ class Session:
                 run_metadata.launch_reason = "" if cuda is None else cuda.reason or ""
                 if trace:
                     run_metadata.record(plan.tracer.collect())
-        return plan.rebuild(values)
+        return values
 
     def _feed_tensor(self, key):
         if type(key) is Tensor:
@@ -276,11 +284,26 @@ class Session:
             self._state.values[var_op] = arr
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
-        """A function taking the feed values in feed_list order and returning run()'s result."""
+        """A function taking the feed values in feed_list order and returning run()'s
+        result. The plan is made here, so a call only checks its feeds and runs it; with
+        accept_options, `options=` and `run_metadata=` go through run()."""
         feed_list = list(feed_list or [])
+        feed_tensors = tuple(self._feed_tensor(k) for k in feed_list)
+        plan = self._plan_for(fetches, feed_tensors)
 
-        def call(*values, **kwargs):
-            return self.run(fetches, dict(zip(feed_list, values)), **kwargs)
+        def call(*values, options=None, run_metadata=None):
+            if len(values) != len(feed_tensors):
+                raise TypeError(f"this callable takes {len(feed_tensors)} feed values, "
+                                f"got {len(values)}")
+            if options is not None or run_metadata is not None:
+                if not accept_options:
+                    raise TypeError("make_callable(..., accept_options=True) takes options "
+                                    "and run_metadata")
+                return self.run(fetches, dict(zip(feed_list, values)), options, run_metadata)
+            if self._closed:
+                raise RuntimeError("Attempted to use a closed Session.")
+            arrays = [check(v) for check, v in zip(plan.feed_checks, values)]
+            return plan.rebuild(self._execute(plan, arrays))
         return call
 
 

@@ -211,6 +211,36 @@ def test_make_callable_and_config():
                         run_metadata=meta) == 4.0
 
 
+def test_make_callable_runs_its_plan_with_run_semantics():
+    a = tf.placeholder(tf.float32, [2])
+    b = tf.placeholder(tf.int32, [])
+    v = tf.Variable(0.0)
+    bump = tf.assign_add(v, tf.reduce_sum(a))
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        f = sess.make_callable({"sum": bump, "pair": (a * 2.0, b + 1)}, [a, b])
+        out = f(np.array([1.0, 2.0], np.float32), 4)
+        assert out["sum"] == 3.0 and out["pair"][1] == 5
+        np.testing.assert_array_equal(out["pair"][0], [2.0, 4.0])
+        assert sess.run(v) == 3.0  # the write committed
+        with pytest.raises(ValueError, match="shape"):
+            f(np.ones(3, np.float32), 1)
+        assert sess.run(v) == 3.0
+        with pytest.raises(TypeError, match="2 feed values"):
+            f(np.ones(2, np.float32))
+        with pytest.raises(TypeError, match="accept_options"):
+            f(np.ones(2, np.float32), 1, run_metadata=tf.RunMetadata())
+        g = sess.make_callable(bump, [a], accept_options=True)
+        meta = tf.RunMetadata()
+        assert g(np.ones(2, np.float32), options=tf.RunOptions(trace_level=3),
+                 run_metadata=meta) == 5.0
+        assert "AssignAdd" in {s["op"] for s in meta.step_stats}
+    with pytest.raises(RuntimeError, match="closed"):
+        f(np.ones(2, np.float32), 1)
+    with pytest.raises(ValueError, match="more than one"):
+        tf.Session().make_callable(bump, [a, a])
+
+
 def test_full_trace_gives_every_node_in_chrome_trace_format():
     import json
     x = tf.placeholder(tf.float32, [4, 3])
