@@ -98,8 +98,9 @@ class CudaPlan:
         ctx = CudaPlanContext(state, schedule.fresh, device)
         self.lanes = assign_streams(schedule, host, device.num_streams) if trace \
             else single_stream(schedule)
-        self.body, self.filename, self.line_to_op, self.forms = compile_body(
+        self.body, filename, line_to_op, self.forms = compile_body(
             schedule, ctx, host, self.lanes, tracer=self.tracer)
+        self.bodies = [(filename, line_to_op)]  # where a traceback line names its op
         self.uses_error_flag = ctx.uses_error_flag
         on_host = {t for op in schedule.ops for t in host_form_inputs(op, host)}
         self.host_feeds = [i for i, t in enumerate(schedule.feeds) if t in on_host]
@@ -125,8 +126,9 @@ class CudaPlan:
             draws = sum(op.type in _RANDOM for op in graph_schedule.ops)
             self.counters = self.cupy.zeros((draws,), np.uint64) if draws else None
             gctx = CudaPlanContext(state, graph_schedule.fresh, device, self.counters)
-            self.graph_body, _, _, self.graph_forms = compile_body(
+            self.graph_body, filename, line_to_op, self.graph_forms = compile_body(
                 graph_schedule, gctx, graph_host, self.graph_lanes, device_feeds=True)
+            self.bodies.append((filename, line_to_op))
             self.counter_runs = gctx.counter_runs
             self.uses_error_flag = self.uses_error_flag or gctx.uses_error_flag
             self.read_vars, self.written_vars = variables_of(graph_schedule)

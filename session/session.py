@@ -17,7 +17,7 @@ register_internal_dir(__file__)
 
 
 class _Plan:
-    __slots__ = ("run", "filename", "line_to_op", "rebuild", "feed_checks", "stateful",
+    __slots__ = ("run", "bodies", "rebuild", "feed_checks", "stateful",
                  "tracer", "peak_bytes", "cuda")
 
 
@@ -250,21 +250,22 @@ class Session:
                 raise ValueError("RunOptions(fetch_device_arrays=True) needs the CUDA backend")
             plan.cuda = None
             plan.tracer = Tracer("numpy") if trace else None
-            plan.run, plan.filename, plan.line_to_op = compile_numpy(
-                schedule, self._state, plan.tracer)
+            plan.run, filename, line_to_op = compile_numpy(schedule, self._state, plan.tracer)
+            plan.bodies = [(filename, line_to_op)]
         else:
             from .cuda_plan import CudaPlan
             plan.cuda = CudaPlan(schedule, self._state, self._device, trace, fetch_device_arrays)
             plan.tracer = plan.cuda.tracer
-            plan.run, plan.filename, plan.line_to_op = \
-                plan.cuda.run, plan.cuda.filename, plan.cuda.line_to_op
+            plan.run, plan.bodies = plan.cuda.run, plan.cuda.bodies
         plan.rebuild = rebuild
         plan.feed_checks = [_feed_checker(t, self._device) for t in feed_tensors]
         plan.stateful = schedule.stateful
         return plan
 
     def _wrap_error(self, exc, plan):
-        op = failing_op(exc, plan.filename, plan.line_to_op) or getattr(exc, "op", None)
+        op = next((found for filename, line_to_op in plan.bodies
+                   if (found := failing_op(exc, filename, line_to_op)) is not None),
+                  getattr(exc, "op", None))
         where = f"\n\t [[{op.describe()}]]" if op is not None else ""
         if isinstance(exc, errors.OpError):
             cls, message = type(exc), exc.message

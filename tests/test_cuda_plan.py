@@ -537,3 +537,13 @@ def test_every_op_of_the_table_through_capture_and_replay(null_gpu, row):
     for g_run, w_run in zip(got, want):
         for g, w in zip(g_run, w_run):
             np.testing.assert_array_equal(g, w)
+
+
+def test_errors_in_a_graph_body_name_their_op(null_gpu):
+    x = tf.placeholder(tf.float32, [None])
+    y = tf.reshape(x * 2.0, [-1, 5], name="by_fives")
+    with tf.Session(config=_gpu_config()) as sess:
+        np.testing.assert_array_equal(sess.run(y, {x: np.ones(10, np.float32)}),
+                                      np.full((2, 5), 2.0))
+        with pytest.raises(tf.errors.InvalidArgumentError, match="by_fives"):
+            sess.run(y, {x: np.ones(6, np.float32)})  # a new shape: the graph body's warm-up
