@@ -386,28 +386,24 @@ def _bias_add(op, ctx):
 
 
 # ---- random -------------------------------------------------------------------------------
-@binds("RandomUniform", "RandomStandardNormal", "TruncatedNormal", host_inputs=(0,))
+@binds("RandomUniform", "RandomStandardNormal", "TruncatedNormal", "RandomUniformInt",
+       host_inputs=(0,))
 def _random(op, ctx):
-    kind = op.op_def.kernels[0]
-    key, dtype = (op.attrs["seed"], op.attrs["seed2"]), op.attrs["dtype"].np
-    counter = ctx.device_counter(op)
-    if counter is not None:  # a CUDA graph: the run counter is read from device memory
-        return lambda shape: RND.draw(kind, _shape_arg(shape), dtype, key, 0, counter)
-    next_run = ctx.random_counter(op)
-    return lambda shape: RND.draw(kind, _shape_arg(shape), dtype, key, next_run())
-
-
-@binds("RandomUniformInt", host_inputs=(0,))
-def _random_int(op, ctx):
     a = op.attrs
     key, dtype = (a["seed"], a["seed2"]), a["dtype"].np
+    if op.type == "RandomUniformInt":
+        def draw(shape, run, run_at):
+            return RND.uniform_int(shape, dtype, key, run, a["minval"], a["maxval"], run_at)
+    else:
+        kind = op.op_def.kernels[0]
+
+        def draw(shape, run, run_at):
+            return RND.draw(kind, shape, dtype, key, run, run_at)
     counter = ctx.device_counter(op)
-    if counter is not None:
-        return lambda shape: RND.uniform_int(_shape_arg(shape), dtype, key, 0, a["minval"],
-                                             a["maxval"], counter)
+    if counter is not None:  # a CUDA graph: the run counter is read from device memory
+        return lambda shape: draw(_shape_arg(shape), 0, counter)
     next_run = ctx.random_counter(op)
-    return lambda shape: RND.uniform_int(_shape_arg(shape), dtype, key, next_run(), a["minval"],
-                                         a["maxval"])
+    return lambda shape: draw(_shape_arg(shape), next_run(), None)
 
 
 # ---- state --------------------------------------------------------------------------------

@@ -199,3 +199,13 @@ COVERED_ELSEWHERE = {
     "ApplyAdam": "test_train", "ApplyRMSProp": "test_train", "ApplyAdagrad": "test_train",
     "MakeIterator": "test_data", "IteratorGetNext": "test_data",
 }
+
+
+# One of each kind of optimizer state, for the tests that train through every backend.
+OPTIMIZERS = {
+    "sgd": lambda: tf.train.GradientDescentOptimizer(0.1),
+    "momentum": lambda: tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
+    "adam": lambda: tf.train.AdamOptimizer(0.01),
+    "rmsprop": lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.5),
+    "adagrad": lambda: tf.train.AdagradOptimizer(0.1),
+}

@@ -6,7 +6,7 @@ import pytest
 
 import fake_cuda
 import tf0 as tf
-from op_table import ROWS, draw
+from op_table import OPTIMIZERS, ROWS, draw
 from tf0.session.cuda_backend import placement
 from tf0.session.cuda_plan import capture_blocker, variables_of, write_buffers
 from tf0.session.plan import Schedule
@@ -278,15 +278,6 @@ def test_training_steps_match_numpy_in_every_launch_mode(null_gpu, num_streams):
             assert launches == ["direct", "capture", "capture", "replay", "replay", "replay"]
         else:
             assert set(launches) == {"direct"}
-
-
-OPTIMIZERS = {
-    "sgd": lambda: tf.train.GradientDescentOptimizer(0.1),
-    "nesterov": lambda: tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
-    "adam": lambda: tf.train.AdamOptimizer(0.01),
-    "rmsprop": lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.5),
-    "adagrad": lambda: tf.train.AdagradOptimizer(0.1),
-}
 
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))

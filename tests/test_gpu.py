@@ -8,7 +8,7 @@ import pytest
 import tf0 as tf
 from tf0.kernels import device
 from tf0.session import cuda_backend
-from op_table import RANDOM_ROWS, ROWS, draw
+from op_table import OPTIMIZERS, RANDOM_ROWS, ROWS, draw
 
 pytestmark = [pytest.mark.gpu,
               pytest.mark.skipif(not cuda_backend.available(), reason="needs a CUDA GPU")]
@@ -188,15 +188,6 @@ def test_variables_live_on_the_gpu():
         np.testing.assert_array_equal(sess.run(v), np.arange(4.0) + 3)
         v.load(np.zeros(4, np.float32), sess)
         np.testing.assert_array_equal(sess.run(v), np.zeros(4))
-
-
-OPTIMIZERS = {
-    "sgd": lambda: tf.train.GradientDescentOptimizer(0.1),
-    "momentum": lambda: tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
-    "adam": lambda: tf.train.AdamOptimizer(0.01),
-    "rmsprop": lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.5),
-    "adagrad": lambda: tf.train.AdagradOptimizer(0.1),
-}
 
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
