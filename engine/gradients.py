@@ -1,5 +1,5 @@
 """Symbolic reverse-mode differentiation: `gradients()` adds gradient ops to the graph."""
-from .graph import OPERATORS, Tensor, get_default_graph, postorder
+from .graph import OPERATORS, Tensor, cond_path, get_default_graph, postorder
 
 # An OpDef.grad value meaning "differentiable nowhere": its inputs get no gradient.
 NO_GRADIENT = "no_gradient"
@@ -54,6 +54,20 @@ def _sum(grads):
     return grads[0] if len(grads) == 1 else OPERATORS["add_n"](grads)
 
 
+def _leave_branches(graph, grad, inp, path):
+    """A gradient built inside tf.cond branches (`path`) for a tensor made outside some of
+    them: passed out through each branch left, as zeros where that branch did not run."""
+    outer = cond_path(inp.op)
+    for depth in range(len(path), len(outer), -1):
+        pred_name, branch = path[depth - 1]
+        with graph.cond_branch(path[:depth - 1]):
+            zeros = OPERATORS["zeros_like"](inp)
+            pred = graph.as_graph_element(pred_name)
+            grad = OPERATORS["cond_merge"](pred, grad, zeros) if branch \
+                else OPERATORS["cond_merge"](pred, zeros, grad)
+    return grad
+
+
 def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
               unconnected_gradients="none", colocate_gradients_with_ops=False,
               gate_gradients=False, aggregation_method=None):
@@ -96,13 +110,14 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
 
         xs_set = set(xs)
         for op in _reverse_topological(between, ys):
-            out_grads = []
-            for out in op.outputs:
-                contributions = pending.get(out)
-                if out in xs_set:
-                    out_grads.append(_sum(contributions) if contributions else None)
-                else:
-                    out_grads.append(_sum(pending.pop(out, [])))
+            with graph.cond_branch(cond_path(op)):  # a branch op's gradient runs with it
+                out_grads = []
+                for out in op.outputs:
+                    contributions = pending.get(out)
+                    if out in xs_set:
+                        out_grads.append(_sum(contributions) if contributions else None)
+                    else:
+                        out_grads.append(_sum(pending.pop(out, [])))
             if all(g is None for g in out_grads):
                 continue
             rule = op.op_def.grad
@@ -111,11 +126,12 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
             if rule is None:
                 raise LookupError(f"No gradient defined for operation '{op.name}' "
                                   f"(op type: {op.type})")
-            out_grads = [g if g is not None or not out.dtype.is_floating
-                         else OPERATORS["zeros_like"](out)
-                         for g, out in zip(out_grads, op.outputs)]
-            with graph.name_scope(op.name + "_grad"), graph.gradient_origin(op):
-                in_grads = list(rule(op, *out_grads))
+            with graph.cond_branch(cond_path(op)):
+                out_grads = [g if g is not None or not out.dtype.is_floating
+                             else OPERATORS["zeros_like"](out)
+                             for g, out in zip(out_grads, op.outputs)]
+                with graph.name_scope(op.name + "_grad"), graph.gradient_origin(op):
+                    in_grads = list(rule(op, *out_grads))
             if len(in_grads) != len(op.inputs):
                 raise RuntimeError(f"Gradient rule of {op.type} returned {len(in_grads)} "
                                    f"gradients for {len(op.inputs)} inputs")
@@ -125,6 +141,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                 if inp.op in between or inp in xs_set:
                     if g.shape.is_compatible_with(inp.shape):
                         g.set_shape(inp.shape)
+                    g = _leave_branches(graph, g, inp, cond_path(op))
                     pending.setdefault(inp, []).append(g)
 
         results = []

@@ -216,6 +216,7 @@ class Graph:
         self._collections = {}
         self._finalized = False
         self._gradient_origin = None
+        self._cond_path = ()  # ((pred tensor name, branch), ...) of the tf.cond being built
         self._lock = threading.RLock()
         self.seed = None
         self._last_id = 0
@@ -259,7 +260,10 @@ class Graph:
                     if c is not None]
             deps += list(control_inputs)
             deps = list(dict.fromkeys(d.op if isinstance(d, Tensor) else d for d in deps))
-            op = Operation(self, op_def, name, inputs, dict(attrs or {}), deps)
+            attrs = dict(attrs or {})
+            if self._cond_path:
+                attrs["_cond"] = self._cond_path
+            op = Operation(self, op_def, name, inputs, attrs, deps)
             try:
                 specs = op_def.infer(op)
             except ValueError as e:
@@ -342,6 +346,21 @@ class Graph:
             yield
         finally:
             self._device_stack.pop()
+
+    @contextlib.contextmanager
+    def cond_branch(self, path):
+        """Ops built inside belong to a tf.cond branch: `path` is ((pred tensor name,
+        branch), ...) from the outermost cond in; they run only when every pred has its
+        branch's value, and after the innermost pred (a control dependency)."""
+        saved, self._cond_path = self._cond_path, tuple(path)
+        try:
+            if path:
+                with self.control_dependencies([self.as_graph_element(path[-1][0])]):
+                    yield
+            else:
+                yield
+        finally:
+            self._cond_path = saved
 
     @contextlib.contextmanager
     def gradient_origin(self, op):
@@ -464,6 +483,11 @@ def name_scope(name, default_name=None, values=None):
             graph = v.graph
             break
     return graph.name_scope(name if name is not None else default_name)
+
+
+def cond_path(op):
+    """The tf.cond branches `op` belongs to, outermost first (() outside any)."""
+    return op.attrs.get("_cond", ())
 
 
 def postorder(roots, deps):

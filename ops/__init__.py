@@ -1,13 +1,14 @@
 """tf0's op families. Importing this package registers every OpDef and the Tensor operators."""
 from tf0.engine.graph import OPERATORS, register_internal_dir
 
-from . import (array_ops, data_ops, index_ops, init_ops, math_ops, nn_ops, random_ops,
-               reduce_ops, sources, state_ops, train_ops)
+from . import (array_ops, control_flow, data_ops, index_ops, init_ops, math_ops, nn_ops,
+               random_ops, reduce_ops, sources, state_ops, train_ops)
 from .array_ops import (broadcast_to, concat, expand_dims, pad, rank, reshape, shape, size,
                         split, squeeze, stack, tile, transpose, unstack)
 from .composites import (batch_normalization, clip_by_global_norm, clip_by_norm,
                          embedding_lookup, global_norm, l2_normalize, moments, norm,
                          reduce_logsumexp)
+from .control_flow import cond, merge as _cond_merge
 from .core import constant, convert_to_tensor, register_tensor_conversion_function
 from .index_ops import gather, one_hot, slice_, strided_slice_getitem
 from .math_ops import (BINARY_BUILDERS, UNARY_BUILDERS, add_n, cast, clip_by_value, div,
@@ -49,4 +50,5 @@ OPERATORS.update({
     "or": B["logical_or"], "xor": B["logical_xor"], "invert": logical_not,
     "getitem": strided_slice_getitem, "convert": convert_to_tensor, "stack": stack,
     "ones_like": ones_like, "zeros_like": zeros_like, "add_n": add_n,
+    "cond_merge": _cond_merge,
 })

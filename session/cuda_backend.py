@@ -17,9 +17,10 @@ import os
 import numpy as np
 
 from tf0.engine import errors
+from tf0.engine.graph import cond_path
 
 from .cuda_ops import BINDERS, HOST_OPS, is_small_host_constant
-from .plan import _to_user, _to_user_copy, data_inputs, emit_call, finish
+from .plan import BranchConditions, branch_checked, data_inputs, emit_call, finish
 from .state import PlanContext
 
 _ERROR_MESSAGES = {
@@ -180,12 +181,16 @@ def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
         if form not in have:
             if form == "d":
                 conv = "_upload" if tensor in fed else "_constant"
-                lines.append(f"    d{slot} = {conv}(v{slot})")
+                src = f"v{slot}"
             elif tensor.op.type == "Const":  # its value is known: no download
                 env[f"_k{slot}"] = tensor.op.attrs["value"]
-                lines.append(f"    v{slot} = _k{slot}")
+                conv, src = "", f"_k{slot}"
             else:
-                lines.append(f"    v{slot} = _download(d{slot})")
+                conv, src = "_download", f"d{slot}"
+            value = f"{conv}({src})" if conv else src
+            if conv and cond_path(tensor.op) and tensor not in schedule.feeds:
+                value = f"None if {src} is None else {value}"  # its branch may not have run
+            lines.append(f"    {form}{slot} = {value}")
             have.add(form)
         return f"{form}{slot}"
 
@@ -195,6 +200,7 @@ def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
         return f"{'d' if 'd' in have else 'v'}{schedule.slots[tensor]}"
 
     line_to_op = {}
+    branches = BranchConditions(lines, lambda t: want(t, "v"))
     current = 0
     for step, op in enumerate(schedule.ops):
         fn_name = f"f{step}"
@@ -226,8 +232,7 @@ def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
         outs = [f"{form}{schedule.slots[t]}" for t in op.outputs]
         for t in op.outputs:
             forms[schedule.slots[t]] = {form}
-        emit_call(lines, fn_name, ", ".join(args), outs)
-        line_to_op[len(lines)] = op
+        line_to_op[emit_call(lines, fn_name, ", ".join(args), outs, branches.of(op))] = op
         if multi and lanes.records[step] is not None:
             lines.append(f"    _e{lanes.records[step]}.record(_s{stream})")
         for slot in schedule.last_use.get(step, ()):
@@ -242,7 +247,7 @@ def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
         have = forms.get(slot, set()) if slot is not None else set()
         form = None if slot is None else "d" if "d" in have else "v"
         fetch_forms.append(form)
-        fetched.append("None" if form is None else f"{form}{slot}")
+        fetched.append("None" if form is None else branch_checked(schedule, slot, env, form))
     body, filename = finish(lines, fetched, env, "cuda-plan")
     return body, filename, line_to_op, fetch_forms
 

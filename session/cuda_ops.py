@@ -125,6 +125,11 @@ def _identity(op, ctx):
     return lambda x: x
 
 
+@binds("CondMerge", host_inputs=(0,))
+def _cond_merge(op, ctx):
+    return lambda pred, if_true, if_false: if_true if pred else if_false
+
+
 @binds("NoOp")
 def _no_op(op, ctx):
     return lambda: None

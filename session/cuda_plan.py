@@ -16,6 +16,7 @@ A graph points at fixed memory, so:
 """
 import numpy as np
 
+from tf0.engine.graph import cond_path
 from tf0.ops.data_ops import next_element
 
 from .cuda_backend import CudaPlanContext, CudaTracer, HOST_OPS, compile_body, placement
@@ -41,6 +42,8 @@ def capture_blocker(schedule, host):
             return f"op '{op.name}' ({op.type}) reads session state on the host"
         if op.type == "Assign" and not op.attrs.get("validate_shape", True):
             return f"op '{op.name}' may change the shape of a variable"
+        if cond_path(op):
+            return f"op '{op.name}' is in a tf.cond branch, chosen on the host at run time"
         fed = [t for t in host_form_inputs(op, host) if t in feeds]
         if fed:
             return f"'{op.name}' takes fed tensor '{fed[0].name}' as a launch parameter"

@@ -11,7 +11,7 @@ import time
 import numpy as np
 
 from tf0.engine import errors
-from tf0.engine.graph import Operation, Tensor, postorder
+from tf0.engine.graph import Operation, Tensor, cond_path, postorder
 
 from .state import PlanContext
 
@@ -42,6 +42,8 @@ class Schedule:
         for op in self.ops:
             if op.type == "Placeholder":
                 raise _unfed_placeholder(op)
+            _check_branch_inputs(op, fed)
+
         self.slots = {t: i for i, t in enumerate(self.feeds)}
         for op in self.ops:
             for t in op.outputs:
@@ -114,6 +116,24 @@ class Schedule:
         return None
 
 
+def branch_predicates(op):
+    """The predicate tensors of the tf.cond branches `op` runs in (outermost first)."""
+    return [op.graph.as_graph_element(name) for name, _ in cond_path(op)]
+
+
+def _check_branch_inputs(op, fed):
+    """An op may read values of its own tf.cond branches and of enclosing ones (or fed
+    ones); only CondMerge takes values out of a branch (its inference checks that)."""
+    if op.type == "CondMerge":
+        return
+    path = cond_path(op)
+    for t in op.inputs:
+        inner = () if t in fed else cond_path(t.op)
+        if path[:len(inner)] != inner:
+            raise ValueError(f"{t.name} is made inside a tf.cond branch and cannot be used by "
+                             f"{op.name} outside it\n\t [[{op.describe()}]]")
+
+
 def data_inputs(op):
     """Inputs that carry values (ref inputs only name a Variable)."""
     refs = op.op_def.ref_inputs
@@ -121,16 +141,18 @@ def data_inputs(op):
 
 
 def _topological(roots, fed):
-    """Ops needed for `roots`, each after its data and control inputs."""
+    """Ops needed for `roots`, each after its data and control inputs (a control input
+    whose outputs are all fed has nothing left to run)."""
     return postorder(roots, lambda op: [t.op for t in data_inputs(op) if t not in fed]
-                     + list(op.control_inputs))
+                     + [c for c in op.control_inputs
+                        if not (c.outputs and all(t in fed for t in c.outputs))])
 
 
 def _last_uses(ops, slots, keep):
     """step -> slots read for the last time at that step (never fetched ones)."""
     last = {}
     for step, op in enumerate(ops):
-        for t in data_inputs(op):
+        for t in [*data_inputs(op), *branch_predicates(op)]:  # a branch op reads its preds
             last[slots[t]] = step
         for t in op.outputs:
             last.setdefault(slots[t], step)  # an unused output dies where it is made
@@ -187,6 +209,7 @@ def compile_numpy(schedule, state, tracer=None):
         names = ", ".join(f"v{i}" for i in range(len(schedule.feeds)))
         lines.append(f"    {names}, = feeds")
     line_to_op = {}
+    branches = BranchConditions(lines, lambda t: f"v{schedule.slots[t]}")
     for step, op in enumerate(schedule.ops):
         fn_name = f"f{step}"
         fn = op.op_def.numpy(op, ctx)
@@ -196,8 +219,7 @@ def compile_numpy(schedule, state, tracer=None):
         reuse = schedule.reusable_input(step, op) if isinstance(fn, np.ufunc) else None
         if reuse is not None:
             args += f", out=v{schedule.slots[reuse]}"  # write into a dying private buffer
-        emit_call(lines, fn_name, args, outs)
-        line_to_op[len(lines)] = op
+        line_to_op[emit_call(lines, fn_name, args, outs, branches.of(op))] = op
         dead = schedule.last_use.get(step)
         if dead:
             lines.append("    del " + ", ".join(f"v{s}" for s in dead))
@@ -208,20 +230,77 @@ def compile_numpy(schedule, state, tracer=None):
         else:
             tensor = schedule.tensors[slot]
             wrap = "_user" if tensor in schedule.fresh else "_copy"
-            fetched.append(f"{wrap}(v{slot})")
+            fetched.append(f"{wrap}({branch_checked(schedule, slot, env, 'v')})")
     run, filename = finish(lines, fetched, env, "plan")
     return run, filename, line_to_op
 
 
-def emit_call(lines, fn_name, args, outs):
-    """Append the line that calls a step's function and names its outputs."""
+def emit_call(lines, fn_name, args, outs, condition=None):
+    """Append the line that calls a step's function and names its outputs; returns that
+    line's number. With a `condition` (a tf.cond branch) the call runs only when it holds,
+    and the outputs are None otherwise."""
     call = f"{fn_name}({args})"
+    indent = "        " if condition else "    "
+    if condition:
+        lines.append(f"    if {condition}:")
     if not outs:
-        lines.append(f"    {call}")
+        lines.append(f"{indent}{call}")
     elif len(outs) == 1:
-        lines.append(f"    {outs[0]} = {call}")
+        lines.append(f"{indent}{outs[0]} = {call}")
     else:
-        lines.append(f"    {', '.join(outs)}, = {call}")
+        lines.append(f"{indent}{', '.join(outs)}, = {call}")
+    at = len(lines)
+    if condition and outs:
+        lines.append("    else:")
+        lines.append(f"        {' = '.join(outs)} = None")
+    return at
+
+
+def branch_checked(schedule, slot, env, form):
+    """The name of a fetched value; for a value made in a tf.cond branch, an expression
+    that raises InvalidArgumentError when that branch did not run (as TF1 does)."""
+    tensor = schedule.tensors[slot]
+    if not cond_path(tensor.op) or tensor in schedule.feeds:
+        return f"{form}{slot}"
+    env["_ran"] = _ran
+    env[f"_t{slot}"] = tensor
+    return f"_ran({form}{slot}, _t{slot})"
+
+
+def _ran(value, tensor):
+    if value is None:
+        raise errors.InvalidArgumentError(
+            tensor.op.node_def, tensor.op,
+            f"Retval {tensor.name} does not have value: its tf.cond branch did not run"
+            f"\n\t [[{tensor.op.describe()}]]")
+    return value
+
+
+class BranchConditions:
+    """The Python conditions under which tf.cond branch ops run in a generated plan. Each
+    branch gets a variable c<k>, computed once before its first op from its predicate's
+    host value (`host_name(tensor)` gives it, adding conversion lines if needed) and from
+    its enclosing branch's condition."""
+
+    def __init__(self, lines, host_name):
+        self.lines, self.host_name = lines, host_name
+        self.names = {}
+
+    def of(self, op):
+        """The condition name for `op`, or None outside any branch."""
+        return self._name(op.graph, cond_path(op))
+
+    def _name(self, graph, path):
+        if not path:
+            return None
+        name = self.names.get(path)
+        if name is None:
+            outer = self._name(graph, path[:-1])
+            value = self.host_name(graph.as_graph_element(path[-1][0]))
+            test = f"bool({value})" if path[-1][1] else f"not {value}"
+            name = self.names[path] = f"c{len(self.names)}"
+            self.lines.append(f"    {name} = {outer + ' and ' if outer else ''}{test}")
+        return name
 
 
 def finish(lines, fetched, env, kind):

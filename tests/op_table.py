@@ -61,6 +61,11 @@ ROWS = [
     Row("fill", lambda x: tf.fill(tf.shape(x), tf.reduce_sum(x)), A),
     Row("range", lambda x: x * tf.cast(tf.range(4), x.dtype), A),
     Row("range_float", lambda x: x * tf.range(0.5, 2.5, 0.5, dtype=x.dtype), A),
+    # ---- control flow: positive inputs take the first branch of one and the second of other
+    Row("cond_true", lambda x: tf.cond(tf.reduce_sum(x) > 0, lambda: x * tf.exp(x),
+                                       lambda: tf.sin(x)), POS, second=True),
+    Row("cond_false", lambda x: tf.cond(tf.reduce_sum(x) < 0, lambda: x * tf.exp(x),
+                                        lambda: tf.sin(x) * x), POS, second=True),
     # ---- unary
     *[Row(n, getattr(tf, n), A) for n in ("negative", "square", "sin", "cos", "tanh", "sigmoid",
                                           "softplus", "exp")],

@@ -197,3 +197,28 @@ def test_batch_normalization_matches():
     assert [n for n, _ in ours[2]] == [n for n, _ in theirs[2]]
     for (_, a), (_, b) in zip(ours[2], theirs[2]):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_cond_values_gradients_and_side_effects_match():
+    rng = np.random.default_rng(3)
+    xs = [rng.standard_normal(4).astype(np.float32) for _ in range(4)]
+    results = []
+    for lib in (tf0, tf1):
+        graph = lib.Graph()
+        with graph.as_default():
+            x = lib.placeholder(lib.float32, [4])
+            v = lib.Variable(1.0)
+            total = lib.reduce_sum(x)
+            y = lib.cond(total > 0,
+                         lambda: lib.cond(total > 1, lambda: x * lib.exp(x), lambda: x * x),
+                         lambda: lib.sin(x) * v)
+            bump = lib.cond(total > 0, lambda: lib.assign_add(v, 1.0),
+                            lambda: lib.assign_sub(v, 0.5))
+            grads = lib.gradients(lib.reduce_sum(y), [x, v])
+            with lib.Session(graph=graph) as sess:
+                sess.run(lib.global_variables_initializer())
+                results.append([sess.run([y] + grads, {x: value}) + [sess.run(bump, {x: value})]
+                                for value in xs])  # the read of v and its update: two runs
+    for ours, theirs in zip(*results):
+        for a, b in zip(ours, theirs):
+            np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)

@@ -20,6 +20,7 @@ NO_KERNEL = {
     "VariableV2": "session state", "ReadVariable": "session state",
     "Assign": "device-to-device memcpy", "IsVariableInitialized": "host: session state",
     "MakeIterator": "tf.data: host pipeline", "IteratorGetNext": "tf.data: pinned uploads",
+    "CondMerge": "tf.cond: passes on one of its inputs",
 }
 CODES = {"unary": opcodes.UNARY, "binary": opcodes.BINARY, "compare": opcodes.COMPARE}
 
