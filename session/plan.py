@@ -141,9 +141,11 @@ def data_inputs(op):
 
 
 def _topological(roots, fed):
-    """Ops needed for `roots`, each after its data and control inputs (a control input
-    whose outputs are all fed has nothing left to run)."""
-    return postorder(roots, lambda op: [t.op for t in data_inputs(op) if t not in fed]
+    """Ops needed for `roots`, each after its data and control inputs and, in a tf.cond
+    branch, after its predicates (a control input whose outputs are all fed has nothing
+    left to run)."""
+    return postorder(roots, lambda op: [t.op for t in [*data_inputs(op), *branch_predicates(op)]
+                                        if t not in fed]
                      + [c for c in op.control_inputs
                         if not (c.outputs and all(t in fed for t in c.outputs))])
 

@@ -164,3 +164,15 @@ def test_cond_on_the_cuda_backend_runs_the_chosen_branch(monkeypatch):
             np.testing.assert_allclose(grad, np.exp(v) if v.sum() > 0 else np.cos(v), rtol=1e-6)
             assert ("Exp" in kinds) == (v.sum() > 0) and ("Sin" in kinds) == (v.sum() < 0)
         assert meta.launch == "direct" and "tf.cond" in meta.launch_reason
+
+
+def test_a_branch_that_clears_control_dependencies_still_waits_for_its_predicate():
+    x = tf.placeholder(tf.float32, [])
+
+    def true_fn():
+        with tf.control_dependencies(None):
+            return tf.exp(x)
+    y = tf.cond(x > 0, true_fn, lambda: -x)
+    with tf.Session() as sess:
+        assert sess.run(y, {x: 1.0}) == pytest.approx(np.exp(1.0))
+        assert sess.run(y, {x: -2.0}) == 2.0
