@@ -7,6 +7,7 @@ function, so a cached run costs a call per op and no graph walking.
 import itertools
 import linecache
 import time
+import weakref
 
 import numpy as np
 
@@ -43,7 +44,6 @@ class Schedule:
             if op.type == "Placeholder":
                 raise _unfed_placeholder(op)
             _check_branch_inputs(op, fed)
-
         self.slots = {t: i for i, t in enumerate(self.feeds)}
         for op in self.ops:
             for t in op.outputs:
@@ -314,7 +314,9 @@ def finish(lines, fetched, env, kind):
     source = "\n".join(lines) + "\n"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     exec(compile(source, filename, "exec"), env)
-    return env[lines[0].split()[1].split("(")[0]], filename
+    fn = env[lines[0].split()[1].split("(")[0]]
+    weakref.finalize(fn, linecache.cache.pop, filename, None)  # forget it with the plan
+    return fn, filename
 
 
 def failing_op(exc, filename, line_to_op):
