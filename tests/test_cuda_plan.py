@@ -155,12 +155,12 @@ def test_a_variable_read_after_its_write_waits_for_the_write():
     v = tf.Variable(np.zeros(4, np.float32), name="v")
     x = tf.placeholder(tf.float32, [4])
     bump = tf.assign_add(v, tf.exp(x), name="bump")
-    with tf.control_dependencies([bump]):
-        late = tf.sin(x, name="late")  # made after the write: may start another stream
-    seen = tf.multiply(v, late, name="seen")  # reads v after the write in plan order
-    schedule, plan, where = _lanes([bump, seen], 4, [x])
+    after = tf.square(bump, name="after")  # continues bump's stream
+    other = tf.sin(x, name="other")  # a branch of its own, on another stream
+    seen = tf.multiply(v, other, name="seen")  # reads v after the write in plan order only
+    schedule, plan, where = _lanes([bump, after, seen], 4, [x])
     steps = {op.name: i for i, op in enumerate(schedule.ops)}
-    assert steps["bump"] < steps["seen"]
+    assert steps["bump"] < steps["seen"] and where["seen"] != where["bump"]
     assert_every_edge_ordered(schedule, plan, extra=[("bump", "seen")])
 
 
