@@ -13,6 +13,7 @@ end of each run and raises InvalidArgumentError naming the op.
 """
 import functools
 import os
+import time
 
 import numpy as np
 
@@ -133,6 +134,11 @@ def placement(schedule, feeds_on_device=False):
     return host
 
 
+def computed_on_host(op, host):
+    """True when every output of `op` lives on the host (its NumPy implementation runs)."""
+    return bool(op.outputs) and all(t in host for t in op.outputs)
+
+
 def fed_on_host(schedule, host):
     """Host tensors whose values depend on a feed (feeds included)."""
     fed = set(schedule.feeds)
@@ -205,7 +211,7 @@ def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
     for step, op in enumerate(schedule.ops):
         fn_name = f"f{step}"
         stream = lanes.streams[step]
-        if op.outputs and all(t in host for t in op.outputs) or op.type in HOST_OPS:
+        if computed_on_host(op, host) or op.type in HOST_OPS:
             env[fn_name] = op.op_def.numpy(op, host_ctx)
             if tracer is not None:
                 env[fn_name] = tracer.wrap(op, env[fn_name])
@@ -264,12 +270,10 @@ class CudaTracer:
 
     def start(self):
         """Call with the run's first stream current, before anything is launched."""
-        import time
         self.origin = (self.cupy.cuda.Event(), time.perf_counter())
         self.origin[0].record()
 
     def wrap(self, op, fn, stream=None):
-        import time
         cuda = self.cupy.cuda
         if stream is None:
             records = self.host

@@ -391,8 +391,11 @@ def _bias_add(op, ctx):
 
 
 # ---- random -------------------------------------------------------------------------------
-@binds("RandomUniform", "RandomStandardNormal", "TruncatedNormal", "RandomUniformInt",
-       host_inputs=(0,))
+RANDOM_OPS = frozenset({"RandomUniform", "RandomStandardNormal", "TruncatedNormal",
+                        "RandomUniformInt"})
+
+
+@binds(*RANDOM_OPS, host_inputs=(0,))
 def _random(op, ctx):
     a = op.attrs
     key, dtype = (a["seed"], a["seed2"]), a["dtype"].np

@@ -17,16 +17,17 @@ A graph points at fixed memory, so:
 import numpy as np
 
 from tf0.engine.graph import cond_path
+from tf0.kernels import launch_elementwise as E
 from tf0.ops.data_ops import next_element
 
-from .cuda_backend import CudaPlanContext, CudaTracer, HOST_OPS, compile_body, placement
+from .cuda_backend import (CudaPlanContext, CudaTracer, HOST_OPS, compile_body,
+                           computed_on_host, placement)
+from .cuda_ops import RANDOM_OPS
 from .plan import Schedule, _to_user, _to_user_copy
 from .streams import (NO_LAUNCH, WRITERS, assign_streams, host_form_inputs, host_reads,
                       single_stream, variables_touched)
 
-_RANDOM = frozenset({"RandomUniform", "RandomStandardNormal", "TruncatedNormal",
-                     "RandomUniformInt"})
-_CAPTURABLE_STATE = WRITERS | _RANDOM | {"VariableV2", "ReadVariable"}
+_CAPTURABLE_STATE = WRITERS | RANDOM_OPS | {"VariableV2", "ReadVariable"}
 MAX_GRAPHS = 4  # graphs kept per plan (feed shapes x variable buffers), least recent dropped
 
 
@@ -50,8 +51,8 @@ def capture_blocker(schedule, host):
         needed = host_reads(op, host)
         if needed:
             return f"'{op.name}' needs the device value '{needed[0].name}' on the host"
-        on_host = op.outputs and all(t in host for t in op.outputs)
-        launches = launches or not (on_host or op.type in HOST_OPS or op.type in NO_LAUNCH)
+        launches = launches or not (computed_on_host(op, host) or op.type in HOST_OPS
+                                    or op.type in NO_LAUNCH)
     return None if launches else "the plan launches no kernels"
 
 
@@ -126,7 +127,7 @@ class CudaPlan:
         if self.reason is None:
             graph_host = placement(graph_schedule, True)
             self.graph_lanes = assign_streams(graph_schedule, graph_host, device.num_streams)
-            draws = sum(op.type in _RANDOM for op in graph_schedule.ops)
+            draws = sum(op.type in RANDOM_OPS for op in graph_schedule.ops)
             self.counters = self.cupy.zeros((draws,), np.uint64) if draws else None
             gctx = CudaPlanContext(state, graph_schedule.fresh, device, self.counters)
             self.graph_body, filename, line_to_op, self.graph_forms = compile_body(
@@ -311,7 +312,6 @@ class CudaPlan:
     def _stage(self, entry, feeds, s0):
         """Copy the feeds, and the random ops' run counters, into the graph's input buffers
         on s0 (host values via pinned memory, reused once the previous copies are done)."""
-        from tf0.kernels.launch_elementwise import copy
         entry.staged.synchronize()  # the pinned buffers are free again
         copies = list(zip(feeds, entry.inputs))
         if self.counters is not None:
@@ -326,7 +326,7 @@ class CudaPlan:
                 np.copyto(pinned, value)
                 dst.set(pinned, stream=s0)
             else:
-                copy(value, out=dst)
+                E.copy(value, out=dst)
         entry.staged.record(s0)
 
     def _finish(self, raw, forms, entry):
@@ -366,7 +366,6 @@ class CudaPlan:
     def _device_fetch(self, x, on_host, owned):
         """A fetch as a device array the user owns: host values are uploaded, values the
         plan or the session keeps (variables, graph buffers) are copied."""
-        from tf0.kernels.launch_elementwise import copy
         if on_host:
             return self.cupy.asarray(np.asarray(x))
-        return x if owned else copy(x)
+        return x if owned else E.copy(x)

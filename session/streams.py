@@ -16,6 +16,7 @@ from tf0.engine.graph import cond_path
 from tf0.ops.train_ops import UPDATES
 
 from . import cuda_ops
+from .cuda_backend import computed_on_host
 from .plan import data_inputs
 
 WRITERS = frozenset({"Assign", "AssignAdd", "AssignSub", *UPDATES})
@@ -48,7 +49,7 @@ def host_form_inputs(op, host):
     if op.type in cuda_ops.HOST_OPS:
         return []
     ins = data_inputs(op)
-    if op.outputs and all(t in host for t in op.outputs):
+    if computed_on_host(op, host):
         return ins
     host_inputs = cuda_ops.BINDERS[op.type][1] if op.type in cuda_ops.BINDERS else ()
     return [t for i, t in enumerate(ins) if i in host_inputs]
@@ -114,7 +115,7 @@ def assign_streams(schedule, host, num_streams):
                 need[s] = max(need.get(s, -1), q)
         if host_reads(op, host):
             return single_stream(schedule)  # the host waits for a device value: no overlap
-        on_host = bool(op.outputs) and all(t in host for t in op.outputs)
+        on_host = computed_on_host(op, host)
         if on_host or op.type in NO_LAUNCH:
             done_at[op] = need
             for t in op.outputs:

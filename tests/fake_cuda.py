@@ -283,9 +283,8 @@ def install(monkeypatch):
     monkeypatch.setattr(cuda_plan.CudaPlan, "_pinned",
                         lambda self, shape, dtype: np.empty(shape, dtype))
     monkeypatch.setattr(launch_elementwise, "copy", _copy)
-    from tf0.session.streams import NO_LAUNCH
-    state_ops = {"VariableV2", "ReadVariable", "Assign", "AssignAdd", "AssignSub", *UPDATES,
-                 "RandomUniform", "RandomStandardNormal", "TruncatedNormal", "RandomUniformInt"}
+    from tf0.session.streams import NO_LAUNCH, WRITERS
+    state_ops = {"VariableV2", "ReadVariable", *WRITERS, *cuda_ops.RANDOM_OPS}
     binders = {t: ((b, h) if t in state_ops else (_view_op if t in NO_LAUNCH else _numpy_kernel, h))
                for t, (b, h) in cuda_ops.BINDERS.items()}
     monkeypatch.setattr(cuda_ops, "BINDERS", binders)
