@@ -44,6 +44,9 @@ float64 = DType("float64", np.float64, "f64")
 int32 = DType("int32", np.int32, "i32")
 int64 = DType("int64", np.int64, "i64")
 bool_ = DType("bool", np.bool_, "b8")
+# The value a tf.while_loop hands to its gradient (the loop's recorded iterations): a host
+# object, never a tensor users see, feed or fetch. Not in ALL.
+variant = DType("variant", object, "var")
 float16 = None  # not supported; kept out of ALL so `as_dtype` rejects it clearly
 
 ALL = (float32, float64, int32, int64, bool_)

@@ -217,6 +217,7 @@ class Graph:
         self._finalized = False
         self._gradient_origin = None
         self._cond_path = ()  # ((pred tensor name, branch), ...) of the tf.cond being built
+        self._frame = ()  # names of the tf.while_loop bodies being built, outermost first
         self._lock = threading.RLock()
         self.seed = None
         self._last_id = 0
@@ -260,9 +261,12 @@ class Graph:
                     if c is not None]
             deps += list(control_inputs)
             deps = list(dict.fromkeys(d.op if isinstance(d, Tensor) else d for d in deps))
+            self._check_frames(op_type, name, [t.op for t in inputs] + deps)
             attrs = dict(attrs or {})
             if self._cond_path:
                 attrs["_cond"] = self._cond_path
+            if self._frame:
+                attrs["_frame"] = self._frame
             op = Operation(self, op_def, name, inputs, attrs, deps)
             try:
                 specs = op_def.infer(op)
@@ -275,6 +279,15 @@ class Graph:
             self._ops.append(op)
             self._version += 1
         return op
+
+    def _check_frames(self, op_type, name, sources):
+        """An op may read (or wait for) ops of its own loop body and of enclosing ones only."""
+        for source in sources:
+            inner = source.attrs.get("_frame", ())
+            if inner and inner != self._frame[:len(inner)]:
+                raise ValueError(f"Cannot use '{source.name}' as an input of {op_type} op "
+                                 f"{name!r}: it is made inside the body of tf.while_loop "
+                                 f"'{inner[-1]}', and values leave a loop only as its results")
 
     def unique_name(self, name, mark_as_used=True):
         """Prefix `name` with the current name scope and make it unique (add, add_1, ...)."""
@@ -361,6 +374,23 @@ class Graph:
                 yield
         finally:
             self._cond_path = saved
+
+    @contextlib.contextmanager
+    def while_frame(self, frame):
+        """Ops built inside belong to the loop body `frame` (a tuple of loop names, outermost
+        first): a plan of their own runs them once per iteration. They start outside any
+        tf.cond and with no control dependencies; they may read values of enclosing frames."""
+        saved = self._frame, self._cond_path, self._control_stack
+        self._frame, self._cond_path, self._control_stack = tuple(frame), (), []
+        try:
+            yield
+        finally:
+            self._frame, self._cond_path, self._control_stack = saved
+
+    def init_scope(self):
+        """Ops built inside are outside every loop body and tf.cond branch, with no control
+        dependencies: where variables are made, whatever code asks for them."""
+        return self.while_frame(())
 
     @contextlib.contextmanager
     def gradient_origin(self, op):
@@ -488,6 +518,22 @@ def name_scope(name, default_name=None, values=None):
 def cond_path(op):
     """The tf.cond branches `op` belongs to, outermost first (() outside any)."""
     return op.attrs.get("_cond", ())
+
+
+def frame_of(op):
+    """The tf.while_loop bodies `op` belongs to, outermost first (() outside any)."""
+    return op.attrs.get("_frame", ())
+
+
+def data_inputs(op):
+    """Inputs that carry values (ref inputs only name a Variable)."""
+    refs = op.op_def.ref_inputs
+    return [t for i, t in enumerate(op.inputs) if i not in refs] if refs else op.inputs
+
+
+def branch_predicates(op):
+    """The predicate tensors of the tf.cond branches `op` runs in (outermost first)."""
+    return [op.graph.as_graph_element(name) for name, _ in cond_path(op)]
 
 
 def postorder(roots, deps):

@@ -2,13 +2,13 @@
 from tf0.engine.graph import OPERATORS, register_internal_dir
 
 from . import (array_ops, control_flow, data_ops, index_ops, init_ops, math_ops, nn_ops,
-               random_ops, reduce_ops, sources, state_ops, train_ops)
+               random_ops, reduce_ops, sources, state_ops, train_ops, while_ops)
 from .array_ops import (broadcast_to, concat, expand_dims, pad, rank, reshape, shape, size,
                         split, squeeze, stack, tile, transpose, unstack)
 from .composites import (batch_normalization, clip_by_global_norm, clip_by_norm,
                          embedding_lookup, global_norm, l2_normalize, moments, norm,
                          reduce_logsumexp)
-from .control_flow import cond, merge as _cond_merge
+from .control_flow import Assert, case, cond, merge as _cond_merge
 from .core import constant, convert_to_tensor, register_tensor_conversion_function
 from .index_ops import gather, one_hot, slice_, strided_slice_getitem
 from .math_ops import (BINARY_BUILDERS, UNARY_BUILDERS, add_n, cast, clip_by_value, div,
@@ -24,6 +24,7 @@ from .sources import (fill, group, identity, no_op, ones, ones_like, placeholder
                       placeholder_with_default, range_, stop_gradient, tuple_, zeros, zeros_like)
 from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variable_scope, \
     variable_scope
+from .while_ops import while_loop
 from .variables import (Variable, assign, assign_add, assign_sub, global_variables,
                         global_variables_initializer, local_variables,
                         local_variables_initializer, trainable_variables, variables_initializer)

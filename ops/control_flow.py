@@ -1,4 +1,5 @@
-"""tf.cond: run one of two subgraphs, chosen by a boolean scalar at run time.
+"""tf.cond and tf.case: run one of several subgraphs, chosen by boolean scalars at run time;
+tf.Assert.
 
 The ops each branch function builds carry the branch in attrs["_cond"] (see
 Graph.cond_branch) and a control dependency on the predicate; a plan runs them only when
@@ -7,12 +8,15 @@ values leave it: it passes on t or f. Its gradient sends the incoming gradient i
 branch that ran and zeros into the other, so gradients of branch ops are built inside
 their branch too (engine.gradients) and leave it through CondMerge as well.
 """
-from tf0.engine import dtypes
+import numpy as np
+
+from tf0.engine import dtypes, errors
+from tf0.engine.gradients import NO_GRADIENT
 from tf0.engine.graph import Operation, Tensor, cond_path, get_default_graph
 from tf0.engine.shapes import TensorShape
 
-from .core import convert_to_tensor, defop, make_op
-from .sources import group, zeros_like
+from .core import OPS, convert_to_tensor, defop, make_op
+from .sources import group, identity, zeros_like
 
 
 def _merge_infer(op):
@@ -52,15 +56,15 @@ def merge(pred, if_true, if_false, name=None):
     return make_op("CondMerge", [pred, if_true, if_false], name=name or "Merge")
 
 
-def _flatten(value):
+def flatten(value):
     """(leaves, rebuild): the Tensors/Operations/values of a nest of lists, tuples and dicts."""
     if isinstance(value, dict):
         keys = sorted(value)
-        parts = [_flatten(value[k]) for k in keys]
+        parts = [flatten(value[k]) for k in keys]
         return ([leaf for leaves, _ in parts for leaf in leaves],
                 lambda it: {k: rebuild(it) for k, (_, rebuild) in zip(keys, parts)})
     if isinstance(value, (list, tuple)):
-        parts = [_flatten(v) for v in value]
+        parts = [flatten(v) for v in value]
         kind = type(value)
 
         def rebuild(it):
@@ -88,7 +92,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         for branch, fn in ((True, true_fn), (False, false_fn)):
             with graph.cond_branch(outer + ((pred.name, branch),)), \
                     graph.name_scope("true" if branch else "false"):
-                results.append(_flatten(_as_branch_values(fn())))
+                results.append(flatten(_as_branch_values(fn())))
         (t_leaves, rebuild), (f_leaves, _) = results
         if len(t_leaves) != len(f_leaves):
             raise ValueError(f"the two branches of tf.cond return different structures "
@@ -102,7 +106,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
 
 def _as_branch_values(value):
     """Python values a branch returns become constants of that branch."""
-    leaves, rebuild = _flatten(value)
+    leaves, rebuild = flatten(value)
     return rebuild(iter([v if v is None or isinstance(v, (Tensor, Operation))
                          else convert_to_tensor(v) for v in leaves]))
 
@@ -117,3 +121,94 @@ def _join(pred, t, f):
             raise ValueError("one branch of tf.cond returns None, the other a value")
         return None
     return merge(pred, t, f)
+
+
+def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
+    """TF1's tf.case: the results of the fn of the first (pred, fn) pair whose scalar bool
+    pred is true, else of `default()`; only that function's ops run. Without a default,
+    the last pair's fn is the default and its pred must then be true (else
+    InvalidArgumentError at run time). exclusive=True: more than one true pred is an
+    InvalidArgumentError."""
+    pairs = list(pred_fn_pairs.items()) if isinstance(pred_fn_pairs, dict) \
+        else list(pred_fn_pairs)
+    for pair in pairs:
+        if not isinstance(pair, tuple) or len(pair) != 2 or not callable(pair[1]):
+            raise TypeError(f"tf.case takes (predicate, callable) pairs, got {pair!r}")
+    if default is not None and not callable(default):
+        raise TypeError("the default of tf.case must be callable")
+    if not pairs:
+        if default is None:
+            raise ValueError("tf.case needs a (predicate, callable) pair or a default")
+        return default()
+    graph = next((p.graph for p, _ in pairs if isinstance(p, Tensor)), None) \
+        or get_default_graph()
+    with graph.as_default(), graph.name_scope(name):
+        preds = [convert_to_tensor(p, dtype=dtypes.bool_) for p, _ in pairs]
+        fns = [fn for _, fn in pairs]
+        exclusive_check = None
+        if exclusive:
+            count = OPS.reduce_sum(OPS.cast(OPS.stack(preds), dtypes.int32))
+            exclusive_check = Assert(count <= 1, ["Input error: more than one condition of "
+                                                  "tf.case is true"])
+        if default is None:
+            last, fallback = preds.pop(), fns.pop()
+
+            def default():
+                check = Assert(last, ["Input error: none of the conditions of tf.case is true"])
+                return _after(check, fallback())
+
+        def chain(i):
+            if i == len(preds):
+                return default()
+            return cond(preds[i], fns[i], lambda: chain(i + 1), strict=strict)
+        result = chain(0)
+        return result if exclusive_check is None else _after(exclusive_check, result)
+
+
+def _after(op, value):
+    """`value` (a nest of tensors and operations) made available only after `op` ran."""
+    leaves, rebuild = flatten(value)
+    with op.graph.control_dependencies([op]):
+        return rebuild(iter([identity(v) if isinstance(v, Tensor) else
+                             group(v) if isinstance(v, Operation) else v for v in leaves]))
+
+
+# ---- Assert ---------------------------------------------------------------------------------
+def _assert_infer(op):
+    condition = op.inputs[0]
+    if condition.dtype is not dtypes.bool_ or not condition.shape.is_compatible_with([]):
+        raise ValueError(f"tf.Assert needs a scalar bool condition, got "
+                         f"{condition.dtype.name} {condition.shape}")
+    return []
+
+
+def _assert_bind(op, ctx):
+    template, summarize = op.attrs["template"], op.attrs["summarize"]
+
+    def show(value):
+        flat = np.ravel(value)
+        text = np.array2string(flat[:summarize], separator=" ")
+        return text[:-1] + "...]" if flat.size > summarize else text
+
+    def check(condition, *data):
+        if condition:
+            return None
+        values = iter(data)
+        shown = [f"[{part}]" if part is not None else show(next(values)) for part in template]
+        raise errors.InvalidArgumentError(op.node_def, op, "assertion failed: " + " ".join(shown))
+    return check
+
+
+defop("Assert", _assert_infer, _assert_bind, grad=NO_GRADIENT)
+
+
+def Assert(condition, data, summarize=None, name=None):
+    """TF1's tf.Assert: an op that raises InvalidArgumentError, showing `data` (strings and
+    tensors; at most `summarize` elements of each, default 3), when the scalar bool
+    `condition` is false at run time. Run it (or depend on it) for it to check."""
+    condition = convert_to_tensor(condition, dtype=dtypes.bool_)
+    tensors = [convert_to_tensor(d) for d in data if not isinstance(d, str)]
+    template = tuple(d if isinstance(d, str) else None for d in data)
+    return make_op("Assert", [condition, *tensors],
+                   {"template": template, "summarize": 3 if summarize is None else summarize},
+                   name=name or "Assert")

@@ -30,7 +30,7 @@ class Variable:
             collections.append(GraphKeys.TRAINABLE_VARIABLES)
         self._trainable = trainable
         self.constraint = constraint
-        with graph.name_scope(name or "Variable") as scope:
+        with graph.init_scope(), graph.name_scope(name or "Variable") as scope:
             var_name = scope[:-1]
             with graph.control_dependencies(None), graph.name_scope("Initializer"):
                 value = initial_value() if callable(initial_value) else initial_value

@@ -17,11 +17,11 @@ import time
 
 import numpy as np
 
-from tf0.engine import errors
-from tf0.engine.graph import cond_path
+from tf0.engine import dtypes, errors
+from tf0.engine.graph import cond_path, data_inputs
 
 from .cuda_ops import BINDERS, HOST_OPS, is_small_host_constant
-from .plan import BranchConditions, branch_checked, data_inputs, emit_call, finish
+from .plan import BranchConditions, branch_checked, emit_call, finish
 from .state import PlanContext
 
 _ERROR_MESSAGES = {
@@ -82,8 +82,8 @@ class CudaPlanContext(PlanContext):
     captured plan writes variables into and, for a CUDA graph, random-op run counters in
     device memory (`counter_block`, one uint64 per random op, set before each launch)."""
 
-    def __init__(self, state, fresh, device, counter_block=None):
-        super().__init__(state, fresh)
+    def __init__(self, state, schedule, device, counter_block=None, tracer=None, bodies=None):
+        super().__init__(state, schedule, tracer, bodies)
         self.device = device
         self.error_flag = device.error_flag
         self.uses_error_flag = False
@@ -107,6 +107,35 @@ class CudaPlanContext(PlanContext):
         k = len(self.counter_runs)
         self.counter_runs.append(self.random_counter(op))
         return self.counter_block[k:k + 1]
+
+    def subplan(self, fetches, feeds, frame, optional=(), host_fetches=()):
+        """A loop body's plan on this device (one stream, direct launch). Fed values may be
+        host or device arrays: the ones its host code reads are downloaded first."""
+        from .plan import Schedule
+        from .streams import host_form_inputs, single_stream
+        schedule = Schedule(fetches, feeds, frame, optional)
+        host = placement(schedule)
+        ctx = CudaPlanContext(self._state, schedule, self.device, tracer=self.tracer,
+                              bodies=self.bodies)
+        body, filename, line_to_op, _ = compile_body(schedule, ctx, host,
+                                                     single_stream(schedule), tracer=self.tracer)
+        self.bodies.append((filename, line_to_op))
+        self.uses_error_flag = self.uses_error_flag or ctx.uses_error_flag
+        on_host = {t for op in schedule.ops for t in host_form_inputs(op, host)}
+        host_feeds = [i for i, t in enumerate(schedule.feeds) if t in on_host]
+        device_array = self.device.cupy.ndarray
+
+        def run(values):
+            values = [v.get() if i in host_feeds and isinstance(v, device_array) else v
+                      for i, v in enumerate(values)]
+            out = body(values)
+            return [v.get() if i in host_fetches and isinstance(v, device_array) else v
+                    for i, v in enumerate(out)]
+        return run
+
+    def as_output(self, value):
+        return value if isinstance(value, self.device.cupy.ndarray) \
+            else self.device.cupy.asarray(value)
 
     def write_target(self, var_op):
         """A function giving the buffer the variable's new value must be written into, or
@@ -159,7 +188,7 @@ def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
     """
     from tf0.kernels import device as dev
     cupy = ctx.device.cupy
-    host_ctx = PlanContext(ctx._state, schedule.fresh)
+    host_ctx = PlanContext(ctx._state, schedule)
     fed = fed_on_host(schedule, host)
     env = {"_download": _download, "_upload": cupy.asarray, "_constant": dev.constant}
     multi = len(lanes.used) > 1
@@ -184,6 +213,8 @@ def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
         """Name of `tensor` in `form` ('v' host, 'd' device), converting once if needed."""
         slot = schedule.slots[tensor]
         have = forms.setdefault(slot, set())
+        if tensor.dtype is dtypes.variant and have:  # a loop's record: a host object as is
+            return f"{next(iter(have))}{slot}"
         if form not in have:
             if form == "d":
                 conv = "_upload" if tensor in fed else "_constant"
@@ -194,7 +225,7 @@ def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
             else:
                 conv, src = "_download", f"d{slot}"
             value = f"{conv}({src})" if conv else src
-            if conv and cond_path(tensor.op) and tensor not in schedule.feeds:
+            if conv and cond_path(tensor.op):
                 value = f"None if {src} is None else {value}"  # its branch may not have run
             lines.append(f"    {form}{slot} = {value}")
             have.add(form)

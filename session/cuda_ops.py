@@ -130,6 +130,21 @@ def _cond_merge(op, ctx):
     return lambda pred, if_true, if_false: if_true if pred else if_false
 
 
+@binds("Assert", host_inputs=ALL_INPUTS)
+def _assert(op, ctx):
+    return op.op_def.numpy(op, ctx)
+
+
+# tf.while_loop ops: the host runs their bodies' plans (their implementation takes any ctx).
+LOOP_OPS = frozenset({"While", "WhileGrad"})
+
+
+@binds("While", host_inputs=(0,))
+@binds("WhileGrad", "LoopVar")
+def _loop(op, ctx):
+    return op.op_def.numpy(op, ctx)
+
+
 @binds("NoOp")
 def _no_op(op, ctx):
     return lambda: None

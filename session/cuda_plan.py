@@ -22,7 +22,7 @@ from tf0.ops.data_ops import next_element
 
 from .cuda_backend import (CudaPlanContext, CudaTracer, HOST_OPS, compile_body,
                            computed_on_host, placement)
-from .cuda_ops import RANDOM_OPS
+from .cuda_ops import LOOP_OPS, RANDOM_OPS
 from .plan import Schedule, _to_user, _to_user_copy
 from .streams import (NO_LAUNCH, WRITERS, assign_streams, host_form_inputs, host_reads,
                       single_stream, variables_touched)
@@ -39,6 +39,8 @@ def capture_blocker(schedule, host):
     for op in schedule.ops:
         if op.type in ("MakeIterator", "IteratorGetNext"):
             return f"op '{op.name}' reads a host-side dataset iterator"
+        if op.type in LOOP_OPS:
+            return f"op '{op.name}' is a tf.while_loop, iterated by the host"
         if op.op_def.stateful and op.type not in _CAPTURABLE_STATE:
             return f"op '{op.name}' ({op.type}) reads session state on the host"
         if op.type == "Assign" and not op.attrs.get("validate_shape", True):
@@ -99,12 +101,12 @@ class CudaPlan:
         self.fresh = [s is not None and schedule.tensors[s] in schedule.fresh
                       for s in schedule.fetch_slots]
         self.tracer = CudaTracer(self.cupy) if trace else None
-        ctx = CudaPlanContext(state, schedule.fresh, device)
+        ctx = CudaPlanContext(state, schedule, device, tracer=self.tracer)
         self.lanes = assign_streams(schedule, host, device.num_streams) if trace \
             else single_stream(schedule)
         self.body, filename, line_to_op, self.forms = compile_body(
             schedule, ctx, host, self.lanes, tracer=self.tracer)
-        self.bodies = [(filename, line_to_op)]  # where a traceback line names its op
+        self.bodies = [(filename, line_to_op), *ctx.bodies]  # where a line names its op
         self.uses_error_flag = ctx.uses_error_flag
         on_host = {t for op in schedule.ops for t in host_form_inputs(op, host)}
         self.host_feeds = [i for i, t in enumerate(schedule.feeds) if t in on_host]
@@ -129,7 +131,7 @@ class CudaPlan:
             self.graph_lanes = assign_streams(graph_schedule, graph_host, device.num_streams)
             draws = sum(op.type in RANDOM_OPS for op in graph_schedule.ops)
             self.counters = self.cupy.zeros((draws,), np.uint64) if draws else None
-            gctx = CudaPlanContext(state, graph_schedule.fresh, device, self.counters)
+            gctx = CudaPlanContext(state, graph_schedule, device, self.counters)
             self.graph_body, filename, line_to_op, self.graph_forms = compile_body(
                 graph_schedule, gctx, graph_host, self.graph_lanes, device_feeds=True)
             self.bodies.append((filename, line_to_op))

@@ -11,8 +11,9 @@ import weakref
 
 import numpy as np
 
-from tf0.engine import errors
-from tf0.engine.graph import Operation, Tensor, cond_path, postorder
+from tf0.engine import dtypes, errors
+from tf0.engine.graph import (Operation, Tensor, branch_predicates, cond_path, data_inputs,
+                              frame_of, postorder)
 
 from .state import PlanContext
 
@@ -30,16 +31,23 @@ class Schedule:
     """ops: execution order; slots: Tensor -> slot index; fetches: the fetched Tensors and
     Operations; feeds: the fed Tensors; fetch_slots: the fetches' slots (None: Operation);
     last_use: step index -> slots that die after it; fresh: tensors whose arrays the plan
-    owns (not fed, not a view of state or of a constant)."""
+    owns (not fed, not a view of state or of a constant).
 
-    def __init__(self, fetch_elements, feed_tensors):
+    A plan for one iteration of a tf.while_loop body gets that body's `frame`: it runs only
+    the body's ops, the values it reads from outside are fed. Fetches in `optional` may come
+    from a tf.cond branch that did not run (they are None then, not an error)."""
+
+    def __init__(self, fetch_elements, feed_tensors, frame=(), optional=()):
         self.fetches = list(fetch_elements)
         self.feeds = list(feed_tensors)
+        self.optional = set(optional)
         fed = set(self.feeds)
+        for element in [*self.fetches, *self.feeds]:
+            _check_frame(element, frame)
         fetch_tensors = [e for e in fetch_elements if isinstance(e, Tensor)]
         targets = [e for e in fetch_elements if isinstance(e, Operation)]
         roots = [t.op for t in fetch_tensors if t not in fed] + targets
-        self.ops = _topological(roots, fed)
+        self.ops = _topological(roots, fed, frame)
         for op in self.ops:
             if op.type == "Placeholder":
                 raise _unfed_placeholder(op)
@@ -116,9 +124,16 @@ class Schedule:
         return None
 
 
-def branch_predicates(op):
-    """The predicate tensors of the tf.cond branches `op` runs in (outermost first)."""
-    return [op.graph.as_graph_element(name) for name, _ in cond_path(op)]
+def _check_frame(element, frame):
+    op = element if isinstance(element, Operation) else element.op
+    if not frame and isinstance(element, Tensor) and element.dtype is dtypes.variant:
+        raise TypeError(f"{element.name} is the record a tf.while_loop keeps for its gradient; "
+                        f"it cannot be fetched or fed")
+    inner = frame_of(op)
+    if inner != frame[:len(inner)]:
+        raise ValueError(f"{element.name} is made inside the body of tf.while_loop "
+                         f"'{inner[-1]}' and cannot be fetched or fed from outside it; fetch "
+                         f"the loop's results instead")
 
 
 def _check_branch_inputs(op, fed):
@@ -134,20 +149,17 @@ def _check_branch_inputs(op, fed):
                              f"{op.name} outside it\n\t [[{op.describe()}]]")
 
 
-def data_inputs(op):
-    """Inputs that carry values (ref inputs only name a Variable)."""
-    refs = op.op_def.ref_inputs
-    return [t for i, t in enumerate(op.inputs) if i not in refs] if refs else op.inputs
-
-
-def _topological(roots, fed):
+def _topological(roots, fed, frame=()):
     """Ops needed for `roots`, each after its data and control inputs and, in a tf.cond
     branch, after its predicates (a control input whose outputs are all fed has nothing
-    left to run)."""
-    return postorder(roots, lambda op: [t.op for t in [*data_inputs(op), *branch_predicates(op)]
-                                        if t not in fed]
-                     + [c for c in op.control_inputs
-                        if not (c.outputs and all(t in fed for t in c.outputs))])
+    left to run). In a loop body's plan, ops outside the body are never run: the values
+    read from them are fed, and the loop op itself waits for their control inputs."""
+    def deps(op):
+        found = [t.op for t in [*data_inputs(op), *branch_predicates(op)] if t not in fed]
+        found += [c for c in op.control_inputs
+                  if not (c.outputs and all(t in fed for t in c.outputs))]
+        return [d for d in found if frame_of(d) == frame] if frame else found
+    return postorder(roots, deps)
 
 
 def _last_uses(ops, slots, keep):
@@ -201,10 +213,11 @@ class Tracer:
         return records
 
 
-def compile_numpy(schedule, state, tracer=None):
-    """A function run(feed_arrays) -> fetched values, for the NumPy backend; with a
-    Tracer, every op is timed."""
-    ctx = PlanContext(state, schedule.fresh)
+def compile_numpy(schedule, state, tracer=None, bodies=None):
+    """(run, bodies): a function run(feed_arrays) -> fetched values, for the NumPy backend,
+    and the (filename, line_to_op) of it and of its loop-body plans (`bodies` is extended
+    and returned). With a Tracer, every op is timed."""
+    ctx = PlanContext(state, schedule, tracer, bodies)
     env = {"_copy": _to_user_copy, "_user": _to_user}
     lines = ["def run(feeds):"]
     if schedule.feeds:
@@ -234,7 +247,8 @@ def compile_numpy(schedule, state, tracer=None):
             wrap = "_user" if tensor in schedule.fresh else "_copy"
             fetched.append(f"{wrap}({branch_checked(schedule, slot, env, 'v')})")
     run, filename = finish(lines, fetched, env, "plan")
-    return run, filename, line_to_op
+    ctx.bodies.append((filename, line_to_op))
+    return run, ctx.bodies
 
 
 def emit_call(lines, fn_name, args, outs, condition=None):
@@ -262,7 +276,7 @@ def branch_checked(schedule, slot, env, form):
     """The name of a fetched value; for a value made in a tf.cond branch, an expression
     that raises InvalidArgumentError when that branch did not run (as TF1 does)."""
     tensor = schedule.tensors[slot]
-    if not cond_path(tensor.op) or tensor in schedule.feeds:
+    if not cond_path(tensor.op) or tensor in schedule.feeds or tensor in schedule.optional:
         return f"{form}{slot}"
     env["_ran"] = _ran
     env[f"_t{slot}"] = tensor
@@ -319,12 +333,15 @@ def finish(lines, fetched, env, kind):
     return fn, filename
 
 
-def failing_op(exc, filename, line_to_op):
-    """The op whose step raised `exc` inside a generated plan function, or None."""
+def failing_op(exc, bodies):
+    """The op whose step raised `exc` in the innermost generated plan function it passed
+    through (`bodies`: (filename, line_to_op) pairs), or None."""
+    by_file = dict(bodies)
     tb = exc.__traceback__
     op = None
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename == filename:
-            op = line_to_op.get(tb.tb_lineno)
+        line_to_op = by_file.get(tb.tb_frame.f_code.co_filename)
+        if line_to_op is not None:
+            op = line_to_op.get(tb.tb_lineno, op)
         tb = tb.tb_next
     return op

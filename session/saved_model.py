@@ -13,10 +13,12 @@ import os
 import numpy as np
 
 from tf0.engine import dtypes, errors
-from tf0.engine.graph import Graph
+from tf0.engine.graph import Graph, frame_of
 from tf0.engine.shapes import TensorShape
+from tf0.ops.while_ops import body_fetches
 
 from . import safetensors
+from .cuda_ops import LOOP_OPS
 from .plan import _topological
 from .session import Session
 
@@ -71,9 +73,11 @@ def save(sess, export_dir, inputs, outputs):
     inputs = {k: sess.graph.as_graph_element(v, allow_operation=False) for k, v in inputs.items()}
     outputs = {k: sess.graph.as_graph_element(v, allow_operation=False) for k, v in outputs.items()}
     fed = set(inputs.values())
-    ops = _topological([t.op for t in outputs.values()], fed)
+    ops = _with_loop_bodies(_topological([t.op for t in outputs.values()], fed))
     frozen = [op for op in ops if op.type in _VARIABLE_READS]
-    values = dict(zip(frozen, sess.run([op.outputs[0] for op in frozen]))) if frozen else {}
+    # A read inside a loop body cannot be fetched; its variable's value is what it reads.
+    reads = [op.inputs[0] if frame_of(op) else op.outputs[0] for op in frozen]
+    values = dict(zip(frozen, sess.run(reads))) if frozen else {}
     weights, nodes = {}, []
     for t in inputs.values():  # every input becomes a placeholder of the exported graph
         nodes.append({"name": f"input/{t.op.name}/{t.value_index}" if t.op.type != "Placeholder"
@@ -90,9 +94,12 @@ def save(sess, export_dir, inputs, outputs):
             node = {"name": op.name, "type": "Const", "inputs": [],
                     "attrs": {"value": _encode(np.asarray(values[op]), weights, op.name),
                               "dtype": {"dtype": op.outputs[0].dtype.name}}}
+            if frame_of(op):  # a read inside a loop body stays in it
+                node["attrs"]["_frame"] = _encode(frame_of(op), weights, "")
         else:
             if op.op_def.stateful and op.type not in ("RandomUniform", "RandomStandardNormal",
-                                                      "TruncatedNormal", "RandomUniformInt"):
+                                                      "TruncatedNormal", "RandomUniformInt",
+                                                      *LOOP_OPS):
                 raise errors.InvalidArgumentError(None, op, f"cannot export stateful op "
                                                             f"{op.name} ({op.type})")
             node = {"name": op.name, "type": op.type,
@@ -114,6 +121,19 @@ def save(sess, export_dir, inputs, outputs):
         json.dump(graph, f, indent=1)
     os.replace(tmp, os.path.join(export_dir, "graph.json"))
     return export_dir
+
+
+def _with_loop_bodies(ops):
+    """`ops` with the ops of each loop's body plans (nested ones too) just before the loop
+    op, which refers to them by name."""
+    out = []
+    for op in ops:
+        if op.type in LOOP_OPS:
+            frame = tuple(op.attrs["frame"])
+            roots = [t.op for t in body_fetches(op) if frame_of(t.op) == frame]
+            out.extend(_with_loop_bodies(_topological(roots, set(), frame)))
+        out.append(op)
+    return out
 
 
 class Signature:
@@ -154,7 +174,8 @@ def load(export_dir, config=None):
         for node in spec["nodes"]:
             ins = [tensors[name] for name in node["inputs"]]
             attrs = {k: _decode(v, weights) for k, v in node["attrs"].items()}
-            op = graph.create_op(node["type"], ins, attrs, name=node["name"] + "/")
+            with graph.while_frame(attrs.get("_frame", ())):
+                op = graph.create_op(node["type"], ins, attrs, name=node["name"] + "/")
             for i, t in enumerate(op.outputs):
                 tensors[f"{node['name']}:{i}"] = t
     sig = spec["signature"]

@@ -250,8 +250,7 @@ class Session:
                 raise ValueError("RunOptions(fetch_device_arrays=True) needs the CUDA backend")
             plan.cuda = None
             plan.tracer = Tracer("numpy") if trace else None
-            plan.run, filename, line_to_op = compile_numpy(schedule, self._state, plan.tracer)
-            plan.bodies = [(filename, line_to_op)]
+            plan.run, plan.bodies = compile_numpy(schedule, self._state, plan.tracer)
         else:
             from .cuda_plan import CudaPlan
             plan.cuda = CudaPlan(schedule, self._state, self._device, trace, fetch_device_arrays)
@@ -263,9 +262,7 @@ class Session:
         return plan
 
     def _wrap_error(self, exc, plan):
-        op = next((found for filename, line_to_op in plan.bodies
-                   if (found := failing_op(exc, filename, line_to_op)) is not None),
-                  getattr(exc, "op", None))
+        op = failing_op(exc, plan.bodies) or getattr(exc, "op", None)
         where = f"\n\t [[{op.describe()}]]" if op is not None else ""
         if isinstance(exc, errors.OpError):
             cls, message = type(exc), exc.message

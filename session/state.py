@@ -16,16 +16,41 @@ class SessionState:
 
 
 class PlanContext:
-    """What a numpy binder may ask for: variable readers/writers, random counters and
-    whether a tensor's array is owned by the plan (fresh) or shared with the user/state."""
+    """What a numpy binder may ask for: variable readers/writers, random counters, whether a
+    tensor's array is owned by the plan (fresh) or shared with the user/state, whether the
+    plan reads a tensor, and plans of its own for the ops of a loop body (`subplan`).
 
-    def __init__(self, state, fresh):
+    `bodies` collects (filename, line_to_op) of every generated function of the plan, sub-
+    plans included, so an error is pinned on the innermost op that raised it."""
+
+    def __init__(self, state, schedule, tracer=None, bodies=None):
         self._state = state
-        self._fresh = fresh
+        self._schedule = schedule
+        self._read = None
+        self.tracer = tracer
+        self.bodies = [] if bodies is None else bodies
         self.resources = state.resources
 
     def is_fresh(self, tensor):
-        return tensor in self._fresh
+        return tensor in self._schedule.fresh
+
+    def is_read(self, tensor):
+        """True when some op of the plan reads `tensor`, or the plan fetches it."""
+        if self._read is None:
+            self._read = {t for op in self._schedule.ops for t in op.inputs}
+            self._read.update(t for t in self._schedule.fetches if t in self._schedule.slots)
+        return tensor in self._read
+
+    def subplan(self, fetches, feeds, frame, optional=(), host_fetches=()):
+        """run(values) -> fetched values: a plan of the loop body `frame` for one iteration
+        (see Schedule). `host_fetches`: indices of fetches wanted as host values."""
+        from .plan import Schedule, compile_numpy
+        schedule = Schedule(fetches, feeds, frame, optional)
+        return compile_numpy(schedule, self._state, self.tracer, self.bodies)[0]
+
+    def as_output(self, value):
+        """`value` in the form this backend keeps an op's output in."""
+        return value
 
     def reader(self, var_op):
         state, values, name = self._state, self._state.values, var_op.name

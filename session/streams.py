@@ -7,17 +7,16 @@ new branch on the least-loaded stream. A cross-stream edge becomes an event reco
 the producer and waited on before the consumer, skipped when the consumer's stream is already
 ordered after that point (vector clocks). A variable read that comes after a write of the
 same variable in the plan sees the written value, so it is ordered after the write as if by
-a data edge; a plan that writes one variable twice, or has tf.cond branches, runs on one
-stream. Values read on a stream other than the one that
+a data edge; a plan that writes one variable twice, or has tf.cond branches or loops, runs on
+one stream. Values read on a stream other than the one that
 wrote them are kept alive until the run ends: a memory pool hands a freed buffer to the next
 writer on the stream that allocated it, which is not ordered after the reader.
 """
-from tf0.engine.graph import cond_path
+from tf0.engine.graph import cond_path, data_inputs
 from tf0.ops.train_ops import UPDATES
 
 from . import cuda_ops
 from .cuda_backend import computed_on_host
-from .plan import data_inputs
 
 WRITERS = frozenset({"Assign", "AssignAdd", "AssignSub", *UPDATES})
 
@@ -87,8 +86,9 @@ def assign_streams(schedule, host, num_streams):
     clock = [[-1] * n for _ in range(n)]  # clock[s][r]: last op of r that s is ordered after
     load = [0] * n
     written = [v for op in ops if op.type in WRITERS for v in variables_touched(op)]
-    if len(written) != len(set(written)) or any(cond_path(op) for op in ops):
-        return single_stream(schedule)  # tf.cond: the host reads each predicate first
+    if len(written) != len(set(written)) or any(cond_path(op) or op.type in cuda_ops.LOOP_OPS
+                                                for op in ops):
+        return single_stream(schedule)  # tf.cond, tf.while_loop: the host reads predicates
     last_write = {}  # variable -> {stream: seq} of the op that wrote it
     snapshots = {}  # (stream, seq) -> clock of that stream when the op was issued
     step_of = {}    # (stream, seq) -> step

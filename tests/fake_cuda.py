@@ -284,7 +284,7 @@ def install(monkeypatch):
                         lambda self, shape, dtype: np.empty(shape, dtype))
     monkeypatch.setattr(launch_elementwise, "copy", _copy)
     from tf0.session.streams import NO_LAUNCH, WRITERS
-    state_ops = {"VariableV2", "ReadVariable", *WRITERS, *cuda_ops.RANDOM_OPS}
+    state_ops = {"VariableV2", "ReadVariable", *WRITERS, *cuda_ops.RANDOM_OPS, *cuda_ops.LOOP_OPS}
     binders = {t: ((b, h) if t in state_ops else (_view_op if t in NO_LAUNCH else _numpy_kernel, h))
                for t, (b, h) in cuda_ops.BINDERS.items()}
     monkeypatch.setattr(cuda_ops, "BINDERS", binders)

@@ -66,6 +66,16 @@ ROWS = [
                                        lambda: tf.sin(x)), POS, second=True),
     Row("cond_false", lambda x: tf.cond(tf.reduce_sum(x) < 0, lambda: x * tf.exp(x),
                                         lambda: tf.sin(x) * x), POS, second=True),
+    Row("while_loop", lambda x: tf.while_loop(
+        lambda i, y: i < 3, lambda i, y: (i + 1, tf.sin(y) * y + x), [0, x])[1], A),
+    Row("while_loop_cond", lambda x: tf.while_loop(
+        lambda i, y: tf.reduce_sum(y) < 1e6,
+        lambda i, y: (i + 1, tf.cond(i % 2 > 0, lambda: y * x, lambda: tf.sqrt(y) + x)),
+        [0, x], maximum_iterations=5)[1], POS),
+    Row("while_loop_nested", lambda x: tf.while_loop(
+        lambda i, y: i < 2, lambda i, y: (i + 1, tf.while_loop(
+            lambda j, z: j < 2, lambda j, z: (j + 1, tf.tanh(z) * x + z), [0, y])[1]),
+        [0, x])[1], A),
     # ---- unary
     *[Row(n, getattr(tf, n), A) for n in ("negative", "square", "sin", "cos", "tanh", "sigmoid",
                                           "softplus", "exp")],
@@ -202,7 +212,7 @@ COVERED_ELSEWHERE = {
     "IsVariableInitialized": "test_variables", "NoOp": "test_graph",
     "ApplyGradientDescent": "test_train", "ApplyMomentum": "test_train",
     "ApplyAdam": "test_train", "ApplyRMSProp": "test_train", "ApplyAdagrad": "test_train",
-    "MakeIterator": "test_data", "IteratorGetNext": "test_data",
+    "MakeIterator": "test_data", "IteratorGetNext": "test_data", "Assert": "test_while_loop",
 }
 
 

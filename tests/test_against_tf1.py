@@ -222,3 +222,36 @@ def test_cond_values_gradients_and_side_effects_match():
     for ours, theirs in zip(*results):
         for a, b in zip(ours, theirs):
             np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_while_loop_values_gradients_and_case_match():
+    # An RNN over a fed sequence with a data-dependent stop, a variable read inside the
+    # body, nested tf.cond and tf.case; values and gradients of everything, both libraries.
+    # The three sequences stop after 1, 3 and 6 steps: each takes another tf.case branch.
+    rng = np.random.default_rng(4)
+    w0 = (rng.standard_normal((3, 3)) * 0.6).astype(np.float32)
+    seqs = [rng.standard_normal((6, 3)).astype(np.float32) for _ in range(3)]
+    results = []
+    for lib in (tf0, tf1):
+        graph = lib.Graph()
+        with graph.as_default():
+            xs = lib.placeholder(lib.float32, [6, 3])
+            w = lib.Variable(w0)
+
+            def body(t, h):
+                step = lib.tanh(lib.matmul(h, w) + lib.gather(xs, [t]))
+                h = lib.cond(lib.reduce_sum(step) > 0, lambda: step, lambda: step * 0.5 + h)
+                return t + 1, h
+            steps, h = lib.while_loop(
+                lambda t, h: lib.logical_and(t < 6, lib.reduce_sum(h) < 0.5), body,
+                [0, lib.zeros([1, 3])])
+            picked = lib.case([(steps < 3, lambda: h * 2.0), (steps < 5, lambda: h - 1.0)],
+                              default=lambda: lib.exp(h))
+            loss = lib.reduce_sum(picked * picked)
+            grads = [lib.convert_to_tensor(g) for g in lib.gradients(loss, [xs, w])]  # dense
+            with lib.Session(graph=graph) as sess:
+                sess.run(lib.global_variables_initializer())
+                results.append([sess.run([steps, h, loss] + grads, {xs: s}) for s in seqs])
+    for ours, theirs in zip(*results):
+        for a, b in zip(ours, theirs):
+            np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)

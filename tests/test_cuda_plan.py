@@ -526,6 +526,8 @@ def test_every_op_of_the_table_through_capture_and_replay(null_gpu, row):
         got = [sess.run(fetches, feed, run_metadata=meta) for feed in feeds]
     if row.name.startswith("cond"):
         assert meta.launch == "direct" and "tf.cond" in meta.launch_reason
+    elif row.name.startswith("while"):
+        assert meta.launch == "direct" and "tf.while_loop" in meta.launch_reason
     else:
         assert meta.launch == "replay", meta.launch_reason
     for g_run, w_run in zip(got, want):
@@ -541,3 +543,60 @@ def test_errors_in_a_graph_body_name_their_op(null_gpu):
                                       np.full((2, 5), 2.0))
         with pytest.raises(tf.errors.InvalidArgumentError, match="by_fives"):
             sess.run(y, {x: np.ones(6, np.float32)})  # a new shape: the graph body's warm-up
+
+
+def _loop_program():
+    """An RNN-like loop: int counter, gather by it, tf.cond and a variable update in the
+    body; its value, gradients and the variable, as fetches."""
+    tf.reset_default_graph()
+    rng = np.random.default_rng(5)
+    xs = tf.placeholder(tf.float64, [4, 3])
+    w = tf.Variable(rng.standard_normal((3, 3)) * 0.5)
+    count = tf.Variable(0)
+
+    def body(t, h):
+        step = tf.tanh(tf.matmul(h, w) + tf.gather(xs, [t]))
+        with tf.control_dependencies([tf.assign_add(count, 1)]):
+            return t + 1, tf.cond(tf.reduce_sum(step) > 0, lambda: step, lambda: step * h)
+    h = tf.while_loop(lambda t, h: t < 4, body, [0, tf.ones([1, 3], tf.float64)])[1]
+    grads = tf.gradients(tf.reduce_sum(h * h), [xs, w])
+    return xs, [h, *grads], count
+
+
+def test_while_loop_on_the_null_device(null_gpu):
+    xs, fetches, count = _loop_program()
+    feeds = [np.random.default_rng(i).standard_normal((4, 3)) for i in range(3)]
+    with tf.Session(config=CPU) as cpu:
+        cpu.run(tf.global_variables_initializer())
+        want = [cpu.run(fetches, {xs: f}) for f in feeds] + [cpu.run(count)]
+    with tf.Session(config=_gpu_config()) as sess:
+        sess.run(tf.global_variables_initializer())
+        meta = tf.RunMetadata()
+        got = [sess.run(fetches, {xs: f}, run_metadata=meta) for f in feeds]
+        trace = tf.RunMetadata()
+        traced = sess.run(fetches, {xs: feeds[0]}, tf.RunOptions(trace_level=3), trace)
+        got.append(sess.run(count))
+    assert meta.launch == "direct" and "tf.while_loop" in meta.launch_reason
+    for g_run, w_run in zip(got[:-1], want[:-1]):
+        for g, w in zip(g_run, w_run):
+            np.testing.assert_array_equal(g, w)
+    assert got[-1] == want[-1] + 4  # the traced run counted too
+    for g, w in zip(traced, want[0]):
+        np.testing.assert_array_equal(g, w)
+    matmuls = [s for s in trace.step_stats if s["name"] == "while/MatMul"]
+    assert len(matmuls) == 4 and all(s["device"] == "gpu:stream 0" for s in matmuls)
+    # The counter and the condition are computed on the host: no kernel launches for them.
+    launched = {name for name, _ in null_gpu.launches}
+    assert "MatMul" in launched and "Less" not in launched
+
+
+def test_an_error_inside_a_loop_names_the_op_on_the_null_device(null_gpu):
+    table = tf.constant([1.0, 2.0, 3.0])
+    limit = tf.placeholder(tf.int32, [])
+    total = tf.while_loop(lambda i, t: i < limit,
+                          lambda i, t: (i + 1, t + tf.gather(table, i)), [0, 0.0])[1]
+    with tf.Session(config=_gpu_config()) as sess:
+        assert sess.run(total, {limit: 3}) == 6.0
+        with pytest.raises(tf.errors.InvalidArgumentError, match="while/GatherV2"):
+            sess.run(total, {limit: 4})
+        assert sess.run(total, {limit: 2}) == 3.0

@@ -25,7 +25,8 @@ def _check_every_tensor(sess, feed):
     """Every op output in the graph has the inferred dtype and a compatible shape."""
     tensors = [t for op in tf.get_default_graph().get_operations() if op.type != "Placeholder"
                and "_cond" not in op.attrs  # only the branch that runs has values
-               for t in op.outputs]
+               and "_frame" not in op.attrs  # loop bodies' values stay inside their loops
+               for t in op.outputs if t.dtype is not tf.variant]
     values = sess.run(tensors, feed)
     for t, v in zip(tensors, values):
         v = np.asarray(v)

@@ -19,7 +19,8 @@ import tf0.losses as losses  # noqa: E402
 import tf0.saved_model as saved_model  # noqa: E402
 import tf0.timeline as timeline  # noqa: E402
 import tf0.train as train  # noqa: E402
-from tf0.engine.dtypes import DType, as_dtype, float32, float64, int32, int64  # noqa: E402
+from tf0.engine.dtypes import (DType, as_dtype, float32, float64, int32, int64,  # noqa: E402
+                               variant)
 from tf0.engine.dtypes import bool_ as bool  # noqa: E402,A001
 from tf0.engine.gradients import gradients  # noqa: E402
 from tf0.engine.graph import (Graph, GraphKeys, Operation, Tensor,  # noqa: E402
