@@ -28,13 +28,15 @@ def compile_family(family, arch):
     opts = [f"--gpu-architecture={arch}".encode(), b"--std=c++17"]
     (status,) = lib.nvrtcCompileProgram(prog, len(opts), opts)
     _, size = lib.nvrtcGetProgramLogSize(prog)
-    log = b" " * size
+    # NVRTC writes into the buffer: a bytearray, never a bytes object (`b" " * 1` is
+    # CPython's shared one-byte b" ", and writing into it corrupts every b" " in the process)
+    log = bytearray(size)
     lib.nvrtcGetProgramLog(prog, log)
     log = log.decode(errors="replace").rstrip("\x00").strip()
     ptx = ""
     if status == lib.nvrtcResult.NVRTC_SUCCESS:
         _, psize = lib.nvrtcGetPTXSize(prog)
-        buf = b" " * psize
+        buf = bytearray(psize)
         lib.nvrtcGetPTX(prog, buf)
         ptx = buf.decode(errors="replace")
     lib.nvrtcDestroyProgram(prog)

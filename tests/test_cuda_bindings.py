@@ -20,7 +20,10 @@ NO_KERNEL = {
     "VariableV2": "session state", "ReadVariable": "session state",
     "Assign": "device-to-device memcpy", "IsVariableInitialized": "host: session state",
     "MakeIterator": "tf.data: host pipeline", "IteratorGetNext": "tf.data: pinned uploads",
-    "CondMerge": "tf.cond: passes on one of its inputs",
+    "CondMerge": "tf.cond: passes on one of its inputs", "Assert": "host: checks a condition",
+    "While": "tf.while_loop: runs its body's plan per iteration",
+    "WhileGrad": "tf.while_loop: runs its gradient's plan per iteration",
+    "LoopVar": "tf.while_loop: fed by its loop",
 }
 CODES = {"unary": opcodes.UNARY, "binary": opcodes.BINARY, "compare": opcodes.COMPARE}
 
