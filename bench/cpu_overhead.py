@@ -3,6 +3,9 @@
 1. Per-run overhead of a trivial graph (target <= 15 us; TF1 took about 90-130 us).
 2. The seed network's step (N=64, D=1000, H=100: loss and both gradients) against the same
    step written by hand in NumPy (target <= 1.15x the hand-written time).
+3. tf.while_loop: the cost of one iteration of a small loop (an int counter and one
+   float32[4] update), forward and with its gradient, against the same loop in Python
+   over NumPy (reported; no target yet).
 
 Prints a table; `--json PATH` also writes the figures.
 """
@@ -87,11 +90,32 @@ def seed_step(N=64, D=1000, H=100):
     return {"seed_step_tf0_us": t_tf0, "seed_step_numpy_us": t_np, "seed_step_ratio": t_tf0 / t_np}
 
 
+def loop_iteration(n=1000):
+    def by_hand():
+        i, x = 0, np.ones(4, np.float32)
+        while i < n:
+            i, x = i + 1, x * np.float32(0.5) + np.float32(1.0)
+        return x
+
+    with tf.Graph().as_default():
+        x0 = tf.placeholder(tf.float32, [4])
+        x = tf.while_loop(lambda i, x: i < n, lambda i, x: (i + 1, x * 0.5 + 1.0), [0, x0])[1]
+        grad = tf.gradients(tf.reduce_sum(x), x0)[0]
+        feed = {x0: np.ones(4, np.float32)}
+        with tf.Session(config=CPU) as sess:
+            np.testing.assert_allclose(sess.run(x, feed), by_hand(), rtol=1e-6)
+            forward = per_call_us(lambda: sess.run(x, feed), 5) / n
+            with_grad = per_call_us(lambda: sess.run([x, grad], feed), 5) / n
+    numpy = per_call_us(by_hand, 5) / n
+    return {"loop_iteration_us": forward, "loop_iteration_grad_us": with_grad,
+            "loop_iteration_numpy_us": numpy}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
-    results = {**trivial_overhead(), **seed_step()}
+    results = {**trivial_overhead(), **seed_step(), **loop_iteration()}
     print(f"{'figure':32s} {'value':>10s}  target")
     print(f"{'trivial run (fetch a constant)':32s} {results['trivial_run_us']:8.1f} us  <= 15 us")
     print(f"{'trivial run (one feed)':32s} {results['trivial_fed_run_us']:8.1f} us  <= 15 us")
@@ -99,6 +123,9 @@ def main():
     print(f"{'seed step, tf0':32s} {results['seed_step_tf0_us']:8.1f} us")
     print(f"{'seed step, NumPy by hand':32s} {results['seed_step_numpy_us']:8.1f} us")
     print(f"{'seed step ratio tf0 / NumPy':32s} {results['seed_step_ratio']:8.3f}     <= 1.15")
+    print(f"{'while_loop iteration, tf0':32s} {results['loop_iteration_us']:8.2f} us")
+    print(f"{'same, with its gradient':32s} {results['loop_iteration_grad_us']:8.2f} us")
+    print(f"{'same loop in Python over NumPy':32s} {results['loop_iteration_numpy_us']:8.2f} us")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2)

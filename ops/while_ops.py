@@ -105,14 +105,18 @@ def _while_infer(op):
     return [(v.shape, v.dtype) for v in loop_vars] + [(TensorShape([]), dtypes.variant)]
 
 
-def _shape_check(op, index, var):
-    """check(value, when): InvalidArgumentError unless value's shape fits var's invariant."""
+def _shape_check(op, index, var, static):
+    """check(value, when): InvalidArgumentError unless value's shape fits var's invariant;
+    None when the `static` shape of every such value already guarantees it."""
     dims = var.shape.dims
+    if dims is None or (static.ndims == len(dims) and all(
+            d is None or s is not None for d, s in zip(dims, static.dims))):
+        return None
 
     def check(value, when):
         shape = value.shape if hasattr(value, "shape") else ()
-        if dims is not None and (len(shape) != len(dims) or any(
-                d is not None and d != s for d, s in zip(dims, shape))):
+        if len(shape) != len(dims) or any(d is not None and d != s
+                                          for d, s in zip(dims, shape)):
             raise errors.InvalidArgumentError(
                 op.node_def, op, f"loop variable {index} of tf.while_loop '{op.name}' has shape "
                                  f"{tuple(shape)} {when}, outside its shape invariant "
@@ -130,23 +134,27 @@ def _while_bind(op, ctx):
     # Record the values a gradient reads only in plans that run a gradient of this loop.
     names = tuple(attrs["record"]) if ctx.is_read(op.outputs[-1]) else None
     records = _elements(graph, names or ())
-    body = ctx.subplan(_elements(graph, attrs["body"]) + records, feeds, frame,
-                       optional=records)
-    checks = [_shape_check(op, i, v) for i, v in enumerate(loop_vars)]
+    results = _elements(graph, attrs["body"])
+    body = ctx.subplan(results + records, feeds, frame, optional=records)
+    # Shape checks only where static shapes do not already guarantee the invariants.
+    entering = [(i, c) for i, (v, init) in enumerate(zip(loop_vars, op.inputs[1:1 + k]))
+                if (c := _shape_check(op, i, v, init.shape))]
+    leaving = [(i, c) for i, (v, out) in enumerate(zip(loop_vars, results))
+               if (c := _shape_check(op, i, v, out.shape))]
     bounded = attrs["bounded"]
 
     def run(limit, *values):
         current, captured = list(values[:k]), list(values[k:])
-        for check, value in zip(checks, current):
-            check(value, "when it enters the loop")
+        for i, check in entering:
+            check(current[i], "when it enters the loop")
         limit = int(limit)
         iterations = []
         n = 0
         while (not bounded or n < limit) and cond(current + captured)[0]:
             out = body(current + captured)
             current = list(out[:k])
-            for check, value in zip(checks, current):
-                check(value, f"after iteration {n + 1}")
+            for i, check in leaving:
+                check(current[i], f"after iteration {n + 1}")
             if names is not None:
                 iterations.append(out[k:])
             n += 1

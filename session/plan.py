@@ -213,10 +213,11 @@ class Tracer:
         return records
 
 
-def compile_numpy(schedule, state, tracer=None, bodies=None):
+def compile_numpy(schedule, state, tracer=None, bodies=None, internal=False):
     """(run, bodies): a function run(feed_arrays) -> fetched values, for the NumPy backend,
     and the (filename, line_to_op) of it and of its loop-body plans (`bodies` is extended
-    and returned). With a Tracer, every op is timed."""
+    and returned). With a Tracer, every op is timed. An `internal` plan (a loop body's)
+    hands its values to tf0 itself: fed and plan-owned ones as they are, no 0-d unwrap."""
     ctx = PlanContext(state, schedule, tracer, bodies)
     env = {"_copy": _to_user_copy, "_user": _to_user}
     lines = ["def run(feeds):"]
@@ -226,6 +227,10 @@ def compile_numpy(schedule, state, tracer=None, bodies=None):
     line_to_op = {}
     branches = BranchConditions(lines, lambda t: f"v{schedule.slots[t]}")
     for step, op in enumerate(schedule.ops):
+        if op.type == "Const" and tracer is None and not cond_path(op):
+            env[f"_k{step}"] = op.attrs["value"]  # a constant costs no call
+            lines.append(f"    v{schedule.slots[op.outputs[0]]} = _k{step}")
+            continue
         fn_name = f"f{step}"
         fn = op.op_def.numpy(op, ctx)
         env[fn_name] = fn if tracer is None else tracer.wrap(op, fn)
@@ -244,8 +249,13 @@ def compile_numpy(schedule, state, tracer=None, bodies=None):
             fetched.append("None")
         else:
             tensor = schedule.tensors[slot]
-            wrap = "_user" if tensor in schedule.fresh else "_copy"
-            fetched.append(f"{wrap}({branch_checked(schedule, slot, env, 'v')})")
+            name = branch_checked(schedule, slot, env, "v")
+            if internal:
+                owned = tensor in schedule.fresh or tensor in schedule.feeds
+                fetched.append(name if owned else f"_copy({name})")
+            else:
+                wrap = "_user" if tensor in schedule.fresh else "_copy"
+                fetched.append(f"{wrap}({name})")
     run, filename = finish(lines, fetched, env, "plan")
     ctx.bodies.append((filename, line_to_op))
     return run, ctx.bodies

@@ -46,7 +46,7 @@ class PlanContext:
         (see Schedule). `host_fetches`: indices of fetches wanted as host values."""
         from .plan import Schedule, compile_numpy
         schedule = Schedule(fetches, feeds, frame, optional)
-        return compile_numpy(schedule, self._state, self.tracer, self.bodies)[0]
+        return compile_numpy(schedule, self._state, self.tracer, self.bodies, internal=True)[0]
 
     def as_output(self, value):
         """`value` in the form this backend keeps an op's output in."""
