@@ -2,7 +2,7 @@
 from tf0.engine.graph import OPERATORS, register_internal_dir
 
 from . import (array_ops, control_flow, data_ops, index_ops, init_ops, math_ops, nn_ops,
-               random_ops, reduce_ops, sources, state_ops, train_ops, while_ops)
+               random_ops, reduce_ops, sources, state_ops, train_ops, functional_ops)
 from .array_ops import (broadcast_to, concat, expand_dims, pad, rank, reshape, shape, size,
                         split, squeeze, stack, tile, transpose, unstack)
 from .composites import (batch_normalization, clip_by_global_norm, clip_by_norm,
@@ -24,7 +24,7 @@ from .sources import (fill, group, identity, no_op, ones, ones_like, placeholder
                       placeholder_with_default, range_, stop_gradient, tuple_, zeros, zeros_like)
 from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variable_scope, \
     variable_scope
-from .while_ops import while_loop
+from .functional_ops import foldl, foldr, map_fn, scan, while_loop
 from .variables import (Variable, assign, assign_add, assign_sub, global_variables,
                         global_variables_initializer, local_variables,
                         local_variables_initializer, trainable_variables, variables_initializer)

@@ -137,6 +137,12 @@ class CudaPlanContext(PlanContext):
         return value if isinstance(value, self.device.cupy.ndarray) \
             else self.device.cupy.asarray(value)
 
+    def stack(self, rows, like):
+        if not rows:
+            return self.as_output(super().stack(rows, like))
+        from tf0.kernels import launch_array
+        return launch_array.stack([self.as_output(r) for r in rows], 0)
+
     def write_target(self, var_op):
         """A function giving the buffer the variable's new value must be written into, or
         None to allocate one (only a CUDA-graph capture fixes the buffer)."""

@@ -1,5 +1,7 @@
 """Session-owned state (variable values, random-op run counters) and the context handed to
 OpDef.numpy binders while a plan is compiled."""
+import numpy as np
+
 from tf0.engine import errors
 
 
@@ -51,6 +53,17 @@ class PlanContext:
     def as_output(self, value):
         """`value` in the form this backend keeps an op's output in."""
         return value
+
+    def stack(self, rows, like):
+        """`rows` (values of the tensor `like`) stacked along a new first axis; with no rows,
+        an empty array of like's static shape."""
+        if rows:
+            return np.stack(rows).astype(like.dtype.np, copy=False)
+        if not like.shape.is_fully_defined():
+            raise errors.InvalidArgumentError(
+                None, like.op, f"no rows to stack for {like.name}, and its shape {like.shape} "
+                               f"is not fully known")
+        return np.zeros((0, *like.shape.as_list()), like.dtype.np)
 
     def reader(self, var_op):
         state, values, name = self._state, self._state.values, var_op.name

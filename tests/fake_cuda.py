@@ -295,6 +295,9 @@ def install(monkeypatch):
         cast=lambda x, dtype: to_device(x.astype(dtype))))
     monkeypatch.setattr(cuda_ops, "OPT", types.SimpleNamespace(apply=_apply))
     monkeypatch.setattr(cuda_ops, "RND", types.SimpleNamespace(draw=_draw, uniform_int=_draw_int))
+    monkeypatch.setattr(cuda_backend.CudaPlanContext, "stack", lambda self, rows, like: (
+        to_device(np.stack([np.asarray(r) for r in rows]).astype(like.dtype.np)) if rows
+        else to_device(np.zeros((0, *like.shape.as_list()), like.dtype.np))))
     monkeypatch.setattr(cuda_ops, "stager", lambda dataset, captured: (
         tuple(to_device(v) for v in element) for element in dataset.iterate(captured)))
     return RUNTIME

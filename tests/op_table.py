@@ -76,6 +76,10 @@ ROWS = [
         lambda i, y: i < 2, lambda i, y: (i + 1, tf.while_loop(
             lambda j, z: j < 2, lambda j, z: (j + 1, tf.tanh(z) * x + z), [0, y])[1]),
         [0, x])[1], A),
+    Row("map_fn", lambda x: tf.map_fn(lambda r: tf.sin(r) * r + x[0], x), A),
+    Row("scan", lambda x: tf.scan(lambda a, r: tf.tanh(a * r) + r, x, reverse=True), A),
+    Row("foldl", lambda x: tf.foldl(lambda a, r: a * tf.cos(r), x,
+                                    initializer=tf.ones_like(x[0])), A),
     # ---- unary
     *[Row(n, getattr(tf, n), A) for n in ("negative", "square", "sin", "cos", "tanh", "sigmoid",
                                           "softplus", "exp")],

@@ -255,3 +255,30 @@ def test_while_loop_values_gradients_and_case_match():
     for ours, theirs in zip(*results):
         for a, b in zip(ours, theirs):
             np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)
+
+
+def test_map_fn_scan_and_folds_match():
+    rng = np.random.default_rng(6)
+    xv = rng.standard_normal((5, 3)).astype(np.float32)
+    wv = rng.standard_normal(3).astype(np.float32)
+    results = []
+    for lib in (tf0, tf1):
+        graph = lib.Graph()
+        with graph.as_default():
+            x = lib.placeholder(lib.float32, [None, 3])
+            w = lib.constant(wv)
+            mapped = lib.map_fn(lambda r: lib.sin(r) * w, x)
+            scanned = lib.scan(lambda a, r: lib.tanh(a * w + r), mapped, reverse=True)
+            pairs = lib.scan(lambda acc, r: (acc[0] + r, acc[1] * r), x,
+                             initializer=(lib.zeros([3]), lib.ones([3])))
+            left = lib.foldl(lambda a, r: a * 0.9 + r, x)
+            right = lib.foldr(lambda a, r: a * r, x, initializer=lib.ones([3]))
+            loss = lib.reduce_sum(scanned ** 2) + lib.reduce_sum(pairs[1]) + \
+                lib.reduce_sum(left * right)
+            grads = lib.gradients(loss, [x, w])
+            with lib.Session(graph=graph) as sess:
+                results.append(sess.run([mapped, scanned, pairs, left, right, loss, *grads],
+                                        {x: xv}))
+    ours, theirs = results
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6)

@@ -526,7 +526,7 @@ def test_every_op_of_the_table_through_capture_and_replay(null_gpu, row):
         got = [sess.run(fetches, feed, run_metadata=meta) for feed in feeds]
     if row.name.startswith("cond"):
         assert meta.launch == "direct" and "tf.cond" in meta.launch_reason
-    elif row.name.startswith("while"):
+    elif row.name.startswith(("while", "map_fn", "scan", "fold")):
         assert meta.launch == "direct" and "tf.while_loop" in meta.launch_reason
     else:
         assert meta.launch == "replay", meta.launch_reason

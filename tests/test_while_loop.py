@@ -304,18 +304,19 @@ def test_an_exported_loop_and_its_gradient_load_and_run(tmp_path):
     x = tf.placeholder(tf.float64, [None, 2])
     h = tf.while_loop(lambda i, h: i < 3, lambda i, h: (i + 1, tf.tanh(tf.matmul(h, w))),
                       [0, x])[1]
-    grad = tf.gradients(tf.reduce_sum(h), x)[0]
+    rows = tf.map_fn(lambda r: tf.reduce_sum(r * w[0]), h)
+    grad = tf.gradients(tf.reduce_sum(h) + tf.reduce_sum(rows), x)[0]
     xv = np.array([[1.0, 2.0], [-0.5, 0.25]])
     with tf.Session() as sess:
         sess.run(w.initializer)
-        want = sess.run([h, grad], {x: xv})
+        want = sess.run([h, rows, grad], {x: xv})
         tf.saved_model.save(sess, str(tmp_path), inputs={"x": x},
-                            outputs={"h": h, "grad": grad})
+                            outputs={"h": h, "rows": rows, "grad": grad})
     with tf.Graph().as_default():
         model = tf.saved_model.load(str(tmp_path))
         got = model(x=xv)
-    np.testing.assert_array_equal(got["h"], want[0])
-    np.testing.assert_array_equal(got["grad"], want[1])
+    for name, value in zip(["h", "rows", "grad"], want):
+        np.testing.assert_array_equal(got[name], value)
 
 
 def test_layers_made_inside_a_body_get_their_variables_once_and_train():
@@ -350,3 +351,77 @@ def test_a_variable_made_in_a_cond_branch_is_initialized_with_the_others():
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         assert sess.run(out, {flag: True}) == 6.0 and sess.run(out, {flag: False}) == 0.0
+
+
+def _scan_numpy(fn, rows, acc):
+    out = []
+    for r in rows:
+        acc = fn(acc, r)
+        out.append(acc)
+    return np.stack(out)
+
+
+def test_map_fn_scan_and_folds_match_python_loops():
+    rng = np.random.default_rng(1)
+    xv, yv = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
+    x, y = tf.placeholder(tf.float64, [None, 3]), tf.placeholder(tf.float64, [None, 2])
+    pair = tf.map_fn(lambda rows: (tf.reduce_sum(rows[0]) * rows[1], rows[0] * 2.0), (x, y))
+    scanned = tf.scan(lambda a, r: a * 0.5 + r, x)
+    scanned_back = tf.scan(lambda a, r: a * r, x, initializer=tf.ones([3], tf.float64),
+                           reverse=True)
+    nested = tf.scan(lambda acc, r: {"s": acc["s"] + r, "p": acc["p"] * r}, x,
+                     initializer={"s": tf.zeros([3], tf.float64),
+                                  "p": tf.ones([3], tf.float64)})
+    left = tf.foldl(lambda a, r: a - r, x, initializer=tf.zeros([3], tf.float64))
+    right = tf.foldr(lambda a, r: a * 2.0 - r, x)
+    assert pair[0].shape.as_list() == [None, 2] and scanned.shape.as_list() == [None, 3]
+    with tf.Session() as sess:
+        got = sess.run([pair, scanned, scanned_back, nested, left, right], {x: xv, y: yv})
+    np.testing.assert_array_equal(got[0][0], xv.sum(1, keepdims=True) * yv)
+    np.testing.assert_array_equal(got[0][1], xv * 2.0)
+    np.testing.assert_array_equal(got[1], np.concatenate(
+        [xv[:1], _scan_numpy(lambda a, r: a * 0.5 + r, xv[1:], xv[0])]))
+    np.testing.assert_array_equal(got[2], _scan_numpy(lambda a, r: a * r, xv[::-1],
+                                                      np.ones(3))[::-1])
+    np.testing.assert_array_equal(got[3]["s"], np.cumsum(xv, 0))
+    np.testing.assert_array_equal(got[3]["p"], np.cumprod(xv, 0))
+    np.testing.assert_array_equal(got[4], -xv.sum(0))
+    want = xv[-1]
+    for r in xv[-2::-1]:
+        want = want * 2.0 - r
+    np.testing.assert_array_equal(got[5], want)
+
+
+def test_map_fn_and_scan_gradients_reach_rows_and_captures():
+    rng = np.random.default_rng(2)
+    xv, wv = rng.standard_normal((4, 3)), rng.standard_normal(3)
+    x, w = tf.placeholder(tf.float64, [4, 3]), tf.placeholder(tf.float64, [3])
+    mapped = tf.map_fn(lambda r: tf.exp(r * w), x)
+    scanned = tf.scan(lambda a, r: tf.tanh(a * w + r), mapped, initializer=tf.zeros_like(w))
+    loss = tf.reduce_sum(scanned * scanned)
+    grads = tf.gradients(loss, [x, w])
+
+    def f(xv, wv):
+        a, total = np.zeros(3), 0.0
+        for r in np.exp(xv * wv):
+            a = np.tanh(a * wv + r)
+            total += np.sum(a * a)
+        return total
+    with tf.Session() as sess:
+        value, gx, gw = sess.run([loss, *grads], {x: xv, w: wv})
+    assert value == pytest.approx(f(xv, wv), rel=1e-12)
+    np.testing.assert_allclose(gx, _central_differences(lambda v: f(v, wv), xv), rtol=1e-6)
+    np.testing.assert_allclose(gw, _central_differences(lambda v: f(xv, v), wv), rtol=1e-6)
+
+
+def test_map_fn_over_no_rows_and_a_loop_that_stops_early():
+    x = tf.placeholder(tf.float32, [None, 2])
+    mapped = tf.map_fn(lambda r: r * 2.0, x)
+    grad = tf.gradients(tf.reduce_sum(mapped), x)[0]
+    with tf.Session() as sess:
+        value, g = sess.run([mapped, grad], {x: np.zeros((0, 2), np.float32)})
+    assert value.shape == (0, 2) and g.shape == (0, 2)
+    with pytest.raises(ValueError, match="scalar"):
+        tf.map_fn(lambda r: r, tf.constant(1.0))
+    with pytest.raises(ValueError, match="different first dimensions"):
+        tf.map_fn(lambda r: r[0], (tf.zeros([2]), tf.zeros([3])))
