@@ -25,6 +25,7 @@ from .sources import (fill, group, identity, no_op, ones, ones_like, placeholder
 from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variable_scope, \
     variable_scope
 from .functional_ops import foldl, foldr, map_fn, scan, while_loop
+from .rnn import reverse_sequence
 from .variables import (Variable, assign, assign_add, assign_sub, global_variables,
                         global_variables_initializer, local_variables,
                         local_variables_initializer, trainable_variables, variables_initializer)

@@ -282,3 +282,63 @@ def test_map_fn_scan_and_folds_match():
     ours, theirs = results
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-5, atol=1e-6)
+
+
+def test_rnn_cells_and_dynamic_rnn_match():
+    # Every cell, through dynamic_rnn (with sequence lengths), bidirectional_dynamic_rnn and
+    # static_rnn: variable names, outputs, states and gradients, with the same weights.
+    rng = np.random.default_rng(7)
+    xv = rng.standard_normal((3, 5, 4)).astype(np.float32)
+    lengths = np.array([5, 2, 3], np.int32)
+
+    def build(lib):
+        cells = lib.nn.rnn_cell
+        x = lib.placeholder(lib.float32, [None, 5, 4])
+        seq = lib.placeholder(lib.int32, [None])
+        fetches = []
+        for name, cell in [
+                ("rnn", cells.BasicRNNCell(3)),
+                ("lstm", cells.BasicLSTMCell(3, forget_bias=0.5)),
+                ("peephole", cells.LSTMCell(3, use_peepholes=True, cell_clip=0.8,
+                                            num_proj=2, proj_clip=0.5)),
+                ("gru", cells.GRUCell(3)),
+                ("stack", cells.MultiRNNCell([cells.BasicLSTMCell(3), cells.GRUCell(2)]))]:
+            out, state = lib.nn.dynamic_rnn(cell, x, sequence_length=seq, dtype=lib.float32,
+                                            scope=name)
+            fetches += [out, state]
+        (fw, bw), _ = lib.nn.bidirectional_dynamic_rnn(
+            cells.GRUCell(2), cells.BasicLSTMCell(2), x, sequence_length=seq,
+            dtype=lib.float32)
+        steps = lib.unstack(x, axis=1)
+        outs, last = lib.nn.static_rnn(cells.BasicLSTMCell(2), steps, dtype=lib.float32,
+                                       sequence_length=seq, scope="static")
+        fetches += [fw, bw, outs, last]
+        return x, seq, fetches
+
+    results = []
+    for lib in (tf0, tf1):
+        graph = lib.Graph()
+        with graph.as_default():
+            x, seq, fetches = build(lib)
+            variables = lib.trainable_variables()
+            leaves = [t for t in _leaves(fetches)]
+            loss = lib.add_n([lib.reduce_sum(t * t) for t in leaves])
+            grads = lib.gradients(loss, [x] + variables)
+            with lib.Session(graph=graph) as sess:
+                sess.run(lib.global_variables_initializer())
+                weights = np.random.default_rng(8)
+                for v in variables:  # the same weights, by name, in both libraries
+                    shape = [int(d) for d in v.shape]
+                    v.load(weights.standard_normal(shape).astype(np.float32) * 0.5, sess)
+                results.append(([v.name for v in variables],
+                                sess.run(leaves + [loss] + grads, {x: xv, seq: lengths})))
+    (our_names, ours), (their_names, theirs) = results
+    assert our_names == their_names
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-6)
+
+
+def _leaves(value):
+    if isinstance(value, (list, tuple)):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [value]
