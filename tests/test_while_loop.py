@@ -7,15 +7,7 @@ import numpy as np
 import pytest
 
 import tf0 as tf
-
-
-def _central_differences(f, value, eps=1e-6):
-    grad = np.zeros_like(value)
-    for j in np.ndindex(value.shape):
-        step = np.zeros_like(value)
-        step[j] = eps
-        grad[j] = (f(value + step) - f(value - step)) / (2 * eps)
-    return grad
+from numeric import central_differences
 
 
 def test_counter_loop_and_result_structures():
@@ -68,7 +60,7 @@ def test_maximum_iterations_and_a_loop_that_never_runs():
     np.testing.assert_array_equal(got[3], 2 * xv)  # no iteration: the identity's gradient
 
 
-def test_rnn_gradients_match_central_differences():
+def test_rnn_gradients_matchcentral_differences():
     # h_{t+1} = tanh(h_t W + x_t), x_t = xs[t] read by the int counter; loss = sum(h_T^2).
     rng = np.random.default_rng(0)
     xs_v, w_v, h0_v = rng.standard_normal((5, 4)), rng.standard_normal((4, 4)) * 0.5, \
@@ -88,9 +80,9 @@ def test_rnn_gradients_match_central_differences():
     with tf.Session() as sess:
         value, *got = sess.run([loss, *grads], {xs: xs_v, w: w_v, h0: h0_v})
     assert value == pytest.approx(numpy_loss(xs_v, w_v, h0_v), rel=1e-12)
-    want = [_central_differences(lambda v: numpy_loss(v, w_v, h0_v), xs_v),
-            _central_differences(lambda v: numpy_loss(xs_v, v, h0_v), w_v),
-            _central_differences(lambda v: numpy_loss(xs_v, w_v, v), h0_v)]
+    want = [central_differences(lambda v: numpy_loss(v, w_v, h0_v), xs_v),
+            central_differences(lambda v: numpy_loss(xs_v, v, h0_v), w_v),
+            central_differences(lambda v: numpy_loss(xs_v, w_v, v), h0_v)]
     for g, n in zip(got, want):
         np.testing.assert_allclose(g, n, rtol=1e-6, atol=1e-8)
 
@@ -138,9 +130,9 @@ def test_two_gradients_of_one_loop_and_back_prop_false():
     with tf.Session() as sess:
         g1, g2 = sess.run([first, second], {x: xv})
         alone = sess.run(first, {x: xv})  # a plan that records for one of the two gradients
-    np.testing.assert_allclose(g1, _central_differences(lambda v: f(v, np.asarray), xv),
+    np.testing.assert_allclose(g1, central_differences(lambda v: f(v, np.asarray), xv),
                                rtol=1e-6)
-    np.testing.assert_allclose(g2, _central_differences(lambda v: f(v, np.sin), xv), rtol=1e-6)
+    np.testing.assert_allclose(g2, central_differences(lambda v: f(v, np.sin), xv), rtol=1e-6)
     np.testing.assert_array_equal(alone, g1)
 
 
@@ -410,8 +402,8 @@ def test_map_fn_and_scan_gradients_reach_rows_and_captures():
     with tf.Session() as sess:
         value, gx, gw = sess.run([loss, *grads], {x: xv, w: wv})
     assert value == pytest.approx(f(xv, wv), rel=1e-12)
-    np.testing.assert_allclose(gx, _central_differences(lambda v: f(v, wv), xv), rtol=1e-6)
-    np.testing.assert_allclose(gw, _central_differences(lambda v: f(xv, v), wv), rtol=1e-6)
+    np.testing.assert_allclose(gx, central_differences(lambda v: f(v, wv), xv), rtol=1e-6)
+    np.testing.assert_allclose(gw, central_differences(lambda v: f(xv, v), wv), rtol=1e-6)
 
 
 def test_map_fn_over_no_rows_and_a_loop_that_stops_early():
