@@ -30,6 +30,12 @@ echo "gpu tests with CUDA graphs exit $?"
 tail -15 "$OUT/gpu_tests_graphs.log"
 timeout 300 python3 bench/plans.py --json "$OUT/plans.json" > "$OUT/plans.log" 2>&1
 echo "plans.py exit $?"
+# loops: RNN cells on the GPU against the NumPy backend, then the LSTM benchmark
+timeout 120 python3 -m pytest -q -m gpu tests/test_rnn.py -p no:cacheprovider \
+  > "$OUT/gpu_rnn_tests.log" 2>&1
+echo "gpu rnn tests exit $?"; tail -3 "$OUT/gpu_rnn_tests.log"
+timeout 180 python3 bench/loops.py --json "$OUT/loops.json" > "$OUT/loops.log" 2>&1
+echo "loops.py exit $?"
 python3 bench/cpu_overhead.py --json "$OUT/cpu_overhead.json" > "$OUT/cpu_overhead.log" 2>&1
 (cd "$(mktemp -d)" && python3 -m tf0) > "$OUT/main_job.log" 2>&1
 echo "main job exit $?"; tail -3 "$OUT/main_job.log"
@@ -57,7 +63,7 @@ def table(figures, rows):
             print("ERROR", key, v)
 
 
-k, p = load("kernels.json"), load("plans.json")
+k, p, lp = load("kernels.json"), load("plans.json"), load("loops.json")
 print(f"device: {k.get('device')}")
 k.update({f"{key} / cuBLAS": v.get("vs_cublas") for key, v in list(k.items())
           if key.startswith("matmul_") and isinstance(v, dict)})
@@ -78,4 +84,12 @@ table(p, [("seed step host: CuPy / tf0", "cupy_over_tf0_host", ">= 3"),
           ("16 branches 256: 1 / 8 streams", "branches_256_speedup", ">= 3"),
           ("seed step tf0 graph, host, us", "tf0_graph_host_us", ""),
           ("seed step tf0 direct, host, us", "tf0_direct_host_us", "")])
+table(lp, [("LSTM fwd ms: tf0 gpu", "tf0_gpu_forward_ms", ""),
+           ("LSTM fwd ms: torch cuDNN", "torch_cudnn_forward_ms", ""),
+           ("LSTM fwd ms: torch eager loop", "torch_eager_forward_ms", ""),
+           ("LSTM train ms: tf0 gpu", "tf0_gpu_train_ms", ""),
+           ("LSTM train ms: torch cuDNN", "torch_cudnn_train_ms", ""),
+           ("LSTM train ms: torch eager loop", "torch_eager_train_ms", ""),
+           ("LSTM train ms: tf0 numpy", "tf0_numpy_train_ms", ""),
+           ("LSTM gpu vs numpy rel error", "tf0_gpu_vs_numpy_max_rel_error", "<= 1e-9")])
 PY

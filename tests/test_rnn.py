@@ -6,6 +6,7 @@ import pytest
 
 import fake_cuda
 import tf0 as tf
+from tf0.session import cuda_backend
 from numeric import central_differences
 
 cells = tf.nn.rnn_cell
@@ -221,3 +222,27 @@ def test_an_lstm_on_the_null_device_matches_numpy(monkeypatch):
             results.append(sess.run([out, state, *grads], {x: xv}))
     for a, b in zip(_flat(results[0]), _flat(results[1])):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not cuda_backend.available(), reason="needs a CUDA GPU")
+def test_lstm_and_gru_on_the_gpu_match_the_numpy_backend():
+    x = tf.placeholder(tf.float64, [5, 7, 3])
+    fetches = []
+    for name, cell in (("lstm", cells.LSTMCell(4, use_peepholes=True, num_proj=2)),
+                       ("gru", cells.GRUCell(3))):
+        out, state = tf.nn.dynamic_rnn(cell, x, sequence_length=[7, 3, 0, 5, 1],
+                                       dtype=tf.float64, scope=name)
+        fetches += [out, *_flat(state)]
+    fetches += tf.gradients(tf.add_n([tf.reduce_sum(f * f) for f in fetches]),
+                            [x] + tf.trainable_variables())
+    xv = np.random.default_rng(9).standard_normal((5, 7, 3))
+    results = []
+    for config in (None, None, tf.ConfigProto(device_count={"GPU": 0})):
+        with tf.Session(config=config) as sess:
+            sess.run(tf.global_variables_initializer())
+            _load_weights(sess, 10)
+            results.append(sess.run(fetches, {x: xv}))
+    for first, second, ref in zip(*results):
+        np.testing.assert_array_equal(first, second)  # bit-identical runs
+        np.testing.assert_allclose(first, ref, rtol=1e-9, atol=1e-11)
