@@ -386,7 +386,7 @@ def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=No
     batch, time = sizes[0], sizes[1]
     steps = expand_dims(range_(time), 0)
     lengths = expand_dims(cast(convert_to_tensor(seq_lengths), dtypes.int32), 1)
-    source = where(steps < lengths, lengths - 1 - steps, steps + 0 * lengths)
+    source = where(steps < lengths, lengths - 1 - steps, steps)
     rows = reshape(source + expand_dims(range_(batch), 1) * time, [-1])
     flat = reshape(x, concat([[-1], sizes[2:]], 0))
     out = reshape(gather(flat, rows), sizes)
