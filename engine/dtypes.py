@@ -22,7 +22,12 @@ class DType:
 
     @property
     def is_differentiable(self):
-        return self.is_floating
+        return self.is_floating or self.name == "variant"
+
+    @property
+    def is_host_object(self):
+        """True for the dtypes whose values are Python objects (variant, loop_history)."""
+        return self.np.kind == "O"
 
     @property
     def min(self):
@@ -44,9 +49,11 @@ float64 = DType("float64", np.float64, "f64")
 int32 = DType("int32", np.int32, "i32")
 int64 = DType("int64", np.int64, "i64")
 bool_ = DType("bool", np.bool_, "b8")
-# The value a tf.while_loop hands to its gradient (the loop's recorded iterations): a host
-# object, never a tensor users see, feed or fetch. Not in ALL.
+# Host objects held as tensors, never fed or fetched; not in ALL. variant: a TensorArray's
+# list of tensors (differentiable: its gradient is a list of gradients); loop_history: the
+# iterations a tf.while_loop records for its gradient.
 variant = DType("variant", object, "var")
+loop_history = DType("loop_history", object, "hist")
 float16 = None  # not supported; kept out of ALL so `as_dtype` rejects it clearly
 
 ALL = (float32, float64, int32, int64, bool_)

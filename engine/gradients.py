@@ -136,7 +136,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                 raise RuntimeError(f"Gradient rule of {op.type} returned {len(in_grads)} "
                                    f"gradients for {len(op.inputs)} inputs")
             for inp, g in zip(op.inputs, in_grads):
-                if g is None or not inp.dtype.is_floating:
+                if g is None or not inp.dtype.is_differentiable:
                     continue
                 if inp.op in between or inp in xs_set:
                     if g.shape.is_compatible_with(inp.shape):

@@ -26,6 +26,8 @@ from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variabl
     variable_scope
 from .functional_ops import foldl, foldr, map_fn, scan, while_loop
 from .rnn import reverse_sequence
+from .tensor_array import TensorArray, add_n_lists as _add_n_lists, \
+    zeros_like_list as _zeros_like_list
 from .variables import (Variable, assign, assign_add, assign_sub, global_variables,
                         global_variables_initializer, local_variables,
                         local_variables_initializer, trainable_variables, variables_initializer)

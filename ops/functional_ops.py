@@ -10,6 +10,7 @@ from tf0.engine.shapes import as_shape
 from .array_ops import concat, expand_dims, shape as shape_of
 from .control_flow import flatten
 from .core import convert_to_tensor
+from .tensor_array import TensorArray
 from .while_ops import build_loop
 
 
@@ -72,23 +73,31 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                              f"{len(leaves)} loop variables")
     graph = next((v.graph for v in leaves if isinstance(v, Tensor)), None) \
         or get_default_graph()
+    # TensorArrays travel as their flow tensors and are rebuilt around the loop's values
+    arrays = [v if isinstance(v, TensorArray) else None for v in leaves]
     with graph.as_default():
-        inits = [convert_to_tensor(v) for v in leaves]
+        inits = [a.flow if a is not None else convert_to_tensor(v) for v, a in zip(leaves, arrays)]
     shapes = [init.shape if inv is None else as_shape(inv) for init, inv in zip(inits, invariants)]
     for init, shape in zip(inits, shapes):
         _enters_with(init, shape)
+
+    def as_arrays(values):
+        return [a._derived(v) if a is not None else v for v, a in zip(values, arrays)]
     structure = []
 
     def loop_body(variables, rows):
-        result = body(*rebuild(iter(variables)))
+        result = body(*rebuild(iter(as_arrays(variables))))
         if not isinstance(result, (list, tuple, dict)):
             result = [result]
         values, rebuild_result = flatten(result)
         structure.append(rebuild_result)
+        arrays[:] = [v if isinstance(v, TensorArray) else None for v in values]
+        values = [v.flow if isinstance(v, TensorArray) else v for v in values]
         return _as_loop_values(values, variables, inits, "tf.while_loop"), []
-    finals, _ = build_loop(lambda variables: cond(*rebuild(iter(variables))), loop_body, inits,
-                           shapes, limit=maximum_iterations, back_prop=back_prop,
-                           name=name or "while")
+    finals, _ = build_loop(lambda variables: cond(*rebuild(iter(as_arrays(variables)))),
+                           loop_body, inits, shapes, limit=maximum_iterations,
+                           back_prop=back_prop, name=name or "while")
+    finals = as_arrays(finals)  # with the element shapes the body's writes gave them
     if len(finals) == 1 and not return_same_structure:
         return finals[0]
     return structure[0](iter(finals))  # in the structure the body returns, as TF1 does

@@ -3,7 +3,7 @@ import numpy as np
 
 from tf0.engine import dtypes, errors
 from tf0.engine.gradients import NO_GRADIENT
-from tf0.engine.graph import constant_value, name_scope
+from tf0.engine.graph import Tensor, constant_value, name_scope
 from tf0.engine.shapes import TensorShape, broadcast_shapes
 
 from .core import (OPS, broadcast_binary, broadcast_to_bool, convert_same_dtype,
@@ -410,8 +410,11 @@ defop("AddN", _add_n_infer, fixed(_add_n), grad=lambda op, dy: [dy] * len(op.inp
 
 
 def add_n(inputs, name=None):
-    """Sum of a list of tensors of one shape and dtype."""
-    inputs = convert_same_dtype(list(inputs), "AddN")
+    """Sum of a list of tensors of one shape and dtype (of TensorArray lists, element-wise)."""
+    inputs = list(inputs)
+    if inputs and isinstance(inputs[0], Tensor) and inputs[0].dtype is dtypes.variant:
+        return OPS._add_n_lists(inputs, name=name)
+    inputs = convert_same_dtype(inputs, "AddN")
     if not inputs:
         raise ValueError("add_n needs at least one tensor")
     return make_op("AddN", inputs, name=name or "AddN")

@@ -132,6 +132,8 @@ def _like(op_type, maker, tensor, dtype, name, optimize):
 
 
 def zeros_like(tensor, dtype=None, name=None, optimize=True):
+    if isinstance(tensor, Tensor) and tensor.dtype is dtypes.variant:
+        return OPS._zeros_like_list(tensor, name=name)  # a TensorArray's gradient zero
     return _like("ZerosLike", zeros, tensor, dtype, name or "zeros_like", optimize)
 
 

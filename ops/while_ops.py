@@ -26,6 +26,7 @@ from tf0.engine.shapes import TensorShape
 
 from .control_flow import flatten
 from .core import constant, convert_to_tensor, defop, make_op
+from .math_ops import add_n
 from .sources import zeros_like
 
 
@@ -110,7 +111,7 @@ def _while_infer(op):
     emits = _elements(op.graph, attrs["emits"])
     return [(v.shape, v.dtype) for v in loop_vars] \
         + [(TensorShape([attrs["length"]]).concatenate(e.shape), e.dtype) for e in emits] \
-        + [(TensorShape([]), dtypes.variant)]
+        + [(TensorShape([]), dtypes.loop_history)]
 
 
 def _shape_check(op, index, var, static):
@@ -176,7 +177,8 @@ def _while_bind(op, ctx):
             if names is not None:
                 iterations.append(out[k + e:])
             n += 1
-        stacked = [ctx.stack([row[j] for row in emitted], emits[j]) for j in range(e)]
+        stacked = [ctx.stack([row[j] for row in emitted], emits[j].dtype, emits[j].shape)
+                   for j in range(e)]
         history = LoopHistory(names, iterations) if names is not None else None
         return (*[ctx.as_output(v) for v in current], *stacked, history)
     return run
@@ -189,10 +191,10 @@ def _while_grad(op, *dys):
     results, emits = _elements(graph, attrs["body"]), _elements(graph, attrs["emits"])
     k, m = len(loop_vars), len(slices)
     sliced, captures = list(op.inputs[1 + k:1 + k + m]), list(op.inputs[1 + k + m:])
-    var_idx = [j for j, v in enumerate(loop_vars) if v.dtype.is_floating]
-    emit_idx = [j for j, t in enumerate(emits) if t.dtype.is_floating]
-    slice_idx = [j for j, s in enumerate(slices) if s.dtype.is_floating]
-    cap_idx = [j for j, c in enumerate(captures) if c.dtype.is_floating]
+    var_idx = [j for j, v in enumerate(loop_vars) if v.dtype.is_differentiable]
+    emit_idx = [j for j, t in enumerate(emits) if t.dtype.is_differentiable]
+    slice_idx = [j for j, s in enumerate(slices) if s.dtype.is_differentiable]
+    cap_idx = [j for j, c in enumerate(captures) if c.dtype.is_differentiable]
     in_grads = [None] * len(op.inputs)
     if not attrs["back_prop"] or not (var_idx or emit_idx):
         return in_grads
@@ -209,7 +211,7 @@ def _while_grad(op, *dys):
                               grad_ys=grad_vars + emit_grads, stop_gradients=captures)
             nv, nc = len(var_idx), len(cap_idx)
             outs = [zeros_like(v) if g is None else g for g, v in zip(grads[:nv], grad_vars)]
-            outs += [acc if g is None else acc + g
+            outs += [acc if g is None else add_n([acc, g])
                      for g, acc in zip(grads[nv:nv + nc], accumulators)]
             outs += [zeros_like(slices[j]) if g is None else g
                      for g, j in zip(grads[nv + nc:], slice_idx)]
@@ -223,7 +225,9 @@ def _while_grad(op, *dys):
                       "results": tuple(r.name for r in outs),
                       "recorded": tuple(t.name for t in recorded)}
         emitted_dys = [dys[k + j] for j in emit_idx]
-        inputs = [op.outputs[-1], *[dys[j] for j in var_idx],
+        # a list no gradient reached (float ones come zero-filled by tf.gradients)
+        incoming = [zeros_like(op.outputs[j]) if dys[j] is None else dys[j] for j in var_idx]
+        inputs = [op.outputs[-1], *incoming,
                   *[zeros_like(captures[j]) for j in cap_idx], *emitted_dys,
                   *[zeros_like(sliced[j]) for j in slice_idx],
                   *[t for t in outside if t not in recorded]]
@@ -282,7 +286,8 @@ def _while_grad_bind(op, ctx):
             grads, row_grads[i] = list(out[:carried]), out[carried:]
         # rows the loop did not reach get zero gradients (views of the zeros it was given)
         stacked = [ctx.stack([g[j] for g in row_grads] + [z[i] for i in range(n, len(z))],
-                             slices[j]) if len(z) else z for j, z in enumerate(zeros)]
+                             slices[j].dtype, slices[j].shape[1:]) if len(z) else z
+                   for j, z in enumerate(zeros)]
         out = tuple(ctx.as_output(g) for g in [*grads, *stacked])
         return out if len(out) > 1 else out[0]  # an op with one output returns it alone
     return run

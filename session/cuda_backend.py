@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from tf0.engine import dtypes, errors
+from tf0.engine import errors
 from tf0.engine.graph import cond_path, data_inputs
 
 from .cuda_ops import BINDERS, HOST_OPS, is_small_host_constant
@@ -134,14 +134,23 @@ class CudaPlanContext(PlanContext):
         return run
 
     def as_output(self, value):
-        return value if isinstance(value, self.device.cupy.ndarray) \
-            else self.device.cupy.asarray(value)
+        # host arrays go to the device; device arrays and host objects (lists) stay
+        is_host_array = isinstance(value, (np.ndarray, np.generic)) \
+            and not isinstance(value, self.device.cupy.ndarray)
+        return self.device.cupy.asarray(value) if is_host_array else value
 
-    def stack(self, rows, like):
+    def stack(self, rows, dtype, row_shape):
         if not rows:
-            return self.as_output(super().stack(rows, like))
+            return self.as_output(super().stack(rows, dtype, row_shape))
         from tf0.kernels import launch_array
         return launch_array.stack([self.as_output(r) for r in rows], 0)
+
+    def zeros(self, shape, dtype):
+        return self.device.cupy.zeros(shape, dtype.np)
+
+    def add(self, a, b):
+        from . import cuda_ops
+        return cuda_ops.E.binary("add", self.as_output(a), self.as_output(b), self.error_flag, 0)
 
     def write_target(self, var_op):
         """A function giving the buffer the variable's new value must be written into, or
@@ -219,7 +228,7 @@ def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
         """Name of `tensor` in `form` ('v' host, 'd' device), converting once if needed."""
         slot = schedule.slots[tensor]
         have = forms.setdefault(slot, set())
-        if tensor.dtype is dtypes.variant and have:  # a loop's record: a host object as is
+        if tensor.dtype.is_host_object and have:  # a list or a loop's record, as is
             return f"{next(iter(have))}{slot}"
         if form not in have:
             if form == "d":

@@ -18,7 +18,8 @@ from tf0.kernels import (launch_array as A, launch_elementwise as E, launch_matm
 from tf0.ops.data_ops import next_element, start_iterator
 from tf0.ops.train_ops import UPDATES
 
-HOST_OPS = frozenset({"Shape", "Size", "Rank", "ReducedShape", "IsVariableInitialized"})
+HOST_OPS = frozenset({"Shape", "Size", "Rank", "ReducedShape", "IsVariableInitialized",
+                      "TensorListLength"})
 BINDERS = {}
 
 
@@ -135,13 +136,21 @@ def _assert(op, ctx):
     return op.op_def.numpy(op, ctx)
 
 
-# tf.while_loop ops: the host runs their bodies' plans (their implementation takes any ctx).
+# Ops run by the host over Python objects (their implementation takes any ctx): tf.while_loop
+# ops run their bodies' plans; TensorArray ops handle lists of device arrays.
 LOOP_OPS = frozenset({"While", "WhileGrad"})
+LIST_OPS = frozenset({"TensorListReserve", "TensorListFromTensor", "TensorListZerosLike",
+                      "TensorListFromValues", "TensorListScatter", "TensorListClear",
+                      "TensorListAddN", "TensorListGather", "TensorListStack",
+                      "TensorListDense"})
 
 
-@binds("While", host_inputs=(0,))
-@binds("WhileGrad", "LoopVar")
-def _loop(op, ctx):
+@binds("While", "TensorListReserve", host_inputs=(0,))
+@binds("TensorListFromValues", "TensorListScatter", "TensorListClear", "TensorListGather",
+       "TensorListDense", host_inputs=(1,))
+@binds("WhileGrad", "LoopVar", "TensorListFromTensor", "TensorListZerosLike", "TensorListAddN",
+       "TensorListStack")
+def _host_driven(op, ctx):
     return op.op_def.numpy(op, ctx)
 
 

@@ -22,7 +22,7 @@ from tf0.ops.data_ops import next_element
 
 from .cuda_backend import (CudaPlanContext, CudaTracer, HOST_OPS, compile_body,
                            computed_on_host, placement)
-from .cuda_ops import LOOP_OPS, RANDOM_OPS
+from .cuda_ops import LIST_OPS, LOOP_OPS, RANDOM_OPS
 from .plan import Schedule, _to_user, _to_user_copy
 from .streams import (NO_LAUNCH, WRITERS, assign_streams, host_form_inputs, host_reads,
                       single_stream, variables_touched)
@@ -41,6 +41,8 @@ def capture_blocker(schedule, host):
             return f"op '{op.name}' reads a host-side dataset iterator"
         if op.type in LOOP_OPS:
             return f"op '{op.name}' is a tf.while_loop, iterated by the host"
+        if op.type in LIST_OPS:
+            return f"op '{op.name}' handles a TensorArray's list on the host"
         if op.op_def.stateful and op.type not in _CAPTURABLE_STATE:
             return f"op '{op.name}' ({op.type}) reads session state on the host"
         if op.type == "Assign" and not op.attrs.get("validate_shape", True):

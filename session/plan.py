@@ -126,9 +126,11 @@ class Schedule:
 
 def _check_frame(element, frame):
     op = element if isinstance(element, Operation) else element.op
-    if not frame and isinstance(element, Tensor) and element.dtype is dtypes.variant:
-        raise TypeError(f"{element.name} is the record a tf.while_loop keeps for its gradient; "
-                        f"it cannot be fetched or fed")
+    if not frame and isinstance(element, Tensor) and element.dtype.is_host_object:
+        what = "the record a tf.while_loop keeps for its gradient" \
+            if element.dtype is dtypes.loop_history else "a TensorArray's list of tensors"
+        raise TypeError(f"{element.name} is {what}; it cannot be fetched or fed (fetch the "
+                        f"tensors made from it)")
     inner = frame_of(op)
     if inner != frame[:len(inner)]:
         raise ValueError(f"{element.name} is made inside the body of tf.while_loop "

@@ -54,16 +54,23 @@ class PlanContext:
         """`value` in the form this backend keeps an op's output in."""
         return value
 
-    def stack(self, rows, like):
-        """`rows` (values of the tensor `like`) stacked along a new first axis; with no rows,
-        an empty array of like's static shape."""
+    def stack(self, rows, dtype, row_shape):
+        """`rows` (arrays of DType `dtype`) stacked along a new first axis; with no rows, an
+        empty array of the static TensorShape `row_shape`."""
         if rows:
-            return np.stack(rows).astype(like.dtype.np, copy=False)
-        if not like.shape.is_fully_defined():
+            return np.stack(rows).astype(dtype.np, copy=False)
+        if not row_shape.is_fully_defined():
             raise errors.InvalidArgumentError(
-                None, like.op, f"no rows to stack for {like.name}, and its shape {like.shape} "
-                               f"is not fully known")
-        return np.zeros((0, *like.shape.as_list()), like.dtype.np)
+                None, None, f"no rows to stack, and their shape {row_shape} is not fully known")
+        return np.zeros((0, *row_shape.as_list()), dtype.np)
+
+    def zeros(self, shape, dtype):
+        """An array of zeros of a runtime `shape` and DType `dtype`."""
+        return np.zeros(shape, dtype.np)
+
+    def add(self, a, b):
+        """a + b (same shape and dtype)."""
+        return np.add(a, b)
 
     def reader(self, var_op):
         state, values, name = self._state, self._state.values, var_op.name

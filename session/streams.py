@@ -7,8 +7,8 @@ new branch on the least-loaded stream. A cross-stream edge becomes an event reco
 the producer and waited on before the consumer, skipped when the consumer's stream is already
 ordered after that point (vector clocks). A variable read that comes after a write of the
 same variable in the plan sees the written value, so it is ordered after the write as if by
-a data edge; a plan that writes one variable twice, or has tf.cond branches or loops, runs on
-one stream. Values read on a stream other than the one that
+a data edge; a plan that writes one variable twice, or has tf.cond branches, loops or
+TensorArrays, runs on one stream. Values read on a stream other than the one that
 wrote them are kept alive until the run ends: a memory pool hands a freed buffer to the next
 writer on the stream that allocated it, which is not ordered after the reader.
 """
@@ -86,9 +86,10 @@ def assign_streams(schedule, host, num_streams):
     clock = [[-1] * n for _ in range(n)]  # clock[s][r]: last op of r that s is ordered after
     load = [0] * n
     written = [v for op in ops if op.type in WRITERS for v in variables_touched(op)]
-    if len(written) != len(set(written)) or any(cond_path(op) or op.type in cuda_ops.LOOP_OPS
+    host_driven = cuda_ops.LOOP_OPS | cuda_ops.LIST_OPS
+    if len(written) != len(set(written)) or any(cond_path(op) or op.type in host_driven
                                                 for op in ops):
-        return single_stream(schedule)  # tf.cond, tf.while_loop: the host reads predicates
+        return single_stream(schedule)  # conds and loops: the host reads predicates
     last_write = {}  # variable -> {stream: seq} of the op that wrote it
     snapshots = {}  # (stream, seq) -> clock of that stream when the op was issued
     step_of = {}    # (stream, seq) -> step

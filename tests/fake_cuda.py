@@ -284,7 +284,8 @@ def install(monkeypatch):
                         lambda self, shape, dtype: np.empty(shape, dtype))
     monkeypatch.setattr(launch_elementwise, "copy", _copy)
     from tf0.session.streams import NO_LAUNCH, WRITERS
-    state_ops = {"VariableV2", "ReadVariable", *WRITERS, *cuda_ops.RANDOM_OPS, *cuda_ops.LOOP_OPS}
+    state_ops = {"VariableV2", "ReadVariable", *WRITERS, *cuda_ops.RANDOM_OPS,
+                 *cuda_ops.LOOP_OPS, *cuda_ops.LIST_OPS}
     binders = {t: ((b, h) if t in state_ops else (_view_op if t in NO_LAUNCH else _numpy_kernel, h))
                for t, (b, h) in cuda_ops.BINDERS.items()}
     monkeypatch.setattr(cuda_ops, "BINDERS", binders)
@@ -295,9 +296,9 @@ def install(monkeypatch):
         cast=lambda x, dtype: to_device(x.astype(dtype))))
     monkeypatch.setattr(cuda_ops, "OPT", types.SimpleNamespace(apply=_apply))
     monkeypatch.setattr(cuda_ops, "RND", types.SimpleNamespace(draw=_draw, uniform_int=_draw_int))
-    monkeypatch.setattr(cuda_backend.CudaPlanContext, "stack", lambda self, rows, like: (
-        to_device(np.stack([np.asarray(r) for r in rows]).astype(like.dtype.np)) if rows
-        else to_device(np.zeros((0, *like.shape.as_list()), like.dtype.np))))
+    monkeypatch.setattr(cuda_backend.CudaPlanContext, "stack", lambda self, rows, dtype, shape: (
+        to_device(np.stack([np.asarray(r) for r in rows]).astype(dtype.np)) if rows
+        else to_device(np.zeros((0, *shape.as_list()), dtype.np))))
     monkeypatch.setattr(cuda_ops, "stager", lambda dataset, captured: (
         tuple(to_device(v) for v in element) for element in dataset.iterate(captured)))
     return RUNTIME

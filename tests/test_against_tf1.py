@@ -342,3 +342,31 @@ def _leaves(value):
     if isinstance(value, (list, tuple)):
         return [leaf for v in value for leaf in _leaves(v)]
     return [value]
+
+
+def test_tensor_array_loops_match():
+    rng = np.random.default_rng(9)
+    xv = rng.standard_normal((6, 3)).astype(np.float32)
+    wv = (rng.standard_normal((3, 3)) * 0.5).astype(np.float32)
+    results = []
+    for lib in (tf0, tf1):
+        graph = lib.Graph()
+        with graph.as_default():
+            x, w = lib.placeholder(lib.float32, [6, 3]), lib.constant(wv)
+            inputs = lib.TensorArray(lib.float32, size=6).unstack(x)
+
+            def body(t, h, outputs):
+                h = lib.tanh(lib.matmul(h, w) + lib.expand_dims(inputs.read(t), 0))
+                return t + 1, h, outputs.write(t, h[0] * lib.cast(t, lib.float32))
+            _, h, outputs = lib.while_loop(lambda t, h, o: t < 6, body,
+                                           [0, lib.zeros([1, 3]),
+                                            lib.TensorArray(lib.float32, size=6,
+                                                            clear_after_read=False)])
+            ys = outputs.stack()
+            picked = outputs.gather([5, 1])
+            loss = lib.reduce_sum(ys * ys) + lib.reduce_sum(picked) + lib.reduce_sum(h)
+            grads = lib.gradients(loss, [x, w])
+            with lib.Session(graph=graph) as sess:
+                results.append(sess.run([ys, picked, loss, *grads], {x: xv}))
+    for a, b in zip(*results):  # float32: sums in another order differ in the last bits
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)

@@ -24,6 +24,10 @@ NO_KERNEL = {
     "While": "tf.while_loop: runs its body's plan per iteration",
     "WhileGrad": "tf.while_loop: runs its gradient's plan per iteration",
     "LoopVar": "tf.while_loop: fed by its loop",
+    **{t: "TensorArray: host lists of device arrays" for t in (
+        "TensorListReserve", "TensorListFromTensor", "TensorListZerosLike",
+        "TensorListFromValues", "TensorListScatter", "TensorListClear", "TensorListAddN",
+        "TensorListGather", "TensorListStack", "TensorListDense", "TensorListLength")},
 }
 CODES = {"unary": opcodes.UNARY, "binary": opcodes.BINARY, "compare": opcodes.COMPARE}
 

@@ -26,7 +26,7 @@ def _check_every_tensor(sess, feed):
     tensors = [t for op in tf.get_default_graph().get_operations() if op.type != "Placeholder"
                and "_cond" not in op.attrs  # only the branch that runs has values
                and "_frame" not in op.attrs  # loop bodies' values stay inside their loops
-               for t in op.outputs if t.dtype is not tf.variant]
+               for t in op.outputs if not t.dtype.is_host_object]
     values = sess.run(tensors, feed)
     for t, v in zip(tensors, values):
         v = np.asarray(v)
