@@ -20,7 +20,7 @@ import numpy as np
 from tf0.engine import errors
 from tf0.engine.graph import cond_path, data_inputs
 
-from .cuda_ops import BINDERS, HOST_OPS, is_small_host_constant
+from .cuda_ops import BINDERS, HOST_OPS, LIST_OPS, is_small_host_constant
 from .plan import BranchConditions, branch_checked, emit_call, finish
 from .state import PlanContext
 
@@ -169,8 +169,10 @@ def placement(schedule, feeds_on_device=False):
     host = set() if feeds_on_device else set(schedule.feeds)
     for op in schedule.ops:
         ins = data_inputs(op)
+        # (TensorArray lists always hold device arrays, so their ops never run as host code)
         on_host = op.type in HOST_OPS or is_small_host_constant(op) or (
-            op.type not in ("Placeholder", "Const") and ins and all(t in host for t in ins)
+            op.type not in ("Placeholder", "Const") and op.type not in LIST_OPS
+            and ins and all(t in host for t in ins)
             and op.outputs and all(not t.dtype.is_floating for t in op.outputs)
             and not op.op_def.stateful and op.op_def.numpy is not None)
         if on_host:

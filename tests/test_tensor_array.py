@@ -136,3 +136,37 @@ def test_arrays_in_loops_on_the_null_device(monkeypatch):
     for g, w in zip(got, want):
         np.testing.assert_array_equal(g, w)
     np.testing.assert_allclose(want[0], np.sin(xv) * 2.0, rtol=1e-15)
+
+
+def test_integer_arrays_hold_device_values_on_the_null_device(monkeypatch):
+    # An int array written with values computed on the host and on the device, read back
+    # by host code (the loop condition) and by a device op.
+    fake_cuda.install(monkeypatch)
+    x = tf.placeholder(tf.float32, [5, 3])
+    best = tf.argmax(x, axis=1, output_type=tf.int32)  # a device value
+
+    def body(t, ta):
+        value = tf.gather(best, t) + t  # device
+        return t + 1, ta.write(t, value)
+    _, ta = tf.while_loop(lambda t, ta: t < 5, body,
+                          [0, tf.TensorArray(tf.int32, size=5)])
+    total = tf.while_loop(lambda i, s: i < ta.read(4), lambda i, s: (i + 1, s + ta.read(i % 5)),
+                          [0, 0])[1]
+    xv = np.random.default_rng(3).standard_normal((5, 3)).astype(np.float32)
+    with tf.Session() as sess:
+        got_stack, got_total = sess.run([ta.stack(), total], {x: xv})
+    want = np.argmax(xv, 1) + np.arange(5)
+    np.testing.assert_array_equal(got_stack, want)
+    assert got_total == sum(want[i % 5] for i in range(want[4]))
+
+
+def test_array_ops_are_never_placed_as_host_code():
+    # Even an all-integer array built from constants keeps its elements on the device:
+    # a read then gives a device array wherever the elements came from.
+    from tf0.session.cuda_backend import placement
+    from tf0.session.plan import Schedule
+    read = tf.TensorArray(tf.int32, size=2).write(0, 3).write(1, 4).read(1)
+    schedule = Schedule([read], [])
+    host = placement(schedule)
+    assert [op.type for op in schedule.ops
+            if op.type.startswith("TensorList") and op.outputs[0] in host] == []
