@@ -58,7 +58,8 @@ float16 = None  # not supported; kept out of ALL so `as_dtype` rejects it clearl
 
 ALL = (float32, float64, int32, int64, bool_)
 _BY_NAME = {d.name: d for d in ALL}
-_BY_NAME.update({"float": float32, "double": float64, "int": int32, "long": int64})
+_BY_NAME.update({"float": float32, "double": float64, "int": int32, "long": int64,
+                 "variant": variant, "loop_history": loop_history})  # for exported graphs
 _BY_NP = {d.np: d for d in ALL}
 
 

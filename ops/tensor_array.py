@@ -9,6 +9,7 @@ element, None where it is zero; reading or stacking a gradient list fills zeros 
 import numpy as np
 
 from tf0.engine import dtypes, errors
+from tf0.engine.gradients import NO_GRADIENT
 from tf0.engine.graph import constant_value, name_scope
 from tf0.engine.shapes import TensorShape, as_shape
 
@@ -39,7 +40,7 @@ def _reserve_bind(op, ctx):
     return lambda size: TensorList((None,) * int(size), dynamic)
 
 
-defop("TensorListReserve", _list_infer, _reserve_bind, fresh_output=False)
+defop("TensorListReserve", _list_infer, _reserve_bind, grad=NO_GRADIENT, fresh_output=False)
 
 
 def _from_tensor_bind(op, ctx):
@@ -59,7 +60,8 @@ def _zeros_like_bind(op, ctx):
     return lambda tl: TensorList((None,) * len(tl.items), tl.dynamic)
 
 
-defop("TensorListZerosLike", _list_infer, _zeros_like_bind, fresh_output=False)
+defop("TensorListZerosLike", _list_infer, _zeros_like_bind, grad=NO_GRADIENT,
+      fresh_output=False)
 
 
 def _from_values_bind(op, ctx):
@@ -77,7 +79,14 @@ def _from_values_bind(op, ctx):
     return place
 
 
-defop("TensorListFromValues", _list_infer, _from_values_bind, fresh_output=False)
+def _from_values_grad(op, d):
+    _, indices, values = op.inputs
+    mode = "single" if op.attrs["single"] else "indices"
+    return [None, None, _dense(d, indices, values, mode)]
+
+
+defop("TensorListFromValues", _list_infer, _from_values_bind, grad=_from_values_grad,
+      fresh_output=False)
 
 
 # ---- writing ----------------------------------------------------------------------------------
@@ -128,7 +137,10 @@ def _clear_bind(op, ctx):
     return clear
 
 
-defop("TensorListClear", _list_infer, _clear_bind, fresh_output=False)
+defop("TensorListClear", _list_infer, _clear_bind,
+      grad=lambda op, d: [make_op("TensorListClear", [d, op.inputs[1]],
+                                  {"single": op.attrs["single"]}), None],
+      fresh_output=False)
 
 
 def _add_n_bind(op, ctx):
@@ -229,7 +241,15 @@ def _dense_bind(op, ctx):
     return dense
 
 
-defop("TensorListDense", _dense_infer, _dense_bind, fresh_output=False)
+def _dense_grad(op, dy):
+    tl, indices, _ = op.inputs
+    if op.attrs["mode"] == "all":
+        return [make_op("TensorListFromTensor", [dy], {"dynamic_size": False}), None, None]
+    single = op.attrs["mode"] == "single"
+    return [make_op("TensorListFromValues", [tl, indices, dy], {"single": single}), None, None]
+
+
+defop("TensorListDense", _dense_infer, _dense_bind, grad=_dense_grad, fresh_output=False)
 
 
 def _dense(tl, indices, like, mode):
@@ -241,7 +261,8 @@ def _length_bind(op, ctx):
     return lambda tl: np.int32(len(tl.items))
 
 
-defop("TensorListLength", lambda op: [(TensorShape([]), dtypes.int32)], _length_bind)
+defop("TensorListLength", lambda op: [(TensorShape([]), dtypes.int32)], _length_bind,
+      grad=NO_GRADIENT)
 
 
 def zeros_like_list(tl, name=None):

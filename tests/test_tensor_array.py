@@ -170,3 +170,44 @@ def test_array_ops_are_never_placed_as_host_code():
     host = placement(schedule)
     assert [op.type for op in schedule.ops
             if op.type.startswith("TensorList") and op.outputs[0] in host] == []
+
+
+def test_an_exported_loop_with_arrays_loads_and_runs(tmp_path):
+    x = tf.placeholder(tf.float64, [None, 2])
+    inputs = tf.TensorArray(tf.float64, size=tf.shape(x)[0]).unstack(x)
+    _, out = tf.while_loop(
+        lambda t, o: t < tf.shape(x)[0], lambda t, o: (t + 1, o.write(t, inputs.read(t) * 3.0)),
+        [0, tf.TensorArray(tf.float64, size=tf.shape(x)[0])])
+    y = out.stack()
+    grad = tf.gradients(tf.reduce_sum(tf.sin(y)), x)[0]
+    xv = np.array([[1.0, 2.0], [-0.5, 0.25], [0.0, 3.0]])
+    with tf.Session() as sess:
+        want = sess.run([y, grad], {x: xv})
+        tf.saved_model.save(sess, str(tmp_path), inputs={"x": x}, outputs={"y": y, "g": grad})
+    with tf.Graph().as_default():
+        got = tf.saved_model.load(str(tmp_path))(x=xv)
+    np.testing.assert_array_equal(got["y"], want[0])
+    np.testing.assert_array_equal(got["g"], want[1])
+    np.testing.assert_allclose(want[1], 3.0 * np.cos(3.0 * xv), rtol=1e-14)
+
+
+def test_second_derivatives_through_array_ops():
+    xv = np.array([[0.3, -0.7], [1.1, 0.4], [-0.2, 0.9]])
+    x = tf.placeholder(tf.float64, [3, 2])
+    ta = tf.TensorArray(tf.float64, size=3).unstack(x)
+    moved = tf.TensorArray(tf.float64, size=3).scatter([2, 0, 1], ta.gather([1, 2, 0]))
+    loss = tf.reduce_sum(tf.sin(moved.read(0)) * moved.stack()[1]) + tf.reduce_sum(
+        tf.exp(ta.read(2)))
+    grad = tf.gradients(loss, x)[0]
+    second = tf.gradients(tf.reduce_sum(grad * grad), x)[0]
+
+    def grad_np(v):  # moved = rows [2, 0, 1] of v; loss = sum(sin(v[2]) * v[0]) + sum(exp(v[2]))
+        g = np.zeros_like(v)
+        g[2] = np.cos(v[2]) * v[0] + np.exp(v[2])
+        g[0] = np.sin(v[2])
+        return g
+    with tf.Session() as sess:
+        got_grad, got_second = sess.run([grad, second], {x: xv})
+    np.testing.assert_allclose(got_grad, grad_np(xv), rtol=1e-12)
+    np.testing.assert_allclose(got_second, central_differences(
+        lambda v: np.sum(grad_np(v) ** 2), xv), rtol=1e-6)
