@@ -3,7 +3,8 @@ replay, feeds, fetches, variable buffers): the logic above the kernels, not the 
 
 "Device" arrays are NumPy arrays of a subclass with CuPy's get()/set(); every kernel is the
 op's NumPy implementation (state, random and optimizer ops keep their CUDA binders over
-NumPy stand-ins of their launchers). Streams keep vector clocks, so a test can check that each launch
+NumPy stand-ins of their launchers). Like CuPy's arrays they refuse NumPy math outside a
+kernel (only shape, size and ndim work), so host code that forgets a download fails here. Streams keep vector clocks, so a test can check that each launch
 and each host read is ordered after the launches that made its inputs. A capture records
 every launch as a thunk over fixed buffers, and a replay reruns the thunks into the same
 buffers, as a CUDA graph would. `install(monkeypatch)` swaps it in for CuPy.
@@ -24,6 +25,23 @@ class DeviceArray(np.ndarray):
 
     def __array_finalize__(self, obj):
         self.made = getattr(obj, "made", None)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        # CuPy refuses NumPy math on device arrays; only the null device's kernels may.
+        if not RUNTIME.in_kernel:
+            raise TypeError(f"NumPy {ufunc.__name__} on a device array outside a kernel "
+                            f"(host code must download it first)")
+        inputs = [x.view(np.ndarray) if isinstance(x, DeviceArray) else x for x in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(o.view(np.ndarray) if isinstance(o, DeviceArray) else o
+                                  for o in kwargs["out"])
+        return getattr(ufunc, method)(*inputs, **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        if not RUNTIME.in_kernel and func not in (np.shape, np.size, np.ndim):  # metadata
+            raise TypeError(f"NumPy {func.__name__} on a device array outside a kernel "
+                            f"(host code must download it first)")
+        return super().__array_function__(func, types, args, kwargs)
 
     @property
     def __cuda_array_interface__(self):
@@ -127,6 +145,16 @@ class Runtime:
         self.thunks = None
         self.captures = self.replays = 0
         self.launches = []  # (op type, stream id)
+        self.in_kernel = False
+
+    @contextlib.contextmanager
+    def kernel(self):
+        """NumPy may run on device arrays inside (a kernel's body)."""
+        saved, self.in_kernel = self.in_kernel, True
+        try:
+            yield
+        finally:
+            self.in_kernel = saved
 
     def refuse_in_capture(self, what):
         """CUDA refuses synchronous copies from pageable memory while a stream captures."""
@@ -151,14 +179,14 @@ class Runtime:
             if isinstance(a, DeviceArray):
                 self.check_ordered(a, stream)
         self.launches.append((name, stream.id))
-        with np.errstate(all="ignore"):  # inf and NaN are results, as on the NumPy backend
+        with np.errstate(all="ignore"), self.kernel():  # inf and NaN are results, as in NumPy
             result = fn(*args)
         outs = outputs_of(result)
         for o in outs:
             self.mark(o, stream)
         if self.thunks is not None:
             def thunk():
-                with np.errstate(all="ignore"):
+                with np.errstate(all="ignore"), self.kernel():
                     news = outputs_of(fn(*args))
                 for o, new in zip(outs, news):
                     np.copyto(o.view(np.ndarray), np.asarray(new))
@@ -193,7 +221,8 @@ def _view_op(op, ctx):
     fn = op.op_def.numpy(op, ctx)
 
     def run(*args):
-        result = fn(*args)
+        with RUNTIME.kernel():  # a view is made on the device too
+            result = fn(*args)
         return result if isinstance(result, DeviceArray) else to_device(result)
     return run
 
