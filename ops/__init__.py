@@ -25,7 +25,7 @@ from .sources import (fill, group, identity, no_op, ones, ones_like, placeholder
 from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variable_scope, \
     variable_scope
 from .functional_ops import foldl, foldr, map_fn, scan, while_loop
-from .rnn import reverse_sequence
+from .rnn import reverse_sequence, sequence_mask
 from .tensor_array import TensorArray, add_n_lists as _add_n_lists, \
     zeros_like_list as _zeros_like_list
 from .variables import (Variable, assign, assign_add, assign_sub, global_variables,

@@ -11,6 +11,7 @@ reads one time step per iteration and stacks the outputs (ops/while_ops.build_lo
 import collections
 
 from tf0.engine import dtypes
+from tf0.engine.graph import name_scope
 from tf0.engine.shapes import TensorShape
 
 from . import init_ops
@@ -369,6 +370,19 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
             outputs.append(output)
             state = new_state
         return outputs, state
+
+
+def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool_, name=None):
+    """TF1's tf.sequence_mask: mask[..., j] = j < lengths[...], j in [0, maxlen) (maxlen
+    defaults to the largest length), cast to `dtype`."""
+    with name_scope(name, "SequenceMask"):
+        lengths = convert_to_tensor(lengths)
+        if maxlen is None:
+            maxlen = OPS.reduce_max(lengths)
+        steps = cast(range_(convert_to_tensor(maxlen, dtype=lengths.dtype)), lengths.dtype)
+        mask = steps < expand_dims(lengths, -1)
+        dtype = dtypes.as_dtype(dtype)
+        return mask if dtype is dtypes.bool_ else cast(mask, dtype)
 
 
 def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=None,

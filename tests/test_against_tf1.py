@@ -370,3 +370,46 @@ def test_tensor_array_loops_match():
                 results.append(sess.run([ys, picked, loss, *grads], {x: xv}))
     for a, b in zip(*results):  # float32: sums in another order differ in the last bits
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_training_a_recurrent_language_model_matches():
+    # Embedding, a two-layer GRU/LSTM stack over padded sequences, sparse softmax loss
+    # masked by length, Adam with gradient clipping: five steps, the same weights in both.
+    rng = np.random.default_rng(10)
+    tokens = rng.integers(0, 7, (4, 6)).astype(np.int32)
+    lengths = np.array([6, 3, 5, 1], np.int32)
+    results = []
+    for lib in (tf0, tf1):
+        graph = lib.Graph()
+        with graph.as_default():
+            ids = lib.placeholder(lib.int32, [None, 6])
+            seq = lib.placeholder(lib.int32, [None])
+            embedding = lib.get_variable("embedding", [7, 5])
+            cell = lib.nn.rnn_cell.MultiRNNCell([lib.nn.rnn_cell.GRUCell(6),
+                                                 lib.nn.rnn_cell.BasicLSTMCell(4)])
+            out, _ = lib.nn.dynamic_rnn(cell, lib.nn.embedding_lookup(embedding, ids[:, :-1]),
+                                        sequence_length=seq - 1, dtype=lib.float32)
+            logits = lib.layers.dense(out, 7)
+            mask = lib.sequence_mask(seq - 1, 5, dtype=lib.float32)
+            xent = lib.nn.sparse_softmax_cross_entropy_with_logits(labels=ids[:, 1:],
+                                                                   logits=logits)
+            loss = lib.reduce_sum(xent * mask) / lib.reduce_sum(mask)
+            opt = lib.train.AdamOptimizer(0.05)
+            grads, variables = zip(*opt.compute_gradients(loss))
+            clipped, _ = lib.clip_by_global_norm(grads, 1.0)
+            train = opt.apply_gradients(zip(clipped, variables))
+            with lib.Session(graph=graph) as sess:
+                sess.run(lib.global_variables_initializer())
+                weights = np.random.default_rng(11)
+                for v in lib.trainable_variables():
+                    v.load((weights.standard_normal([int(d) for d in v.shape]) * 0.4)
+                           .astype(np.float32), sess)
+                feed = {ids: tokens, seq: lengths}
+                losses = [sess.run([loss, train], feed)[0] for _ in range(5)]
+                results.append((losses, [v.name for v in lib.trainable_variables()],
+                                sess.run(lib.trainable_variables())))
+    (ours, our_names, our_values), (theirs, their_names, their_values) = results
+    assert our_names == their_names
+    np.testing.assert_allclose(ours, theirs, rtol=1e-4)
+    for a, b in zip(our_values, their_values):
+        np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-4)

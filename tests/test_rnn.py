@@ -246,3 +246,16 @@ def test_lstm_and_gru_on_the_gpu_match_the_numpy_backend():
     for first, second, ref in zip(*results):
         np.testing.assert_array_equal(first, second)  # bit-identical runs
         np.testing.assert_allclose(first, ref, rtol=1e-9, atol=1e-11)
+
+
+def test_sequence_mask_matches_its_definition():
+    lengths = tf.placeholder(tf.int64, [None])
+    default, wide = tf.sequence_mask(lengths), tf.sequence_mask(lengths, 5, dtype=tf.float32)
+    nested = tf.sequence_mask([[1, 3], [0, 2]], 4)
+    with tf.Session() as sess:
+        got = sess.run([default, wide, nested], {lengths: [2, 0, 3]})
+    np.testing.assert_array_equal(got[0], np.arange(3)[None, :] < np.array([2, 0, 3])[:, None])
+    np.testing.assert_array_equal(got[1], (np.arange(5)[None, :] < np.array([[2], [0], [3]]))
+                                  .astype(np.float32))
+    np.testing.assert_array_equal(got[2], np.arange(4) < np.array([[1, 3], [0, 2]])[..., None])
+    assert got[1].dtype == np.float32 and wide.shape.as_list() == [None, 5]
