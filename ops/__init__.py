@@ -26,6 +26,10 @@ from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variabl
     variable_scope
 from .functional_ops import foldl, foldr, map_fn, scan, while_loop
 from .rnn import reverse_sequence, sequence_mask
+from .debug_ops import (Print, assert_equal, assert_greater, assert_greater_equal,
+                        assert_less, assert_less_equal, assert_negative, assert_non_negative,
+                        assert_non_positive, assert_none_equal, assert_positive, assert_rank,
+                        assert_type, check_numerics, print_)
 from .tensor_array import TensorArray, add_n_lists as _add_n_lists, \
     zeros_like_list as _zeros_like_list
 from .variables import (Variable, assign, assign_add, assign_sub, global_variables,

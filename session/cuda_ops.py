@@ -23,20 +23,24 @@ HOST_OPS = frozenset({"Shape", "Size", "Rank", "ReducedShape", "IsVariableInitia
 BINDERS = {}
 
 
-class _AllInputs:
-    """host_inputs value meaning: every input arrives on the host."""
+class _InputsFrom:
+    """host_inputs value meaning: every input from index `first` on arrives on the host."""
+
+    def __init__(self, first):
+        self.first = first
 
     def __contains__(self, index):
-        return True
+        return index >= self.first
 
 
-ALL_INPUTS = _AllInputs()
+ALL_INPUTS, AFTER_FIRST = _InputsFrom(0), _InputsFrom(1)
 
 
 def binds(*op_types, host_inputs=()):
     def register(fn):
         for t in op_types:
-            BINDERS[t] = (fn, host_inputs if host_inputs is ALL_INPUTS else frozenset(host_inputs))
+            BINDERS[t] = (fn, host_inputs if isinstance(host_inputs, _InputsFrom)
+                          else frozenset(host_inputs))
         return fn
     return register
 
@@ -134,6 +138,26 @@ def _cond_merge(op, ctx):
 @binds("Assert", host_inputs=ALL_INPUTS)
 def _assert(op, ctx):
     return op.op_def.numpy(op, ctx)
+
+
+@binds("CheckNumerics")
+def _check_numerics(op, ctx):
+    check = op.op_def.numpy(op, ctx)
+
+    def check_device(x):
+        check(x.get())
+        return x
+    return check_device
+
+
+@binds("Print", host_inputs=AFTER_FIRST)
+def _print(op, ctx):
+    """Prints host copies of its data; tf.Print's first input goes on as the device value
+    it is (tf.print's first input is data too, downloaded here)."""
+    show = op.op_def.numpy(op, ctx)
+    if op.attrs["passes_input"]:
+        return show
+    return lambda first=None, *rest: show(*([] if first is None else [first.get()]), *rest)
 
 
 # Ops run by the host over Python objects (their implementation takes any ctx): tf.while_loop

@@ -21,6 +21,7 @@ NO_KERNEL = {
     "Assign": "device-to-device memcpy", "IsVariableInitialized": "host: session state",
     "MakeIterator": "tf.data: host pipeline", "IteratorGetNext": "tf.data: pinned uploads",
     "CondMerge": "tf.cond: passes on one of its inputs", "Assert": "host: checks a condition",
+    "Print": "host: writes downloaded values", "CheckNumerics": "host: checks a download",
     "While": "tf.while_loop: runs its body's plan per iteration",
     "WhileGrad": "tf.while_loop: runs its gradient's plan per iteration",
     "LoopVar": "tf.while_loop: fed by its loop",

@@ -14,6 +14,7 @@ import tf0.errors as errors  # noqa: E402
 import tf0.initializers as initializers  # noqa: E402
 import tf0.nn as nn  # noqa: E402
 import tf0.data as data  # noqa: E402
+import tf0.debugging as debugging  # noqa: E402
 import tf0.layers as layers  # noqa: E402
 import tf0.losses as losses  # noqa: E402
 import tf0.saved_model as saved_model  # noqa: E402
@@ -46,6 +47,7 @@ from tf0.ops import (clip_by_global_norm, clip_by_norm, global_norm, norm,  # no
 from tf0.ops import range_ as range  # noqa: E402,A001
 from tf0.ops import slice_ as slice  # noqa: E402,A001
 from tf0.ops import tuple_ as tuple  # noqa: E402,A001
+from tf0.ops import print_ as print  # noqa: E402,A001
 from tf0.ops.init_ops import (Constant as constant_initializer,  # noqa: E402
                               GlorotNormal as glorot_normal_initializer,
                               GlorotUniform as glorot_uniform_initializer,
