@@ -82,11 +82,15 @@ def fill(dims, value, name=None):
 
 
 def _shape_arg(shape):
-    """A static shape tuple when `shape` is a Python/NumPy value, else None."""
+    """A static shape tuple when `shape` is a Python/NumPy value, else None (a tensor, or a
+    list holding tensors, which convert_to_tensor stacks)."""
     if isinstance(shape, Tensor):
         return None
     if isinstance(shape, TensorShape):
         return tuple(shape.as_list()) if shape.is_fully_defined() else None
+    if isinstance(shape, (list, tuple)) and any(hasattr(d, "_as_graph_element") or
+                                                isinstance(d, Tensor) for d in shape):
+        return None
     return tuple(int(d) for d in np.reshape(shape, [-1]))
 
 

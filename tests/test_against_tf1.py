@@ -413,3 +413,52 @@ def test_training_a_recurrent_language_model_matches():
     np.testing.assert_allclose(ours, theirs, rtol=1e-4)
     for a, b in zip(our_values, their_values):
         np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-4)
+
+
+def test_greedy_decoding_loop_matches():
+    # A decoder loop of the seq2seq kind: argmax feedback through an embedding, per-sequence
+    # finished flags, a data-dependent stop, tokens and logits in TensorArrays; values and
+    # the gradient of the chosen logits' sum with respect to every weight.
+    results = []
+    for lib in (tf0, tf1):
+        graph = lib.Graph()
+        with graph.as_default():
+            start = lib.placeholder(lib.float32, [None, 4])
+            embedding = lib.get_variable("embedding", [6, 4])
+            cell = lib.nn.rnn_cell.GRUCell(4)
+            project = lib.layers.Dense(6, name="project")
+            batch = lib.shape(start)[0]
+
+            def body(t, h, x, finished, tokens, scores):
+                out, h = cell(x, h)
+                logits = project(out)
+                token = lib.cast(lib.argmax(logits, axis=1), lib.int32)
+                token = lib.where(finished, lib.zeros_like(token), token)
+                score = lib.reduce_max(logits, axis=1) * lib.cast(lib.logical_not(finished),
+                                                                    lib.float32)
+                finished = lib.logical_or(finished, lib.equal(token, 0))
+                return (t + 1, h, lib.nn.embedding_lookup(embedding, token), finished,
+                        tokens.write(t, token), scores.write(t, score))
+            loop = lib.while_loop(
+                lambda t, h, x, finished, tokens, scores: lib.logical_and(
+                    t < 7, lib.logical_not(lib.reduce_all(finished))),
+                body, [0, lib.zeros_like(start), start, lib.zeros([batch], lib.bool),
+                       lib.TensorArray(lib.int32, size=0, dynamic_size=True),
+                       lib.TensorArray(lib.float32, size=0, dynamic_size=True)])
+            steps, tokens, scores = loop[0], loop[4].stack(), loop[5].stack()
+            grads = [lib.convert_to_tensor(g) for g in  # dense (TF1 gives IndexedSlices)
+                     lib.gradients(lib.reduce_sum(scores), lib.trainable_variables())]
+            with lib.Session(graph=graph) as sess:
+                sess.run(lib.global_variables_initializer())
+                weights = np.random.default_rng(12)
+                for v in lib.trainable_variables():
+                    v.load((weights.standard_normal([int(d) for d in v.shape]))
+                           .astype(np.float32), sess)
+                feed = {start: np.random.default_rng(13).standard_normal((5, 4))
+                        .astype(np.float32)}
+                results.append(sess.run([steps, tokens, scores, *grads], feed))
+    ours, theirs = results
+    assert 1 < ours[0] <= 7
+    np.testing.assert_array_equal(ours[1], theirs[1])
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)

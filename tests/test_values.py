@@ -134,3 +134,14 @@ def test_lists_of_tensors_and_variables_convert_by_stacking():
         sess.run(v.initializer)
         assert sess.run(packed).tolist() == [2.0, 3.0, 4.0]
         assert sess.run(tf.reduce_sum([v, v])) == 4.0
+
+
+def test_zeros_and_ones_take_shape_lists_holding_tensors():
+    x = tf.placeholder(tf.float32, [None, 3])
+    zeros = tf.zeros([tf.shape(x)[0], 2], tf.int32)
+    ones = tf.ones((tf.shape(x)[1],), tf.bool)
+    assert zeros.shape.as_list() == [None, 2] and ones.shape.as_list() == [None]
+    with tf.Session() as sess:
+        z, o = sess.run([zeros, ones], {x: np.zeros((4, 3), np.float32)})
+    np.testing.assert_array_equal(z, np.zeros((4, 2), np.int32))
+    np.testing.assert_array_equal(o, np.ones(3, bool))
