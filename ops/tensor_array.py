@@ -168,9 +168,9 @@ def _gather_infer(op):
     return [(TensorShape([count]).concatenate(element), op.attrs["element_dtype"])]
 
 
-def _reader(op, ctx, single):
-    """read(tl, indices): the elements at `indices` (one, or stacked), an error for an
-    element never written."""
+def _reader(op, ctx, single, stacked=True):
+    """read(tl, indices): the elements at `indices` (one, stacked, or a list when not
+    `stacked`), an error for an element never written."""
     dtype, shape = op.attrs["element_dtype"], op.attrs["element_shape"]
 
     def item(tl, i):
@@ -184,7 +184,9 @@ def _reader(op, ctx, single):
 
     def read(tl, indices):
         rows = [item(tl, i) for i in _indices(indices, single)]
-        return rows[0] if single else ctx.stack(rows, dtype, shape)
+        if single or not stacked:
+            return rows[0] if single else rows
+        return ctx.stack(rows, dtype, shape)
     return read
 
 
@@ -234,6 +236,9 @@ def _dense_bind(op, ctx):
             return ctx.zeros(shape, dtype) if value is None else value
         if mode == "single":
             return row(int(indices), like.shape)
+        if mode == "pieces":  # `indices` holds the pieces' lengths along like's first axis
+            pieces = [row(i, (int(n), *like.shape[1:])) for i, n in enumerate(np.ravel(indices))]
+            return ctx.concat(pieces, dtype, op.inputs[2].shape[1:])
         idx = range(len(like)) if mode == "all" else _indices(indices, False)
         rows = [row(i, like.shape[1:]) for i in idx]
         return ctx.stack(rows, dtype, op.inputs[2].shape[1:]) if rows else ctx.zeros(
@@ -245,6 +250,8 @@ def _dense_grad(op, dy):
     tl, indices, _ = op.inputs
     if op.attrs["mode"] == "all":
         return [make_op("TensorListFromTensor", [dy], {"dynamic_size": False}), None, None]
+    if op.attrs["mode"] == "pieces":
+        return [make_op("TensorListSplit", [dy, indices], {"dynamic_size": False}), None, None]
     single = op.attrs["mode"] == "single"
     return [make_op("TensorListFromValues", [tl, indices, dy], {"single": single}), None, None]
 
@@ -265,6 +272,54 @@ defop("TensorListLength", lambda op: [(TensorShape([]), dtypes.int32)], _length_
       grad=NO_GRADIENT)
 
 
+def _concat_infer(op):
+    element = op.attrs["element_shape"]
+    return [(TensorShape([None]).concatenate(element[1:]), op.attrs["element_dtype"])]
+
+
+def _concat_bind(op, ctx):
+    read = _reader(op, ctx, False, stacked=False)
+    dtype, element = op.attrs["element_dtype"], op.attrs["element_shape"]
+    return lambda tl: ctx.concat(read(tl, np.arange(len(tl.items))), dtype, element[1:])
+
+
+def _concat_grad(op, dy):
+    lengths = make_op("TensorListLengths", [op.inputs[0]])
+    return [make_op("TensorListSplit", [dy, lengths], {"dynamic_size": False})]
+
+
+defop("TensorListConcat", _concat_infer, _concat_bind, grad=_concat_grad, fresh_output=False)
+
+
+def _split_bind(op, ctx):
+    def split(value, lengths):
+        lengths = [int(n) for n in np.ravel(lengths)]
+        if sum(lengths) != len(value) or min(lengths, default=0) < 0:
+            raise errors.InvalidArgumentError(
+                op.node_def, op, f"TensorArray split lengths {lengths} do not add up to the "
+                                 f"{len(value)} rows of the value\n\t [[{op.describe()}]]")
+        ends = np.cumsum(lengths)
+        return TensorList([value[end - n:end] for n, end in zip(lengths, ends)],
+                          op.attrs["dynamic_size"])
+    return split
+
+
+def _split_grad(op, d):
+    value, lengths = op.inputs
+    return [_dense(d, lengths, value, "pieces"), None]
+
+
+defop("TensorListSplit", _list_infer, _split_bind, grad=_split_grad, fresh_output=False)
+
+
+def _lengths_bind(op, ctx):
+    return lambda tl: np.array([len(item) for item in tl.items], np.int32)
+
+
+defop("TensorListLengths", lambda op: [(TensorShape([None]), dtypes.int32)], _lengths_bind,
+      grad=NO_GRADIENT)
+
+
 def zeros_like_list(tl, name=None):
     """The gradient-zero of list `tl` (its length, nothing written)."""
     return make_op("TensorListZerosLike", [tl], name=name or "zeros_like")
@@ -278,7 +333,8 @@ def add_n_lists(lists, name=None):
 # ---- the Python object --------------------------------------------------------------------------
 class TensorArray:
     """TF1's tf.TensorArray(dtype, size, dynamic_size=False, element_shape=None, ...):
-    write(i, v), read(i), stack(), unstack(x), gather(indices), scatter(indices, x), size().
+    write(i, v), read(i), stack(), unstack(x), gather(indices), scatter(indices, x), concat(),
+    split(x, lengths), size().
     Each write returns a new TensorArray (use it, as in TF1). Writing an index twice or
     reading one never written is an InvalidArgumentError at run time; elements may be read
     any number of times (clear_after_read is accepted and has no effect). `flow` is the
@@ -379,6 +435,25 @@ class TensorArray:
         return make_op("TensorListStack", [self._flow],
                        {"element_shape": self._element_shape, "element_dtype": self._dtype,
                         "size": self._size}, name=name or "TensorArrayStack")
+
+    def concat(self, name=None):
+        """The elements concatenated along their first axis."""
+        return make_op("TensorListConcat", [self._flow],
+                       {"element_shape": self._element_shape, "element_dtype": self._dtype},
+                       name=name or "TensorArrayConcat")
+
+    def split(self, value, lengths, name=None):
+        """A TensorArray of the pieces of `value` along its first axis, of the given lengths
+        (their elements may differ in their first dimension)."""
+        value = convert_to_tensor(value, dtype=self._dtype)
+        flow = make_op("TensorListSplit",
+                       [value, convert_to_tensor(lengths, dtype=dtypes.int32)],
+                       {"dynamic_size": self._dynamic}, name=name or "TensorArraySplit")
+        shape = TensorShape([None]).concatenate(value.shape[1:]) if value.shape.ndims \
+            else TensorShape(None)
+        out = self._derived(flow, shape)
+        out._infer_shape = False  # pieces may differ in their first dimension
+        return out
 
     def size(self, name=None):
         return make_op("TensorListLength", [self._flow], name=name or "TensorArraySize")

@@ -145,6 +145,12 @@ class CudaPlanContext(PlanContext):
         from tf0.kernels import launch_array
         return launch_array.stack([self.as_output(r) for r in rows], 0)
 
+    def concat(self, pieces, dtype, row_shape):
+        if not pieces:
+            return self.as_output(super().concat(pieces, dtype, row_shape))
+        from tf0.kernels import launch_array
+        return launch_array.concat([self.as_output(p) for p in pieces], 0)
+
     def zeros(self, shape, dtype):
         return self.device.cupy.zeros(shape, dtype.np)
 

@@ -19,7 +19,7 @@ from tf0.ops.data_ops import next_element, start_iterator
 from tf0.ops.train_ops import UPDATES
 
 HOST_OPS = frozenset({"Shape", "Size", "Rank", "ReducedShape", "IsVariableInitialized",
-                      "TensorListLength"})
+                      "TensorListLength", "TensorListLengths"})
 BINDERS = {}
 
 
@@ -166,14 +166,15 @@ LOOP_OPS = frozenset({"While", "WhileGrad"})
 LIST_OPS = frozenset({"TensorListReserve", "TensorListFromTensor", "TensorListZerosLike",
                       "TensorListFromValues", "TensorListScatter", "TensorListClear",
                       "TensorListAddN", "TensorListGather", "TensorListStack",
-                      "TensorListDense"})
+                      "TensorListDense", "TensorListConcat", "TensorListSplit"})
 
 
 @binds("While", "TensorListReserve", host_inputs=(0,))
 @binds("TensorListFromValues", "TensorListScatter", "TensorListClear", "TensorListGather",
        "TensorListDense", host_inputs=(1,))
 @binds("WhileGrad", "LoopVar", "TensorListFromTensor", "TensorListZerosLike", "TensorListAddN",
-       "TensorListStack")
+       "TensorListStack", "TensorListConcat")
+@binds("TensorListSplit", host_inputs=(1,))
 def _host_driven(op, ctx):
     return op.op_def.numpy(op, ctx)
 

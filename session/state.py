@@ -64,6 +64,13 @@ class PlanContext:
                 None, None, f"no rows to stack, and their shape {row_shape} is not fully known")
         return np.zeros((0, *row_shape.as_list()), dtype.np)
 
+    def concat(self, pieces, dtype, row_shape):
+        """`pieces` (arrays of DType `dtype`) joined along their first axis; with none, an
+        empty array of rows shaped by the static TensorShape `row_shape`."""
+        if pieces:
+            return np.concatenate(pieces).astype(dtype.np, copy=False)
+        return self.stack([], dtype, row_shape)
+
     def zeros(self, shape, dtype):
         """An array of zeros of a runtime `shape` and DType `dtype`."""
         return np.zeros(shape, dtype.np)

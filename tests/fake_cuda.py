@@ -328,6 +328,9 @@ def install(monkeypatch):
     monkeypatch.setattr(cuda_backend.CudaPlanContext, "stack", lambda self, rows, dtype, shape: (
         to_device(np.stack([np.asarray(r) for r in rows]).astype(dtype.np)) if rows
         else to_device(np.zeros((0, *shape.as_list()), dtype.np))))
+    monkeypatch.setattr(cuda_backend.CudaPlanContext, "concat", lambda self, rows, dtype, shape: (
+        to_device(np.concatenate([np.asarray(r.view(np.ndarray)) for r in rows]).astype(dtype.np))
+        if rows else to_device(np.zeros((0, *shape.as_list()), dtype.np))))
     monkeypatch.setattr(cuda_ops, "stager", lambda dataset, captured: (
         tuple(to_device(v) for v in element) for element in dataset.iterate(captured)))
     return RUNTIME

@@ -221,7 +221,8 @@ COVERED_ELSEWHERE = {
     **{t: "test_tensor_array" for t in (
         "TensorListReserve", "TensorListFromTensor", "TensorListZerosLike",
         "TensorListFromValues", "TensorListScatter", "TensorListClear", "TensorListAddN",
-        "TensorListGather", "TensorListStack", "TensorListDense", "TensorListLength")},
+        "TensorListGather", "TensorListStack", "TensorListDense", "TensorListLength",
+        "TensorListConcat", "TensorListSplit", "TensorListLengths")},
 }
 
 

@@ -28,7 +28,8 @@ NO_KERNEL = {
     **{t: "TensorArray: host lists of device arrays" for t in (
         "TensorListReserve", "TensorListFromTensor", "TensorListZerosLike",
         "TensorListFromValues", "TensorListScatter", "TensorListClear", "TensorListAddN",
-        "TensorListGather", "TensorListStack", "TensorListDense", "TensorListLength")},
+        "TensorListGather", "TensorListStack", "TensorListDense", "TensorListLength",
+        "TensorListConcat", "TensorListSplit", "TensorListLengths")},
 }
 CODES = {"unary": opcodes.UNARY, "binary": opcodes.BINARY, "compare": opcodes.COMPARE}
 

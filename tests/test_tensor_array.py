@@ -211,3 +211,29 @@ def test_second_derivatives_through_array_ops():
     np.testing.assert_allclose(got_grad, grad_np(xv), rtol=1e-12)
     np.testing.assert_allclose(got_second, central_differences(
         lambda v: np.sum(grad_np(v) ** 2), xv), rtol=1e-6)
+
+
+@pytest.mark.parametrize("device", ["numpy", "null_gpu"])
+def test_split_and_concat_with_gradients(device, monkeypatch):
+    if device == "null_gpu":
+        fake_cuda.install(monkeypatch)
+    xv = np.arange(12.0).reshape(6, 2) / 7
+    x = tf.placeholder(tf.float64, [6, 2])
+    pieces = tf.TensorArray(tf.float64, size=3).split(x, [1, 3, 2])
+    middle, joined = pieces.read(1), pieces.concat()
+    again = tf.TensorArray(tf.float64, size=2).write(0, x[:2] * 2.0).write(1, x[4:]).concat()
+    loss = tf.reduce_sum(tf.sin(middle)) + tf.reduce_sum(joined ** 2) + tf.reduce_sum(again)
+    grad = tf.gradients(loss, x)[0]
+    with tf.Session() as sess:
+        got = sess.run([middle, joined, again, grad], {x: xv})
+    np.testing.assert_array_equal(got[0], xv[1:4])
+    np.testing.assert_array_equal(got[1], xv)
+    np.testing.assert_array_equal(got[2], np.concatenate([xv[:2] * 2.0, xv[4:]]))
+    want = 2 * xv
+    want[1:4] += np.cos(xv[1:4])
+    want[:2] += 2.0
+    want[4:] += 1.0
+    np.testing.assert_allclose(got[3], want, rtol=1e-14)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="do not add up"):
+        with tf.Session() as sess:
+            sess.run(tf.TensorArray(tf.float64, size=2).split(x, [1, 2]).concat(), {x: xv})
