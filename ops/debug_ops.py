@@ -159,7 +159,8 @@ assert_non_positive = _sign("<=", lambda x, zero: x <= zero)
 
 
 def assert_rank(x, rank, message=None, name=None):
-    """ValueError now when x's static rank is known and differs from `rank` (an int)."""
+    """ValueError now when x's static rank is known and differs from `rank` (an int);
+    otherwise an Assert op that checks the rank at run time."""
     x = convert_to_tensor(x)
     if x.shape.ndims is not None and x.shape.ndims != int(rank):
         raise ValueError(f"{message + ' ' if message else ''}Tensor {x.name} must have rank "
