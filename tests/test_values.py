@@ -145,3 +145,9 @@ def test_zeros_and_ones_take_shape_lists_holding_tensors():
         z, o = sess.run([zeros, ones], {x: np.zeros((4, 3), np.float32)})
     np.testing.assert_array_equal(z, np.zeros((4, 2), np.int32))
     np.testing.assert_array_equal(o, np.ones(3, bool))
+
+
+def test_tf_math_names_are_the_top_level_functions():
+    names = [n for n in dir(tf.math) if not n.startswith("_")]
+    assert len(names) > 50
+    assert all(getattr(tf.math, n) is getattr(tf, n) for n in names)

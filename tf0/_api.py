@@ -17,6 +17,7 @@ import tf0.data as data  # noqa: E402
 import tf0.debugging as debugging  # noqa: E402
 import tf0.layers as layers  # noqa: E402
 import tf0.losses as losses  # noqa: E402
+import tf0.math_names as math  # noqa: E402
 import tf0.saved_model as saved_model  # noqa: E402
 import tf0.timeline as timeline  # noqa: E402
 import tf0.train as train  # noqa: E402
@@ -86,8 +87,8 @@ add_to_collections = lambda names, value: get_default_graph().add_to_collections
     names, value)
 get_collection_ref = lambda key: get_default_graph().get_collection_ref(key)  # noqa
 device = lambda device_name: get_default_graph().device(device_name)  # noqa
-divide = truediv
-mod = _B["floormod"]
+divide = math.divide
+mod = math.mod
 realdiv = _B["realdiv"]
 neg = _U["negative"]
 is_tensor = lambda x: isinstance(x, Tensor)  # noqa: E731

@@ -1,0 +1,13 @@
+"""tf0.math (the module tf.math): the math ops under their TF1.13+ names, the same functions
+as tf.<name>. (Not named math.py: that would shadow the standard library next to it.)"""
+from tf0.ops import (B as _B, abs, add, add_n, argmax, argmin, ceil, cos,  # noqa: F401,A004
+                     equal, exp, floor, floordiv, floormod, greater, greater_equal,
+                     l2_normalize, less, less_equal, log, log1p, log_softmax, logical_and,
+                     logical_not, logical_or, logical_xor, maximum, minimum, multiply,
+                     negative, not_equal, pow, reciprocal, reduce_all, reduce_any,
+                     reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod,
+                     reduce_sum, round, rsqrt, scalar_mul, sigmoid, sign, sin, softmax,
+                     softplus, sqrt, square, squared_difference, subtract, tanh, truediv)
+
+divide = truediv
+mod = _B["floormod"]
