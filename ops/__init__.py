@@ -27,6 +27,7 @@ from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variabl
 from .functional_ops import foldl, foldr, map_fn, scan, while_loop
 from .rnn import reverse_sequence, sequence_mask
 from .einsum import einsum, tensordot
+from .linalg_ops import eye, matrix_transpose, reverse
 from .debug_ops import (Print, assert_equal, assert_greater, assert_greater_equal,
                         assert_less, assert_less_equal, assert_negative, assert_non_negative,
                         assert_non_positive, assert_none_equal, assert_positive, assert_rank,

@@ -1,5 +1,6 @@
 """tf.einsum and tf.tensordot against np.einsum / np.tensordot in float64, with gradients
-against central differences, static shapes, and misuse errors."""
+against central differences, static shapes, and misuse errors; tf.reverse, tf.eye and
+tf.linalg's names."""
 import numpy as np
 import pytest
 
@@ -68,3 +69,24 @@ def test_einsum_misuse():
         tf.einsum("ij,jk->ik", x)
     with pytest.raises(ValueError, match="rank 2"):
         tf.einsum("ijk->i", x)
+
+
+def test_reverse_eye_and_matrix_transpose():
+    rng = np.random.default_rng(1)
+    xv = rng.standard_normal((2, 3, 4))
+    x = tf.placeholder(tf.float64, [2, 3, 4])
+    n = tf.placeholder(tf.int32, [])
+    flipped = tf.reverse(x, [0, -1])
+    grad = tf.gradients(tf.reduce_sum(flipped * np.arange(24.0).reshape(2, 3, 4)), x)[0]
+    swapped = tf.linalg.transpose(x)
+    with tf.Session() as sess:
+        got = sess.run([flipped, grad, swapped, tf.matrix_transpose(x), tf.eye(2, 3),
+                        tf.eye(n, dtype=tf.int32), tf.eye(2, batch_shape=[3])], {x: xv, n: 3})
+    np.testing.assert_array_equal(got[0], xv[::-1, :, ::-1])
+    np.testing.assert_array_equal(got[1], np.arange(24.0).reshape(2, 3, 4)[::-1, :, ::-1])
+    np.testing.assert_array_equal(got[2], xv.transpose(0, 2, 1))
+    np.testing.assert_array_equal(got[3], xv.transpose(0, 2, 1))
+    np.testing.assert_array_equal(got[4], np.eye(2, 3))
+    np.testing.assert_array_equal(got[5], np.eye(3, dtype=np.int32))
+    np.testing.assert_array_equal(got[6], np.broadcast_to(np.eye(2), (3, 2, 2)))
+    assert tf.linalg.einsum is tf.einsum and tf.linalg.matmul is tf.matmul

@@ -16,6 +16,7 @@ import tf0.nn as nn  # noqa: E402
 import tf0.data as data  # noqa: E402
 import tf0.debugging as debugging  # noqa: E402
 import tf0.layers as layers  # noqa: E402
+import tf0.linalg as linalg  # noqa: E402
 import tf0.losses as losses  # noqa: E402
 import tf0.math_names as math  # noqa: E402
 import tf0.saved_model as saved_model  # noqa: E402

@@ -1,0 +1,4 @@
+"""tf0.linalg: the linear-algebra names TF1.13+ code uses."""
+from tf0.ops import (einsum, eye, l2_normalize, matmul, matrix_transpose,  # noqa: F401
+                     norm, tensordot)
+from tf0.ops import matrix_transpose as transpose  # noqa: F401
