@@ -12,9 +12,10 @@ import numpy as np
 
 from tf0.engine import errors
 from tf0.engine.graph import constant_value
-from tf0.kernels import (launch_array as A, launch_elementwise as E, launch_matmul as M,
-                         launch_nn as N, launch_optimizer as OPT, launch_random as RND,
-                         launch_reduce as R)
+from tf0.kernels import (launch_array as A, launch_conv as CONV, launch_elementwise as E,
+                         launch_matmul as M, launch_nn as N, launch_optimizer as OPT,
+                         launch_random as RND, launch_reduce as R)
+from tf0.ops.conv_ops import geometry
 from tf0.ops.data_ops import next_element, start_iterator
 from tf0.ops.train_ops import UPDATES
 
@@ -177,6 +178,56 @@ LIST_OPS = frozenset({"TensorListReserve", "TensorListFromTensor", "TensorListZe
 @binds("TensorListSplit", host_inputs=(1,))
 def _host_driven(op, ctx):
     return op.op_def.numpy(op, ctx)
+
+
+# ---- convolution and pooling ------------------------------------------------------------
+def _conv_geometry(op, x_shape, window):
+    """(OH, OW, KH, KW, SH, SW, DH, DW, PH, PW) for conv.cu, from the op and its shapes."""
+    g = geometry(op, tuple(int(d) for d in x_shape), tuple(int(d) for d in window))
+    return tuple(g[k] for k in ("oh", "ow", "kh", "kw", "sh", "sw", "dh", "dw", "ph", "pw"))
+
+
+@binds("Conv2D")
+def _conv2d(op, ctx):
+    return lambda x, w: CONV.conv2d(x, w, _conv_geometry(op, x.shape, w.shape[:2]))
+
+
+@binds("Conv2DBackpropInput", host_inputs=(0,))
+def _conv2d_backprop_input(op, ctx):
+    def backprop(x_shape, w, dy):
+        x_shape = tuple(int(d) for d in x_shape)
+        return CONV.conv2d_backprop_input(x_shape, w, dy,
+                                          _conv_geometry(op, x_shape, w.shape[:2]))
+    return backprop
+
+
+@binds("Conv2DBackpropFilter", host_inputs=(1,))
+def _conv2d_backprop_filter(op, ctx):
+    def backprop(x, w_shape, dy):
+        w_shape = tuple(int(d) for d in w_shape)
+        return CONV.conv2d_backprop_filter(x, w_shape, dy,
+                                           _conv_geometry(op, x.shape, w_shape[:2]))
+    return backprop
+
+
+@binds("MaxPool", "AvgPool")
+def _pool(op, ctx):
+    kind = "max_pool" if op.type == "MaxPool" else "avg_pool"
+    return lambda x: CONV.pool(kind, x, _conv_geometry(op, x.shape, op.attrs["ksize"]))
+
+
+@binds("MaxPoolGrad")
+def _max_pool_grad(op, ctx):
+    return lambda x, dy: CONV.max_pool_grad(x, dy,
+                                            _conv_geometry(op, x.shape, op.attrs["ksize"]))
+
+
+@binds("AvgPoolGrad", host_inputs=(0,))
+def _avg_pool_grad(op, ctx):
+    def grad(x_shape, dy):
+        x_shape = tuple(int(d) for d in x_shape)
+        return CONV.avg_pool_grad(x_shape, dy, _conv_geometry(op, x_shape, op.attrs["ksize"]))
+    return grad
 
 
 @binds("NoOp")

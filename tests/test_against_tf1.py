@@ -462,3 +462,39 @@ def test_greedy_decoding_loop_matches():
     np.testing.assert_array_equal(ours[1], theirs[1])
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_convolution_pooling_and_conv_layers_match():
+    # (TF1's CPU kernels have no dilated backprop; dilation is checked in test_conv.py)
+    rng = np.random.default_rng(14)
+    xv = rng.standard_normal((2, 9, 8, 3)).astype(np.float32)
+    wv = rng.standard_normal((3, 2, 3, 4)).astype(np.float32)
+    results = []
+    for lib in (tf0, tf1):
+        graph = lib.Graph()
+        with graph.as_default():
+            x, w = lib.placeholder(lib.float32, [None, 9, 8, 3]), lib.constant(wv)
+            outs = [lib.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"),
+                    lib.nn.conv2d(x, w, [1, 2, 3, 1], "VALID"),
+                    lib.nn.max_pool(x, [1, 3, 2, 1], [1, 2, 2, 1], "SAME"),
+                    lib.nn.avg_pool(x, [1, 3, 3, 1], [1, 2, 1, 1], "SAME"),
+                    lib.nn.max_pool(x, [1, 2, 2, 1], [1, 1, 1, 1], "VALID")]
+            h = lib.layers.conv2d(x, 5, (3, 2), strides=2, padding="same",
+                                  activation=lib.nn.relu)
+            h = lib.layers.average_pooling2d(lib.layers.max_pooling2d(h, 2, 1), 2, 2,
+                                             padding="same")
+            outs.append(h)
+            loss = lib.add_n([lib.reduce_sum(lib.sin(o)) for o in outs])
+            grads = lib.gradients(loss, [x, w] + lib.trainable_variables())
+            with lib.Session(graph=graph) as sess:
+                sess.run(lib.global_variables_initializer())
+                weights = np.random.default_rng(15)
+                for v in lib.trainable_variables():
+                    v.load(weights.standard_normal([int(d) for d in v.shape])
+                           .astype(np.float32), sess)
+                results.append(([v.name for v in lib.trainable_variables()],
+                                sess.run(outs + [loss] + grads, {x: xv})))
+    (our_names, ours), (their_names, theirs) = results
+    assert our_names == their_names
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)

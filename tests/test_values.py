@@ -151,3 +151,10 @@ def test_tf_math_names_are_the_top_level_functions():
     names = [n for n in dir(tf.math) if not n.startswith("_")]
     assert len(names) > 50
     assert all(getattr(tf.math, n) is getattr(tf, n) for n in names)
+
+
+def test_the_facade_modules_are_tf0s_own():
+    # `from tf0.ops import *` must not leave tf0.ops's submodules in their place
+    for name in ("layers", "losses", "linalg", "nn", "train", "data", "debugging"):
+        assert getattr(tf, name).__name__ == f"tf0.{name}", name
+    assert tf.math.__name__ == "tf0.math_names"

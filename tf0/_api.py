@@ -10,6 +10,17 @@ from tf0.engine import register_internal_dir as _register_internal_dir
 
 _register_internal_dir(__file__)
 
+from tf0.engine.dtypes import (DType, as_dtype, float32, float64, int32, int64,  # noqa: E402
+                               variant)
+from tf0.engine.dtypes import bool_ as bool  # noqa: E402,A001
+from tf0.engine.gradients import gradients  # noqa: E402
+from tf0.engine.graph import (Graph, GraphKeys, Operation, Tensor,  # noqa: E402
+                              get_default_graph, get_default_session, name_scope,
+                              reset_default_graph)
+from tf0.engine.shapes import Dimension, TensorShape  # noqa: E402
+from tf0.ops import *  # noqa: E402,F401,F403
+# The facade's modules come after the star import, which would otherwise put tf0.ops's own
+# submodules (layers, losses, ...) in their place.
 import tf0.errors as errors  # noqa: E402
 import tf0.initializers as initializers  # noqa: E402
 import tf0.nn as nn  # noqa: E402
@@ -22,15 +33,6 @@ import tf0.math_names as math  # noqa: E402
 import tf0.saved_model as saved_model  # noqa: E402
 import tf0.timeline as timeline  # noqa: E402
 import tf0.train as train  # noqa: E402
-from tf0.engine.dtypes import (DType, as_dtype, float32, float64, int32, int64,  # noqa: E402
-                               variant)
-from tf0.engine.dtypes import bool_ as bool  # noqa: E402,A001
-from tf0.engine.gradients import gradients  # noqa: E402
-from tf0.engine.graph import (Graph, GraphKeys, Operation, Tensor,  # noqa: E402
-                              get_default_graph, get_default_session, name_scope,
-                              reset_default_graph)
-from tf0.engine.shapes import Dimension, TensorShape  # noqa: E402
-from tf0.ops import *  # noqa: E402,F401,F403
 from tf0.ops import (AUTO_REUSE, U as _U, B as _B, REDUCE_BUILDERS as _R,  # noqa: E402
                      Variable, VariableScope, add_n, argmax, argmin, assign, assign_add,
                      assign_sub, broadcast_to, cast, clip_by_value, concat, constant,

@@ -1,3 +1,7 @@
-"""tf0.layers: dense, dropout and flatten, with TF1's variable names."""
+"""tf0.layers: dense, conv2d, pooling, dropout, flatten and batch normalization, with TF1's
+variable names."""
 from tf0.ops.layers import (BatchNormalization, Dense, Dropout, Flatten, Layer,  # noqa: F401
                             batch_normalization, dense, dropout, flatten)
+from tf0.ops.conv_layers import (AveragePooling2D, Conv2D, MaxPooling2D,  # noqa: F401
+                                 average_pooling2d, max_pooling2d)
+from tf0.ops.conv_layers import conv2d_layer as conv2d  # noqa: F401

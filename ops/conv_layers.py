@@ -1,0 +1,114 @@
+"""tf.layers.conv2d, max_pooling2d and average_pooling2d (and their classes), with TF1's
+variable names (<scope>/kernel [kh, kw, in, filters], <scope>/bias)."""
+from tf0.engine import dtypes
+
+from . import init_ops
+from .conv_ops import avg_pool, conv2d, max_pool
+from .core import OPS
+from .layers import Layer
+from .variable_scope import variable_scope
+
+
+def _pair(value, name):
+    values = [int(value)] * 2 if isinstance(value, int) else [int(v) for v in value]
+    if len(values) != 2:
+        raise ValueError(f"{name} takes an int or two ints, got {value!r}")
+    return values
+
+
+def _data_format(data_format):
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"data_format must be channels_last or channels_first, got "
+                         f"{data_format!r}")
+    return "NHWC" if data_format == "channels_last" else "NCHW"
+
+
+class Conv2D(Layer):
+    """outputs = activation(conv2d(inputs, kernel) + bias)."""
+    _default_name = "conv2d"
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
+                 data_format="channels_last", dilation_rate=(1, 1), activation=None,
+                 use_bias=True, kernel_initializer=None, bias_initializer=None, trainable=True,
+                 name=None, **kwargs):
+        super().__init__(trainable=trainable, name=name, **kwargs)
+        self.filters = int(filters)
+        self.kernel_size = _pair(kernel_size, "kernel_size")
+        self.strides, self.dilation_rate = _pair(strides, "strides"), \
+            _pair(dilation_rate, "dilation_rate")
+        self.padding, self.data_format = padding.upper(), _data_format(data_format)
+        self.activation, self.use_bias = activation, use_bias
+        self.kernel_initializer = kernel_initializer or init_ops.GlorotUniform()
+        self.bias_initializer = bias_initializer or init_ops.Zeros()
+
+    def build(self, input_shape):
+        channels = input_shape.dims[3 if self.data_format == "NHWC" else 1] \
+            if input_shape.ndims == 4 else None
+        if channels is None:
+            raise ValueError(f"Conv2D needs a rank-4 input with known channels, got "
+                             f"{input_shape}")
+        dtype = dtypes.as_dtype(self.dtype)
+        self.kernel = self.add_weight("kernel", [*self.kernel_size, channels, self.filters],
+                                      dtype, self.kernel_initializer)
+        self.bias = self.add_weight("bias", [self.filters], dtype, self.bias_initializer) \
+            if self.use_bias else None
+
+    def call(self, inputs):
+        out = conv2d(inputs, self.kernel, [1, *self.strides, 1] if self.data_format == "NHWC"
+                     else [1, 1, *self.strides], self.padding, data_format=self.data_format,
+                     dilations=[1, *self.dilation_rate, 1] if self.data_format == "NHWC"
+                     else [1, 1, *self.dilation_rate])
+        if self.use_bias:
+            out = OPS.bias_add(out, self.bias, data_format=self.data_format)
+        return self.activation(out) if self.activation is not None else out
+
+
+def conv2d_layer(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
+                 data_format="channels_last", dilation_rate=(1, 1), activation=None,
+                 use_bias=True, kernel_initializer=None, bias_initializer=None, trainable=True,
+                 name=None, reuse=None, **kwargs):
+    """tf.layers.conv2d: see Conv2D."""
+    layer = Conv2D(filters, kernel_size, strides, padding, data_format, dilation_rate,
+                   activation, use_bias, kernel_initializer, bias_initializer, trainable, name,
+                   **kwargs)
+    if reuse:
+        with variable_scope(name, reuse=True) as scope:
+            layer._scope = scope
+    return layer(inputs)
+
+
+class _Pooling2D(Layer):
+    def __init__(self, pool_size, strides, padding="valid", data_format="channels_last",
+                 name=None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.pool_size, self.strides = _pair(pool_size, "pool_size"), _pair(strides, "strides")
+        self.padding, self.data_format = padding.upper(), _data_format(data_format)
+
+    def build(self, input_shape):
+        pass
+
+    def call(self, inputs):
+        nhwc = self.data_format == "NHWC"
+        ksize = [1, *self.pool_size, 1] if nhwc else [1, 1, *self.pool_size]
+        strides = [1, *self.strides, 1] if nhwc else [1, 1, *self.strides]
+        return self._pool(inputs, ksize, strides, self.padding, data_format=self.data_format)
+
+
+class MaxPooling2D(_Pooling2D):
+    _default_name = "max_pooling2d"
+    _pool = staticmethod(max_pool)
+
+
+class AveragePooling2D(_Pooling2D):
+    _default_name = "average_pooling2d"
+    _pool = staticmethod(avg_pool)
+
+
+def max_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
+                  name=None):
+    return MaxPooling2D(pool_size, strides, padding, data_format, name)(inputs)
+
+
+def average_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
+                      name=None):
+    return AveragePooling2D(pool_size, strides, padding, data_format, name)(inputs)
