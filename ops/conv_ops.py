@@ -38,12 +38,19 @@ def geometry(op, x_shape, kernel_hw):
                 ph=ph, pw=pw)
 
 
+def _padded_shape(x_shape, g):
+    """[N, H, W, C] with the padding before and after each spatial axis that the windows
+    of geometry g reach."""
+    n, h, w, c = x_shape
+    bottom = max(0, (g["oh"] - 1) * g["sh"] + (g["kh"] - 1) * g["dh"] + 1 - h - g["ph"])
+    right = max(0, (g["ow"] - 1) * g["sw"] + (g["kw"] - 1) * g["dw"] + 1 - w - g["pw"])
+    return n, h + g["ph"] + bottom, w + g["pw"] + right, c
+
+
 def _windows(x, g, fill):
     """x [N, H, W, C] -> [N, OH, OW, KH, KW, C]: every window's inputs, `fill` in padding."""
     n, h, w, c = x.shape
-    bottom = max(0, (g["oh"] - 1) * g["sh"] + (g["kh"] - 1) * g["dh"] + 1 - h - g["ph"])
-    right = max(0, (g["ow"] - 1) * g["sw"] + (g["kw"] - 1) * g["dw"] + 1 - w - g["pw"])
-    padded = np.full((n, h + g["ph"] + bottom, w + g["pw"] + right, c), fill, x.dtype)
+    padded = np.full(_padded_shape(x.shape, g), fill, x.dtype)
     padded[:, g["ph"]:g["ph"] + h, g["pw"]:g["pw"] + w] = x
     rows = np.arange(g["oh"])[:, None] * g["sh"] + np.arange(g["kh"])[None, :] * g["dh"]
     cols = np.arange(g["ow"])[:, None] * g["sw"] + np.arange(g["kw"])[None, :] * g["dw"]
@@ -53,9 +60,7 @@ def _windows(x, g, fill):
 def _scatter_windows(dwin, g, x_shape):
     """The adjoint of _windows: [N, OH, OW, KH, KW, C] summed back into [N, H, W, C]."""
     n, h, w, c = x_shape
-    bottom = max(0, (g["oh"] - 1) * g["sh"] + (g["kh"] - 1) * g["dh"] + 1 - h - g["ph"])
-    right = max(0, (g["ow"] - 1) * g["sw"] + (g["kw"] - 1) * g["dw"] + 1 - w - g["pw"])
-    padded = np.zeros((n, h + g["ph"] + bottom, w + g["pw"] + right, c), dwin.dtype)
+    padded = np.zeros(_padded_shape(x_shape, g), dwin.dtype)
     for i in range(g["kh"]):
         for j in range(g["kw"]):
             r, s = i * g["dh"], j * g["dw"]
@@ -65,6 +70,10 @@ def _scatter_windows(dwin, g, x_shape):
 
 
 # ---- conv2d -----------------------------------------------------------------------------------
+def _conv_attrs(op):
+    return {k: op.attrs[k] for k in ("strides", "dilations", "padding")}
+
+
 def _conv_infer(op):
     require_float(op)
     x, w = op.inputs[:2]
@@ -90,7 +99,7 @@ def _conv_bind(op, ctx):
 
 def _conv_grad(op, dy):
     x, w = op.inputs
-    attrs = {k: op.attrs[k] for k in ("strides", "dilations", "padding")}
+    attrs = _conv_attrs(op)
     return [make_op("Conv2DBackpropInput", [shape_of(x), w, dy], attrs),
             make_op("Conv2DBackpropFilter", [x, shape_of(w), dy], attrs)]
 
@@ -113,7 +122,7 @@ def _backprop_input_bind(op, ctx):
 
 def _backprop_input_grad(op, ddx):
     _, w, dy = op.inputs
-    attrs = {k: op.attrs[k] for k in ("strides", "dilations", "padding")}
+    attrs = _conv_attrs(op)
     return [None, make_op("Conv2DBackpropFilter", [ddx, shape_of(w), dy], attrs),
             make_op("Conv2D", [ddx, w], attrs)]
 
@@ -135,7 +144,7 @@ def _backprop_filter_bind(op, ctx):
 
 def _backprop_filter_grad(op, ddw):
     x, _, dy = op.inputs
-    attrs = {k: op.attrs[k] for k in ("strides", "dilations", "padding")}
+    attrs = _conv_attrs(op)
     return [make_op("Conv2DBackpropInput", [shape_of(x), ddw, dy], attrs), None,
             make_op("Conv2D", [x, ddw], attrs)]
 

@@ -20,11 +20,9 @@ summing the captures' gradients and stacking the rows' gradients.
 """
 from tf0.engine import dtypes, errors
 from tf0.engine.gradients import gradients
-from tf0.engine.graph import (Tensor, branch_predicates, data_inputs, frame_of,
-                              get_default_graph)
+from tf0.engine.graph import branch_predicates, data_inputs, frame_of, get_default_graph
 from tf0.engine.shapes import TensorShape
 
-from .control_flow import flatten
 from .core import constant, convert_to_tensor, defop, make_op
 from .math_ops import add_n
 from .sources import zeros_like
