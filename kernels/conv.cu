@@ -18,12 +18,40 @@
 #define GEOMETRY i64 N, i64 H, i64 W, i64 C, i64 OH, i64 OW, i64 KH, i64 KW, i64 SH, \
                  i64 SW, i64 DH, i64 DW, i64 PH, i64 PW
 
-// The output rows [first, last] whose window row i covers input row r (none: first > last).
-__device__ __forceinline__ void covering(i64 r, i64 i, i64 S, i64 D, i64 P, i64 O,
-                                         i64& out) {
-  const i64 t = r + P - i * D;  // = a * S for the output row a, when divisible
-  out = (t >= 0 && t % S == 0 && t / S < O) ? t / S : -1;
+// Calls f(r, q, i, j) for every real input position (r, q) that window tap (i, j) of output
+// (a, b) reads, in row-major tap order.
+template <typename F>
+__device__ __forceinline__ void for_each_tap(i64 a, i64 b, GEOMETRY, F f) {
+  for (i64 i = 0; i < KH; ++i) {
+    const i64 r = a * SH - PH + i * DH;
+    if (r < 0 || r >= H) continue;
+    for (i64 j = 0; j < KW; ++j) {
+      const i64 q = b * SW - PW + j * DW;
+      if (q >= 0 && q < W) f(r, q, i, j);
+    }
+  }
 }
+
+// The output index along one axis whose window tap k reads input index r, or -1.
+__device__ __forceinline__ i64 covering(i64 r, i64 k, i64 S, i64 D, i64 P, i64 O) {
+  const i64 t = r + P - k * D;  // = a * S for that output index a
+  return (t >= 0 && t % S == 0 && t / S < O) ? t / S : -1;
+}
+
+// Calls f(a, b, i, j) for every output (a, b) whose window tap (i, j) reads input (r, q).
+template <typename F>
+__device__ __forceinline__ void for_each_covering(i64 r, i64 q, GEOMETRY, F f) {
+  for (i64 i = 0; i < KH; ++i) {
+    const i64 a = covering(r, i, SH, DH, PH, OH);
+    if (a < 0) continue;
+    for (i64 j = 0; j < KW; ++j) {
+      const i64 b = covering(q, j, SW, DW, PW, OW);
+      if (b >= 0) f(a, b, i, j);
+    }
+  }
+}
+
+#define ARGS N, H, W, C, OH, OW, KH, KW, SH, SW, DH, DW, PH, PW
 
 template <typename T>
 __device__ void conv2d(const T* x, const T* w, T* y, GEOMETRY, i64 O) {
@@ -31,17 +59,11 @@ __device__ void conv2d(const T* x, const T* w, T* y, GEOMETRY, i64 O) {
     const i64 o = idx % O, b = (idx / O) % OW, a = (idx / (O * OW)) % OH,
               n = idx / (O * OW * OH);
     T acc = T(0);
-    for (i64 i = 0; i < KH; ++i) {
-      const i64 r = a * SH - PH + i * DH;
-      if (r < 0 || r >= H) continue;
-      for (i64 j = 0; j < KW; ++j) {
-        const i64 q = b * SW - PW + j * DW;
-        if (q < 0 || q >= W) continue;
-        const T* xp = x + ((n * H + r) * W + q) * C;
-        const T* wp = w + (i * KW + j) * C * O + o;
-        for (i64 c = 0; c < C; ++c) acc += xp[c] * wp[c * O];
-      }
-    }
+    for_each_tap(a, b, ARGS, [&](i64 r, i64 q, i64 i, i64 j) {
+      const T* xp = x + ((n * H + r) * W + q) * C;
+      const T* wp = w + (i * KW + j) * C * O + o;
+      for (i64 c = 0; c < C; ++c) acc += xp[c] * wp[c * O];
+    });
     y[idx] = acc;
   }
 }
@@ -51,19 +73,11 @@ __device__ void conv2d_backprop_input(const T* w, const T* dy, T* dx, GEOMETRY, 
   GRID_STRIDE(idx, N * H * W * C) {
     const i64 c = idx % C, q = (idx / C) % W, r = (idx / (C * W)) % H, n = idx / (C * W * H);
     T acc = T(0);
-    for (i64 i = 0; i < KH; ++i) {
-      i64 a;
-      covering(r, i, SH, DH, PH, OH, a);
-      if (a < 0) continue;
-      for (i64 j = 0; j < KW; ++j) {
-        i64 b;
-        covering(q, j, SW, DW, PW, OW, b);
-        if (b < 0) continue;
-        const T* dyp = dy + ((n * OH + a) * OW + b) * O;
-        const T* wp = w + ((i * KW + j) * C + c) * O;
-        for (i64 o = 0; o < O; ++o) acc += dyp[o] * wp[o];
-      }
-    }
+    for_each_covering(r, q, ARGS, [&](i64 a, i64 b, i64 i, i64 j) {
+      const T* dyp = dy + ((n * OH + a) * OW + b) * O;
+      const T* wp = w + ((i * KW + j) * C + c) * O;
+      for (i64 o = 0; o < O; ++o) acc += dyp[o] * wp[o];
+    });
     dx[idx] = acc;
   }
 }
@@ -87,25 +101,20 @@ __device__ void conv2d_backprop_filter(const T* x, const T* dy, T* dw, GEOMETRY,
   }
 }
 
-// The flat window position (i * KW + j) of the first maximum of output (n, a, b, c), or -1
-// for a window with no real position.
+// Offset of the first maximum (row-major taps; NaN wins, as NumPy's max) of the window of
+// output (n, a, b, c), or -1 for a window with no real position.
 template <typename T>
 __device__ i64 window_argmax(const T* x, i64 n, i64 a, i64 b, i64 c, GEOMETRY) {
   i64 best = -1;
   T best_value = tf0_lowest<T>();
-  for (i64 i = 0; i < KH; ++i) {
-    const i64 r = a * SH - PH + i * DH;
-    if (r < 0 || r >= H) continue;
-    for (i64 j = 0; j < KW; ++j) {
-      const i64 q = b * SW - PW + j * DW;
-      if (q < 0 || q >= W) continue;
-      const T v = x[((n * H + r) * W + q) * C + c];
-      if (best < 0 || v > best_value || (tf0_isnan(v) && !tf0_isnan(best_value))) {
-        best = i * KW + j;
-        best_value = v;
-      }
+  for_each_tap(a, b, ARGS, [&](i64 r, i64 q, i64, i64) {
+    const i64 at = ((n * H + r) * W + q) * C + c;
+    const T v = x[at];
+    if (best < 0 || v > best_value || (tf0_isnan(v) && !tf0_isnan(best_value))) {
+      best = at;
+      best_value = v;
     }
-  }
+  });
   return best;
 }
 
@@ -113,9 +122,8 @@ template <typename T>
 __device__ void max_pool(const T* x, T* y, GEOMETRY) {
   GRID_STRIDE(idx, N * OH * OW * C) {
     const i64 c = idx % C, b = (idx / C) % OW, a = (idx / (C * OW)) % OH, n = idx / (C * OW * OH);
-    const i64 k = window_argmax(x, n, a, b, c, N, H, W, C, OH, OW, KH, KW, SH, SW, DH, DW, PH, PW);
-    y[idx] = k < 0 ? tf0_lowest<T>()
-                   : x[((n * H + a * SH - PH + (k / KW) * DH) * W + b * SW - PW + (k % KW) * DW) * C + c];
+    const i64 at = window_argmax(x, n, a, b, c, ARGS);
+    y[idx] = at < 0 ? tf0_lowest<T>() : x[at];
   }
 }
 
@@ -124,36 +132,18 @@ __device__ void max_pool_grad(const T* x, const T* dy, T* dx, GEOMETRY) {
   GRID_STRIDE(idx, N * H * W * C) {
     const i64 c = idx % C, q = (idx / C) % W, r = (idx / (C * W)) % H, n = idx / (C * W * H);
     T acc = T(0);
-    for (i64 i = 0; i < KH; ++i) {
-      i64 a;
-      covering(r, i, SH, DH, PH, OH, a);
-      if (a < 0) continue;
-      for (i64 j = 0; j < KW; ++j) {
-        i64 b;
-        covering(q, j, SW, DW, PW, OW, b);
-        if (b < 0) continue;
-        if (window_argmax(x, n, a, b, c, N, H, W, C, OH, OW, KH, KW, SH, SW, DH, DW, PH, PW) ==
-            i * KW + j)
-          acc += dy[((n * OH + a) * OW + b) * C + c];
-      }
-    }
+    for_each_covering(r, q, ARGS, [&](i64 a, i64 b, i64, i64) {
+      if (window_argmax(x, n, a, b, c, ARGS) == idx) acc += dy[((n * OH + a) * OW + b) * C + c];
+    });
     dx[idx] = acc;
   }
 }
 
 // Real (unpadded) positions in the window of output (a, b).
-__device__ __forceinline__ i64 window_count(i64 a, i64 b, i64 H, i64 W, i64 KH, i64 KW,
-                                            i64 SH, i64 SW, i64 DH, i64 DW, i64 PH, i64 PW) {
-  i64 rows = 0, cols = 0;
-  for (i64 i = 0; i < KH; ++i) {
-    const i64 r = a * SH - PH + i * DH;
-    rows += (r >= 0 && r < H);
-  }
-  for (i64 j = 0; j < KW; ++j) {
-    const i64 q = b * SW - PW + j * DW;
-    cols += (q >= 0 && q < W);
-  }
-  return rows * cols;
+__device__ __forceinline__ i64 window_count(i64 a, i64 b, GEOMETRY) {
+  i64 count = 0;
+  for_each_tap(a, b, ARGS, [&](i64, i64, i64, i64) { ++count; });
+  return count;
 }
 
 template <typename T>
@@ -161,16 +151,9 @@ __device__ void avg_pool(const T* x, T* y, GEOMETRY) {
   GRID_STRIDE(idx, N * OH * OW * C) {
     const i64 c = idx % C, b = (idx / C) % OW, a = (idx / (C * OW)) % OH, n = idx / (C * OW * OH);
     T acc = T(0);
-    for (i64 i = 0; i < KH; ++i) {
-      const i64 r = a * SH - PH + i * DH;
-      if (r < 0 || r >= H) continue;
-      for (i64 j = 0; j < KW; ++j) {
-        const i64 q = b * SW - PW + j * DW;
-        if (q < 0 || q >= W) continue;
-        acc += x[((n * H + r) * W + q) * C + c];
-      }
-    }
-    y[idx] = acc / T(window_count(a, b, H, W, KH, KW, SH, SW, DH, DW, PH, PW));
+    for_each_tap(a, b, ARGS,
+                 [&](i64 r, i64 q, i64, i64) { acc += x[((n * H + r) * W + q) * C + c]; });
+    y[idx] = acc / T(window_count(a, b, ARGS));
   }
 }
 
@@ -179,23 +162,13 @@ __device__ void avg_pool_grad(const T* dy, T* dx, GEOMETRY) {
   GRID_STRIDE(idx, N * H * W * C) {
     const i64 c = idx % C, q = (idx / C) % W, r = (idx / (C * W)) % H, n = idx / (C * W * H);
     T acc = T(0);
-    for (i64 i = 0; i < KH; ++i) {
-      i64 a;
-      covering(r, i, SH, DH, PH, OH, a);
-      if (a < 0) continue;
-      for (i64 j = 0; j < KW; ++j) {
-        i64 b;
-        covering(q, j, SW, DW, PW, OW, b);
-        if (b < 0) continue;
-        acc += dy[((n * OH + a) * OW + b) * C + c] /
-               T(window_count(a, b, H, W, KH, KW, SH, SW, DH, DW, PH, PW));
-      }
-    }
+    for_each_covering(r, q, ARGS, [&](i64 a, i64 b, i64, i64) {
+      acc += dy[((n * OH + a) * OW + b) * C + c] / T(window_count(a, b, ARGS));
+    });
     dx[idx] = acc;
   }
 }
 
-#define ARGS N, H, W, C, OH, OW, KH, KW, SH, SW, DH, DW, PH, PW
 #define CONV_KERNELS(T, SUF)                                                                \
   extern "C" __global__ void conv2d_##SUF(const T* x, const T* w, T* y, GEOMETRY, i64 O) { \
     conv2d(x, w, y, ARGS, O);                                                               \
