@@ -30,17 +30,18 @@ echo "gpu tests with CUDA graphs exit $?"
 tail -15 "$OUT/gpu_tests_graphs.log"
 timeout 300 python3 bench/plans.py --json "$OUT/plans.json" > "$OUT/plans.log" 2>&1
 echo "plans.py exit $?"
-# loops: RNN cells on the GPU against the NumPy backend, then the LSTM benchmark
-timeout 120 python3 -m pytest -q -m gpu tests/test_rnn.py -p no:cacheprovider \
-  > "$OUT/gpu_rnn_tests.log" 2>&1
-echo "gpu rnn tests exit $?"; tail -3 "$OUT/gpu_rnn_tests.log"
-timeout 180 python3 bench/loops.py --json "$OUT/loops.json" > "$OUT/loops.log" 2>&1
-echo "loops.py exit $?"
 python3 bench/cpu_overhead.py --json "$OUT/cpu_overhead.json" > "$OUT/cpu_overhead.log" 2>&1
 (cd "$(mktemp -d)" && python3 -m tf0) > "$OUT/main_job.log" 2>&1
 echo "main job exit $?"; tail -3 "$OUT/main_job.log"
 (cd "$(mktemp -d)" && TF0_CUDA_GRAPHS=1 python3 -m tf0) > "$OUT/main_job_graphs.log" 2>&1
 echo "main job with CUDA graphs exit $?"; tail -3 "$OUT/main_job_graphs.log"
+# last, as they are the newest: loops (RNN cells on the GPU against the NumPy backend, then
+# the LSTM benchmark)
+timeout 120 python3 -m pytest -q -m gpu tests/test_rnn.py -p no:cacheprovider \
+  > "$OUT/gpu_rnn_tests.log" 2>&1
+echo "gpu rnn tests exit $?"; tail -3 "$OUT/gpu_rnn_tests.log"
+timeout 180 python3 bench/loops.py --json "$OUT/loops.json" > "$OUT/loops.log" 2>&1
+echo "loops.py exit $?"
 python3 - "$OUT" <<'PY'
 import json, sys
 out = sys.argv[1]
