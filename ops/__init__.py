@@ -29,7 +29,7 @@ from .functional_ops import foldl, foldr, map_fn, scan, while_loop
 from .rnn import reverse_sequence, sequence_mask
 from .einsum import einsum, tensordot
 from .linalg_ops import eye, matrix_transpose, reverse
-from .conv_ops import avg_pool, conv2d, max_pool
+from .conv_ops import avg_pool, conv2d, conv2d_transpose, max_pool
 from .debug_ops import (Print, assert_equal, assert_greater, assert_greater_equal,
                         assert_less, assert_less_equal, assert_negative, assert_non_negative,
                         assert_non_positive, assert_none_equal, assert_positive, assert_rank,

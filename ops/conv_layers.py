@@ -1,9 +1,9 @@
-"""tf.layers.conv2d, max_pooling2d and average_pooling2d (and their classes), with TF1's
-variable names (<scope>/kernel [kh, kw, in, filters], <scope>/bias)."""
+"""tf.layers.conv2d, conv2d_transpose, max_pooling2d and average_pooling2d (and their
+classes), with TF1's variable names (<scope>/kernel, <scope>/bias)."""
 from tf0.engine import dtypes
 
 from . import init_ops
-from .conv_ops import avg_pool, conv2d, max_pool
+from .conv_ops import avg_pool, conv2d, conv2d_transpose, max_pool
 from .core import OPS
 from .layers import Layer
 from .variable_scope import variable_scope
@@ -48,10 +48,13 @@ class Conv2D(Layer):
             raise ValueError(f"Conv2D needs a rank-4 input with known channels, got "
                              f"{input_shape}")
         dtype = dtypes.as_dtype(self.dtype)
-        self.kernel = self.add_weight("kernel", [*self.kernel_size, channels, self.filters],
-                                      dtype, self.kernel_initializer)
+        self.kernel = self.add_weight("kernel", self._kernel_shape(channels), dtype,
+                                      self.kernel_initializer)
         self.bias = self.add_weight("bias", [self.filters], dtype, self.bias_initializer) \
             if self.use_bias else None
+
+    def _kernel_shape(self, channels):
+        return [*self.kernel_size, channels, self.filters]
 
     def call(self, inputs):
         out = conv2d(inputs, self.kernel, [1, *self.strides, 1] if self.data_format == "NHWC"
@@ -68,13 +71,60 @@ def conv2d_layer(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
                  use_bias=True, kernel_initializer=None, bias_initializer=None, trainable=True,
                  name=None, reuse=None, **kwargs):
     """tf.layers.conv2d: see Conv2D."""
-    layer = Conv2D(filters, kernel_size, strides, padding, data_format, dilation_rate,
-                   activation, use_bias, kernel_initializer, bias_initializer, trainable, name,
-                   **kwargs)
+    return _apply(Conv2D(filters, kernel_size, strides, padding, data_format, dilation_rate,
+                         activation, use_bias, kernel_initializer, bias_initializer, trainable,
+                         name, **kwargs), inputs, name, reuse)
+
+
+def conv2d_transpose_layer(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
+                           data_format="channels_last", activation=None, use_bias=True,
+                           kernel_initializer=None, bias_initializer=None, trainable=True,
+                           name=None, reuse=None, **kwargs):
+    """tf.layers.conv2d_transpose: see Conv2DTranspose."""
+    return _apply(Conv2DTranspose(filters, kernel_size, strides, padding, data_format, (1, 1),
+                                  activation, use_bias, kernel_initializer, bias_initializer,
+                                  trainable, name, **kwargs), inputs, name, reuse)
+
+
+def _apply(layer, inputs, name, reuse):
     if reuse:
         with variable_scope(name, reuse=True) as scope:
             layer._scope = scope
     return layer(inputs)
+
+
+def _transposed_size(size, kernel, stride, padding):
+    """The output length of a transposed convolution along one axis (TF1's rule)."""
+    if padding == "SAME":
+        return size * stride
+    return size * stride + max(kernel - stride, 0)
+
+
+class Conv2DTranspose(Conv2D):
+    """outputs = activation(conv2d_transpose(inputs, kernel) + bias); kernel [kh, kw,
+    filters, in]."""
+    _default_name = "conv2d_transpose"
+
+    def _kernel_shape(self, channels):
+        return [*self.kernel_size, self.filters, channels]
+
+    def call(self, inputs):
+        nhwc = self.data_format == "NHWC"
+        sizes = OPS.shape(inputs)
+        h_axis, w_axis = (1, 2) if nhwc else (2, 3)
+        dims = inputs.shape.dims
+        out = []
+        for axis, kernel, stride in ((h_axis, self.kernel_size[0], self.strides[0]),
+                                     (w_axis, self.kernel_size[1], self.strides[1])):
+            size = dims[axis] if dims[axis] is not None else sizes[axis]
+            out.append(_transposed_size(size, kernel, stride, self.padding))
+        shape = [sizes[0], *out, self.filters] if nhwc else [sizes[0], self.filters, *out]
+        y = conv2d_transpose(inputs, self.kernel, OPS.stack(shape),
+                             [1, *self.strides, 1] if nhwc else [1, 1, *self.strides],
+                             self.padding, data_format=self.data_format)
+        if self.use_bias:
+            y = OPS.bias_add(y, self.bias, data_format=self.data_format)
+        return self.activation(y) if self.activation is not None else y
 
 
 class _Pooling2D(Layer):

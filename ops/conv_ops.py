@@ -10,11 +10,12 @@ divides by the number of real (unpadded) positions in each window.
 """
 import numpy as np
 
+from tf0.engine import dtypes, errors
 from tf0.engine.graph import name_scope, shape_from_tensor
 from tf0.engine.shapes import TensorShape
 
 from .array_ops import shape as shape_of, transpose
-from .core import convert_to_tensor, defop, make_op, require_float
+from .core import OPS, convert_to_tensor, defop, make_op, require_float
 
 
 def output_size(size, kernel, stride, dilation, padding):
@@ -111,10 +112,23 @@ def _backprop_input_infer(op):
     return [(shape_from_tensor(op.inputs[0]), op.inputs[1].dtype)]
 
 
+def backprop_geometry(op, x_shape, w_shape, dy_shape):
+    """The geometry of a Conv2DBackpropInput, checked against its incoming gradient (whose
+    shape a user's conv2d_transpose output_shape must agree with)."""
+    g = geometry(op, x_shape, w_shape[:2])
+    want = (x_shape[0], g["oh"], g["ow"], w_shape[3])
+    if tuple(dy_shape) != want or x_shape[3] != w_shape[2]:
+        raise errors.InvalidArgumentError(
+            op.node_def, op, f"a conv2d of an input of shape {tuple(x_shape)} with a filter of "
+                             f"shape {tuple(w_shape)} gives {want}, not the {tuple(dy_shape)} "
+                             f"given\n\t [[{op.describe()}]]")
+    return g
+
+
 def _backprop_input_bind(op, ctx):
     def backprop(x_shape, w, dy):
         x_shape = tuple(int(d) for d in x_shape)
-        g = geometry(op, x_shape, w.shape[:2])
+        g = backprop_geometry(op, x_shape, w.shape, dy.shape)
         return _scatter_windows(np.einsum("nhwo,ijco->nhwijc", dy, w, optimize=True), g,
                                 x_shape)
     return backprop
@@ -291,6 +305,26 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
         if attrs["strides"] != (1, 1) and attrs["dilations"] != (1, 1):
             raise ValueError("conv2d takes strides or dilations above 1, not both (as TF1)")
         return _back(make_op("Conv2D", [x, w], attrs), data_format)
+
+
+def conv2d_transpose(value, filter=None, output_shape=None, strides=None, padding="SAME",
+                     data_format="NHWC", name=None, input=None, filters=None,
+                     dilations=None):
+    """TF1's tf.nn.conv2d_transpose: the gradient of conv2d with respect to its input, as a
+    layer. value [batch, height, width, in], filter [height, width, out, in], output_shape
+    the [batch, height, width, out] of the result (a list or a 1-D int tensor)."""
+    value = value if value is not None else input
+    filter = filter if filter is not None else filters
+    with name_scope(name, "conv2d_transpose"):
+        dy = _nhwc(convert_to_tensor(value), data_format)
+        w = convert_to_tensor(filter, dtype=dy.dtype)
+        out_shape = convert_to_tensor(output_shape, dtype=dtypes.int32)
+        if data_format == "NCHW":
+            out_shape = OPS.gather(out_shape, [0, 2, 3, 1])
+        attrs = {"strides": _pair(strides, "strides", data_format),
+                 "dilations": _pair(dilations or 1, "dilations", data_format),
+                 "padding": _padding(padding)}
+        return _back(make_op("Conv2DBackpropInput", [out_shape, w, dy], attrs), data_format)
 
 
 def _pool(op_type, value, ksize, strides, padding, data_format, name):

@@ -15,7 +15,7 @@ from tf0.engine.graph import constant_value
 from tf0.kernels import (launch_array as A, launch_conv as CONV, launch_elementwise as E,
                          launch_matmul as M, launch_nn as N, launch_optimizer as OPT,
                          launch_random as RND, launch_reduce as R)
-from tf0.ops.conv_ops import geometry
+from tf0.ops.conv_ops import backprop_geometry, geometry
 from tf0.ops.data_ops import next_element, start_iterator
 from tf0.ops.train_ops import UPDATES
 
@@ -196,6 +196,7 @@ def _conv2d(op, ctx):
 def _conv2d_backprop_input(op, ctx):
     def backprop(x_shape, w, dy):
         x_shape = tuple(int(d) for d in x_shape)
+        backprop_geometry(op, x_shape, w.shape, dy.shape)  # the shapes agree
         return CONV.conv2d_backprop_input(x_shape, w, dy,
                                           _conv_geometry(op, x_shape, w.shape[:2]))
     return backprop

@@ -484,6 +484,10 @@ def test_convolution_pooling_and_conv_layers_match():
             h = lib.layers.average_pooling2d(lib.layers.max_pooling2d(h, 2, 1), 2, 2,
                                              padding="same")
             outs.append(h)
+            outs.append(lib.nn.conv2d_transpose(outs[1], w, lib.shape(x), [1, 2, 3, 1],
+                                                "VALID"))
+            outs.append(lib.layers.conv2d_transpose(outs[0], 2, (2, 3), strides=(2, 1),
+                                                    padding="valid"))
             loss = lib.add_n([lib.reduce_sum(lib.sin(o)) for o in outs])
             grads = lib.gradients(loss, [x, w] + lib.trainable_variables())
             with lib.Session(graph=graph) as sess:
