@@ -502,3 +502,33 @@ def test_convolution_pooling_and_conv_layers_match():
     assert our_names == their_names
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
+
+
+def test_streaming_metrics_match():
+    rng = np.random.default_rng(16)
+    batches = [(rng.integers(0, 2, n), rng.integers(0, 2, n), rng.uniform(0, 2, n)
+                .astype(np.float32)) for n in (6, 4)]
+    results = []
+    for lib in (tf0, tf1):
+        graph = lib.Graph()
+        with graph.as_default():
+            labels, predictions = lib.placeholder(lib.int64, [None]), \
+                lib.placeholder(lib.int64, [None])
+            weights = lib.placeholder(lib.float32, [None])
+            pairs = [lib.metrics.accuracy(labels, predictions, weights=weights),
+                     lib.metrics.precision(labels, predictions),
+                     lib.metrics.recall(labels, predictions, weights=weights),
+                     lib.metrics.mean_squared_error(labels, predictions),
+                     lib.metrics.mean_absolute_error(labels, predictions),
+                     lib.metrics.mean(lib.cast(predictions, lib.float32) * 2.0)]
+            with lib.Session(graph=graph) as sess:
+                sess.run(lib.local_variables_initializer())
+                updates = [sess.run([u for _, u in pairs], {labels: l, predictions: p,
+                                                            weights: w})
+                           for l, p, w in batches]
+                results.append((sorted(v.name for v in lib.local_variables()), updates,
+                                sess.run([v for v, _ in pairs])))
+    (our_names, ours, our_values), (their_names, theirs, their_values) = results
+    assert our_names == their_names
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    np.testing.assert_allclose(our_values, their_values, rtol=1e-6)

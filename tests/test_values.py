@@ -155,6 +155,6 @@ def test_tf_math_names_are_the_top_level_functions():
 
 def test_the_facade_modules_are_tf0s_own():
     # `from tf0.ops import *` must not leave tf0.ops's submodules in their place
-    for name in ("layers", "losses", "linalg", "nn", "train", "data", "debugging"):
+    for name in ("layers", "losses", "linalg", "nn", "train", "data", "debugging", "metrics"):
         assert getattr(tf, name).__name__ == f"tf0.{name}", name
     assert tf.math.__name__ == "tf0.math_names"

@@ -30,6 +30,7 @@ import tf0.layers as layers  # noqa: E402
 import tf0.linalg as linalg  # noqa: E402
 import tf0.losses as losses  # noqa: E402
 import tf0.math_names as math  # noqa: E402
+import tf0.metrics as metrics  # noqa: E402
 import tf0.saved_model as saved_model  # noqa: E402
 import tf0.timeline as timeline  # noqa: E402
 import tf0.train as train  # noqa: E402
