@@ -1,7 +1,8 @@
-"""Neural-network ops: softmax, log_softmax, the cross-entropy losses, l2_loss, bias_add."""
+"""Neural-network ops: softmax, log_softmax, the cross-entropy losses, l2_loss, bias_add;
+top_k and in_top_k built from them and the reductions."""
 import numpy as np
 
-from tf0.engine import errors
+from tf0.engine import dtypes, errors
 from tf0.engine.graph import name_scope
 from tf0.engine.shapes import TensorShape
 
@@ -246,3 +247,47 @@ def bias_add(value, bias, data_format=None, name=None):
         raise ValueError("bias_add needs a value of known rank")
     return make_op("BiasAdd", [x, b], {"data_format": data_format or "NHWC",
                                        "channel_axis": ch}, name=name or "BiasAdd")
+
+
+def top_k(input, k=1, sorted=True, name=None):
+    """tf.nn.top_k: (values, indices) of the k largest entries along the last axis (whose
+    size must be static), largest first; among equal values the lower index comes first.
+    Built from k argmax passes (for the small k it is used with); the values' gradient goes
+    to the chosen positions."""
+    x = convert_to_tensor(input)
+    k = int(k)
+    depth = x.shape.dims[-1] if x.shape.ndims else None
+    if depth is None:
+        raise ValueError(f"top_k needs a static last dimension, got {x.shape}")
+    if not 0 <= k <= depth:
+        raise ValueError(f"top_k: k={k} is outside [0, {depth}]")
+    with name_scope(name, "TopKV2"):
+        remaining, values, indices = x, [], []
+        for _ in range(k):
+            index = OPS.argmax(remaining, axis=-1, output_type=dtypes.int32)
+            chosen = OPS.one_hot(index, depth, dtype=x.dtype)
+            values.append(OPS.reduce_sum(x * chosen, axis=-1))
+            indices.append(index)
+            lowest = OPS.fill(OPS.shape(x), convert_to_tensor(x.dtype.min, dtype=x.dtype))
+            remaining = OPS.where(chosen > 0, lowest, remaining)
+        if not k:
+            empty = OPS.zeros(OPS.concat([OPS.shape(x)[:-1], [0]], 0), x.dtype)
+            return empty, OPS.cast(empty, dtypes.int32)
+        return OPS.stack(values, axis=-1), OPS.stack(indices, axis=-1)
+
+
+def in_top_k(predictions, targets, k, name=None):
+    """tf.nn.in_top_k: for each row of predictions [batch, classes], whether the target
+    class's value is among the k largest (fewer than k values are larger; ties count as
+    in, as in TF1; a non-finite target value is never in)."""
+    predictions = convert_to_tensor(predictions)
+    with name_scope(name, "in_top_k"):
+        depth = predictions.shape.dims[-1] if predictions.shape.ndims == 2 else None
+        if depth is None:
+            raise ValueError(f"in_top_k needs [batch, classes] predictions with static "
+                             f"classes, got {predictions.shape}")
+        chosen = OPS.one_hot(OPS.cast(targets, dtypes.int32), depth, dtype=predictions.dtype)
+        target = OPS.reduce_sum(predictions * chosen, axis=1, keepdims=True)
+        larger = OPS.reduce_sum(OPS.cast(predictions > target, dtypes.int32), axis=1)
+        finite = OPS.abs(OPS.reshape(target, [-1])) <= predictions.dtype.max
+        return OPS.logical_and(larger < int(k), finite)

@@ -100,6 +100,7 @@ ROWS = [
                                                          "VALID"), [((1, 5, 4, 2), "distinct")]),
     Row("avg_pool_same", lambda x: tf.nn.avg_pool(x, [1, 3, 3, 1], [1, 2, 2, 1], "SAME"),
         [((2, 5, 4, 3), "any")], second=True),
+    Row("top_k", lambda x: tf.nn.top_k(x, 3)[0], [((3, 4), "distinct")], dynamic=False),
     # ---- unary
     *[Row(n, getattr(tf, n), A) for n in ("negative", "square", "sin", "cos", "tanh", "sigmoid",
                                           "softplus", "exp")],

@@ -532,3 +532,21 @@ def test_streaming_metrics_match():
     assert our_names == their_names
     np.testing.assert_allclose(ours, theirs, rtol=1e-6)
     np.testing.assert_allclose(our_values, their_values, rtol=1e-6)
+
+
+def test_top_k_and_in_top_k_match():
+    rng = np.random.default_rng(17)
+    xv = rng.integers(0, 5, (4, 7)).astype(np.float32)
+    targets = rng.integers(0, 7, 4)
+    results = []
+    for lib in (tf0, tf1):
+        graph = lib.Graph()
+        with graph.as_default():
+            x = lib.placeholder(lib.float32, [None, 7])
+            values, indices = lib.nn.top_k(x, 3)
+            grad = lib.gradients(lib.reduce_sum(values * [1.0, 2.0, 3.0]), x)[0]
+            hits = [lib.nn.in_top_k(x, targets, k) for k in (1, 3)]
+            with lib.Session(graph=graph) as sess:
+                results.append(sess.run([values, indices, grad, *hits], {x: xv}))
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
