@@ -12,10 +12,9 @@ import numpy as np
 
 from tf0.engine import errors
 from tf0.engine.graph import constant_value
-from tf0.kernels import (launch_array as A, launch_conv as CONV, launch_elementwise as E,
-                         launch_matmul as M, launch_nn as N, launch_optimizer as OPT,
-                         launch_random as RND, launch_reduce as R)
-from tf0.ops.conv_ops import backprop_geometry, geometry
+from tf0.kernels import (launch_array as A, launch_elementwise as E, launch_matmul as M,
+                         launch_nn as N, launch_optimizer as OPT, launch_random as RND,
+                         launch_reduce as R)
 from tf0.ops.data_ops import next_element, start_iterator
 from tf0.ops.train_ops import UPDATES
 
@@ -136,31 +135,6 @@ def _cond_merge(op, ctx):
     return lambda pred, if_true, if_false: if_true if pred else if_false
 
 
-@binds("Assert", host_inputs=ALL_INPUTS)
-def _assert(op, ctx):
-    return op.op_def.numpy(op, ctx)
-
-
-@binds("CheckNumerics")
-def _check_numerics(op, ctx):
-    check = op.op_def.numpy(op, ctx)
-
-    def check_device(x):
-        check(x.get())
-        return x
-    return check_device
-
-
-@binds("Print", host_inputs=AFTER_FIRST)
-def _print(op, ctx):
-    """Prints host copies of its data; tf.Print's first input goes on as the device value
-    it is (tf.print's first input is data too, downloaded here)."""
-    show = op.op_def.numpy(op, ctx)
-    if op.attrs["passes_input"]:
-        return show
-    return lambda first=None, *rest: show(*([] if first is None else [first.get()]), *rest)
-
-
 # Ops run by the host over Python objects (their implementation takes any ctx): tf.while_loop
 # ops run their bodies' plans; TensorArray ops handle lists of device arrays.
 LOOP_OPS = frozenset({"While", "WhileGrad"})
@@ -168,67 +142,6 @@ LIST_OPS = frozenset({"TensorListReserve", "TensorListFromTensor", "TensorListZe
                       "TensorListFromValues", "TensorListScatter", "TensorListClear",
                       "TensorListAddN", "TensorListGather", "TensorListStack",
                       "TensorListDense", "TensorListConcat", "TensorListSplit"})
-
-
-@binds("While", "TensorListReserve", host_inputs=(0,))
-@binds("TensorListFromValues", "TensorListScatter", "TensorListClear", "TensorListGather",
-       "TensorListDense", host_inputs=(1,))
-@binds("WhileGrad", "LoopVar", "TensorListFromTensor", "TensorListZerosLike", "TensorListAddN",
-       "TensorListStack", "TensorListConcat")
-@binds("TensorListSplit", host_inputs=(1,))
-def _host_driven(op, ctx):
-    return op.op_def.numpy(op, ctx)
-
-
-# ---- convolution and pooling ------------------------------------------------------------
-def _conv_geometry(op, x_shape, window):
-    """(OH, OW, KH, KW, SH, SW, DH, DW, PH, PW) for conv.cu, from the op and its shapes."""
-    g = geometry(op, tuple(int(d) for d in x_shape), tuple(int(d) for d in window))
-    return tuple(g[k] for k in ("oh", "ow", "kh", "kw", "sh", "sw", "dh", "dw", "ph", "pw"))
-
-
-@binds("Conv2D")
-def _conv2d(op, ctx):
-    return lambda x, w: CONV.conv2d(x, w, _conv_geometry(op, x.shape, w.shape[:2]))
-
-
-@binds("Conv2DBackpropInput", host_inputs=(0,))
-def _conv2d_backprop_input(op, ctx):
-    def backprop(x_shape, w, dy):
-        x_shape = tuple(int(d) for d in x_shape)
-        backprop_geometry(op, x_shape, w.shape, dy.shape)  # the shapes agree
-        return CONV.conv2d_backprop_input(x_shape, w, dy,
-                                          _conv_geometry(op, x_shape, w.shape[:2]))
-    return backprop
-
-
-@binds("Conv2DBackpropFilter", host_inputs=(1,))
-def _conv2d_backprop_filter(op, ctx):
-    def backprop(x, w_shape, dy):
-        w_shape = tuple(int(d) for d in w_shape)
-        return CONV.conv2d_backprop_filter(x, w_shape, dy,
-                                           _conv_geometry(op, x.shape, w_shape[:2]))
-    return backprop
-
-
-@binds("MaxPool", "AvgPool")
-def _pool(op, ctx):
-    kind = "max_pool" if op.type == "MaxPool" else "avg_pool"
-    return lambda x: CONV.pool(kind, x, _conv_geometry(op, x.shape, op.attrs["ksize"]))
-
-
-@binds("MaxPoolGrad")
-def _max_pool_grad(op, ctx):
-    return lambda x, dy: CONV.max_pool_grad(x, dy,
-                                            _conv_geometry(op, x.shape, op.attrs["ksize"]))
-
-
-@binds("AvgPoolGrad", host_inputs=(0,))
-def _avg_pool_grad(op, ctx):
-    def grad(x_shape, dy):
-        x_shape = tuple(int(d) for d in x_shape)
-        return CONV.avg_pool_grad(x_shape, dy, _conv_geometry(op, x_shape, op.attrs["ksize"]))
-    return grad
 
 
 @binds("NoOp")
@@ -607,3 +520,7 @@ def is_small_host_constant(op):
     used as launch parameters); device consumers get one cached upload."""
     value = constant_value(op.outputs[0]) if op.type == "Const" else None
     return value is not None and value.dtype.kind in "biu" and value.size <= 4096
+
+
+# Binders of their own files, registered here so that BINDERS is complete on import.
+from . import cuda_conv_ops, cuda_host_ops  # noqa: E402,F401

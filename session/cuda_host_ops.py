@@ -1,0 +1,39 @@
+"""CUDA bindings of the ops the host runs over downloads or Python objects: run-time checks
+and printing, tf.while_loop (its bodies' plans) and TensorArray lists (of device arrays).
+Their implementations take any plan context, so most bind to the op's own."""
+from .cuda_ops import AFTER_FIRST, ALL_INPUTS, binds
+
+
+@binds("Assert", host_inputs=ALL_INPUTS)
+def _assert(op, ctx):
+    return op.op_def.numpy(op, ctx)
+
+
+@binds("CheckNumerics")
+def _check_numerics(op, ctx):
+    check = op.op_def.numpy(op, ctx)
+
+    def check_device(x):
+        check(x.get())
+        return x
+    return check_device
+
+
+@binds("Print", host_inputs=AFTER_FIRST)
+def _print(op, ctx):
+    """Prints host copies of its data; tf.Print's first input goes on as the device value
+    it is (tf.print's first input is data too, downloaded here)."""
+    show = op.op_def.numpy(op, ctx)
+    if op.attrs["passes_input"]:
+        return show
+    return lambda first=None, *rest: show(*([] if first is None else [first.get()]), *rest)
+
+
+@binds("While", "TensorListReserve", host_inputs=(0,))
+@binds("TensorListFromValues", "TensorListScatter", "TensorListClear", "TensorListGather",
+       "TensorListDense", host_inputs=(1,))
+@binds("WhileGrad", "LoopVar", "TensorListFromTensor", "TensorListZerosLike", "TensorListAddN",
+       "TensorListStack", "TensorListConcat")
+@binds("TensorListSplit", host_inputs=(1,))
+def _host_driven(op, ctx):
+    return op.op_def.numpy(op, ctx)
