@@ -9,7 +9,7 @@ from .layers import Layer
 from .variable_scope import variable_scope
 
 
-def _pair(value, name):
+def _two_ints(value, name):
     values = [int(value)] * 2 if isinstance(value, int) else [int(v) for v in value]
     if len(values) != 2:
         raise ValueError(f"{name} takes an int or two ints, got {value!r}")
@@ -33,9 +33,9 @@ class Conv2D(Layer):
                  name=None, **kwargs):
         super().__init__(trainable=trainable, name=name, **kwargs)
         self.filters = int(filters)
-        self.kernel_size = _pair(kernel_size, "kernel_size")
-        self.strides, self.dilation_rate = _pair(strides, "strides"), \
-            _pair(dilation_rate, "dilation_rate")
+        self.kernel_size = _two_ints(kernel_size, "kernel_size")
+        self.strides, self.dilation_rate = _two_ints(strides, "strides"), \
+            _two_ints(dilation_rate, "dilation_rate")
         self.padding, self.data_format = padding.upper(), _data_format(data_format)
         self.activation, self.use_bias = activation, use_bias
         self.kernel_initializer = kernel_initializer or init_ops.GlorotUniform()
@@ -131,7 +131,7 @@ class _Pooling2D(Layer):
     def __init__(self, pool_size, strides, padding="valid", data_format="channels_last",
                  name=None, **kwargs):
         super().__init__(name=name, **kwargs)
-        self.pool_size, self.strides = _pair(pool_size, "pool_size"), _pair(strides, "strides")
+        self.pool_size, self.strides = _two_ints(pool_size, "pool_size"), _two_ints(strides, "strides")
         self.padding, self.data_format = padding.upper(), _data_format(data_format)
 
     def build(self, input_shape):
