@@ -131,7 +131,8 @@ class _Pooling2D(Layer):
     def __init__(self, pool_size, strides, padding="valid", data_format="channels_last",
                  name=None, **kwargs):
         super().__init__(name=name, **kwargs)
-        self.pool_size, self.strides = _two_ints(pool_size, "pool_size"), _two_ints(strides, "strides")
+        self.pool_size = _two_ints(pool_size, "pool_size")
+        self.strides = _two_ints(strides, "strides")
         self.padding, self.data_format = padding.upper(), _data_format(data_format)
 
     def build(self, input_shape):
