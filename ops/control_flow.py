@@ -182,19 +182,23 @@ def _assert_infer(op):
     return []
 
 
+def summary(value, summarize):
+    """The first `summarize` elements of `value`, as "[a b c...]" (TF1's way of showing
+    tensors in messages)."""
+    flat = np.ravel(value)
+    text = np.array2string(flat[:summarize], separator=" ")
+    return text[:-1] + "...]" if flat.size > summarize else text
+
+
 def _assert_bind(op, ctx):
     template, summarize = op.attrs["template"], op.attrs["summarize"]
-
-    def show(value):
-        flat = np.ravel(value)
-        text = np.array2string(flat[:summarize], separator=" ")
-        return text[:-1] + "...]" if flat.size > summarize else text
 
     def check(condition, *data):
         if condition:
             return None
         values = iter(data)
-        shown = [f"[{part}]" if part is not None else show(next(values)) for part in template]
+        shown = [f"[{part}]" if part is not None else summary(next(values), summarize)
+                 for part in template]
         raise errors.InvalidArgumentError(op.node_def, op, "assertion failed: " + " ".join(shown))
     return check
 

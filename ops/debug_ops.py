@@ -9,15 +9,9 @@ import numpy as np
 from tf0.engine import dtypes, errors
 from tf0.engine.graph import name_scope
 
-from .control_flow import Assert
+from .control_flow import Assert, summary
 from .core import OPS, convert_to_tensor, defop, make_op
 from .sources import identity
-
-
-def _summary(value, summarize):
-    flat = np.ravel(value)
-    text = np.array2string(flat[:summarize], separator=" ")
-    return text[:-1] + "...]" if flat.size > summarize else text
 
 
 # ---- tf.Print / tf.print ----------------------------------------------------------------------
@@ -38,7 +32,7 @@ def _print_bind(op, ctx):
         data = iter(values[1:] if passes_input else values)
         if first_n is None or first_n < 0 or runs[0] < first_n:
             stream.write(attrs["sep"].join(part if part is not None else
-                                           _summary(next(data), summarize)
+                                           summary(next(data), summarize)
                                            for part in template) + attrs["end"])
             stream.flush()
         runs[0] += 1
