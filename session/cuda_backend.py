@@ -112,7 +112,7 @@ class CudaPlanContext(PlanContext):
         """A loop body's plan on this device (one stream, direct launch). Fed values may be
         host or device arrays: the ones its host code reads are downloaded first."""
         from .plan import Schedule
-        from .streams import host_form_inputs, single_stream
+        from .streams import host_read_feeds, single_stream
         schedule = Schedule(fetches, feeds, frame, optional)
         host = placement(schedule)
         ctx = CudaPlanContext(self._state, schedule, self.device, tracer=self.tracer,
@@ -121,8 +121,9 @@ class CudaPlanContext(PlanContext):
                                                      single_stream(schedule), tracer=self.tracer)
         self.bodies.append((filename, line_to_op))
         self.uses_error_flag = self.uses_error_flag or ctx.uses_error_flag
-        on_host = {t for op in schedule.ops for t in host_form_inputs(op, host)}
-        host_feeds = [i for i, t in enumerate(schedule.feeds) if t in on_host]
+        host_feeds = host_read_feeds(schedule, host)
+        if not host_feeds and not host_fetches:
+            return body  # nothing to download around it (the per-iteration common case)
         device_array = self.device.cupy.ndarray
 
         def run(values):

@@ -24,8 +24,8 @@ from .cuda_backend import (CudaPlanContext, CudaTracer, HOST_OPS, compile_body,
                            computed_on_host, placement)
 from .cuda_ops import LIST_OPS, LOOP_OPS, RANDOM_OPS
 from .plan import Schedule, _to_user, _to_user_copy
-from .streams import (NO_LAUNCH, WRITERS, assign_streams, host_form_inputs, host_reads,
-                      single_stream, variables_touched)
+from .streams import (NO_LAUNCH, WRITERS, assign_streams, host_form_inputs, host_read_feeds,
+                      host_reads, single_stream, variables_touched)
 
 _CAPTURABLE_STATE = WRITERS | RANDOM_OPS | {"VariableV2", "ReadVariable"}
 MAX_GRAPHS = 4  # graphs kept per plan (feed shapes x variable buffers), least recent dropped
@@ -110,8 +110,7 @@ class CudaPlan:
             schedule, ctx, host, self.lanes, tracer=self.tracer)
         self.bodies = [(filename, line_to_op), *ctx.bodies]  # where a line names its op
         self.uses_error_flag = ctx.uses_error_flag
-        on_host = {t for op in schedule.ops for t in host_form_inputs(op, host)}
-        self.host_feeds = [i for i, t in enumerate(schedule.feeds) if t in on_host]
+        self.host_feeds = host_read_feeds(schedule, host)
         self.launch = None
         self._events = [self.cupy.cuda.Event(disable_timing=True) for _ in range(2)]
         # Iterators run on the host before each run; their elements enter the graph like feeds.

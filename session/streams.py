@@ -54,6 +54,13 @@ def host_form_inputs(op, host):
     return [t for i, t in enumerate(ins) if i in host_inputs]
 
 
+def host_read_feeds(schedule, host):
+    """Indices of the feeds some op of `schedule` reads as host values (a device array fed
+    there has to be downloaded first)."""
+    on_host = {t for op in schedule.ops for t in host_form_inputs(op, host)}
+    return [i for i, t in enumerate(schedule.feeds) if t in on_host]
+
+
 def host_reads(op, host):
     """Device tensors `op` needs on the host (downloads, which wait for the device; a
     constant's value is known without one)."""
