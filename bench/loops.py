@@ -9,13 +9,13 @@ No targets yet: host-driven loops launch every step's kernels, this says how far
 from cuDNN. Prints a table; `--json PATH` writes the figures.
 """
 import argparse
-import json
 import statistics
 import time
 
 import numpy as np
 
 import tf0 as tf
+from report import report
 
 B, T, D, H = 32, 50, 64, 128
 CPU = tf.ConfigProto(device_count={"GPU": 0})
@@ -130,17 +130,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
-    figures = tf0_figures(CPU, "tf0_numpy")
+    parts = [lambda: tf0_figures(CPU, "tf0_numpy")]
     if tf.Session().backend == "cuda":
-        figures.update(tf0_figures(None, "tf0_gpu"))
-        figures["tf0_gpu_vs_numpy_max_rel_error"] = gpu_error()
-        figures.update(torch_figures())
+        parts += [lambda: tf0_figures(None, "tf0_gpu"),
+                  lambda: {"tf0_gpu_vs_numpy_max_rel_error": gpu_error()}, torch_figures]
+    figures = {}
+    for k, part in enumerate(parts):
+        try:
+            figures.update(part())
+        except Exception as exc:  # report and go on: one failure must not hide the rest
+            figures[f"part_{k}_error"] = f"{type(exc).__name__}: {exc}"
     print(f"LSTM B={B} T={T} D={D} H={H}")
-    for key, value in figures.items():
-        print(f"{key:36s} {value:10.3f}" if isinstance(value, float) else f"{key:36s} {value}")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(figures, f, indent=2)
+    report(figures, args.json)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,13 @@ wall-clock medians of whole steps (each ends with its results on the host, or wi
 synchronize). PyTorch and JAX run only where installed. `--json PATH` writes every figure.
 """
 import argparse
-import json
 import os
 import statistics
 import time
 
 import numpy as np
+
+from report import report
 
 os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")  # leave memory to the others
 
@@ -223,11 +224,7 @@ def main():
         except Exception as exc:  # report and go on: one failure must not hide the rest
             results[f"{part.__name__}_error"] = f"{type(exc).__name__}: {exc}"
     results.update(ratios(results))
-    for key, value in results.items():
-        print(f"{key:36s} {value:.4g}" if isinstance(value, float) else f"{key:36s} {value}")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=1)
+    report(results, args.json)
 
 
 if __name__ == "__main__":
