@@ -61,21 +61,33 @@ def tf0_session(num_streams, cuda_graphs):
         num_streams=num_streams, cuda_graphs=cuda_graphs)))
 
 
-def seed_step(results, reps):
-    import cupy as cp
-    import tf0 as tf
+def seed_problem():
+    """x, y [N, D], w1 [D, H], w2 [H, D] of the seed step (float32, fixed seed)."""
     rng = np.random.default_rng(0)
     x, y = (rng.standard_normal((N, D)).astype(np.float32) for _ in range(2))
     w1 = (rng.standard_normal((D, H)) * 0.03).astype(np.float32)
     w2 = (rng.standard_normal((H, D)) * 0.03).astype(np.float32)
-    want = reference(x, y, w1, w2)
+    return x, y, w1, w2
 
+
+def seed_graph(w1, w2):
+    """The seed step in a fresh default graph: placeholders X, Y and the fetches
+    [loss, grad_w1, grad_w2]."""
+    import tf0 as tf
     tf.reset_default_graph()
     X, Y = tf.placeholder(tf.float32, [N, D]), tf.placeholder(tf.float32, [N, D])
     W1, W2 = tf.Variable(w1), tf.Variable(w2)
     pre = tf.matmul(X, W1)
     loss = tf.reduce_mean(tf.reduce_sum((tf.matmul(tf.nn.relu(pre), W2) - Y) ** 2, axis=1))
-    fetches = [loss] + tf.gradients(loss, [W1, W2])
+    return X, Y, [loss] + tf.gradients(loss, [W1, W2])
+
+
+def seed_step(results, reps):
+    import cupy as cp
+    import tf0 as tf
+    x, y, w1, w2 = seed_problem()
+    want = reference(x, y, w1, w2)
+    X, Y, fetches = seed_graph(w1, w2)
     for graphs in (False, True):
         sess = tf0_session(4, graphs)  # the graph-mode session is also used below
         sess.run(tf.global_variables_initializer())

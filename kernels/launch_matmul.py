@@ -9,6 +9,7 @@ from .launch_elementwise import fill
 from .launch_reduce import reduce
 
 _BK = 8  # the K step of every tile is a multiple of this
+TILES = {"128v": 128, "64": 64, "32": 32}  # square output tiles of matmul.cu
 
 
 def _batch_view(x, batch_shape):
@@ -35,19 +36,40 @@ def matmul(a, b, transpose_a=False, transpose_b=False):
         return fill(out_shape, a.dtype, 0)
     a, sa = _batch_view(a, batch_shape)
     b, sb = _batch_view(b, batch_shape)
-    suf = suffix(a.dtype)
     # the 128 x 128 tile with vector loads needs the contiguous extents to be multiples of 4
     aligned = (M if transpose_a else K) % 4 == 0 and (K if transpose_b else N) % 4 == 0
-    tile, bm, bn = "128v", 128, 128
-    blocks = -(-M // bm) * -(-N // bn) * batch
-    # split K when the output tiles alone cannot fill the GPU
-    splits = 1 if blocks >= sm_count() or K < 512 else min(-(-sm_count() // blocks), K // 256)
-    if suf != "f32" or not aligned or blocks * splits < sm_count():
-        tile, bm, bn = "64", 64, 64
-        blocks = -(-M // bm) * -(-N // bn) * batch
-        splits = 1
-        if blocks < sm_count() and K >= 256:
-            splits = min(-(-2 * sm_count() // blocks), K // 128)
+    tile, splits = tiling(M, N, K, batch, suffix(a.dtype), aligned)
+    return gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits)
+
+
+def _blocks(M, N, batch, tile):
+    return -(-M // TILES[tile]) * -(-N // TILES[tile]) * batch
+
+
+def tiling(M, N, K, batch, suf, aligned):
+    """(tile, K splits) for one product: the 128 tile where its output blocks, split along
+    K where K is long, give every SM a block; else the 64 tile, split along K (to about two
+    blocks per SM) when its blocks alone cannot fill the GPU. The 32 tile is not chosen
+    yet: bench/profile_step.py measures it against the 64 tile on small products."""
+    sms = sm_count()
+    if suf == "f32" and aligned:
+        blocks = _blocks(M, N, batch, "128v")
+        splits = 1 if blocks >= sms or K < 512 else min(-(-sms // blocks), K // 256)
+        if blocks * splits >= sms:
+            return "128v", splits
+    blocks = _blocks(M, N, batch, "64")
+    if blocks >= sms or K < 256:
+        return "64", 1
+    return "64", min(-(-2 * sms // blocks), K // 128)
+
+
+def gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits):
+    """out_shape = batch dims + (M, N) from batch views a, b (batch strides sa, sb) with
+    one tile and K split into `splits` slices summed in a fixed order."""
+    M, N = out_shape[-2:]
+    K = a.shape[-2] if transpose_a else a.shape[-1]
+    batch = int(np.prod(out_shape[:-2], dtype=np.int64))
+    suf, bm = suffix(a.dtype), TILES[tile]
     k_split = -(-K // splits)
     k_split = -(-k_split // _BK) * _BK
     splits = -(-K // k_split)
@@ -55,7 +77,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False):
     dst = out if splits == 1 else empty((splits,) + out_shape, a.dtype)
     lda, ldb = a.shape[-1], b.shape[-1]
     name = f"gemm_{tile}_{'t' if transpose_a else 'n'}{'t' if transpose_b else 'n'}_{suf}"
-    grid = (-(-N // bn), -(-M // bm), batch * splits)
+    grid = (-(-N // bm), -(-M // bm), batch * splits)
     i64 = np.int64
     loader.get("matmul", name)(grid, (256,), (a, b, dst, np.int32(M), np.int32(N), np.int32(K),
                                               i64(lda), i64(ldb), i64(N), i64(sa), i64(sb),

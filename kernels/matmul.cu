@@ -4,7 +4,10 @@
 //   gemm_<tile>_<ta><tb>_<dt>(A, B, C, M, N, K, lda, ldb, ldc, sa, sb, sc, batch, k_split)
 // gemm_128v_*: the 128 x 128 x 16 tile with 16-byte global loads; the launcher uses it only
 // when the contiguous extent of each operand is a multiple of 4 (then a vector is either
-// wholly inside the matrix or wholly outside).
+// wholly inside the matrix or wholly outside). gemm_64_*: 64 x 64 x 8 for mid sizes.
+// gemm_32_*: 32 x 32 x 32, a candidate for products too small to give the larger tiles a
+// block per SM (its deep K step means few load-and-sync rounds per block); measured by
+// bench/profile_step.py, not yet chosen by the launcher.
 // Block tile BM x BN x BK with 256 threads, each computing a TM x TN sub-tile split into two
 // halves (rows ty*TM/2.. and BM/2 + ty*TM/2..) so shared-memory reads are vectors without
 // bank conflicts. The next K tile is loaded into registers while the current one is used.
@@ -180,3 +183,5 @@ __device__ void gemm_tile(const T* __restrict__ A, const T* __restrict__ B, T* _
 GEMM_ALL(128v, float, f32, 128, 128, 16, 8, 8, true)
 GEMM_ALL(64, float, f32, 64, 64, 8, 4, 4, false)
 GEMM_ALL(64, double, f64, 64, 64, 8, 4, 4, false)
+GEMM_ALL(32, float, f32, 32, 32, 32, 2, 2, false)
+GEMM_ALL(32, double, f64, 32, 32, 32, 2, 2, false)

@@ -109,9 +109,11 @@ def test_broadcasting_and_reductions_on_awkward_shapes():
 
 
 @pytest.mark.parametrize("m,k,n", [(1, 1, 1), (0, 3, 4), (3, 0, 4), (5, 7, 0), (17, 31, 13),
-                                   (127, 129, 131), (64, 1000, 100), (1, 4099, 3), (257, 3, 259)])
+                                   (127, 129, 131), (64, 1000, 100), (1, 4099, 3), (257, 3, 259),
+                                   (768, 520, 700), (1030, 516, 1024)])
 @pytest.mark.parametrize("dtype", [tf.float32, tf.float64], ids=["f32", "f64"])
 def test_matmul_every_size(m, k, n, dtype):
+    """Sizes that reach every tile of matmul.cu (32, 64, 128v), with and without split K."""
     rng = np.random.default_rng(m * 1000 + k + n)
     a = rng.standard_normal((m, k)).astype(dtype.np)
     b = rng.standard_normal((k, n)).astype(dtype.np)

@@ -1,0 +1,199 @@
+"""Where a step's time goes on the GPU: a diagnostic for tuning, with no targets.
+
+  seed step (bench/plans.py): the GPU time of each op (a traced run, CUDA events per op);
+    the captured graph's GPU time alone (event-timed replays, 1 and 4 streams); the host
+    time of one replayed Session.run with device feeds and fetches, and the Python
+    functions it is spent in (cProfile);
+  each matrix product of the seed step alone, for each tile of kernels/matmul.cu and K
+    split, checked against float64 and timed as captured graphs against cuBLAS;
+  a tf.while_loop on the GPU: the cost per iteration of an empty body and of an LSTM step
+    (captured whole, and op by op), and the functions the latter's host time is spent in.
+Prints figures and profiles; `--json PATH` writes the figures.
+"""
+import argparse
+import cProfile
+import io
+import pstats
+import statistics
+import time
+
+import numpy as np
+
+from plans import seed_graph, seed_problem
+from report import report
+
+
+def _cupy():
+    import cupy
+    return cupy
+
+
+def event_us(launch, stream, reps=50, rounds=5):
+    """Median GPU time of one launch() on `stream`, by events around `reps` launches."""
+    cp = _cupy()
+    for _ in range(5):
+        launch()
+    start, end = cp.cuda.Event(), cp.cuda.Event()
+    times = []
+    for _ in range(rounds):
+        start.record(stream)
+        for _ in range(reps):
+            launch()
+        end.record(stream)
+        end.synchronize()
+        times.append(cp.cuda.get_elapsed_time(start, end) * 1e3 / reps)
+    return statistics.median(times)
+
+
+def captured_us(launch, count=20):
+    """GPU time of one launch() with no host gaps: `count` of them captured as one graph."""
+    cp = _cupy()
+    launch()  # compiles and fills the launch caches outside the capture
+    stream, pool = cp.cuda.Stream(non_blocking=True), cp.cuda.MemoryPool()
+    with stream, cp.cuda.using_allocator(pool.malloc):
+        stream.begin_capture()
+        for _ in range(count):
+            launch()
+        graph = stream.end_capture()
+    return event_us(lambda: graph.launch(stream), stream, reps=10) / count
+
+
+def host_profile(fn, calls, top=12):
+    """The `top` functions by own time over `calls` calls of fn, as text lines."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(calls):
+        fn()
+    profiler.disable()
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(top)
+    lines = text.getvalue().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+    return lines[start:start + top + 1]
+
+
+def seed_ops(results, profiles):
+    import tf0 as tf
+    x, y, w1, w2 = seed_problem()
+    X, Y, fetches = seed_graph(w1, w2)
+    config = tf.ConfigProto(gpu_options=tf.GPUOptions(num_streams=1, cuda_graphs=False))
+    with tf.Session(config=config) as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(fetches, {X: x, Y: y})
+        meta = tf.RunMetadata()
+        sess.run(fetches, {X: x, Y: y}, run_metadata=meta,
+                 options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE))
+    gpu = [s for s in meta.step_stats if s["device"].startswith("gpu")]
+    results["seed_ops_on_gpu"] = len(gpu)
+    results["seed_ops_gpu_sum_us"] = sum(s["duration_us"] for s in gpu)
+    for s in sorted(gpu, key=lambda s: -s["duration_us"])[:14]:
+        results[f"op {s['op']} {s['name']}"[:36]] = s["duration_us"]
+
+
+def seed_replay(results, profiles):
+    import tf0 as tf
+    cp = _cupy()
+    x, y, w1, w2 = seed_problem()
+    X, Y, fetches = seed_graph(w1, w2)
+    xd, yd = cp.asarray(x), cp.asarray(y)
+    on_device = tf.RunOptions(fetch_device_arrays=True)
+    for streams in (1, 4):
+        config = tf.ConfigProto(gpu_options=tf.GPUOptions(num_streams=streams, cuda_graphs=True))
+        sess = tf.Session(config=config)
+        sess.run(tf.global_variables_initializer())
+        for _ in range(3):
+            sess.run(fetches, {X: xd, Y: yd}, options=on_device)
+        entry = next(p.cuda for p in sess._plans.values()
+                     if p.cuda is not None and p.cuda.graphs).graphs[-1]
+        stream = cp.cuda.Stream(non_blocking=True)
+        results[f"seed_graph_{streams}_streams_gpu_us"] = event_us(
+            lambda: entry.graph.launch(stream), stream)
+
+    def run():
+        sess.run(fetches, {X: xd, Y: yd}, options=on_device)
+    times = []
+    for _ in range(300):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    cp.cuda.Device().synchronize()
+    results["seed_replay_host_us"] = statistics.median(times) * 1e6
+    profiles["seed replay, 300 runs"] = host_profile(run, 300)
+
+
+SEED_PRODUCTS = [("x@w1", 64, 1000, 100, False, False), ("h@w2", 64, 100, 1000, False, False),
+                 ("g@w2T", 64, 1000, 100, False, True), ("hT@g", 100, 64, 1000, True, False),
+                 ("xT@gh", 1000, 64, 100, True, False)]
+
+
+def seed_products(results, profiles):
+    """Every (tile, split) of each seed product: GPU time, and the launcher's own choice."""
+    cp = _cupy()
+    from tf0.kernels import launch_matmul as M
+    rng = np.random.default_rng(1)
+    for name, m, k, n, ta, tb in SEED_PRODUCTS:
+        a = rng.standard_normal((k, m) if ta else (m, k)).astype(np.float32)
+        b = rng.standard_normal((n, k) if tb else (k, n)).astype(np.float32)
+        want = (a.T if ta else a).astype(np.float64) @ (b.T if tb else b).astype(np.float64)
+        ad, bd = cp.asarray(a), cp.asarray(b)
+        results[f"{name} cuBLAS us"] = captured_us(
+            lambda: cp.matmul(ad.T if ta else ad, bd.T if tb else bd))
+        results[f"{name} chosen"] = "%s/%d" % M.tiling(m, n, k, 1, "f32", False)
+        for tile in ("64", "32"):
+            for splits in (1, 2, 4, 8):
+                def launch():
+                    return M.gemm(ad, bd, 0, 0, ta, tb, (m, n), tile, splits)
+                got = launch().get().astype(np.float64)
+                err = np.linalg.norm(got - want) / np.linalg.norm(want)
+                key = f"{name} {tile}/{splits}"
+                if err > 1e-5:
+                    results[f"{key} rel_error"] = float(err)
+                results[f"{key} us"] = captured_us(launch)
+
+
+def loops(results, profiles):
+    import tf0 as tf
+    tf.reset_default_graph()
+    n = tf.placeholder(tf.int32, [])
+    counted = tf.while_loop(lambda i: i < n, lambda i: i + 1, [tf.constant(0)])
+    xs = tf.placeholder(tf.float32, [32, 50, 64])
+    out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(128), xs, dtype=tf.float32)
+    xv = np.random.default_rng(0).standard_normal((32, 50, 64)).astype(np.float32)
+    direct = tf.ConfigProto(gpu_options=tf.GPUOptions(cuda_graphs=False))
+    for mode, config in (("graph", None), ("direct", direct)):
+        with tf.Session(config=config) as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(3):
+                sess.run(out, {xs: xv})
+            start = time.perf_counter()
+            for _ in range(5):
+                sess.run(out, {xs: xv})
+            results[f"lstm_forward_{mode}_iteration_us"] = \
+                (time.perf_counter() - start) / 250 * 1e6
+            if mode == "direct":
+                sess.run(counted, {n: 10})
+                start = time.perf_counter()
+                assert sess.run(counted, {n: 2000}) == 2000
+                results["while_empty_iteration_us"] = (time.perf_counter() - start) / 2000 * 1e6
+                profiles["LSTM forward op by op, 5 runs of 50 steps"] = host_profile(
+                    lambda: sess.run(out, {xs: xv}), 5, top=16)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    results, profiles = {}, {}
+    for part in (seed_ops, seed_replay, seed_products, loops):
+        try:
+            part(results, profiles)
+        except Exception as exc:  # report and go on: one failure must not hide the rest
+            results[f"{part.__name__}_error"] = f"{type(exc).__name__}: {exc}"
+    for title, lines in profiles.items():
+        print(f"--- {title}")
+        print("\n".join(lines))
+    report(results, args.json)
+
+
+if __name__ == "__main__":
+    main()
