@@ -1,48 +1,55 @@
 #!/usr/bin/env bash
 # Every pending GPU check in one run, for a GPU machine with CuPy, NumPy, pytest and
-# nvidia-ml-py but no network. Installs the checkout, runs the GPU tests, then the
-# benchmarks; full output and JSON go to $OUT (default bench/out/), a short table last.
+# nvidia-ml-py but no network. Correctness first (the test files run side by side, as
+# they only need the GPU to be right, not idle), then the benchmarks one at a time. Logs
+# and JSON are packed into $OUT/gpu_check.tar.gz after every step, so a run cut off by its
+# time limit still returns what it finished; a short table comes last.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-bench/out}"
 mkdir -p "$OUT"
+LOGS="$(mktemp -d)"
+pack() { tar -czf "$OUT/gpu_check.tar.gz" -C "$LOGS" .; }
 export PYTHONUNBUFFERED=1
 # The checkout imports as is (tf0/ finds its sibling packages), so an install is optional.
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
-python3 -m pip install -q --no-deps --no-build-isolation -e . > "$OUT/install.log" 2>&1 \
+python3 -m pip install -q --no-deps --no-build-isolation -e . > "$LOGS/install.log" 2>&1 \
   || echo "(editable install unavailable here; using PYTHONPATH)"
-nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm --format=csv > "$OUT/gpu.txt" 2>&1
-python3 -m tf0 info | tee -a "$OUT/gpu.txt"
-python3 bench/kernels.py --json "$OUT/kernels.json" > "$OUT/kernels.log" 2>&1
-echo "kernels.py exit $?"
-timeout 300 python3 -m pytest -q -m gpu tests/test_gpu.py -x --maxfail=30 -p no:cacheprovider \
-  > "$OUT/gpu_tests.log" 2>&1
-echo "gpu tests exit $?"
-tail -30 "$OUT/gpu_tests.log"
-timeout 240 python3 -m pytest -q -m gpu tests/test_gpu_plans.py -p no:cacheprovider \
-  > "$OUT/gpu_plan_tests.log" 2>&1
-echo "gpu plan tests exit $?"
-tail -15 "$OUT/gpu_plan_tests.log"
-# every op of the table again, its second run captured as a CUDA graph
-TF0_CUDA_GRAPHS=1 timeout 300 python3 -m pytest -q -m gpu tests/test_gpu.py -x --maxfail=30 \
-  -p no:cacheprovider > "$OUT/gpu_tests_graphs.log" 2>&1
-echo "gpu tests with CUDA graphs exit $?"
-tail -15 "$OUT/gpu_tests_graphs.log"
-timeout 300 python3 bench/plans.py --json "$OUT/plans.json" > "$OUT/plans.log" 2>&1
-echo "plans.py exit $?"
-python3 bench/cpu_overhead.py --json "$OUT/cpu_overhead.json" > "$OUT/cpu_overhead.log" 2>&1
-(cd "$(mktemp -d)" && python3 -m tf0) > "$OUT/main_job.log" 2>&1
-echo "main job exit $?"; tail -3 "$OUT/main_job.log"
-(cd "$(mktemp -d)" && TF0_CUDA_GRAPHS=1 python3 -m tf0) > "$OUT/main_job_graphs.log" 2>&1
-echo "main job with CUDA graphs exit $?"; tail -3 "$OUT/main_job_graphs.log"
-# last, as they are the newest: loops (RNN cells on the GPU against the NumPy backend, then
-# the LSTM benchmark)
-timeout 120 python3 -m pytest -q -m gpu tests/test_rnn.py -p no:cacheprovider \
-  > "$OUT/gpu_rnn_tests.log" 2>&1
-echo "gpu rnn tests exit $?"; tail -3 "$OUT/gpu_rnn_tests.log"
-timeout 180 python3 bench/loops.py --json "$OUT/loops.json" > "$OUT/loops.log" 2>&1
-echo "loops.py exit $?"
-python3 - "$OUT" <<'PY'
+nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm --format=csv > "$LOGS/gpu.txt" 2>&1
+python3 -m tf0 info | tee -a "$LOGS/gpu.txt"
+PARALLEL=""
+python3 -c "import xdist" 2>/dev/null && PARALLEL="-n 4"
+gpu_tests() {  # name, timeout, pytest arguments...
+  local name=$1 limit=$2; shift 2
+  timeout "$limit" python3 -m pytest -q -m gpu -p no:cacheprovider "$@" > "$LOGS/$name.log" 2>&1
+  echo "$name exit $?" >> "$LOGS/exits.txt"
+}
+# every op of the table; its second run is captured as a CUDA graph (the default)
+gpu_tests gpu_tests 200 $PARALLEL tests/test_gpu.py &
+# again with graphs off: every run launches op by op
+(export TF0_CUDA_GRAPHS=0; gpu_tests gpu_tests_direct 200 $PARALLEL tests/test_gpu.py) &
+gpu_tests gpu_plan_tests 200 tests/test_gpu_plans.py &
+gpu_tests gpu_rnn_tests 200 tests/test_rnn.py &
+wait
+cat "$LOGS/exits.txt"
+for name in gpu_tests gpu_tests_direct gpu_plan_tests gpu_rnn_tests; do
+  echo "--- $name"; grep -E "^(FAILED|ERROR)|passed|failed" "$LOGS/$name.log" | tail -25
+done
+pack
+bench() {  # name, timeout, script: one benchmark alone on the GPU
+  timeout "$2" python3 "bench/$3" --json "$LOGS/$1.json" > "$LOGS/$1.log" 2>&1
+  echo "$1 exit $?"; pack
+}
+bench plans 120 plans.py
+bench loops 90 loops.py
+(cd "$(mktemp -d)" && python3 -m tf0) > "$LOGS/main_job.log" 2>&1
+echo "main job exit $?"; tail -3 "$LOGS/main_job.log"
+(cd "$(mktemp -d)" && TF0_CUDA_GRAPHS=0 python3 -m tf0) > "$LOGS/main_job_direct.log" 2>&1
+echo "main job without CUDA graphs exit $?"; tail -3 "$LOGS/main_job_direct.log"
+pack
+bench kernels 120 kernels.py
+bench profile 120 profile_step.py
+python3 - "$LOGS" <<'PY' | tee "$LOGS/table.txt"
 import json, sys
 out = sys.argv[1]
 
@@ -58,13 +65,13 @@ def table(figures, rows):
     """Print (label, key, target) rows of one JSON file, then its errors."""
     for label, key, target in rows:
         v = figures.get(key)
-        print(f"{label:36s} {v if not isinstance(v, float) else round(v, 3)!s:>8}  {target}")
+        print(f"{label:36s} {f'{v:.4g}' if isinstance(v, float) else str(v):>8}  {target}")
     for key, v in figures.items():
-        if key.endswith("_error"):
+        if key.endswith("_error") and isinstance(v, str):
             print("ERROR", key, v)
 
 
-k, p, lp = load("kernels.json"), load("plans.json"), load("loops.json")
+k, p, lp, pr = (load(f"{name}.json") for name in ("kernels", "plans", "loops", "profile"))
 print(f"device: {k.get('device')}")
 k.update({f"{key} / cuBLAS": v.get("vs_cublas") for key, v in list(k.items())
           if key.startswith("matmul_") and isinstance(v, dict)})
@@ -92,5 +99,16 @@ table(lp, [("LSTM fwd ms: tf0 gpu", "tf0_gpu_forward_ms", ""),
            ("LSTM train ms: torch cuDNN", "torch_cudnn_train_ms", ""),
            ("LSTM train ms: torch eager loop", "torch_eager_train_ms", ""),
            ("LSTM train ms: tf0 numpy", "tf0_numpy_train_ms", ""),
-           ("LSTM gpu vs numpy rel error", "tf0_gpu_vs_numpy_max_rel_error", "<= 1e-9")])
+           ("LSTM fwd ms: tf0 gpu op by op", "tf0_gpu_direct_forward_ms", ""),
+           ("LSTM train ms: tf0 gpu op by op", "tf0_gpu_direct_train_ms", ""),
+           ("LSTM gpu vs numpy rel error", "tf0_gpu_vs_numpy_max_rel_error", "<= 1e-9"),
+           ("LSTM gpu third run launched by", "tf0_gpu_launch", "replay")])
+table(pr, [("seed graph GPU us, 1 stream", "seed_graph_1_streams_gpu_us", ""),
+           ("seed graph GPU us, 4 streams", "seed_graph_4_streams_gpu_us", ""),
+           ("seed replay host us", "seed_replay_host_us", ""),
+           ("seed ops: sum of GPU us", "seed_ops_gpu_sum_us", ""),
+           ("while_loop us per empty iteration", "while_empty_iteration_us", ""),
+           ("LSTM us per forward iteration, graph", "lstm_forward_graph_iteration_us", ""),
+           ("LSTM us per forward iteration, direct", "lstm_forward_direct_iteration_us", "")])
 PY
+pack

@@ -4,9 +4,10 @@ references measured in the same run:
 - the same LSTM with PyTorch: nn.LSTM (cuDNN) and the cell written out step by step in
   eager mode with autograd, when PyTorch is installed;
 - tf0 on the NumPy backend.
-Also checks the GPU result against the NumPy backend (float64 run, relative error).
-No targets yet: host-driven loops launch every step's kernels, this says how far that is
-from cuDNN. Prints a table; `--json PATH` writes the figures.
+tf0 on the GPU runs twice: as it does by default (the loop, its gradient included, captured
+whole into a CUDA graph) and op by op (`cuda_graphs=False`). Also checks the GPU result of
+a replayed run against the NumPy backend (float64, relative error). No targets yet: this
+says how far each is from cuDNN. Prints a table; `--json PATH` writes the figures.
 """
 import argparse
 import statistics
@@ -19,6 +20,7 @@ from report import report
 
 B, T, D, H = 32, 50, 64, 128
 CPU = tf.ConfigProto(device_count={"GPU": 0})
+DIRECT = tf.ConfigProto(gpu_options=tf.GPUOptions(cuda_graphs=False))  # op by op
 
 
 def _median_ms(fn, sync=lambda: None, repeats=15):
@@ -55,23 +57,26 @@ def tf0_figures(config, prefix):
 
 
 def gpu_error():
-    """Max relative error of the GPU outputs and weight gradients against the NumPy
-    backend, in float64."""
+    """(max relative error of the GPU outputs and weight gradients against the NumPy
+    backend, in float64; how the GPU's third run was launched: "replay" when the loop was
+    captured whole)."""
     xv = np.random.default_rng(1).standard_normal((4, 9, D))
     with tf.Graph().as_default():
         x = tf.placeholder(tf.float64, [4, 9, D])
         out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(H), x, dtype=tf.float64)
         fetches = [out, *tf.gradients(tf.reduce_sum(out * out), tf.trainable_variables())]
-        values = []
-        for config in (None, CPU):
+        values, meta = [], tf.RunMetadata()
+        for config in (CPU, None):  # the GPU last: its third run's launch is reported
             with tf.Session(config=config) as sess:
                 sess.run(tf.global_variables_initializer())
                 weights = np.random.default_rng(2)
                 for v in tf.trainable_variables():
                     v.load(weights.standard_normal([int(d) for d in v.shape]) * 0.3, sess)
-                values.append(sess.run(fetches, {x: xv}))
-    return max(float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-30))
-               for a, b in zip(*values))
+                for _ in range(3):  # direct, captured, replayed
+                    got = sess.run(fetches, {x: xv}, run_metadata=meta)
+                values.append(got)
+    return max(float(np.max(np.abs(gpu - cpu)) / max(np.max(np.abs(cpu)), 1e-30))
+               for cpu, gpu in zip(*values)), meta.launch
 
 
 def torch_figures():
@@ -133,7 +138,9 @@ def main():
     parts = [lambda: tf0_figures(CPU, "tf0_numpy")]
     if tf.Session().backend == "cuda":
         parts += [lambda: tf0_figures(None, "tf0_gpu"),
-                  lambda: {"tf0_gpu_vs_numpy_max_rel_error": gpu_error()}, torch_figures]
+                  lambda: tf0_figures(DIRECT, "tf0_gpu_direct"),
+                  lambda: dict(zip(("tf0_gpu_vs_numpy_max_rel_error", "tf0_gpu_launch"),
+                                   gpu_error())), torch_figures]
     figures = {}
     for k, part in enumerate(parts):
         try:

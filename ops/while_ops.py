@@ -54,6 +54,26 @@ def body_fetches(op):
     return _elements(graph, names)
 
 
+def loop_subplans(op, with_records=True):
+    """The plans a While or WhileGrad op runs, as (fetches, feeds, optional) over the frame
+    of its body, with `carried`: how many leading feeds take the value of the fetch at the
+    same index on the next iteration. While: its condition, then its body (which also
+    computes the values its gradient reads when `with_records`); WhileGrad: the step of
+    one iteration."""
+    graph, attrs = op.graph, op.attrs
+    if op.type == "While":
+        loop_vars, slices = _elements(graph, attrs["loop_vars"]), _elements(graph, attrs["slices"])
+        captures = list(op.inputs[1 + len(loop_vars) + len(slices):])
+        records = _elements(graph, attrs["record"]) if with_records else []
+        body = _elements(graph, attrs["body"]) + _elements(graph, attrs["emits"]) + records
+        return [([graph.as_graph_element(attrs["cond"])], loop_vars + captures, (), 0),
+                (body, loop_vars + slices + captures, records, len(loop_vars))]
+    carried, emitted, rows = _grad_counts(attrs)
+    feeds = _elements(graph, attrs["grad_vars"] + attrs["accumulators"] + attrs["emit_grads"]
+                      + attrs["recorded"]) + list(op.inputs[1 + carried + emitted + rows:])
+    return [(_elements(graph, attrs["results"]), feeds, (), carried)]
+
+
 def _external_reads(fetches, frame):
     """(values, controls): what the ops of `frame` that `fetches` need read from outside the
     frame, and the outside ops they wait for, each in first-seen order."""
@@ -135,16 +155,15 @@ def _while_bind(op, ctx):
     graph, attrs = op.graph, op.attrs
     loop_vars, slices = _elements(graph, attrs["loop_vars"]), _elements(graph, attrs["slices"])
     k, m = len(loop_vars), len(slices)
-    captures = list(op.inputs[1 + k + m:])
     frame = _body_frame(op)
-    cond = ctx.subplan([graph.as_graph_element(attrs["cond"])], loop_vars + captures, frame,
-                       host_fetches=(0,))
     # Record the values a gradient reads only in plans that run a gradient of this loop.
     names = tuple(attrs["record"]) if ctx.is_read(op.outputs[-1]) else None
-    records = _elements(graph, names or ())
+    (cond_fetches, cond_feeds, _, _), (body_outs, body_feeds, records, _) = \
+        loop_subplans(op, names is not None)
+    cond_host, body_host = ctx.loop_host_feeds(op, names is not None)
+    cond = ctx.subplan(cond_fetches, cond_feeds, frame, host_fetches=(0,), host_feeds=cond_host)
     results, emits = _elements(graph, attrs["body"]), _elements(graph, attrs["emits"])
-    body = ctx.subplan(results + emits + records, loop_vars + slices + captures, frame,
-                       optional=records)
+    body = ctx.subplan(body_outs, body_feeds, frame, optional=records, host_feeds=body_host)
     e = len(emits)
     # Shape checks only where static shapes do not already guarantee the invariants.
     entering = [(i, c) for i, (v, init) in enumerate(zip(loop_vars, op.inputs[1:1 + k]))
@@ -262,10 +281,9 @@ def _while_grad_infer(op):
 def _while_grad_bind(op, ctx):
     graph, attrs = op.graph, op.attrs
     carried, emitted, rows = _grad_counts(attrs)
-    recorded = _elements(graph, attrs["recorded"])
-    feeds = _elements(graph, attrs["grad_vars"] + attrs["accumulators"] + attrs["emit_grads"]) \
-        + recorded + list(op.inputs[1 + carried + emitted + rows:])
-    step = ctx.subplan(_elements(graph, attrs["results"]), feeds, _body_frame(op))
+    (fetches, feeds, _, _), = loop_subplans(op)
+    step_host, = ctx.loop_host_feeds(op)
+    step = ctx.subplan(fetches, feeds, _body_frame(op), host_feeds=step_host)
     wanted = attrs["recorded"]
     slices = op.outputs[carried:]
 

@@ -6,8 +6,8 @@ class GPUOptions:
     """TF1's GPU options plus two of tf0's own: `num_streams`, how many CUDA streams a
     captured plan may spread independent branches over (1 keeps TF1's single compute
     stream), and `cuda_graphs`, whether a plan is captured as a CUDA graph after its first
-    run and replayed from then on (default: off, or on when the environment variable
-    TF0_CUDA_GRAPHS is 1)."""
+    run and replayed from then on (default: on, or off when the environment variable
+    TF0_CUDA_GRAPHS is 0)."""
 
     def __init__(self, allow_growth=False, per_process_gpu_memory_fraction=0.0,
                  visible_device_list="", num_streams=4, cuda_graphs=None, **unused):
@@ -18,7 +18,7 @@ class GPUOptions:
             raise ValueError(f"GPUOptions(num_streams={num_streams}): needs at least 1 stream")
         self.num_streams = int(num_streams)
         if cuda_graphs is None:
-            cuda_graphs = os.environ.get("TF0_CUDA_GRAPHS", "0") == "1"
+            cuda_graphs = os.environ.get("TF0_CUDA_GRAPHS", "1") != "0"
         self.cuda_graphs = bool(cuda_graphs)
 
 

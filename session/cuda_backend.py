@@ -20,7 +20,7 @@ import numpy as np
 from tf0.engine import errors
 from tf0.engine.graph import cond_path, data_inputs
 
-from .cuda_ops import BINDERS, HOST_OPS, LIST_OPS, is_small_host_constant
+from .cuda_ops import AS_PLACED, BINDERS, HOST_OPS, LIST_OPS, is_small_host_constant
 from .plan import BranchConditions, branch_checked, emit_call, finish
 from .state import PlanContext
 
@@ -82,9 +82,12 @@ class CudaPlanContext(PlanContext):
     captured plan writes variables into and, for a CUDA graph, random-op run counters in
     device memory (`counter_block`, one uint64 per random op, set before each launch)."""
 
-    def __init__(self, state, schedule, device, counter_block=None, tracer=None, bodies=None):
+    def __init__(self, state, schedule, device, counter_block=None, tracer=None, bodies=None,
+                 capturing=False):
         super().__init__(state, schedule, tracer, bodies)
         self.device = device
+        self.capturing = capturing  # binding a plan that is captured as a CUDA graph
+        self.host = None  # the plan's placement (set by compile_body)
         self.error_flag = device.error_flag
         self.uses_error_flag = False
         self.counter_block = counter_block
@@ -108,37 +111,57 @@ class CudaPlanContext(PlanContext):
         self.counter_runs.append(self.random_counter(op))
         return self.counter_block[k:k + 1]
 
-    def subplan(self, fetches, feeds, frame, optional=(), host_fetches=()):
-        """A loop body's plan on this device (one stream, direct launch). Fed values may be
-        host or device arrays: the ones its host code reads are downloaded first."""
+    def loop_host_feeds(self, op, with_records=True):
+        from .cuda_loops import loop_host_feeds
+        return loop_host_feeds(op, self.host, with_records)
+
+    def subplan(self, fetches, feeds, frame, optional=(), host_fetches=(), host_feeds=None):
+        """A loop body's plan on this device (one stream, direct launch). A value fed in the
+        other form than the plan keeps that feed in is converted first (normally only a
+        loop variable's first value, see cuda_loops)."""
         from .plan import Schedule
-        from .streams import host_read_feeds, single_stream
+        from .streams import single_stream
         schedule = Schedule(fetches, feeds, frame, optional)
-        host = placement(schedule)
+        host = placement(schedule, host_feeds=host_feeds)
         ctx = CudaPlanContext(self._state, schedule, self.device, tracer=self.tracer,
-                              bodies=self.bodies)
-        body, filename, line_to_op, _ = compile_body(schedule, ctx, host,
-                                                     single_stream(schedule), tracer=self.tracer)
+                              bodies=self.bodies, capturing=self.capturing)
+        body, filename, line_to_op, _ = compile_body(
+            schedule, ctx, host, single_stream(schedule), tracer=self.tracer,
+            static_feeds=self.capturing)
         self.bodies.append((filename, line_to_op))
         self.uses_error_flag = self.uses_error_flag or ctx.uses_error_flag
-        host_feeds = host_read_feeds(schedule, host)
-        if not host_feeds and not host_fetches:
-            return body  # nothing to download around it (the per-iteration common case)
+        used = {t for op in schedule.ops for t in data_inputs(op)} | set(schedule.fetches)
+        to_host = [i for i, t in enumerate(schedule.feeds) if t in host and t in used]
+        to_device = [i for i, t in enumerate(schedule.feeds) if t not in host and t in used]
         device_array = self.device.cupy.ndarray
+        as_output = self.as_output
 
         def run(values):
-            values = [v.get() if i in host_feeds and isinstance(v, device_array) else v
-                      for i, v in enumerate(values)]
+            values = list(values)
+            for i in to_host:
+                if isinstance(values[i], device_array):
+                    values[i] = values[i].get()
+            for i in to_device:
+                values[i] = as_output(values[i])
             out = body(values)
-            return [v.get() if i in host_fetches and isinstance(v, device_array) else v
-                    for i, v in enumerate(out)]
+            if host_fetches:
+                out = [v.get() if i in host_fetches and isinstance(v, device_array) else v
+                       for i, v in enumerate(out)]
+            return out
         return run
 
     def as_output(self, value):
-        # host arrays go to the device; device arrays and host objects (lists) stay
+        # host arrays go to the device; device arrays and host objects (lists) stay. Under
+        # capture, through the constant cache: a graph may not copy from pageable memory,
+        # and a capture's host values are the same on every replay.
         is_host_array = isinstance(value, (np.ndarray, np.generic)) \
             and not isinstance(value, self.device.cupy.ndarray)
-        return self.device.cupy.asarray(value) if is_host_array else value
+        if not is_host_array:
+            return value
+        if self.capturing and np.size(value) <= 4096:
+            from tf0.kernels.device import constant
+            return constant(value)
+        return self.device.cupy.asarray(value)
 
     def stack(self, rows, dtype, row_shape):
         if not rows:
@@ -170,10 +193,14 @@ def _download(x):
     return x.get()
 
 
-def placement(schedule, feeds_on_device=False):
+def placement(schedule, feeds_on_device=False, host_feeds=None):
     """The set of tensors that live on the host. Feeds arrive on the host (NumPy), or on the
-    device when a CUDA graph's input buffers hold them."""
-    host = set() if feeds_on_device else set(schedule.feeds)
+    device when a CUDA graph's input buffers hold them; `host_feeds`, when given, names the
+    feeds that arrive on the host (a loop body's, see cuda_loops)."""
+    if host_feeds is not None:
+        host = set(host_feeds) & set(schedule.feeds)
+    else:
+        host = set() if feeds_on_device else set(schedule.feeds)
     for op in schedule.ops:
         ins = data_inputs(op)
         # (TensorArray lists always hold device arrays, so their ops never run as host code)
@@ -201,19 +228,22 @@ def fed_on_host(schedule, host):
     return fed
 
 
-def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
+def compile_body(schedule, ctx, host, lanes, tracer=None, static_feeds=False):
     """body(feeds) -> one raw value per fetch: a CuPy array, a host array, or None.
 
     Returns (body, filename, line_to_op, forms); forms[i] is "d" (device), "v" (host) or
     None (an Operation) for fetch i. `lanes` is a StreamPlan: with several streams the body
     expects the caller to make stream 0 current, fork the others from it before and join
-    them after. With `device_feeds` the feeds arrive as device arrays (graph capture).
-    Host values that do not depend on feeds are uploaded through a process-wide cache.
+    them after. Feeds in `host` arrive as host values, the others as device arrays (graph
+    capture). Host values that do not depend on feeds are uploaded through a process-wide
+    cache; with `static_feeds` (a loop body under capture, whose host feeds take the same
+    values on every replay) host values that do are too.
     """
     from tf0.kernels import device as dev
     cupy = ctx.device.cupy
+    ctx.host = host
     host_ctx = PlanContext(ctx._state, schedule)
-    fed = fed_on_host(schedule, host)
+    fed = set() if static_feeds else fed_on_host(schedule, host)
     env = {"_download": _download, "_upload": cupy.asarray, "_constant": dev.constant}
     multi = len(lanes.used) > 1
     if multi:
@@ -227,11 +257,11 @@ def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
         env.update({f"_e{k}": cupy.cuda.Event(disable_timing=True)
                     for k in range(lanes.event_count)})
     lines = ["def body(feeds):"]
-    feed_form = "d" if device_feeds else "v"
+    feed_forms = {schedule.slots[t]: "v" if t in host else "d" for t in schedule.feeds}
     if schedule.feeds:
-        lines.append("    " + ", ".join(f"{feed_form}{schedule.slots[t]}" for t in schedule.feeds)
+        lines.append("    " + ", ".join(f"{feed_forms[slot]}{slot}" for slot in feed_forms)
                      + ", = feeds")
-    forms = {schedule.slots[t]: {feed_form} for t in schedule.feeds}
+    forms = {slot: {form} for slot, form in feed_forms.items()}
 
     def want(tensor, form):
         """Name of `tensor` in `form` ('v' host, 'd' device), converting once if needed."""
@@ -287,7 +317,8 @@ def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
                     lines.append(f"    _s{stream}.use()")
                     current = stream
                 lines.extend(f"    _s{stream}.wait_event(_e{e})" for e in lanes.waits[step])
-            args = [want(t, "v" if i in host_inputs else "d")
+            placed = host_inputs is AS_PLACED
+            args = [want(t, "v" if (t in host if placed else i in host_inputs) else "d")
                     for i, t in enumerate(data_inputs(op))]
             form = "d"
         outs = [f"{form}{schedule.slots[t]}" for t in op.outputs]
@@ -304,9 +335,11 @@ def compile_body(schedule, ctx, host, lanes, device_feeds=False, tracer=None):
     if multi and current != 0:
         lines.append("    _s0.use()")
     fetched, fetch_forms = [], []
-    for slot in schedule.fetch_slots:
+    for fetch, slot in zip(schedule.fetches, schedule.fetch_slots):
         have = forms.get(slot, set()) if slot is not None else set()
-        form = None if slot is None else "d" if "d" in have else "v"
+        # a value the host computed is fetched as that, not as its upload (a loop's counter)
+        form = None if slot is None else "v" if fetch in host and "v" in have \
+            else "d" if "d" in have else "v"
         fetch_forms.append(form)
         fetched.append("None" if form is None else branch_checked(schedule, slot, env, form))
     body, filename = finish(lines, fetched, env, "cuda-plan")

@@ -1,7 +1,7 @@
 """CUDA bindings of the ops the host runs over downloads or Python objects: run-time checks
 and printing, tf.while_loop (its bodies' plans) and TensorArray lists (of device arrays).
 Their implementations take any plan context, so most bind to the op's own."""
-from .cuda_ops import AFTER_FIRST, ALL_INPUTS, binds
+from .cuda_ops import AFTER_FIRST, ALL_INPUTS, AS_PLACED, binds
 
 
 @binds("Assert", host_inputs=ALL_INPUTS)
@@ -29,10 +29,11 @@ def _print(op, ctx):
     return lambda first=None, *rest: show(*([] if first is None else [first.get()]), *rest)
 
 
-@binds("While", "TensorListReserve", host_inputs=(0,))
+@binds("While", "WhileGrad", host_inputs=AS_PLACED)
+@binds("TensorListReserve", host_inputs=(0,))
 @binds("TensorListFromValues", "TensorListScatter", "TensorListClear", "TensorListGather",
        "TensorListDense", host_inputs=(1,))
-@binds("WhileGrad", "LoopVar", "TensorListFromTensor", "TensorListZerosLike", "TensorListAddN",
+@binds("LoopVar", "TensorListFromTensor", "TensorListZerosLike", "TensorListAddN",
        "TensorListStack", "TensorListConcat")
 @binds("TensorListSplit", host_inputs=(1,))
 def _host_driven(op, ctx):

@@ -34,13 +34,16 @@ class _InputsFrom:
 
 
 ALL_INPUTS, AFTER_FIRST = _InputsFrom(0), _InputsFrom(1)
+# host_inputs value meaning: each input arrives in the form the plan keeps it in, host values
+# as host values (loops: a counter computed on the host stays there, with no download)
+AS_PLACED = object()
 
 
 def binds(*op_types, host_inputs=()):
     def register(fn):
         for t in op_types:
             BINDERS[t] = (fn, host_inputs if isinstance(host_inputs, _InputsFrom)
-                          else frozenset(host_inputs))
+                          or host_inputs is AS_PLACED else frozenset(host_inputs))
         return fn
     return register
 

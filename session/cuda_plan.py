@@ -16,12 +16,13 @@ A graph points at fixed memory, so:
 """
 import numpy as np
 
-from tf0.engine.graph import cond_path
+from tf0.engine.graph import cond_path, data_inputs
 from tf0.kernels import launch_elementwise as E
 from tf0.ops.data_ops import next_element
 
 from .cuda_backend import (CudaPlanContext, CudaTracer, HOST_OPS, compile_body,
-                           computed_on_host, placement)
+                           computed_on_host, fed_on_host, placement)
+from .cuda_loops import loop_placements
 from .cuda_ops import LIST_OPS, LOOP_OPS, RANDOM_OPS
 from .plan import Schedule, _to_user, _to_user_copy
 from .streams import (NO_LAUNCH, WRITERS, assign_streams, host_form_inputs, host_read_feeds,
@@ -31,33 +32,67 @@ _CAPTURABLE_STATE = WRITERS | RANDOM_OPS | {"VariableV2", "ReadVariable"}
 MAX_GRAPHS = 4  # graphs kept per plan (feed shapes x variable buffers), least recent dropped
 
 
-def capture_blocker(schedule, host):
+def capture_blocker(schedule, host, in_loop=False):
     """Why `schedule` cannot be captured as a CUDA graph (a sentence), or None. `host` is
-    its placement with the feeds on the device (in the graph's input buffers)."""
+    its placement with the feeds on the device (in the graph's input buffers). `in_loop`:
+    `schedule` is a plan of a loop inside a plan being checked; its host feeds take the
+    same values on every replay (cuda_loops)."""
     feeds = set(schedule.feeds)
+    fed = set() if in_loop else fed_on_host(schedule, host)
+    read = {t for op in schedule.ops for t in op.inputs}
     launches = False
     for op in schedule.ops:
         if op.type in ("MakeIterator", "IteratorGetNext"):
             return f"op '{op.name}' reads a host-side dataset iterator"
         if op.type in LOOP_OPS:
-            return f"op '{op.name}' is a tf.while_loop, iterated by the host"
+            reason = _loop_blocker(op, host, fed, op.outputs[-1] in read)
+            if reason:
+                return reason
+            launches = True
+            continue
         if op.type in LIST_OPS:
             return f"op '{op.name}' handles a TensorArray's list on the host"
+        if in_loop and op.type in RANDOM_OPS:
+            return f"random op '{op.name}' draws inside a loop"
+        if in_loop and variables_touched(op):
+            return f"op '{op.name}' uses a variable inside a loop"
         if op.op_def.stateful and op.type not in _CAPTURABLE_STATE:
             return f"op '{op.name}' ({op.type}) reads session state on the host"
         if op.type == "Assign" and not op.attrs.get("validate_shape", True):
             return f"op '{op.name}' may change the shape of a variable"
         if cond_path(op):
             return f"op '{op.name}' is in a tf.cond branch, chosen on the host at run time"
-        fed = [t for t in host_form_inputs(op, host) if t in feeds]
-        if fed:
-            return f"'{op.name}' takes fed tensor '{fed[0].name}' as a launch parameter"
+        fed_inputs = [] if in_loop else [t for t in host_form_inputs(op, host) if t in feeds]
+        if fed_inputs:
+            return f"'{op.name}' takes fed tensor '{fed_inputs[0].name}' as a launch parameter"
         needed = host_reads(op, host)
         if needed:
             return f"'{op.name}' needs the device value '{needed[0].name}' on the host"
         launches = launches or not (computed_on_host(op, host) or op.type in HOST_OPS
                                     or op.type in NO_LAUNCH)
-    return None if launches else "the plan launches no kernels"
+    return None if launches or in_loop else "the plan launches no kernels"
+
+
+def _loop_blocker(op, host, fed, with_records):
+    """Why loop op `op` cannot run inside a captured graph, or None: it can when the host
+    decides every iteration from values the graph's key fixes, and its plans could be
+    captured themselves."""
+    steering = [t for t in data_inputs(op) if t in host and t in fed]
+    if steering:
+        return f"tf.while_loop '{op.name}' depends on the value of fed tensor " \
+               f"'{steering[0].name}'"
+    plans = loop_placements(op, host, with_records or op.type == "WhileGrad")
+    if op.type == "While":
+        if op.inputs[0] not in host:
+            return f"the iteration limit of tf.while_loop '{op.name}' is a device value"
+        cond, cond_host = plans[0]
+        if cond.fetches[0] not in cond_host:
+            return f"tf.while_loop '{op.name}' decides on the device whether to go on"
+    for plan, plan_host in plans:
+        reason = capture_blocker(plan, plan_host, in_loop=True)
+        if reason:
+            return f"{reason} (in tf.while_loop '{op.name}')"
+    return None
 
 
 def variables_of(schedule):
@@ -117,7 +152,7 @@ class CudaPlan:
         self.prologue = [op for op in schedule.ops if op.type == "IteratorGetNext"]
         graph_schedule = schedule
         if not device.cuda_graphs:
-            self.reason = "CUDA graphs are off (GPUOptions(cuda_graphs=True) turns them on)"
+            self.reason = "CUDA graphs are off (GPUOptions(cuda_graphs=False) or TF0_CUDA_GRAPHS=0)"
         elif trace:
             self.reason = "traced runs launch op by op"
         elif any(op.type == "MakeIterator" for op in schedule.ops):
@@ -132,9 +167,9 @@ class CudaPlan:
             self.graph_lanes = assign_streams(graph_schedule, graph_host, device.num_streams)
             draws = sum(op.type in RANDOM_OPS for op in graph_schedule.ops)
             self.counters = self.cupy.zeros((draws,), np.uint64) if draws else None
-            gctx = CudaPlanContext(state, graph_schedule, device, self.counters)
+            gctx = CudaPlanContext(state, graph_schedule, device, self.counters, capturing=True)
             self.graph_body, filename, line_to_op, self.graph_forms = compile_body(
-                graph_schedule, gctx, graph_host, self.graph_lanes, device_feeds=True)
+                graph_schedule, gctx, graph_host, self.graph_lanes)
             self.bodies.append((filename, line_to_op))
             self.counter_runs = gctx.counter_runs
             self.uses_error_flag = self.uses_error_flag or gctx.uses_error_flag

@@ -43,9 +43,15 @@ class PlanContext:
             self._read.update(t for t in self._schedule.fetches if t in self._schedule.slots)
         return tensor in self._read
 
-    def subplan(self, fetches, feeds, frame, optional=(), host_fetches=()):
+    def loop_host_feeds(self, op, with_records=True):
+        """For each plan of loop op `op` (ops/while_ops.loop_subplans), the feeds that arrive
+        as host values, or None where the backend does not tell host from device."""
+        return [None] * (2 if op.type == "While" else 1)
+
+    def subplan(self, fetches, feeds, frame, optional=(), host_fetches=(), host_feeds=None):
         """run(values) -> fetched values: a plan of the loop body `frame` for one iteration
-        (see Schedule). `host_fetches`: indices of fetches wanted as host values."""
+        (see Schedule). `host_fetches`: indices of fetches wanted as host values;
+        `host_feeds`: the feeds that arrive as host values (see loop_host_feeds)."""
         from .plan import Schedule, compile_numpy
         schedule = Schedule(fetches, feeds, frame, optional)
         return compile_numpy(schedule, self._state, self.tracer, self.bodies, internal=True)[0]

@@ -51,6 +51,8 @@ def host_form_inputs(op, host):
     if computed_on_host(op, host):
         return ins
     host_inputs = cuda_ops.BINDERS[op.type][1] if op.type in cuda_ops.BINDERS else ()
+    if host_inputs is cuda_ops.AS_PLACED:
+        return [t for t in ins if t in host]
     return [t for i, t in enumerate(ins) if i in host_inputs]
 
 

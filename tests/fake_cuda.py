@@ -244,6 +244,14 @@ def _binary(code, a, b, err, op_id, param=0.0, out=None):
     return RUNTIME.launch("binary", run, (a, b), _as_outputs)
 
 
+def _join(numpy_join, pieces, dtype):
+    """The stack or concat kernel: `pieces` joined into a new device array."""
+    def run(*pieces):
+        return to_device(numpy_join([np.asarray(p.view(np.ndarray)) for p in pieces])
+                         .astype(dtype.np))
+    return RUNTIME.launch("join", run, tuple(pieces), _as_outputs)
+
+
 _UPDATE_BY_KERNEL = {kernel: update for update, _, kernel in UPDATES.values()}
 
 
@@ -302,13 +310,14 @@ def install(monkeypatch):
     """Make every new Session run on the null device; returns the fresh Runtime."""
     global RUNTIME
     from tf0.kernels import device, launch_elementwise, loader
-    from tf0.session import cuda_ops, cuda_plan, session
+    from tf0.session import cuda_backend, cuda_ops, cuda_plan
     RUNTIME = Runtime()
     fake = _cupy_module()
     monkeypatch.setattr(device, "cupy", lambda: fake)
     monkeypatch.setattr(device, "_CACHE", {})
     monkeypatch.setattr(loader, "start", lambda: None)
-    monkeypatch.setattr(session, "use_gpu", lambda config: True)
+    # sessions whose config asks for no GPU still run on NumPy: the references of the tests
+    monkeypatch.setattr(cuda_backend, "available", lambda: True)
     monkeypatch.setattr(cuda_plan.CudaPlan, "_pinned",
                         lambda self, shape, dtype: np.empty(shape, dtype))
     monkeypatch.setattr(launch_elementwise, "copy", _copy)
@@ -318,7 +327,6 @@ def install(monkeypatch):
     binders = {t: ((b, h) if t in state_ops else (_view_op if t in NO_LAUNCH else _numpy_kernel, h))
                for t, (b, h) in cuda_ops.BINDERS.items()}
     monkeypatch.setattr(cuda_ops, "BINDERS", binders)
-    from tf0.session import cuda_backend
     monkeypatch.setattr(cuda_backend, "BINDERS", binders)
     monkeypatch.setattr(cuda_ops, "E", types.SimpleNamespace(
         copy=_copy, binary=_binary, broadcast_shape=launch_elementwise.broadcast_shape,
@@ -326,11 +334,11 @@ def install(monkeypatch):
     monkeypatch.setattr(cuda_ops, "OPT", types.SimpleNamespace(apply=_apply))
     monkeypatch.setattr(cuda_ops, "RND", types.SimpleNamespace(draw=_draw, uniform_int=_draw_int))
     monkeypatch.setattr(cuda_backend.CudaPlanContext, "stack", lambda self, rows, dtype, shape: (
-        to_device(np.stack([np.asarray(r) for r in rows]).astype(dtype.np)) if rows
+        _join(np.stack, rows, dtype) if rows
         else to_device(np.zeros((0, *shape.as_list()), dtype.np))))
     monkeypatch.setattr(cuda_backend.CudaPlanContext, "concat", lambda self, rows, dtype, shape: (
-        to_device(np.concatenate([np.asarray(r.view(np.ndarray)) for r in rows]).astype(dtype.np))
-        if rows else to_device(np.zeros((0, *shape.as_list()), dtype.np))))
+        _join(np.concatenate, rows, dtype) if rows
+        else to_device(np.zeros((0, *shape.as_list()), dtype.np))))
     monkeypatch.setattr(cuda_ops, "stager", lambda dataset, captured: (
         tuple(to_device(v) for v in element) for element in dataset.iterate(captured)))
     return RUNTIME

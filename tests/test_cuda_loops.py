@@ -1,0 +1,130 @@
+"""Loops on the CUDA backend's plan logic, over the null device of fake_cuda.py against the
+NumPy backend: host-side loop control (no download per iteration), whole loops captured
+into CUDA graphs and replayed, and the loops that cannot be captured saying why."""
+import numpy as np
+import pytest
+
+import fake_cuda
+import tf0 as tf
+
+CPU = tf.ConfigProto(device_count={"GPU": 0})
+GRAPHS = tf.ConfigProto(gpu_options=tf.GPUOptions(cuda_graphs=True))
+DIRECT = tf.ConfigProto(gpu_options=tf.GPUOptions(cuda_graphs=False))
+
+
+@pytest.fixture
+def null_gpu(monkeypatch):
+    return fake_cuda.install(monkeypatch)
+
+
+def _lstm_model(sequence_length=None):
+    """A GRU over LSTM stack trained by Adam: (x placeholder, loss, train op)."""
+    tf.reset_default_graph()
+    tf.set_random_seed(3)
+    x = tf.placeholder(tf.float64, [4, 6, 3])
+    cell = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.BasicLSTMCell(5),
+                                        tf.nn.rnn_cell.GRUCell(4)])
+    out, _ = tf.nn.dynamic_rnn(cell, x, sequence_length=sequence_length, dtype=tf.float64)
+    loss = tf.reduce_mean(tf.square(out - 0.25))
+    return x, loss, tf.train.AdamOptimizer(0.05).minimize(loss)
+
+
+def _train(config, steps, sequence_length=None):
+    """Losses and final variables of `steps` training steps, with the last run's metadata."""
+    x, loss, train = _lstm_model(sequence_length)
+    rng = np.random.default_rng(0)
+    feeds = [rng.standard_normal((4, 6, 3)) for _ in range(steps)]
+    meta = tf.RunMetadata()
+    with tf.Session(config=config) as sess:
+        sess.run(tf.global_variables_initializer())
+        losses = [sess.run([loss, train], {x: f}, run_metadata=meta)[0] for f in feeds]
+        weights = sess.run(tf.trainable_variables())
+    return losses, weights, meta
+
+
+@pytest.mark.parametrize("lengths", [None, [6, 2, 5, 0]], ids=["full", "sequence_length"])
+def test_rnn_training_is_captured_whole_and_matches_numpy(null_gpu, lengths):
+    want_losses, want_weights, _ = _train(CPU, 5, lengths)
+    losses, weights, meta = _train(GRAPHS, 5, lengths)
+    assert meta.launch == "replay", meta.launch_reason
+    assert null_gpu.replays == 4  # run 1 warms up, run 2 captures, runs 2-5 launch
+    np.testing.assert_array_equal(losses, want_losses)
+    for got, want in zip(weights, want_weights):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_a_loop_counted_on_the_host_downloads_nothing_per_iteration(null_gpu, monkeypatch):
+    downloads = []
+    get = fake_cuda.DeviceArray.get
+    monkeypatch.setattr(fake_cuda.DeviceArray, "get",
+                        lambda self, *a, **k: downloads.append(self.shape) or get(self, *a, **k))
+    x, loss, _ = _lstm_model()
+    xv = np.random.default_rng(1).standard_normal((4, 6, 3))
+    with tf.Session(config=DIRECT) as sess:
+        sess.run(tf.global_variables_initializer())
+        downloads.clear()
+        got = sess.run(loss, {x: xv})
+    assert downloads == [()]  # the fetched loss alone
+    with tf.Session(config=CPU) as cpu:
+        cpu.run(tf.global_variables_initializer())
+        assert got == cpu.run(loss, {x: xv})
+
+
+def test_map_fn_scan_and_nested_loops_replay_with_fresh_feeds(null_gpu):
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float64, [5, 3])
+    mapped = tf.map_fn(lambda r: tf.sin(r) * r, x)
+    scanned = tf.scan(lambda a, r: tf.tanh(a * r) + r, x, reverse=True)
+    nested = tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, tf.while_loop(
+        lambda j, z: j < i, lambda j, z: (j + 1, tf.cos(z) * x + z), [0, y])[1]), [0, x])[1]
+    fetches = [mapped, scanned, nested] + tf.gradients(
+        tf.reduce_sum(mapped) + tf.reduce_sum(scanned * scanned) + tf.reduce_sum(nested), x)
+    rng = np.random.default_rng(2)
+    feeds = [rng.standard_normal((5, 3)) for _ in range(4)]
+    with tf.Session(config=CPU) as cpu:
+        want = [cpu.run(fetches, {x: f}) for f in feeds]
+    meta = tf.RunMetadata()
+    with tf.Session(config=GRAPHS) as sess:
+        got = [sess.run(fetches, {x: f}, run_metadata=meta) for f in feeds]
+    assert meta.launch == "replay", meta.launch_reason
+    for g_run, w_run in zip(got, want):
+        for g, w in zip(g_run, w_run):
+            np.testing.assert_array_equal(g, w)
+
+
+def _fed_limit():
+    n = tf.placeholder(tf.int32, [])
+    x = tf.placeholder(tf.float32, [3])
+    y = tf.while_loop(lambda i, y: i < n, lambda i, y: (i + 1, y * 2.0), [0, x])[1]
+    return y, {n: 3, x: np.ones(3, np.float32)}, np.full(3, 8.0, np.float32)
+
+
+def _random_body():
+    x = tf.placeholder(tf.float32, [3])
+    y = tf.while_loop(lambda i, y: i < 2, lambda i, y: (
+        i + 1, y + tf.random_uniform([3], seed=1) * 0.0), [0, x])[1]
+    return y, {x: np.ones(3, np.float32)}, np.ones(3, np.float32)
+
+
+def _variable_in_body():
+    v = tf.Variable(np.zeros(3, np.float32))
+    x = tf.placeholder(tf.float32, [3])
+    y = tf.while_loop(lambda i, y: i < 2, lambda i, y: (
+        i + 1, y + v.read_value()), [0, x])[1]
+    return y, {x: np.ones(3, np.float32)}, np.ones(3, np.float32)
+
+
+@pytest.mark.parametrize("build,reason", [
+    (_fed_limit, "decides on the device whether to go on"),
+    (_random_body, "draws inside a loop"),
+    (_variable_in_body, "uses a variable inside a loop"),
+], ids=["fed_limit", "random", "variable"])
+def test_loops_that_cannot_be_captured_say_why_and_still_run(null_gpu, build, reason):
+    tf.reset_default_graph()
+    fetch, feed, want = build()
+    meta = tf.RunMetadata()
+    with tf.Session(config=GRAPHS) as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(3):
+            np.testing.assert_array_equal(sess.run(fetch, feed, run_metadata=meta), want)
+    assert meta.launch == "direct" and reason in meta.launch_reason, meta.launch_reason
