@@ -1,98 +1,35 @@
 """A CUDA execution plan: direct launch, CUDA-graph capture and replay.
 
 Direct launch runs the plan's generated body op by op on the caller's current stream. With
-`GPUOptions(cuda_graphs=True)`, the first run of each feed-shape key launches directly (it
-compiles what is missing and warms the caches), the second is captured as a CUDA graph on
-the session's streams and every later run replays it: feeds are copied into the graph's
-input buffers through pinned host memory, fetches come back through pinned buffers.
+CUDA graphs (the default), the first run of each key — the feed shapes, and the values of
+the keyed feeds (session/capture.py) — launches directly (it compiles what is missing and
+warms the caches), the second is captured as a CUDA graph on the session's streams and
+every later run replays it: feeds are copied into the graph's input buffers through pinned
+host memory, fetches come back through pinned buffers.
 
 A graph points at fixed memory, so:
 - intermediates come from a memory pool private to the graph, reused by liveness during the
   capture in stream order (values read across streams are kept to the end, StreamPlan.kept);
-- a graph is keyed by the feed shapes and by the identity of every variable array it reads;
+- a graph is keyed by the feed shapes, the keyed feeds' values and the identity of every
+  variable array it reads;
 - variables keep TF1's out-of-place semantics by ping-pong: each written variable has two
   buffers, the graph reads the current one and writes the other; the run commits the other
   only when it succeeds, so a failed run changes no variable.
 """
 import numpy as np
 
-from tf0.engine.graph import cond_path, data_inputs
 from tf0.kernels import launch_elementwise as E
 from tf0.ops.data_ops import next_element
 
-from .cuda_backend import (CudaPlanContext, CudaTracer, HOST_OPS, compile_body,
-                           computed_on_host, fed_on_host, placement)
-from .cuda_loops import loop_placements
-from .cuda_ops import LIST_OPS, LOOP_OPS, RANDOM_OPS
+from .capture import capture_blocker, keyed_feeds
+from .cuda_backend import CudaPlanContext, CudaTracer, compile_body, placement
+from .cuda_ops import RANDOM_OPS
 from .plan import Schedule, _to_user, _to_user_copy
-from .streams import (NO_LAUNCH, WRITERS, assign_streams, host_form_inputs, host_read_feeds,
-                      host_reads, single_stream, variables_touched)
+from .streams import (WRITERS, assign_streams, host_read_feeds, single_stream,
+                      variables_touched)
 
-_CAPTURABLE_STATE = WRITERS | RANDOM_OPS | {"VariableV2", "ReadVariable"}
 MAX_GRAPHS = 4  # graphs kept per plan (feed shapes x variable buffers), least recent dropped
-
-
-def capture_blocker(schedule, host, in_loop=False):
-    """Why `schedule` cannot be captured as a CUDA graph (a sentence), or None. `host` is
-    its placement with the feeds on the device (in the graph's input buffers). `in_loop`:
-    `schedule` is a plan of a loop inside a plan being checked; its host feeds take the
-    same values on every replay (cuda_loops)."""
-    feeds = set(schedule.feeds)
-    fed = set() if in_loop else fed_on_host(schedule, host)
-    read = {t for op in schedule.ops for t in op.inputs}
-    launches = False
-    for op in schedule.ops:
-        if op.type in ("MakeIterator", "IteratorGetNext"):
-            return f"op '{op.name}' reads a host-side dataset iterator"
-        if op.type in LOOP_OPS:
-            reason = _loop_blocker(op, host, fed, op.outputs[-1] in read)
-            if reason:
-                return reason
-            launches = True
-            continue
-        if op.type in LIST_OPS:
-            return f"op '{op.name}' handles a TensorArray's list on the host"
-        if in_loop and op.type in RANDOM_OPS:
-            return f"random op '{op.name}' draws inside a loop"
-        if in_loop and variables_touched(op):
-            return f"op '{op.name}' uses a variable inside a loop"
-        if op.op_def.stateful and op.type not in _CAPTURABLE_STATE:
-            return f"op '{op.name}' ({op.type}) reads session state on the host"
-        if op.type == "Assign" and not op.attrs.get("validate_shape", True):
-            return f"op '{op.name}' may change the shape of a variable"
-        if cond_path(op):
-            return f"op '{op.name}' is in a tf.cond branch, chosen on the host at run time"
-        fed_inputs = [] if in_loop else [t for t in host_form_inputs(op, host) if t in feeds]
-        if fed_inputs:
-            return f"'{op.name}' takes fed tensor '{fed_inputs[0].name}' as a launch parameter"
-        needed = host_reads(op, host)
-        if needed:
-            return f"'{op.name}' needs the device value '{needed[0].name}' on the host"
-        launches = launches or not (computed_on_host(op, host) or op.type in HOST_OPS
-                                    or op.type in NO_LAUNCH)
-    return None if launches or in_loop else "the plan launches no kernels"
-
-
-def _loop_blocker(op, host, fed, with_records):
-    """Why loop op `op` cannot run inside a captured graph, or None: it can when the host
-    decides every iteration from values the graph's key fixes, and its plans could be
-    captured themselves."""
-    steering = [t for t in data_inputs(op) if t in host and t in fed]
-    if steering:
-        return f"tf.while_loop '{op.name}' depends on the value of fed tensor " \
-               f"'{steering[0].name}'"
-    plans = loop_placements(op, host, with_records or op.type == "WhileGrad")
-    if op.type == "While":
-        if op.inputs[0] not in host:
-            return f"the iteration limit of tf.while_loop '{op.name}' is a device value"
-        cond, cond_host = plans[0]
-        if cond.fetches[0] not in cond_host:
-            return f"tf.while_loop '{op.name}' decides on the device whether to go on"
-    for plan, plan_host in plans:
-        reason = capture_blocker(plan, plan_host, in_loop=True)
-        if reason:
-            return f"{reason} (in tf.while_loop '{op.name}')"
-    return None
+MAX_KEYED_VALUES = 16  # values of the keyed feeds a plan captures graphs for
 
 
 def variables_of(schedule):
@@ -150,7 +87,7 @@ class CudaPlan:
         self._events = [self.cupy.cuda.Event(disable_timing=True) for _ in range(2)]
         # Iterators run on the host before each run; their elements enter the graph like feeds.
         self.prologue = [op for op in schedule.ops if op.type == "IteratorGetNext"]
-        graph_schedule = schedule
+        graph_schedule, self.keyed = schedule, []
         if not device.cuda_graphs:
             self.reason = "CUDA graphs are off (GPUOptions(cuda_graphs=False) or TF0_CUDA_GRAPHS=0)"
         elif trace:
@@ -161,20 +98,23 @@ class CudaPlan:
             if self.prologue:
                 elements = [t for op in self.prologue for t in op.outputs]
                 graph_schedule = Schedule(schedule.fetches, list(schedule.feeds) + elements)
-            self.reason = capture_blocker(graph_schedule, placement(graph_schedule, True))
+            self.keyed = keyed_feeds(graph_schedule)
+            graph_host = placement(graph_schedule, host_feeds=[
+                graph_schedule.feeds[i] for i in self.keyed])
+            self.reason = capture_blocker(graph_schedule, graph_host)
         if self.reason is None:
-            graph_host = placement(graph_schedule, True)
             self.graph_lanes = assign_streams(graph_schedule, graph_host, device.num_streams)
             draws = sum(op.type in RANDOM_OPS for op in graph_schedule.ops)
             self.counters = self.cupy.zeros((draws,), np.uint64) if draws else None
             gctx = CudaPlanContext(state, graph_schedule, device, self.counters, capturing=True)
             self.graph_body, filename, line_to_op, self.graph_forms = compile_body(
-                graph_schedule, gctx, graph_host, self.graph_lanes)
-            self.bodies.append((filename, line_to_op))
+                graph_schedule, gctx, graph_host, self.graph_lanes, static_feeds=True)
+            self.bodies += [(filename, line_to_op), *gctx.bodies]  # loop plans' too
             self.counter_runs = gctx.counter_runs
             self.uses_error_flag = self.uses_error_flag or gctx.uses_error_flag
             self.read_vars, self.written_vars = variables_of(graph_schedule)
             self.graphs, self.warm, self.pairs = [], set(), {}
+            self.values_seen = set()  # of the keyed feeds
 
     # ---- running ---------------------------------------------------------------------------
     def run(self, feeds):
@@ -192,6 +132,10 @@ class CudaPlan:
                 return self._direct(feeds)
             inputs = list(feeds) + elements
         shapes = tuple((np.shape(f), np.dtype(f.dtype).str) for f in inputs)
+        if self.keyed:
+            inputs, shapes = self._keyed(inputs, shapes)
+            if shapes is None:
+                return self._warm_up(inputs)
         if shapes not in self.warm:
             values = self._warm_up(inputs)
             self.warm.add(shapes)
@@ -215,6 +159,27 @@ class CudaPlan:
             self.graphs.pop(0)
         return self._replay(entry, inputs)
 
+    def _keyed(self, inputs, shapes):
+        """(inputs with the keyed feeds as host arrays, the graph key: shapes and those
+        values), or (inputs, None) when this run is not to be captured: a keyed value too
+        large to key by, or one of more than MAX_KEYED_VALUES seen (the plan then stops
+        capturing and says why)."""
+        inputs = list(inputs)
+        values = []
+        for i in self.keyed:
+            value = inputs[i]
+            value = inputs[i] = value.get() if hasattr(value, "get") and \
+                type(value) is not np.ndarray else np.asarray(value)
+            if value.size > 4096:
+                return inputs, None
+            values.append(value.tobytes())
+        self.values_seen.add(tuple(values))
+        if len(self.values_seen) > MAX_KEYED_VALUES:
+            self.reason = f"the fed values that decide its launches took more than " \
+                          f"{MAX_KEYED_VALUES} values"
+            return inputs, None
+        return inputs, shapes + tuple(values)
+
     def _next_elements(self):
         """The next element of every iterator the plan reads, flat (device arrays staged by
         the iterator's thread); None when one of them has not been started."""
@@ -233,8 +198,8 @@ class CudaPlan:
         kernels the capture will launch and fills the caches of launch metadata and
         constants, so that the capture itself copies nothing from the host."""
         cupy = self.cupy
-        args = [cupy.asarray(x) if type(x) is np.ndarray or np.isscalar(x) else x
-                for x in inputs]
+        args = [x if i in self.keyed else cupy.asarray(x)
+                if type(x) is np.ndarray or np.isscalar(x) else x for i, x in enumerate(inputs)]
         if self.counters is not None:
             self.counters.set(self._next_runs())
         return self._launch(self.graph_body, self.graph_lanes, self.graph_forms, args)
@@ -307,7 +272,8 @@ class CudaPlan:
         cupy = self.cupy
         entry = _Graph()
         entry.shapes, entry.variables = shapes, variables
-        entry.inputs = [cupy.empty(shape, dtype) for shape, dtype in shapes]
+        entry.inputs = [feed if i in self.keyed else cupy.empty(np.shape(feed), feed.dtype)
+                        for i, feed in enumerate(feeds)]
         entry.pinned, entry.fetch_pinned = {}, {}
         entry.staged = cupy.cuda.Event(disable_timing=True)
         state, pool, refs = self.state, cupy.cuda.MemoryPool(), []
@@ -355,7 +321,7 @@ class CudaPlan:
         if self.counters is not None:
             copies.append((self._next_runs(), self.counters))
         for i, (value, dst) in enumerate(copies):
-            if not dst.size:
+            if i in self.keyed or not dst.size:  # a keyed value is part of the graph
                 continue
             if type(value) is np.ndarray or np.isscalar(value):
                 pinned = entry.pinned.get(i)

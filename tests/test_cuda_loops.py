@@ -92,11 +92,32 @@ def test_map_fn_scan_and_nested_loops_replay_with_fresh_feeds(null_gpu):
             np.testing.assert_array_equal(g, w)
 
 
-def _fed_limit():
-    n = tf.placeholder(tf.int32, [])
+def _device_condition():
     x = tf.placeholder(tf.float32, [3])
-    y = tf.while_loop(lambda i, y: i < n, lambda i, y: (i + 1, y * 2.0), [0, x])[1]
-    return y, {n: 3, x: np.ones(3, np.float32)}, np.full(3, 8.0, np.float32)
+    y = tf.while_loop(lambda i, y: tf.reduce_sum(y) < 20.0, lambda i, y: (i + 1, y * 2.0),
+                      [0, x])[1]
+    return y, {x: np.ones(3, np.float32)}, np.full(3, 8.0, np.float32)
+
+
+def test_a_loop_bounded_by_a_fed_integer_gets_a_graph_per_bound(null_gpu):
+    n = tf.placeholder(tf.int32, [])
+    x = tf.placeholder(tf.float64, [3])
+    y = tf.while_loop(lambda i, y: i < n, lambda i, y: (i + 1, tf.sin(y) + x), [0, x])[1]
+    grad = tf.gradients(tf.reduce_sum(y), x)[0]
+    rng = np.random.default_rng(4)
+    runs = [(bound, rng.standard_normal(3)) for bound in (3, 3, 3, 5, 5, 3, 5, 0, 0, 0)]
+    with tf.Session(config=CPU) as cpu:
+        want = [cpu.run([y, grad], {n: b, x: v}) for b, v in runs]
+    meta = tf.RunMetadata()
+    launches = []
+    with tf.Session(config=GRAPHS) as sess:
+        for (b, v), w in zip(runs, want):
+            got = sess.run([y, grad], {n: b, x: v}, run_metadata=meta)
+            launches.append(meta.launch)
+            for g, w_ in zip(got, w):
+                np.testing.assert_array_equal(g, w_)
+    assert launches == ["direct", "capture", "replay", "direct", "capture", "replay",
+                        "replay", "direct", "capture", "replay"]
 
 
 def _random_body():
@@ -115,10 +136,10 @@ def _variable_in_body():
 
 
 @pytest.mark.parametrize("build,reason", [
-    (_fed_limit, "decides on the device whether to go on"),
+    (_device_condition, "decides on the device whether to go on"),
     (_random_body, "draws inside a loop"),
     (_variable_in_body, "uses a variable inside a loop"),
-], ids=["fed_limit", "random", "variable"])
+], ids=["device_condition", "random", "variable"])
 def test_loops_that_cannot_be_captured_say_why_and_still_run(null_gpu, build, reason):
     tf.reset_default_graph()
     fetch, feed, want = build()

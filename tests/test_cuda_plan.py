@@ -8,7 +8,8 @@ import fake_cuda
 import tf0 as tf
 from op_table import OPTIMIZERS, ROWS, draw
 from tf0.session.cuda_backend import placement
-from tf0.session.cuda_plan import capture_blocker, variables_of, write_buffers
+from tf0.session.capture import capture_blocker, keyed_feeds
+from tf0.session.cuda_plan import variables_of, write_buffers
 from tf0.session.plan import Schedule
 from tf0.session.streams import NO_LAUNCH, assign_streams
 
@@ -186,20 +187,41 @@ def test_a_host_read_of_device_data_keeps_one_stream():
 
 # ---- capture eligibility and variable buffers -------------------------------------------------
 def _reason(fetches, feeds=()):
+    """(why a graph of the plan cannot be captured or None, names of its keyed feeds)."""
     schedule = Schedule(fetches, feeds)
-    return capture_blocker(schedule, placement(schedule, feeds_on_device=True))
+    keyed = [schedule.feeds[i] for i in keyed_feeds(schedule)]
+    return (capture_blocker(schedule, placement(schedule, host_feeds=keyed)),
+            sorted(t.op.name for t in keyed))
 
 
 def test_capture_blockers_say_why():
     tf.reset_default_graph()
     x = tf.placeholder(tf.float32, [None, 4])
-    assert _reason([tf.exp(x)], [x]) is None
-    assert _reason([tf.random_uniform([3]) + 1.0]) is None  # counters live on the device
-    shape = tf.placeholder(tf.int32, [2])
-    assert "launch parameter" in _reason([tf.reshape(tf.exp(x), shape)], [x, shape])
+    assert _reason([tf.exp(x)], [x]) == (None, [])
+    assert _reason([tf.random_uniform([3]) + 1.0]) == (None, [])  # counters on the device
+    limit = tf.placeholder(tf.float32, [], name="limit")
+    assert "launch parameter" in _reason([tf.range(limit)], [limit])[0]
+    summed = tf.cast(tf.reduce_sum(x), tf.int32)
+    assert "needs the device value" in _reason([tf.range(summed)], [x])[0]
     it = tf.data.Dataset.from_tensor_slices(np.ones((4, 2), np.float32)).make_one_shot_iterator()
-    assert "iterator" in _reason([it.get_next() * 2.0])
-    assert "launches no kernels" in _reason([tf.shape(x)], [x])
+    assert "iterator" in _reason([it.get_next() * 2.0])[0]
+    assert "launches no kernels" in _reason([tf.shape(x)], [x])[0]
+
+
+def test_integer_and_boolean_feeds_that_steer_the_host_key_the_graph():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, 4], name="x")
+    shape = tf.placeholder(tf.int32, [2], name="shape")
+    training = tf.placeholder(tf.bool, [], name="training")
+    labels = tf.placeholder(tf.int32, [None], name="labels")
+    picked = tf.gather(tf.reshape(x, [-1]), labels)  # labels are data: not keyed
+    assert _reason([tf.reshape(tf.exp(x), shape), picked], [x, shape, labels]) == \
+        (None, ["shape"])
+    branch = tf.cond(tf.logical_not(training), lambda: x * 2.0, lambda: x + 1.0)
+    assert _reason([branch], [x, training]) == (None, ["training"])
+    steered_by_data = tf.cond(tf.reduce_sum(x) > 0, lambda: x * 2.0, lambda: x + 1.0)
+    reason, keyed = _reason([steered_by_data], [x])
+    assert "tf.cond branch chosen by the device value" in reason and keyed == []
 
 
 def test_variables_of_finds_reads_and_writes():
@@ -388,12 +410,12 @@ def test_random_ops_in_graphs_draw_new_numbers_each_run_as_on_the_cpu(null_gpu):
 
 def test_uncapturable_plans_run_direct_and_say_why(null_gpu):
     x = tf.placeholder(tf.float32, [3])
-    shape = tf.placeholder(tf.int32, [1])
-    reshaped = tf.reshape(x * 2.0, shape)
+    limit = tf.placeholder(tf.float32, [])  # a float: never keyed by value
+    counted = tf.range(limit) * 2.0
     with tf.Session(config=_gpu_config()) as sess:
         meta = tf.RunMetadata()
         for _ in range(3):
-            sess.run(reshaped, {x: np.zeros(3, np.float32), shape: [3]}, run_metadata=meta)
+            sess.run(counted, {limit: 3.0}, run_metadata=meta)
             assert meta.launch == "direct" and "launch parameter" in meta.launch_reason
     noisy = x + tf.random_uniform([3], seed=1)
     with tf.Session(config=_gpu_config(cuda_graphs=False)) as sess:
@@ -603,3 +625,28 @@ def test_an_error_inside_a_loop_names_the_op_on_the_null_device(null_gpu):
         with pytest.raises(tf.errors.InvalidArgumentError, match="while/GatherV2"):
             sess.run(total, {limit: 4})
         assert sess.run(total, {limit: 2}) == 3.0
+
+
+def test_a_fed_training_switch_gets_a_graph_per_value_and_matches_numpy(null_gpu):
+    tf.set_random_seed(7)
+    x = tf.placeholder(tf.float64, [5, 4])
+    training = tf.placeholder(tf.bool, [])
+    w = tf.Variable(np.random.default_rng(0).standard_normal((4, 3)))
+    h = tf.layers.dropout(tf.matmul(x, w), rate=0.5, training=training)
+    loss = tf.reduce_sum(tf.cond(training, lambda: h * h, lambda: tf.abs(h)))
+    step = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    rng = np.random.default_rng(1)
+    runs = [(bool(t), rng.standard_normal((5, 4))) for t in [1, 1, 0, 1, 0, 0, 1, 1, 0, 1]]
+
+    def losses(config):
+        meta, out = tf.RunMetadata(), []
+        with tf.Session(config=config) as sess:
+            sess.run(tf.global_variables_initializer())
+            for t, v in runs:
+                out.append(sess.run([loss, step], {x: v, training: t}, run_metadata=meta)[0])
+            return out, sess.run(w), meta
+    want, want_w, _ = losses(CPU)
+    got, got_w, meta = losses(_gpu_config())
+    assert meta.launch == "replay", meta.launch_reason
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(got_w, want_w)
