@@ -12,7 +12,7 @@ from tf0.engine.graph import branch_predicates, data_inputs
 
 from .cuda_backend import HOST_OPS, computed_on_host, placement
 from .cuda_loops import loop_placements
-from .cuda_ops import LIST_OPS, LOOP_OPS, RANDOM_OPS
+from .cuda_ops import LOOP_OPS, RANDOM_OPS
 from .streams import NO_LAUNCH, WRITERS, host_form_inputs, host_reads, variables_touched
 
 _CAPTURABLE_STATE = WRITERS | RANDOM_OPS | {"VariableV2", "ReadVariable"}
@@ -85,8 +85,6 @@ def capture_blocker(schedule, host, in_loop=False):
                 return reason
             launches = True
             continue
-        if op.type in LIST_OPS:
-            return f"op '{op.name}' handles a TensorArray's list on the host"
         if in_loop and op.type in RANDOM_OPS:
             return f"random op '{op.name}' draws inside a loop"
         if in_loop and variables_touched(op):

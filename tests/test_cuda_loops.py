@@ -92,6 +92,40 @@ def test_map_fn_scan_and_nested_loops_replay_with_fresh_feeds(null_gpu):
             np.testing.assert_array_equal(g, w)
 
 
+def test_tensor_arrays_in_and_around_loops_replay_and_match_numpy(null_gpu):
+    # TF1's loop idiom: read rows from one TensorArray, write states to another, stack them;
+    # plus scatter, gather, split and concat outside the loop, all with gradients.
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float64, [6, 3])
+    w = tf.placeholder(tf.float64, [3, 3])
+    inputs = tf.TensorArray(tf.float64, size=6).unstack(x)
+
+    def body(t, h, outputs):
+        h = tf.tanh(tf.matmul(h, w) + tf.expand_dims(inputs.read(t), 0))
+        return t + 1, h, outputs.write(t, h[0])
+    _, h, outputs = tf.while_loop(lambda t, h, o: t < 6, body,
+                                  [0, tf.zeros([1, 3], tf.float64),
+                                   tf.TensorArray(tf.float64, size=6)])
+    states = outputs.stack()
+    mixed = tf.TensorArray(tf.float64, size=4).scatter([3, 1, 0, 2], outputs.gather([5, 0, 2, 2]))
+    pieces = tf.TensorArray(tf.float64, size=3).split(states, [1, 3, 2])
+    loss = tf.reduce_sum(states ** 2) + tf.reduce_sum(tf.sin(mixed.stack())) \
+        + tf.reduce_sum(pieces.read(1) * pieces.concat()[:3]) + tf.reduce_sum(h)
+    fetches = [loss, states, *tf.gradients(loss, [x, w])]
+    rng = np.random.default_rng(5)
+    feeds = [{x: rng.standard_normal((6, 3)), w: rng.standard_normal((3, 3)) * 0.5}
+             for _ in range(4)]
+    with tf.Session(config=CPU) as cpu:
+        want = [cpu.run(fetches, f) for f in feeds]
+    meta = tf.RunMetadata()
+    with tf.Session(config=GRAPHS) as sess:
+        got = [sess.run(fetches, f, run_metadata=meta) for f in feeds]
+    assert meta.launch == "replay", meta.launch_reason
+    for g_run, w_run in zip(got, want):
+        for g, w_ in zip(g_run, w_run):
+            np.testing.assert_array_equal(g, w_)
+
+
 def _device_condition():
     x = tf.placeholder(tf.float32, [3])
     y = tf.while_loop(lambda i, y: tf.reduce_sum(y) < 20.0, lambda i, y: (i + 1, y * 2.0),

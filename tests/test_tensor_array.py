@@ -152,12 +152,16 @@ def test_integer_arrays_hold_device_values_on_the_null_device(monkeypatch):
                           [0, tf.TensorArray(tf.int32, size=5)])
     total = tf.while_loop(lambda i, s: i < ta.read(4), lambda i, s: (i + 1, s + ta.read(i % 5)),
                           [0, 0])[1]
-    xv = np.random.default_rng(3).standard_normal((5, 3)).astype(np.float32)
+    rng = np.random.default_rng(3)
+    meta = tf.RunMetadata()
     with tf.Session() as sess:
-        got_stack, got_total = sess.run([ta.stack(), total], {x: xv})
-    want = np.argmax(xv, 1) + np.arange(5)
-    np.testing.assert_array_equal(got_stack, want)
-    assert got_total == sum(want[i % 5] for i in range(want[4]))
+        for _ in range(3):  # the second loop's bound is a device value: never captured
+            xv = rng.standard_normal((5, 3)).astype(np.float32)
+            got_stack, got_total = sess.run([ta.stack(), total], {x: xv}, run_metadata=meta)
+            want = np.argmax(xv, 1) + np.arange(5)
+            np.testing.assert_array_equal(got_stack, want)
+            assert got_total == sum(want[i % 5] for i in range(want[4]))
+    assert meta.launch == "direct" and "decides on the device" in meta.launch_reason
 
 
 def test_array_ops_are_never_placed_as_host_code():
