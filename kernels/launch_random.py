@@ -7,7 +7,8 @@ from .device import NULL, THREADS, blocks_for, empty, i64, suffix
 
 def draw(kind, shape, dtype, key, run, run_at=None):
     """kind: random_uniform, random_normal or truncated_normal; floats of `shape`. The run
-    counter is `run`, or the uint64 in device memory at `run_at` (a device array) if given."""
+    counter is `run`, plus the uint64 in device memory at `run_at` (a device array) if
+    given."""
     out = empty(shape, dtype)
     if out.size:
         loader.get("random", f"{kind}_{suffix(dtype)}")(

@@ -3,8 +3,10 @@
 //   key = (seed, seed2), counter = (block, attempt, run & 0xffffffff, run >> 32);
 //   element i of a float32 output uses word i % 4 of block i / 4; float64 uses words
 //   2(i % 2), 2(i % 2) + 1 of block i / 2.
-// `run` is read from device memory when `run_at` is not null: a CUDA graph replays the
-// launch with a fixed argument, so the session writes each run's counter there instead.
+// With `run_at` not null, `run` is the uint64 in device memory there plus `run0`: a CUDA
+// graph replays the launch with fixed arguments, so the session writes each run's first
+// counter there, and `run0` is the draw's index within the run (a loop draws once per
+// iteration).
 #include "common.cuh"
 
 struct U4 { u32 x, y, z, w; };
@@ -49,12 +51,12 @@ __device__ __forceinline__ double normal_f64(const U4& c, int j) {
 
 extern "C" __global__ void random_uniform_f32(float* out, i64 n, u32 k0, u32 k1, u64 run0,
                                               const u64* run_at) {
-  const u64 run = run_at ? *run_at : run0;
+  const u64 run = run_at ? *run_at + run0 : run0;
   GRID_STRIDE(i, n) out[i] = to_float(word(philox((u32)(i >> 2), 0, run, k0, k1), (int)(i & 3)));
 }
 extern "C" __global__ void random_uniform_f64(double* out, i64 n, u32 k0, u32 k1, u64 run0,
                                               const u64* run_at) {
-  const u64 run = run_at ? *run_at : run0;
+  const u64 run = run_at ? *run_at + run0 : run0;
   GRID_STRIDE(i, n) {
     const U4 c = philox((u32)(i >> 1), 0, run, k0, k1);
     out[i] = (i & 1) ? to_double(c.z, c.w) : to_double(c.x, c.y);
@@ -62,18 +64,18 @@ extern "C" __global__ void random_uniform_f64(double* out, i64 n, u32 k0, u32 k1
 }
 extern "C" __global__ void random_normal_f32(float* out, i64 n, u32 k0, u32 k1, u64 run0,
                                              const u64* run_at) {
-  const u64 run = run_at ? *run_at : run0;
+  const u64 run = run_at ? *run_at + run0 : run0;
   GRID_STRIDE(i, n) out[i] = normal_f32(philox((u32)(i >> 2), 0, run, k0, k1), (int)(i & 3));
 }
 extern "C" __global__ void random_normal_f64(double* out, i64 n, u32 k0, u32 k1, u64 run0,
                                              const u64* run_at) {
-  const u64 run = run_at ? *run_at : run0;
+  const u64 run = run_at ? *run_at + run0 : run0;
   GRID_STRIDE(i, n) out[i] = normal_f64(philox((u32)(i >> 1), 0, run, k0, k1), (int)(i & 1));
 }
 // Redraw with attempt 1, 2, ... until |z| < 2, element by element.
 extern "C" __global__ void truncated_normal_f32(float* out, i64 n, u32 k0, u32 k1, u64 run0,
                                                 const u64* run_at) {
-  const u64 run = run_at ? *run_at : run0;
+  const u64 run = run_at ? *run_at + run0 : run0;
   GRID_STRIDE(i, n) {
     float z = 2.0f;
     for (u32 a = 0; !(fabsf(z) < 2.0f); ++a) z = normal_f32(philox((u32)(i >> 2), a, run, k0, k1), (int)(i & 3));
@@ -82,7 +84,7 @@ extern "C" __global__ void truncated_normal_f32(float* out, i64 n, u32 k0, u32 k
 }
 extern "C" __global__ void truncated_normal_f64(double* out, i64 n, u32 k0, u32 k1, u64 run0,
                                                 const u64* run_at) {
-  const u64 run = run_at ? *run_at : run0;
+  const u64 run = run_at ? *run_at + run0 : run0;
   GRID_STRIDE(i, n) {
     double z = 2.0;
     for (u32 a = 0; !(fabs(z) < 2.0); ++a) z = normal_f64(philox((u32)(i >> 1), a, run, k0, k1), (int)(i & 1));
@@ -92,11 +94,11 @@ extern "C" __global__ void truncated_normal_f64(double* out, i64 n, u32 k0, u32 
 // Integers in [lo, lo + span): one word each, reduced modulo span.
 extern "C" __global__ void random_uniform_int_i32(int* out, i64 n, u32 k0, u32 k1, u64 run0,
                                                   const u64* run_at, i64 lo, u64 span) {
-  const u64 run = run_at ? *run_at : run0;
+  const u64 run = run_at ? *run_at + run0 : run0;
   GRID_STRIDE(i, n) out[i] = (int)(lo + (i64)(word(philox((u32)(i >> 2), 0, run, k0, k1), (int)(i & 3)) % span));
 }
 extern "C" __global__ void random_uniform_int_i64(i64* out, i64 n, u32 k0, u32 k1, u64 run0,
                                                   const u64* run_at, i64 lo, u64 span) {
-  const u64 run = run_at ? *run_at : run0;
+  const u64 run = run_at ? *run_at + run0 : run0;
   GRID_STRIDE(i, n) out[i] = lo + (i64)(word(philox((u32)(i >> 2), 0, run, k0, k1), (int)(i & 3)) % span);
 }

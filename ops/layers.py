@@ -104,8 +104,9 @@ def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None
     return layer(inputs)
 
 
-def _keep_mask(x, rate, noise_shape, seed):
-    keep = 1.0 - rate
+def _keep_mask(x, keep, noise_shape, seed):
+    """1 / keep where a uniform draw lands under `keep` (a number or a scalar tensor), else
+    0, shaped `noise_shape` (default x's)."""
     noise = noise_shape if noise_shape is not None else shape(x)
     u = random_ops.random_uniform(noise, dtype=x.dtype, seed=seed)
     return OPS.floor(u + keep) / keep
@@ -113,9 +114,18 @@ def _keep_mask(x, rate, noise_shape, seed):
 
 def dropout_nn(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
     """tf.nn.dropout: zero each element with probability rate (= 1 - keep_prob) and scale
-    the rest by 1 / (1 - rate)."""
+    the rest by 1 / (1 - rate). keep_prob or rate may be a number or a scalar tensor (TF1's
+    `keep_prob` placeholder; as in TF1, a tensor's range is not checked)."""
     if (keep_prob is None) == (rate is None):
         raise ValueError("Give exactly one of keep_prob and rate")
+    if isinstance(keep_prob, Tensor) or isinstance(rate, Tensor):
+        with name_scope(name, "dropout"):
+            x = convert_to_tensor(x)
+            keep = convert_to_tensor(keep_prob, dtype=x.dtype) if rate is None \
+                else 1.0 - convert_to_tensor(rate, dtype=x.dtype)
+            if not keep.shape.is_compatible_with([]):
+                raise ValueError(f"keep_prob must be a scalar, got shape {keep.shape}")
+            return x * _keep_mask(x, keep, noise_shape, seed)
     rate = 1.0 - keep_prob if rate is None else rate
     if not 0 <= float(rate) < 1:
         raise ValueError(f"rate must be in [0, 1), got {rate}")
@@ -123,7 +133,7 @@ def dropout_nn(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=N
         x = convert_to_tensor(x)
         if rate == 0:
             return identity(x)
-        return x * _keep_mask(x, float(rate), noise_shape, seed)
+        return x * _keep_mask(x, 1.0 - float(rate), noise_shape, seed)
 
 
 class Dropout(Layer):

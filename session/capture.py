@@ -85,8 +85,6 @@ def capture_blocker(schedule, host, in_loop=False):
                 return reason
             launches = True
             continue
-        if in_loop and op.type in RANDOM_OPS:
-            return f"random op '{op.name}' draws inside a loop"
         if in_loop and variables_touched(op):
             return f"op '{op.name}' uses a variable inside a loop"
         if op.op_def.stateful and op.type not in _CAPTURABLE_STATE:

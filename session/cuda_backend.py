@@ -80,9 +80,9 @@ class CudaDevice:
 class CudaPlanContext(PlanContext):
     """PlanContext plus what CUDA binders need: error ids, constant uploads, the buffers a
     captured plan writes variables into and, for a CUDA graph, random-op run counters in
-    device memory (`counter_block`, one uint64 per random op, set before each launch)."""
+    device memory (`counters`, a RandomCounters shared with the plans of its loops)."""
 
-    def __init__(self, state, schedule, device, counter_block=None, tracer=None, bodies=None,
+    def __init__(self, state, schedule, device, counters=None, tracer=None, bodies=None,
                  capturing=False):
         super().__init__(state, schedule, tracer, bodies)
         self.device = device
@@ -90,8 +90,7 @@ class CudaPlanContext(PlanContext):
         self.host = None  # the plan's placement (set by compile_body)
         self.error_flag = device.error_flag
         self.uses_error_flag = False
-        self.counter_block = counter_block
-        self.counter_runs = []  # next_run() of the random op reading each counter, in order
+        self.counters = counters
 
     def op_id(self, op):
         self.uses_error_flag = True
@@ -103,13 +102,12 @@ class CudaPlanContext(PlanContext):
         return self.device.cupy.asarray(np.asarray(array, order="C"))
 
     def device_counter(self, op):
-        """The device uint64 that random op `op` reads its run counter from, or None when
-        the counter is a launch argument (direct launch)."""
-        if self.counter_block is None:
+        """(the device uint64 random op `op` reads its run counter from, draw() giving the
+        index of each draw within the run), or None when the counter is a launch argument
+        (direct launch)."""
+        if self.counters is None:
             return None
-        k = len(self.counter_runs)
-        self.counter_runs.append(self.random_counter(op))
-        return self.counter_block[k:k + 1]
+        return self.counters.slot(self.random_counter(op))
 
     def loop_host_feeds(self, op, with_records=True):
         from .cuda_loops import loop_host_feeds
@@ -123,8 +121,8 @@ class CudaPlanContext(PlanContext):
         from .streams import single_stream
         schedule = Schedule(fetches, feeds, frame, optional)
         host = placement(schedule, host_feeds=host_feeds)
-        ctx = CudaPlanContext(self._state, schedule, self.device, tracer=self.tracer,
-                              bodies=self.bodies, capturing=self.capturing)
+        ctx = CudaPlanContext(self._state, schedule, self.device, self.counters,
+                              tracer=self.tracer, bodies=self.bodies, capturing=self.capturing)
         body, filename, line_to_op, _ = compile_body(
             schedule, ctx, host, single_stream(schedule), tracer=self.tracer,
             static_feeds=self.capturing)
@@ -187,6 +185,50 @@ class CudaPlanContext(PlanContext):
         None to allocate one (only a CUDA-graph capture fixes the buffer)."""
         state = self._state
         return lambda: state.targets.get(var_op)
+
+
+class RandomCounters:
+    """The run counters a CUDA graph's random ops read from device memory, one uint64 slot
+    per op (`block`). A graph is captured once and replayed, so each draw reads its slot
+    plus its index among the op's draws in the run (a launch argument): an op outside loops
+    draws once per run, one in a loop once per iteration. Before each run, `bases(counts)`
+    gives every slot its first counter and advances the session's by that op's draws."""
+
+    def __init__(self, cupy, capacity):
+        self.block = cupy.zeros((max(capacity, 1),), np.uint64)
+        self.next_runs = []  # per slot: its op's random_counter
+        self.draws = []      # per slot: draws made so far in the run being launched
+
+    def slot(self, next_run):
+        k = len(self.next_runs)
+        if k == len(self.block):
+            raise RuntimeError("more random ops in the plan than counter slots")
+        self.next_runs.append(next_run)
+        self.draws.append(0)
+        draws = self.draws
+
+        def draw():
+            draws[k] += 1
+            return draws[k] - 1
+        return self.block[k:k + 1], draw
+
+    def used(self):
+        """The slots handed out so far, as a device array."""
+        return self.block[:len(self.next_runs)]
+
+    def start(self):
+        """Count the draws of a run about to be launched from the host (warm-up, capture)."""
+        self.draws[:] = [0] * len(self.draws)
+
+    def peek(self):
+        """The next run's first counter of every slot, advancing nothing (see advance)."""
+        return np.array([next_run(0) for next_run in self.next_runs], np.uint64)
+
+    def advance(self, counts):
+        """Advance each slot's session counter by its op's draws in a run; returns the
+        first counter of every slot for that run."""
+        return np.array([next_run(n) for next_run, n in zip(self.next_runs, counts)],
+                        np.uint64)
 
 
 def _download(x):

@@ -426,7 +426,8 @@ def _random(op, ctx):
             return RND.draw(kind, shape, dtype, key, run, run_at)
     counter = ctx.device_counter(op)
     if counter is not None:  # a CUDA graph: the run counter is read from device memory
-        return lambda shape: draw(_shape_arg(shape), 0, counter)
+        at, index = counter
+        return lambda shape: draw(_shape_arg(shape), index(), at)
     next_run = ctx.random_counter(op)
     return lambda shape: draw(_shape_arg(shape), next_run(), None)
 

@@ -22,7 +22,7 @@ from tf0.kernels import launch_elementwise as E
 from tf0.ops.data_ops import next_element
 
 from .capture import capture_blocker, keyed_feeds
-from .cuda_backend import CudaPlanContext, CudaTracer, compile_body, placement
+from .cuda_backend import CudaPlanContext, CudaTracer, RandomCounters, compile_body, placement
 from .cuda_ops import RANDOM_OPS
 from .plan import Schedule, _to_user, _to_user_copy
 from .streams import (WRITERS, assign_streams, host_read_feeds, single_stream,
@@ -56,7 +56,7 @@ def write_buffers(pairs, variable, current, cupy):
 class _Graph:
     """One captured graph: its key, what it reads and writes, and the memory it points at."""
     __slots__ = ("shapes", "variables", "inputs", "pinned", "staged", "graph", "pool", "refs",
-                 "raw", "writes", "fetch_pinned")
+                 "raw", "writes", "fetch_pinned", "draws")
 
     def matches(self, shapes, variables):
         return self.shapes == shapes and all(a is b for a, b in zip(self.variables, variables))
@@ -104,13 +104,14 @@ class CudaPlan:
             self.reason = capture_blocker(graph_schedule, graph_host)
         if self.reason is None:
             self.graph_lanes = assign_streams(graph_schedule, graph_host, device.num_streams)
-            draws = sum(op.type in RANDOM_OPS for op in graph_schedule.ops)
-            self.counters = self.cupy.zeros((draws,), np.uint64) if draws else None
+            # a slot per random op the graph may run, loop bodies included
+            slots = sum(op.type in RANDOM_OPS
+                        for op in graph_schedule.ops[0].graph.get_operations())
+            self.counters = RandomCounters(self.cupy, slots) if slots else None
             gctx = CudaPlanContext(state, graph_schedule, device, self.counters, capturing=True)
             self.graph_body, filename, line_to_op, self.graph_forms = compile_body(
                 graph_schedule, gctx, graph_host, self.graph_lanes, static_feeds=True)
             self.bodies += [(filename, line_to_op), *gctx.bodies]  # loop plans' too
-            self.counter_runs = gctx.counter_runs
             self.uses_error_flag = self.uses_error_flag or gctx.uses_error_flag
             self.read_vars, self.written_vars = variables_of(graph_schedule)
             self.graphs, self.warm, self.pairs = [], set(), {}
@@ -200,13 +201,16 @@ class CudaPlan:
         cupy = self.cupy
         args = [x if i in self.keyed else cupy.asarray(x)
                 if type(x) is np.ndarray or np.isscalar(x) else x for i, x in enumerate(inputs)]
-        if self.counters is not None:
-            self.counters.set(self._next_runs())
-        return self._launch(self.graph_body, self.graph_lanes, self.graph_forms, args)
-
-    def _next_runs(self):
-        """This run's counter of every random op of the graph (advancing the session's)."""
-        return np.array([next_run() for next_run in self.counter_runs], np.uint64)
+        counters = self.counters
+        if counters is None:
+            return self._launch(self.graph_body, self.graph_lanes, self.graph_forms, args)
+        if counters.next_runs:
+            counters.used().set(counters.peek())
+        counters.start()
+        try:
+            return self._launch(self.graph_body, self.graph_lanes, self.graph_forms, args)
+        finally:  # the session's counters move on by the draws made, as op by op
+            counters.advance(counters.draws)
 
     def _direct(self, feeds):
         return self._launch(self.body, self.lanes, self.forms, feeds)
@@ -288,6 +292,8 @@ class CudaPlan:
                     s0.begin_capture()
                     try:
                         self._spread(s0, self.graph_lanes)
+                        if self.counters is not None:
+                            self.counters.start()
                         raw = self.graph_body(entry.inputs)
                     finally:
                         self._gather(s0, self.graph_lanes)
@@ -296,6 +302,7 @@ class CudaPlan:
                 state.targets = {}
         entry.graph, entry.pool, entry.refs, entry.raw = graph, pool, refs, raw
         entry.writes = dict(state.pending or {})
+        entry.draws = list(self.counters.draws) if self.counters is not None else []
         if state.pending:
             state.pending.clear()
         return entry
@@ -319,7 +326,7 @@ class CudaPlan:
         entry.staged.synchronize()  # the pinned buffers are free again
         copies = list(zip(feeds, entry.inputs))
         if self.counters is not None:
-            copies.append((self._next_runs(), self.counters))
+            copies.append((self.counters.advance(entry.draws), self.counters.used()))
         for i, (value, dst) in enumerate(copies):
             if i in self.keyed or not dst.size:  # a keyed value is part of the graph
                 continue

@@ -111,10 +111,12 @@ class PlanContext:
         return lambda: var_op in state.values or bool(state.pending and var_op in state.pending)
 
     def random_counter(self, op):
+        """next_run(count=1): the run counter of random op `op` for its next draw (of
+        `count` consecutive draws), advancing the session's."""
         runs = self._state.random_runs
 
-        def next_run():
+        def next_run(count=1):
             n = runs.get(op, 0)
-            runs[op] = n + 1
+            runs[op] = n + count
             return n
         return next_run

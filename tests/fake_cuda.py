@@ -276,7 +276,7 @@ def _draw(kind, shape, dtype, key, run, run_at=None):
             "truncated_normal": philox.truncated_normal}[kind]
 
     def run_kernel():
-        counter = int(run_at[0]) if run_at is not None else run
+        counter = run + (int(run_at[0]) if run_at is not None else 0)
         return to_device(draw(tuple(shape), np.dtype(dtype).type, key, counter))
     return RUNTIME.launch(kind, run_kernel, (), _as_outputs)
 
@@ -285,7 +285,7 @@ def _draw_int(shape, dtype, key, run, lo, hi, run_at=None):
     from tf0.ops import philox
 
     def run_kernel():
-        counter = int(run_at[0]) if run_at is not None else run
+        counter = run + (int(run_at[0]) if run_at is not None else 0)
         return to_device(philox.uniform_int(tuple(shape), np.dtype(dtype).type, key, counter,
                                             lo, hi))
     return RUNTIME.launch("random_int", run_kernel, (), _as_outputs)

@@ -148,6 +148,23 @@ def test_dropout():
     assert tf.layers.flatten(tf.zeros([2, 3, 4])).shape.as_list() == [2, 12]
 
 
+def test_dropout_with_a_fed_keep_prob_as_in_tf1():
+    x = tf.ones([1000, 100], tf.float64)
+    keep_prob = tf.placeholder(tf.float64, [])
+    rate = tf.placeholder(tf.float64, [])
+    kept_by_prob, kept_by_rate = tf.nn.dropout(x, keep_prob, seed=3), tf.nn.dropout(x, rate=rate)
+    with tf.Session() as sess:
+        for keep in (0.25, 0.8):
+            a, b = sess.run([kept_by_prob, kept_by_rate], {keep_prob: keep, rate: 1 - keep})
+            for value in (a, b):
+                assert abs((value != 0).mean() - keep) < 0.01
+                np.testing.assert_allclose(value[value != 0], 1 / keep, rtol=1e-12)
+        everything = sess.run(kept_by_prob, {keep_prob: 1.0})
+    np.testing.assert_array_equal(everything, np.ones((1000, 100)))
+    with pytest.raises(ValueError, match="scalar"):
+        tf.nn.dropout(x, tf.placeholder(tf.float64, [2]))
+
+
 def test_losses_match_numpy():
     rng = np.random.default_rng(2)
     labels = rng.standard_normal((4, 3))
