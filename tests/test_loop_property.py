@@ -95,17 +95,22 @@ def test_random_loops_match_python_and_central_differences(program):
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(loops())
 def test_random_loops_on_the_null_device_give_the_numpy_bits(monkeypatch, program):
+    # four runs with fresh values: op by op, captured (the count keys the graph), replayed
     variables, body, iterations, seed = program
     rng = np.random.default_rng(seed)
-    values = [rng.uniform(-1, 1, 3) for _ in range(variables + 1)]
+    runs = [[rng.uniform(-1, 1, 3) for _ in range(variables + 1)] for _ in range(4)]
+    meta = tf.RunMetadata()
     with monkeypatch.context() as patch:
         fake_cuda.install(patch)
         with tf.Graph().as_default():
             inits, capture, count, finals, loss, grads = _graph(variables, body)
-            feed = {**dict(zip(inits + [capture], values)), count: iterations}
+            feeds = [{**dict(zip(inits + [capture], values)), count: iterations}
+                     for values in runs]
             with tf.Session(config=tf.ConfigProto(device_count={"GPU": 0})) as cpu:
-                want = cpu.run([finals, grads], feed)
+                want = [cpu.run([finals, grads], feed) for feed in feeds]
             with tf.Session() as gpu:
-                got = gpu.run([finals, grads], feed)
-    for g, w in zip([*got[0], *got[1]], [*want[0], *want[1]]):
-        np.testing.assert_array_equal(g, w)
+                got = [gpu.run([finals, grads], feed, run_metadata=meta) for feed in feeds]
+    assert meta.launch == "replay", meta.launch_reason
+    for got_run, want_run in zip(got, want):
+        for g, w in zip([*got_run[0], *got_run[1]], [*want_run[0], *want_run[1]]):
+            np.testing.assert_array_equal(g, w)
