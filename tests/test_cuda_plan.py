@@ -650,3 +650,38 @@ def test_a_fed_training_switch_gets_a_graph_per_value_and_matches_numpy(null_gpu
     assert meta.launch == "replay", meta.launch_reason
     np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(got_w, want_w)
+
+
+def test_a_keyed_feed_that_changes_every_run_stops_capture_and_says_why(null_gpu):
+    n = tf.placeholder(tf.int32, [])
+    counted = tf.cast(tf.range(n), tf.float32) * 2.0  # n is a launch parameter: keyed
+    meta, launches = tf.RunMetadata(), []
+    with tf.Session(config=_gpu_config()) as sess:
+        for k in range(1, 40):
+            got = sess.run(counted, {n: k}, run_metadata=meta)
+            np.testing.assert_array_equal(got, np.arange(k) * 2.0)
+            launches.append(meta.launch)
+    assert launches[:3] == ["direct"] * 3  # a new value warms up first
+    assert set(launches[-5:]) == {"direct"} and "took more than 16 values" in \
+        meta.launch_reason
+
+
+def test_keyed_feeds_given_as_device_arrays_or_too_large_to_key_still_run(null_gpu):
+    x = tf.placeholder(tf.float32, [None])
+    shape = tf.placeholder(tf.int32, [None])
+    reshaped = tf.reduce_sum(tf.reshape(x * 2.0, shape), axis=0)
+    lengths = tf.placeholder(tf.int32, [None])  # keyed through the host's max of it
+    steps = tf.cast(tf.range(tf.reduce_max(lengths)), tf.float32)
+    meta = tf.RunMetadata()
+    with tf.Session(config=_gpu_config()) as sess:
+        for _ in range(3):  # the shape as a device array: downloaded to key the graph
+            got = sess.run(reshaped, {x: np.ones(6, np.float32),
+                                      shape: fake_cuda.to_device(np.array([2, 3], np.int32))},
+                           run_metadata=meta)
+            np.testing.assert_array_equal(got, [4.0, 4.0, 4.0])
+        assert meta.launch == "replay"
+        for k in range(3):  # 5000 values are too many to key by: run, never captured
+            got = sess.run(steps, {lengths: np.arange(5000, dtype=np.int32) % (7 + k)},
+                           run_metadata=meta)
+            np.testing.assert_array_equal(got, np.arange(6 + k))
+            assert meta.launch == "direct"
