@@ -20,6 +20,51 @@ def _static_int_list(value, what):
     return [int(v) for v in np.reshape(value, [-1])]
 
 
+class RunTimeParts:
+    """The tensors an op's integer attrs (an index, tile multiples) read at run time, named
+    "$k" in the attr by order of appearance; they become the op's inputs after its data."""
+
+    def __init__(self):
+        self.tensors = []
+
+    def part(self, value):
+        """An int, None, or "$k" for a scalar integer tensor whose value is not known when
+        the graph is built."""
+        if value is None:
+            return None
+        if isinstance(value, Tensor):
+            known = constant_value(value)
+            if known is None:
+                if not value.dtype.is_integer or not value.shape.is_compatible_with([]):
+                    raise TypeError(f"A tensor used as an index or a size must be a scalar "
+                                    f"integer, got {value.dtype.name}{value.shape}")
+                self.tensors.append(value)
+                return f"${len(self.tensors) - 1}"
+            value = known
+        if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0 or \
+                not np.issubdtype(np.asarray(value).dtype, np.integer):
+            raise TypeError(f"Unsupported index {value!r}: use ints, slices, None or ...")
+        return int(value)
+
+
+def int_parts(value, what):
+    """The entries of a list of ints or scalar tensors, or of a 1-D integer tensor (as
+    tensors where its value is not known when the graph is built)."""
+    if isinstance(value, Tensor):
+        known = constant_value(value)
+        if known is not None:
+            return [int(v) for v in np.reshape(known, [-1])]
+        if value.shape.ndims != 1 or value.shape.dims[0] is None:
+            raise TypeError(f"{what} must be a 1-D tensor of known length, got {value.shape}")
+        return [value[i] for i in range(value.shape.dims[0])]
+    return list(value)
+
+
+def run_time_value(part, values):
+    """An int, None, or the value of the run-time part "$k" (values[k], a host integer)."""
+    return int(values[int(part[1:])]) if isinstance(part, str) else part
+
+
 def _shape_tensor(shape):
     """A 1-D int32 shape tensor from a list/tuple/TensorShape/Tensor."""
     if isinstance(shape, Tensor):
@@ -396,37 +441,50 @@ def _tile_infer(op):
         return [(TensorShape([None] * len(mult)), x.dtype)]
     if len(mult) != x.shape.ndims:
         raise ValueError(f"tile multiples {list(mult)} must have one entry per dim of {x.shape}")
-    return [(TensorShape([None if d is None else d * m for d, m in zip(x.shape.dims, mult)]),
-             x.dtype)]
+    return [(TensorShape([None if d is None or isinstance(m, str) else d * m
+                          for d, m in zip(x.shape.dims, mult)]), x.dtype)]
+
+
+def multiples_of(op, run_time):
+    """A Tile or TileGrad op's multiples, run-time ones filled in from `run_time`."""
+    mult = [run_time_value(m, run_time) for m in op.attrs["multiples"]]
+    if any(m < 0 for m in mult):
+        raise errors.InvalidArgumentError(op.node_def, op, f"tile multiples {mult} must be "
+                                                           f"non-negative")
+    return mult
 
 
 def _tile_bind(op, ctx):
-    mult = op.attrs["multiples"]
-    return lambda x: np.tile(x, mult)
+    return lambda x, *run_time: np.tile(x, multiples_of(op, run_time))
 
 
 defop("Tile", _tile_infer, _tile_bind,
-      grad=lambda op, dy: [make_op("TileGrad", [dy, op.inputs[0]],
-                                   {"multiples": op.attrs["multiples"]}, name="TileGrad")],
+      grad=lambda op, dy: [make_op("TileGrad", [dy, *op.inputs], {"multiples": op.attrs[
+          "multiples"]}, name="TileGrad")] + [None] * len(op.inputs[1:]),
       kernels=("strided_copy",))
 
 
 def _tile_grad_bind(op, ctx):
-    mult = op.attrs["multiples"]
-
-    def tile_grad_np(dy, x):
+    def tile_grad_np(dy, x, *run_time):
+        mult = multiples_of(op, run_time)
         split = [v for m, d in zip(mult, x.shape) for v in (m, d)]
         return dy.reshape(split).sum(axis=tuple(range(0, 2 * len(mult), 2)), dtype=dy.dtype)
     return tile_grad_np
 
 
 defop("TileGrad", lambda op: [(op.inputs[1].shape, op.inputs[0].dtype)], _tile_grad_bind,
-      grad=lambda op, ddy: [tile(ddy, op.attrs["multiples"]), None], kernels=("reduce_cols", "reduce_chunks", "strided_copy"))
+      grad=lambda op, ddy: [make_op("Tile", [ddy, *op.inputs[2:]],
+                                    {"multiples": op.attrs["multiples"]}, name="Tile"),
+                            None] + [None] * len(op.inputs[2:]),
+      kernels=("reduce_cols", "reduce_chunks", "strided_copy"))
 
 
 def tile(input, multiples, name=None):
-    return make_op("Tile", [convert_to_tensor(input)],
-                   {"multiples": tuple(_static_int_list(multiples, "tile multiples"))},
+    """tf.tile: multiples a list of ints or scalar tensors (`[tf.shape(x)[0], 1]`), or a 1-D
+    integer tensor of static length."""
+    parts = RunTimeParts()
+    mult = tuple(parts.part(m) for m in int_parts(multiples, "tile multiples"))
+    return make_op("Tile", [convert_to_tensor(input), *parts.tensors], {"multiples": mult},
                    name=name or "Tile")
 
 

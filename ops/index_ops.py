@@ -1,5 +1,10 @@
 """Indexing ops: basic slicing (x[1:, None, ..., -1], tf.slice) and its gradient, gather
-(and its deterministic gradient), one_hot."""
+(and its deterministic gradient), one_hot.
+
+A slicing op's `index` attr is a tuple of ints, slices, None and Ellipsis. Components known
+only at run time (x[t] with a loop counter t, tf.slice with tensor begin and size) are
+held as "$k", meaning the op's input k + 1 (a scalar integer), and tf.slice's
+[b : b + s] (s = -1: to the end) as ("size", b, s); resolve_index fills them in."""
 import numpy as np
 
 from tf0.engine import dtypes, errors
@@ -7,13 +12,36 @@ from tf0.engine.gradients import NO_GRADIENT
 from tf0.engine.graph import Tensor, constant_value
 from tf0.engine.shapes import TensorShape
 
-from .array_ops import _static_int_list
+from .array_ops import RunTimeParts, _static_int_list, int_parts, run_time_value
 from .core import convert_to_tensor, defop, make_op, normalize_axes
 
 
 # ---- slicing --------------------------------------------------------------------------------
+def _is_run_time(part):
+    return isinstance(part, (str, tuple))
+
+
+def resolve_index(index, values):
+    """`index` with its run-time components filled in from `values` (host integers)."""
+    def value(part):
+        return run_time_value(part, values)
+    out = []
+    for item in index:
+        if isinstance(item, str):
+            out.append(value(item))
+        elif isinstance(item, slice):
+            out.append(slice(value(item.start), value(item.stop), value(item.step)))
+        elif isinstance(item, tuple):
+            begin, size = value(item[1]), value(item[2])
+            out.append(slice(begin, None if size == -1 else begin + size))
+        else:
+            out.append(item)
+    return tuple(out)
+
+
 def _index_infer_dims(dims, index):
-    """Output dims of x[index] for static index items, given input dims (None = unknown)."""
+    """Output dims of x[index] given input dims (None = unknown); a run-time slice gives an
+    unknown dim, a run-time integer removes its dim."""
     n_real = sum(1 for i in index if i is not None and i is not Ellipsis)
     if Ellipsis in index:
         pos = index.index(Ellipsis)
@@ -29,14 +57,14 @@ def _index_infer_dims(dims, index):
         if d >= len(dims):
             raise ValueError(f"Index {index} has too many dimensions for rank {len(dims)}")
         size = dims[d]
-        if isinstance(item, slice):
-            if size is not None:
-                out.append(len(range(*item.indices(size))))
-            elif item == slice(None):
-                out.append(None)
-            else:
-                out.append(None)
-        else:
+        if isinstance(item, tuple):  # tf.slice: a static size other than -1 is the dim
+            out.append(item[2] if isinstance(item[2], int) and item[2] >= 0 else None)
+        elif isinstance(item, slice) and any(map(_is_run_time, (item.start, item.stop,
+                                                                 item.step))):
+            out.append(None)
+        elif isinstance(item, slice):
+            out.append(None if size is None else len(range(*item.indices(size))))
+        elif not isinstance(item, str):
             if size is not None and not -size <= item < size:
                 raise ValueError(f"slice index {item} of dimension {d} out of bounds "
                                  f"for size {size}")
@@ -54,17 +82,19 @@ def _strided_infer(op):
 def _strided_bind(op, ctx):
     index = op.attrs["index"]
 
-    def slice_np(x):
+    def slice_np(x, *run_time):
         try:
-            return np.asarray(x[index])
-        except IndexError as e:
+            return np.asarray(x[resolve_index(index, run_time) if run_time else index])
+        except (IndexError, ValueError) as e:
             raise errors.InvalidArgumentError(None, None, f"slice out of bounds: {e}") from None
     return slice_np
 
 
 def _strided_grad(op, dy):
-    return [make_op("StridedSliceGrad", [dy, op.inputs[0]], {"index": op.attrs["index"]},
-                    name="StridedSliceGrad")]
+    run_time = list(op.inputs[1:])
+    return [make_op("StridedSliceGrad", [dy, op.inputs[0], *run_time],
+                    {"index": op.attrs["index"]}, name="StridedSliceGrad")] \
+        + [None] * len(run_time)
 
 
 defop("StridedSlice", _strided_infer, _strided_bind, grad=_strided_grad, kernels=("strided_copy",),
@@ -76,62 +106,59 @@ defop("Slice", _strided_infer, _strided_bind, grad=_strided_grad, kernels=("stri
 def _strided_grad_bind(op, ctx):
     index = op.attrs["index"]
 
-    def scatter_np(dy, x):
+    def scatter_np(dy, x, *run_time):
         out = np.zeros(np.shape(x), dtype=dy.dtype)
-        out[index] = dy
+        out[resolve_index(index, run_time) if run_time else index] = dy
         return out
     return scatter_np
 
 
 defop("StridedSliceGrad", lambda op: [(op.inputs[1].shape, op.inputs[0].dtype)],
       _strided_grad_bind,
-      grad=lambda op, ddy: [make_op("StridedSlice", [ddy], {"index": op.attrs["index"]},
-                                    name="StridedSlice"), None],
+      grad=lambda op, ddy: [make_op("StridedSlice", [ddy, *op.inputs[2:]],
+                                    {"index": op.attrs["index"]}, name="StridedSlice"),
+                            None] + [None] * len(op.inputs[2:]),
       kernels=("fill", "strided_copy"))
 
 
 def _normalize_index(key):
+    """(index attr, run-time tensors) of a Python index key."""
     key = key if isinstance(key, tuple) else (key,)
-    out = []
+    parts, out = RunTimeParts(), []
     for item in key:
-        if isinstance(item, Tensor):
-            value = constant_value(item)
-            if value is None or np.ndim(value) != 0:
-                raise TypeError("Only integers, slices, None/tf.newaxis and Ellipsis known "
-                                "when the graph is built are valid indices")
-            item = int(value)
         if isinstance(item, slice):
-            item = slice(*(None if v is None else int(v)
-                           for v in (item.start, item.stop, item.step)))
+            item = slice(*(parts.part(v) for v in (item.start, item.stop, item.step)))
             if item.step == 0:
                 raise ValueError("slice step cannot be zero")
-        elif item is None or item is Ellipsis:
-            pass
-        elif isinstance(item, (int, np.integer)) and not isinstance(item, bool):
-            item = int(item)
-        else:
-            raise TypeError(f"Unsupported index {item!r}: use ints, slices, None or ...")
+        elif item is not None and item is not Ellipsis:
+            item = parts.part(item)
         out.append(item)
     if out.count(Ellipsis) > 1:
         raise ValueError("An index can only have a single ellipsis ('...')")
-    return tuple(out)
+    return tuple(out), parts.tensors
 
 
 def strided_slice_getitem(tensor, key):
-    """tensor[key] for static ints, slices, None (newaxis) and Ellipsis."""
-    return make_op("StridedSlice", [tensor], {"index": _normalize_index(key)},
+    """tensor[key] for ints, slices, None (newaxis) and Ellipsis; ints and slice bounds may
+    be scalar integer tensors (x[t] inside a loop)."""
+    index, run_time = _normalize_index(key)
+    return make_op("StridedSlice", [tensor, *run_time], {"index": index},
                    name="strided_slice")
 
 
 def slice_(input_, begin, size, name=None):
-    """tf.slice: input_[begin[i] : begin[i] + size[i]] on every axis; size -1 means to the end."""
+    """tf.slice: input_[begin[i] : begin[i] + size[i]] on every axis; size -1 means to the
+    end. begin and size: lists of ints or scalar tensors, or 1-D integer tensors of static
+    length."""
     x = convert_to_tensor(input_)
-    begin = _static_int_list(begin, "slice begin")
-    size = _static_int_list(size, "slice size")
+    parts = RunTimeParts()
+    begin = [parts.part(b) for b in int_parts(begin, "slice begin")]
+    size = [parts.part(n) for n in int_parts(size, "slice size")]
     if len(begin) != len(size):
         raise ValueError("slice: begin and size must have the same length")
-    index = tuple(slice(b, None if s == -1 else b + s) for b, s in zip(begin, size))
-    return make_op("Slice", [x], {"index": index}, name=name or "Slice")
+    index = tuple(("size", b, n) if _is_run_time(b) or _is_run_time(n)
+                  else slice(b, None if n == -1 else b + n) for b, n in zip(begin, size))
+    return make_op("Slice", [x, *parts.tensors], {"index": index}, name=name or "Slice")
 
 
 # ---- gather / one_hot -----------------------------------------------------------------------

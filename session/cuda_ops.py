@@ -16,6 +16,8 @@ from tf0.kernels import (launch_array as A, launch_elementwise as E, launch_matm
                          launch_nn as N, launch_optimizer as OPT, launch_random as RND,
                          launch_reduce as R)
 from tf0.ops.data_ops import next_element, start_iterator
+from tf0.ops.array_ops import multiples_of
+from tf0.ops.index_ops import resolve_index
 from tf0.ops.train_ops import UPDATES
 
 HOST_OPS = frozenset({"Shape", "Size", "Rank", "ReducedShape", "IsVariableInitialized",
@@ -287,22 +289,26 @@ def _split_v(op, ctx):
     return split_gpu
 
 
-@binds("StridedSlice", "Slice")
+@binds("StridedSlice", "Slice", host_inputs=AFTER_FIRST)
 def _getitem(op, ctx):
     index = op.attrs["index"]
 
-    def getitem_gpu(x):
+    def getitem_gpu(x, *run_time):
         try:
-            return A.getitem(x, index)
-        except IndexError as e:
+            return A.getitem(x, resolve_index(index, run_time) if run_time else index)
+        except (IndexError, ValueError) as e:
             raise _invalid(f"slice out of bounds: {e}") from None
     return getitem_gpu
 
 
-@binds("StridedSliceGrad")
+@binds("StridedSliceGrad", host_inputs=_InputsFrom(2))
 def _getitem_grad(op, ctx):
     index = op.attrs["index"]
-    return lambda dy, x: A.setitem_into_zeros(dy, x.shape, index)
+
+    def scatter_gpu(dy, x, *run_time):
+        return A.setitem_into_zeros(dy, x.shape,
+                                    resolve_index(index, run_time) if run_time else index)
+    return scatter_gpu
 
 
 @binds("GatherV2")
@@ -325,17 +331,15 @@ def _one_hot(op, ctx):
     return lambda idx: A.one_hot(idx, a["depth"], a["axis"], a["on_value"], a["off_value"], dtype)
 
 
-@binds("Tile")
+@binds("Tile", host_inputs=AFTER_FIRST)
 def _tile(op, ctx):
-    mult = op.attrs["multiples"]
-    return lambda x: A.tile(x, mult)
+    return lambda x, *run_time: A.tile(x, multiples_of(op, run_time))
 
 
-@binds("TileGrad")
+@binds("TileGrad", host_inputs=_InputsFrom(2))
 def _tile_grad(op, ctx):
-    mult = op.attrs["multiples"]
-
-    def tile_grad_gpu(dy, x):
+    def tile_grad_gpu(dy, x, *run_time):
+        mult = multiples_of(op, run_time)
         split = [v for m, d in zip(mult, x.shape) for v in (m, d)]
         return R.reduce("sum", dy.reshape(split), tuple(range(0, 2 * len(mult), 2)))
     return tile_grad_gpu

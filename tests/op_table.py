@@ -27,6 +27,11 @@ class Row:
         return self.name
 
 
+def _later(value):
+    """An int32 scalar whose value is known only at run time (it could be fed)."""
+    return tf.placeholder_with_default(np.int32(value), [])
+
+
 def draw(rng, shape, kind):
     """Random float64 values that keep every op away from its kinks and poles."""
     if kind == "any":
@@ -180,10 +185,16 @@ ROWS = [
     Row("slice", lambda x: tf.slice(x, [1, 0, 1], [1, -1, 2]), [((2, 3, 4), "any")]),
     Row("getitem", lambda x: x[1:, ::2, None, ..., -1], [((3, 4, 5), "any")], second=True),
     Row("getitem_int", lambda x: x[1] + x[-1, 2] + x[:, 1:3][0, ::-1][0], A),
+    # indices and sizes known only at run time (a value the graph may be fed)
+    Row("getitem_run_time", lambda x: x[_later(1), 1:] * 2.0 + x[_later(1) - 1, _later(0):3],
+        A, second=True, partial=True),
+    Row("slice_run_time", lambda x: tf.slice(x, [_later(1), 0], [2, _later(-1)]), A,
+        partial=True),
     Row("gather", lambda x: tf.gather(x, IDX), A, second=True),
     Row("gather_axis1", lambda x: tf.gather(x, [[3, 3], [0, 1]], axis=1), A),
     Row("one_hot", lambda x: tf.reduce_sum(x * tf.one_hot(IDX[:3], 4, dtype=x.dtype), 1), A),
     Row("tile", lambda x: tf.tile(x, [2, 3]), A, second=True),
+    Row("tile_run_time", lambda x: tf.tile(x, [_later(2), 1]), A, second=True, partial=True),
     Row("pad", lambda x: tf.pad(x, [[1, 0], [2, 3]]), A, second=True),
     Row("pad_reflect", lambda x: tf.pad(x, [[1, 1], [2, 0]], mode="REFLECT"), A, grad=False),
     Row("broadcast_to", lambda x: tf.broadcast_to(x, [2, 3, 4]), [((3, 1), "any")]),
