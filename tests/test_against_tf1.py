@@ -257,6 +257,35 @@ def test_while_loop_values_gradients_and_case_match():
             np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)
 
 
+def test_run_time_indices_slices_and_tiles_match():
+    # x[t] with the loop counter, slices with tensor bounds, tf.slice with a tensor begin,
+    # tf.tile with multiples from tf.shape: values and gradients, both libraries.
+    rng = np.random.default_rng(9)
+    xv = rng.standard_normal((5, 4)).astype(np.float32)
+    results = []
+    for lib in (tf0, tf1):
+        graph = lib.Graph()
+        with graph.as_default():
+            x = lib.placeholder(lib.float32, [None, 4])
+            start = lib.placeholder(lib.int32, [2])
+            t0 = lib.placeholder(lib.int32, [])
+            _, acc = lib.while_loop(lambda t, a: t < lib.shape(x)[0],
+                                    lambda t, a: (t + 1, a * 0.5 + lib.sin(x[t, 1:])),
+                                    [t0, lib.zeros([3])])
+            window = lib.slice(x, start, [2, -1])
+            tiled = lib.tile(lib.expand_dims(x[t0], 0), [lib.shape(x)[0], 1])
+            loss = lib.reduce_sum(acc) + lib.reduce_sum(window ** 2) + \
+                lib.reduce_sum(tiled * x) + lib.reduce_sum(x[t0:t0 + 2, ::-1][:, 0])
+            grad = lib.gradients(loss, x)[0]
+            with lib.Session(graph=graph) as sess:
+                results.append([sess.run([acc, window, tiled, loss, grad],
+                                         {x: xv, start: b, t0: t})
+                                for b, t in (([0, 1], 0), ([3, 2], 2), ([1, 0], 3))])
+    for ours, theirs in zip(*results):
+        for a, b in zip(ours, theirs):
+            np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)
+
+
 def test_map_fn_scan_and_folds_match():
     rng = np.random.default_rng(6)
     xv = rng.standard_normal((5, 3)).astype(np.float32)

@@ -112,3 +112,19 @@ def test_run_time_indices_in_a_loop_are_captured_on_the_null_device(monkeypatch)
     for g_run, w_run in zip(got, want):
         for g, w in zip(g_run, w_run):
             np.testing.assert_array_equal(g, w)
+
+
+def test_an_exported_graph_with_run_time_indices_loads_and_runs(tmp_path):
+    x = tf.placeholder(tf.float64, [None, 3])
+    t = tf.placeholder(tf.int32, [])
+    y = x[t, 1:] * tf.slice(x, [t, 0], [1, 2])[0] + tf.reduce_sum(
+        tf.tile(x[:t], [2, t]))
+    xv = np.arange(12.0).reshape(4, 3) / 5
+    with tf.Session() as sess:
+        want = sess.run(y, {x: xv, t: 2})
+        tf.saved_model.save(sess, str(tmp_path), inputs={"x": x, "t": t}, outputs={"y": y})
+    with tf.Graph().as_default():
+        got = tf.saved_model.load(str(tmp_path))(x=xv, t=2)["y"]
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_allclose(want, xv[2, 1:] * xv[2, :2] + 2 * 2 * np.sum(xv[:2]),
+                               rtol=1e-14)
