@@ -26,7 +26,8 @@ class DType:
 
     @property
     def is_host_object(self):
-        """True for the dtypes whose values are Python objects (variant, loop_history)."""
+        """True for the dtypes whose values are Python objects living on the host (string,
+        variant, loop_history)."""
         return self.np.kind == "O"
 
     @property
@@ -54,12 +55,15 @@ bool_ = DType("bool", np.bool_, "b8")
 # iterations a tf.while_loop records for its gradient.
 variant = DType("variant", object, "var")
 loop_history = DType("loop_history", object, "hist")
+# Byte strings: serialized summaries (a scalar string tensor's value is a bytes object).
+string = DType("string", object, "str")
 float16 = None  # not supported; kept out of ALL so `as_dtype` rejects it clearly
 
 ALL = (float32, float64, int32, int64, bool_)
 _BY_NAME = {d.name: d for d in ALL}
 _BY_NAME.update({"float": float32, "double": float64, "int": int32, "long": int64,
-                 "variant": variant, "loop_history": loop_history})  # for exported graphs
+                 "variant": variant, "loop_history": loop_history,  # for exported graphs
+                 "string": string})
 _BY_NP = {d.np: d for d in ALL}
 
 

@@ -126,7 +126,8 @@ class Schedule:
 
 def _check_frame(element, frame):
     op = element if isinstance(element, Operation) else element.op
-    if not frame and isinstance(element, Tensor) and element.dtype.is_host_object:
+    if not frame and isinstance(element, Tensor) and element.dtype in (dtypes.variant,
+                                                                        dtypes.loop_history):
         what = "the record a tf.while_loop keeps for its gradient" \
             if element.dtype is dtypes.loop_history else "a TensorArray's list of tensors"
         raise TypeError(f"{element.name} is {what}; it cannot be fetched or fed (fetch the "

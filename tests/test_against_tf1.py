@@ -286,6 +286,39 @@ def test_run_time_indices_slices_and_tiles_match():
             np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)
 
 
+def test_summaries_and_event_files_match(tmp_path):
+    # the serialized summaries, byte for byte; and TF's own reader reads tf0's event file
+    rng = np.random.default_rng(10)
+    values = [rng.standard_normal(50).astype(np.float32) * 3 for _ in range(2)]
+    values.append(np.array([1.0, 2.0, 2.5, -3.0, 0.0, 0.0, 1e-13, -2e30], np.float32))
+    results = []
+    for lib in (tf0, tf1):
+        graph = lib.Graph()
+        with graph.as_default():
+            x = lib.placeholder(lib.float32, [None])
+            lib.summary.scalar("mean", lib.reduce_mean(x))
+            with lib.name_scope("layer"):
+                lib.summary.histogram("values", x)
+                lib.summary.scalar("first", x[0], family="parts")
+            merged = lib.summary.merge_all()
+            with lib.Session(graph=graph) as sess:
+                results.append([sess.run(merged, {x: v}) for v in values])
+    assert results[0] == results[1]
+    with tf0.summary.FileWriter(str(tmp_path)) as writer:
+        for step, summary in enumerate(results[0]):
+            writer.add_summary(summary, global_step=step * 10)
+    (path,) = tmp_path.iterdir()
+    events = list(tf1.train.summary_iterator(str(path)))
+    assert events[0].file_version == "brain.Event:2"
+    assert [e.step for e in events[1:]] == [0, 10, 20]
+    for e, v in zip(events[1:], values):
+        # "mean_1": op names are unique regardless of case, and reduce_mean made "Mean"
+        assert [val.tag for val in e.summary.value] == ["mean_1", "layer/values",
+                                                        "parts/layer/parts/first"]
+        assert e.summary.value[0].simple_value == np.float32(np.mean(v))
+        assert e.summary.value[1].histo.num == len(v)
+
+
 def test_map_fn_scan_and_folds_match():
     rng = np.random.default_rng(6)
     xv = rng.standard_normal((5, 3)).astype(np.float32)

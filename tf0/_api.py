@@ -13,6 +13,7 @@ _register_internal_dir(__file__)
 from tf0.engine.dtypes import (DType, as_dtype, float32, float64, int32, int64,  # noqa: E402
                                variant)
 from tf0.engine.dtypes import bool_ as bool  # noqa: E402,A001
+from tf0.engine.dtypes import string  # noqa: E402
 from tf0.engine.gradients import gradients  # noqa: E402
 from tf0.engine.graph import (Graph, GraphKeys, Operation, Tensor,  # noqa: E402
                               get_default_graph, get_default_session, name_scope,
@@ -32,6 +33,7 @@ import tf0.losses as losses  # noqa: E402
 import tf0.math_names as math  # noqa: E402
 import tf0.metrics as metrics  # noqa: E402
 import tf0.saved_model as saved_model  # noqa: E402
+import tf0.summary as summary  # noqa: E402
 import tf0.timeline as timeline  # noqa: E402
 import tf0.train as train  # noqa: E402
 from tf0.ops import (AUTO_REUSE, U as _U, B as _B, REDUCE_BUILDERS as _R,  # noqa: E402

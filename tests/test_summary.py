@@ -1,0 +1,170 @@
+"""tf.summary and FileWriter, checked with readers written here from the formats' specs
+(protocol buffers, TFRecord framing with CRC-32C) and NumPy; tests/test_against_tf1.py
+also compares the bytes with TensorFlow's and reads tf0's files with TensorFlow's reader."""
+import struct
+
+import numpy as np
+import pytest
+
+import fake_cuda
+import tf0 as tf
+
+
+def _crc32c_bitwise(data):
+    """CRC-32C bit by bit (reflected polynomial 0x82F63B78), independent of session/events."""
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 * (crc & 1))
+    return crc ^ 0xFFFFFFFF
+
+
+def _masked(crc):
+    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
+def _message(data):
+    """{field: [values]} of a protocol buffer; varints as ints, the rest as bytes."""
+    out, pos = {}, 0
+    while pos < len(data):
+        key, pos = _varint(data, pos)
+        field, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = _varint(data, pos)
+        elif wire == 2:
+            size, pos = _varint(data, pos)
+            value, pos = data[pos:pos + size], pos + size
+        else:
+            size = {1: 8, 5: 4}[wire]
+            value, pos = data[pos:pos + size], pos + size
+        out.setdefault(field, []).append(value)
+    return out
+
+
+def _varint(data, pos):
+    result = shift = 0
+    while True:
+        byte = data[pos]
+        result |= (byte & 0x7F) << shift
+        pos, shift = pos + 1, shift + 7
+        if byte < 0x80:
+            return result, pos
+
+
+def _records(path):
+    data, pos, out = path.read_bytes(), 0, []
+    while pos < len(data):
+        (length,) = struct.unpack_from("<Q", data, pos)
+        (length_crc,) = struct.unpack_from("<I", data, pos + 8)
+        assert length_crc == _masked(_crc32c_bitwise(data[pos:pos + 8]))
+        body = data[pos + 12:pos + 12 + length]
+        (body_crc,) = struct.unpack_from("<I", data, pos + 12 + length)
+        assert body_crc == _masked(_crc32c_bitwise(body))
+        out.append(body)
+        pos += 16 + length
+    return out
+
+
+def _values(summary):
+    """[(tag, fields of the Value)] of a serialized Summary."""
+    return [(_message(v)[1][0].decode(), _message(v)) for v in _message(summary).get(1, [])]
+
+
+def test_crc32c_has_the_standard_check_value():
+    from tf0.session.events import crc32c
+    assert crc32c(b"123456789") == 0xE3069283 == _crc32c_bitwise(b"123456789")
+
+
+def test_scalar_and_histogram_summaries_hold_their_values():
+    x = tf.placeholder(tf.float64, [None])
+    tf.summary.scalar("loss", tf.reduce_sum(x))
+    with tf.name_scope("layer"):
+        tf.summary.histogram("weights", x)
+    tf.summary.scalar("hidden", x[0], collections=[])  # in no collection
+    merged = tf.summary.merge_all()
+    rng = np.random.default_rng(0)
+    v = np.concatenate([rng.standard_normal(1000) * 5, [0.0, -0.0, 1e-15, 7e25]])
+    with tf.Session() as sess:
+        summary = sess.run(merged, {x: v})
+    (tag0, scalar), (tag1, histo) = _values(summary)
+    assert (tag0, tag1) == ("loss", "layer/weights")
+    assert struct.unpack("<f", scalar[2][0])[0] == np.float32(np.sum(v))
+    h = _message(histo[5][0])
+    low, high, num, total, squares = (struct.unpack("<d", h[k][0])[0] for k in (1, 2, 3, 4, 5))
+    assert (low, high, num) == (v.min(), v.max(), len(v))
+    assert total == pytest.approx(np.sum(v), rel=1e-12)
+    assert squares == pytest.approx(np.sum(v * v), rel=1e-12)
+    limits = np.frombuffer(h[6][0], "<f8")
+    counts = np.frombuffer(h[7][0], "<f8")
+    assert counts.sum() == len(v) and np.all(np.diff(limits) > 0)
+    # every value lies in the bucket that counts it: [previous limit, limit)
+    edges = np.concatenate([[-np.inf], limits])
+    for lo, hi, n in zip(edges[:-1], edges[1:], counts):
+        assert np.sum((v >= lo) & (v < hi)) == n
+
+
+def test_file_writer_writes_framed_events_in_order(tmp_path):
+    x = tf.placeholder(tf.float32, [])
+    summary = tf.summary.scalar("x", x)
+    with tf.Session() as sess, tf.summary.FileWriter(str(tmp_path / "logs")) as writer:
+        assert writer.get_logdir() == str(tmp_path / "logs")
+        for step in range(3):
+            writer.add_summary(sess.run(summary, {x: step * 1.5}), global_step=step * 100)
+    (path,) = (tmp_path / "logs").iterdir()
+    assert path.name.startswith("events.out.tfevents.")
+    events = [_message(r) for r in _records(path)]
+    assert events[0][3] == [b"brain.Event:2"]
+    assert [e.get(2, [0])[0] for e in events[1:]] == [0, 100, 200]
+    for step, e in enumerate(events[1:]):
+        ((tag, value),) = _values(e[5][0])
+        assert tag == "x" and struct.unpack("<f", value[2][0])[0] == step * 1.5
+    with pytest.raises(ValueError, match="closed"):
+        writer.add_summary(b"")
+    with pytest.raises(TypeError, match="bytes"):
+        tf.summary.FileWriter(str(tmp_path / "other")).add_summary("text")
+
+
+def test_summary_errors():
+    x = tf.placeholder(tf.float32, [None])
+    vector = tf.summary.scalar("vector", x)
+    histo = tf.summary.histogram("h", x)
+    first = tf.summary.scalar("a", x[0])
+    twice = tf.summary.merge([first, first])
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match="not the same shape"):
+            sess.run(vector, {x: [1.0, 2.0]})
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Nan in summary histogram"):
+            sess.run(histo, {x: [1.0, np.nan]})
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Infinity"):
+            sess.run(histo, {x: [np.inf]})
+        assert twice.op.name == "Merge/MergeSummary"
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Duplicate tag a"):
+            sess.run(twice, {x: [1.0, 2.0]})
+    with pytest.raises(TypeError, match="real number"):
+        tf.summary.scalar("flag", tf.constant(True))
+    with tf.Graph().as_default():
+        assert tf.summary.merge_all() is None
+
+
+def test_summaries_beside_a_training_step_on_the_null_device(monkeypatch):
+    fake_cuda.install(monkeypatch)
+    x = tf.placeholder(tf.float64, [4, 3])
+    w = tf.Variable(np.ones((3, 2)))
+    loss = tf.reduce_sum(tf.matmul(x, w) ** 2)
+    tf.summary.scalar("loss", loss)
+    tf.summary.histogram("w", w)
+    merged = tf.summary.merge_all()
+    step = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
+    xv = np.random.default_rng(3).standard_normal((4, 3))
+
+    def run(config):
+        meta = tf.RunMetadata()
+        with tf.Session(config=config) as sess:
+            sess.run(tf.global_variables_initializer())
+            out = [sess.run([merged, step], {x: xv}, run_metadata=meta)[0] for _ in range(3)]
+        return out, meta
+    want, _ = run(tf.ConfigProto(device_count={"GPU": 0}))
+    got, meta = run(None)
+    assert got == want
+    assert meta.launch == "direct" and "needs the device value" in meta.launch_reason
