@@ -7,8 +7,11 @@ from . import (array_ops, control_flow, data_ops, index_ops, init_ops, math_ops,
 from .array_ops import (broadcast_to, concat, expand_dims, pad, rank, reshape, shape, size,
                         split, squeeze, stack, tile, transpose, unstack)
 from .composites import (batch_normalization, clip_by_global_norm, clip_by_norm,
-                         embedding_lookup, global_norm, l2_normalize, moments, norm,
-                         reduce_logsumexp)
+                         count_nonzero, embedding_lookup, global_norm, is_finite, is_inf,
+                         is_nan, l2_normalize, moments, norm, reduce_logsumexp, saturate_cast,
+                         selu, xw_plus_b)
+from .array_composites import (diag, diag_part, gather_nd, linspace, matrix_diag,
+                               matrix_diag_part, meshgrid, scatter_nd, shape_n, trace)
 from .control_flow import Assert, case, cond, merge as _cond_merge
 from .core import constant, convert_to_tensor, register_tensor_conversion_function
 from .index_ops import gather, one_hot, slice_, strided_slice_getitem
@@ -19,7 +22,8 @@ from .nn_ops import (bias_add, l2_loss, log_softmax, sigmoid_cross_entropy_with_
                      softmax, softmax_cross_entropy_with_logits,
                      softmax_cross_entropy_with_logits_v2,
                      sparse_softmax_cross_entropy_with_logits)
-from .random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
+from .random_ops import (categorical, multinomial, random_normal, random_uniform,
+                         set_random_seed, truncated_normal)
 from .reduce_ops import REDUCE_BUILDERS, argmax, argmin
 from .sources import (fill, group, identity, no_op, ones, ones_like, placeholder,
                       placeholder_with_default, range_, stop_gradient, tuple_, zeros, zeros_like)
@@ -29,7 +33,7 @@ from .functional_ops import foldl, foldr, map_fn, scan, while_loop
 from .rnn import reverse_sequence, sequence_mask
 from .einsum import einsum, tensordot
 from .linalg_ops import eye, matrix_transpose, reverse
-from .conv_ops import avg_pool, conv2d, conv2d_transpose, max_pool
+from .conv_ops import avg_pool, conv1d, conv2d, conv2d_transpose, max_pool
 from .debug_ops import (Print, assert_equal, assert_greater, assert_greater_equal,
                         assert_less, assert_less_equal, assert_negative, assert_non_negative,
                         assert_non_positive, assert_none_equal, assert_positive, assert_rank,

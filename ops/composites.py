@@ -1,7 +1,9 @@
 """Ops written in terms of other ops: they need no kernels or gradient rules of their own.
-Norms and clipping, moments and batch normalization, embedding lookup, logsumexp."""
+Norms and clipping, moments and batch normalization, embedding lookup, logsumexp, the
+is_nan family, count_nonzero, selu, xw_plus_b, saturate_cast."""
 import numpy as np
 
+from tf0.engine import dtypes
 from tf0.engine.graph import name_scope
 
 from . import math_ops
@@ -104,3 +106,61 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, max_norm=
     with name_scope(name, "embedding_lookup"):
         rows = OPS.gather(params, ids)
         return rows if max_norm is None else clip_by_norm(rows, max_norm, axes=[-1])
+
+
+def is_nan(x, name=None):
+    """True where x is NaN (NaN is the one value unequal to itself)."""
+    x = convert_to_tensor(x)
+    return OPS.not_equal(x, x, name=name or "IsNan")
+
+
+def is_inf(x, name=None):
+    """True where x is +inf or -inf."""
+    x = convert_to_tensor(x)
+    return OPS.equal(OPS.abs(x), np.inf, name=name or "IsInf")
+
+
+def is_finite(x, name=None):
+    """True where x is neither infinite nor NaN (NaN compares false)."""
+    x = convert_to_tensor(x)
+    return OPS.less(OPS.abs(x), np.inf, name=name or "IsFinite")
+
+
+def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=None, name=None,
+                  reduction_indices=None, keep_dims=None):
+    """Number of non-zero (for bools: true) elements over `axis`, as int64 by default."""
+    with name_scope(name, "count_nonzero"):
+        x = convert_to_tensor(input_tensor)
+        nonzero = OPS.not_equal(x, OPS.zeros_like(x))
+        axis = axis if axis is not None else reduction_indices
+        return OPS.reduce_sum(math_ops.cast(nonzero, dtype or dtypes.int64), axis=axis,
+                              keepdims=bool(keepdims or keep_dims))
+
+
+def selu(features, name=None):
+    """Scaled ELU: scale * (x if x > 0 else alpha * (exp(x) - 1)), TF1's constants."""
+    with name_scope(name, "Selu"):
+        x = convert_to_tensor(features)
+        alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+        return scale * OPS.where(x > 0, x, alpha * OPS.elu(x))
+
+
+def xw_plus_b(x, weights, biases, name=None):
+    """matmul(x, weights) + biases."""
+    with name_scope(name, "xw_plus_b"):
+        return OPS.bias_add(OPS.matmul(x, weights), biases)
+
+
+def saturate_cast(value, dtype, name=None):
+    """Cast, first clipping values to the range of `dtype`."""
+    with name_scope(name, "saturate_cast"):
+        value = convert_to_tensor(value)
+        dtype = dtypes.as_dtype(dtype)
+        if value.dtype.is_bool or dtype.is_bool:
+            return math_ops.cast(value, dtype)
+        kind = value.dtype.np.type
+        low = kind(max(float(dtype.min), float(value.dtype.min)))
+        high = kind(min(float(dtype.max), float(value.dtype.max)))
+        if float(high) > float(dtype.max):  # rounded up past an integer limit: step back
+            high = np.nextafter(high, kind(0))
+        return math_ops.cast(OPS.clip_by_value(value, low, high), dtype)

@@ -1,9 +1,9 @@
-"""tf.layers.conv2d, conv2d_transpose, max_pooling2d and average_pooling2d (and their
+"""tf.layers.conv1d, conv2d, conv2d_transpose, max/average_pooling1d and 2d (and their
 classes), with TF1's variable names (<scope>/kernel, <scope>/bias)."""
 from tf0.engine import dtypes
 
 from . import init_ops
-from .conv_ops import avg_pool, conv2d, conv2d_transpose, max_pool
+from .conv_ops import avg_pool, conv1d, conv2d, conv2d_transpose, max_pool
 from .core import OPS
 from .layers import Layer
 from .variable_scope import variable_scope
@@ -163,3 +163,92 @@ def max_pooling2d(inputs, pool_size, strides, padding="valid", data_format="chan
 def average_pooling2d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
                       name=None):
     return AveragePooling2D(pool_size, strides, padding, data_format, name)(inputs)
+
+
+class Conv1D(Layer):
+    """outputs = activation(conv1d(inputs, kernel) + bias); kernel [width, in, filters]."""
+    _default_name = "conv1d"
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid",
+                 data_format="channels_last", dilation_rate=1, activation=None, use_bias=True,
+                 kernel_initializer=None, bias_initializer=None, trainable=True, name=None,
+                 **kwargs):
+        super().__init__(trainable=trainable, name=name, **kwargs)
+        self.filters = int(filters)
+        self.kernel_size, self.strides = _one_int(kernel_size), _one_int(strides)
+        self.dilation_rate = _one_int(dilation_rate)
+        self.padding = padding.upper()
+        self.data_format = "NWC" if _data_format(data_format) == "NHWC" else "NCW"
+        self.activation, self.use_bias = activation, use_bias
+        self.kernel_initializer = kernel_initializer or init_ops.GlorotUniform()
+        self.bias_initializer = bias_initializer or init_ops.Zeros()
+
+    def build(self, input_shape):
+        channels = input_shape.dims[2 if self.data_format == "NWC" else 1] \
+            if input_shape.ndims == 3 else None
+        if channels is None:
+            raise ValueError(f"Conv1D needs a rank-3 input with known channels, got "
+                             f"{input_shape}")
+        dtype = dtypes.as_dtype(self.dtype)
+        self.kernel = self.add_weight("kernel", [self.kernel_size, channels, self.filters],
+                                      dtype, self.kernel_initializer)
+        self.bias = self.add_weight("bias", [self.filters], dtype, self.bias_initializer) \
+            if self.use_bias else None
+
+    def call(self, inputs):
+        out = conv1d(inputs, self.kernel, self.strides, self.padding,
+                     data_format=self.data_format, dilations=self.dilation_rate)
+        if self.use_bias:
+            out = OPS.bias_add(out, self.bias,
+                               data_format="NHWC" if self.data_format == "NWC" else "NCHW")
+        return self.activation(out) if self.activation is not None else out
+
+
+def _one_int(value):
+    values = [int(value)] if isinstance(value, int) else [int(v) for v in value]
+    if len(values) != 1:
+        raise ValueError(f"a 1-D layer takes an int or one int, got {value!r}")
+    return values[0]
+
+
+def conv1d_layer(inputs, filters, kernel_size, strides=1, padding="valid",
+                 data_format="channels_last", dilation_rate=1, activation=None, use_bias=True,
+                 kernel_initializer=None, bias_initializer=None, trainable=True, name=None,
+                 reuse=None, **kwargs):
+    """tf.layers.conv1d: see Conv1D."""
+    return _apply(Conv1D(filters, kernel_size, strides, padding, data_format, dilation_rate,
+                         activation, use_bias, kernel_initializer, bias_initializer, trainable,
+                         name, **kwargs), inputs, name, reuse)
+
+
+class _Pooling1D(_Pooling2D):
+    """A 2-D pooling over a height of 1."""
+
+    def __init__(self, pool_size, strides, padding="valid", data_format="channels_last",
+                 name=None, **kwargs):
+        super().__init__((1, _one_int(pool_size)), (1, _one_int(strides)), padding,
+                         data_format, name, **kwargs)
+
+    def call(self, inputs):
+        axis = 1 if self.data_format == "NHWC" else 2
+        return OPS.squeeze(super().call(OPS.expand_dims(inputs, axis)), [axis])
+
+
+class MaxPooling1D(_Pooling1D):
+    _default_name = "max_pooling1d"
+    _pool = staticmethod(max_pool)
+
+
+class AveragePooling1D(_Pooling1D):
+    _default_name = "average_pooling1d"
+    _pool = staticmethod(avg_pool)
+
+
+def max_pooling1d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
+                  name=None):
+    return MaxPooling1D(pool_size, strides, padding, data_format, name)(inputs)
+
+
+def average_pooling1d(inputs, pool_size, strides, padding="valid", data_format="channels_last",
+                      name=None):
+    return AveragePooling1D(pool_size, strides, padding, data_format, name)(inputs)

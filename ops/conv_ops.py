@@ -346,3 +346,30 @@ def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, inpu
     """TF1's tf.nn.avg_pool: the mean of each window's real (unpadded) positions."""
     return _pool("AvgPool", value if value is not None else input, ksize, strides, padding,
                  data_format, name)
+
+
+def _width_only(value, name):
+    """TF1's conv1d stride or dilation (an int, or [1, s, 1]) as the 2-D (1, s)."""
+    values = [int(v) for v in np.ravel(value)]
+    if len(values) == 3:
+        values = values[1:2]
+    if len(values) != 1:
+        raise ValueError(f"conv1d {name} takes an int or [1, {name}, 1], got {value!r}")
+    return [1, values[0]]
+
+
+def conv1d(value=None, filters=None, stride=None, padding=None, use_cudnn_on_gpu=None,
+           data_format="NWC", name=None, input=None, dilations=None):
+    """TF1's tf.nn.conv1d: value [batch, width, in] (NCW: [batch, in, width]), filters
+    [filter_width, in, out]: conv2d over a height of 1, as TF1 computes it."""
+    value = input if value is None else value
+    if data_format not in ("NWC", "NCW"):
+        raise ValueError(f"data_format must be NWC or NCW, got {data_format!r}")
+    first = data_format == "NCW"
+    with name_scope(name, "conv1d"):
+        x = OPS.expand_dims(convert_to_tensor(value), 2 if first else 1)
+        w = OPS.expand_dims(convert_to_tensor(filters, dtype=x.dtype), 0)
+        y = conv2d(x, w, _width_only(stride, "stride"), padding,
+                   data_format="NCHW" if first else "NHWC",
+                   dilations=_width_only(1 if dilations is None else dilations, "dilations"))
+        return OPS.squeeze(y, [2 if first else 1])

@@ -9,7 +9,6 @@ import numpy as np
 
 from tf0.engine import dtypes, errors
 from tf0.engine.gradients import NO_GRADIENT
-from tf0.engine.graph import Tensor, constant_value
 from tf0.engine.shapes import TensorShape
 
 from .array_ops import RunTimeParts, _static_int_list, int_parts, run_time_value

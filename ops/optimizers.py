@@ -1,8 +1,7 @@
 """tf.train optimizers (TF1 semantics): compute_gradients, apply_gradients, minimize; slot
-variables; the global step; exponential_decay."""
+variables; the global step."""
 import numpy as np
 
-from tf0.engine import dtypes
 from tf0.engine.gradients import gradients
 from tf0.engine.graph import GraphKeys, Tensor, get_default_graph
 
@@ -235,17 +234,3 @@ def create_global_step(graph=None):
     if get_global_step(graph) is not None:
         raise ValueError("global_step already exists.")
     return get_or_create_global_step(graph)
-
-
-def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False,
-                      name=None):
-    """learning_rate * decay_rate ** (global_step / decay_steps), floored if staircase."""
-    graph = get_default_graph()
-    with graph.name_scope(name or "ExponentialDecay"):
-        lr = convert_to_tensor(learning_rate, dtype=dtypes.float32)
-        step = global_step.value() if isinstance(global_step, Variable) else \
-            convert_to_tensor(global_step)
-        p = math_ops.cast(step, dtypes.float32) / float(decay_steps)
-        if staircase:
-            p = OPS.floor(p)
-        return lr * OPS.pow(convert_to_tensor(decay_rate, dtype=dtypes.float32), p)

@@ -1,6 +1,9 @@
-"""Random ops: uniform, normal, truncated normal. New values on every run; one draw per run
-shared by every consumer; graph-level and op-level seeds as in TF1."""
+"""Random ops: uniform, normal, truncated normal, and categorical draws built on them. New
+values on every run; one draw per run shared by every consumer; graph-level and op-level
+seeds as in TF1."""
 import secrets
+
+import numpy as np
 
 from tf0.engine import dtypes
 from tf0.engine.gradients import NO_GRADIENT
@@ -8,7 +11,7 @@ from tf0.engine.graph import get_default_graph, name_scope, shape_from_tensor
 
 from . import philox
 from .array_ops import _shape_tensor
-from .core import convert_to_tensor, defop, make_op
+from .core import OPS, convert_to_tensor, defop, make_op
 
 DEFAULT_GRAPH_SEED = 87654321
 
@@ -106,3 +109,26 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
     with name_scope(name, "truncated_normal"):
         z = _random_op("TruncatedNormal", shape, dtype, seed, "TruncatedNormal")
         return z * convert_to_tensor(stddev, dtype=dtype) + convert_to_tensor(mean, dtype=dtype)
+
+
+def categorical(logits, num_samples, dtype=None, seed=None, name=None):
+    """tf.random.categorical: `num_samples` class indices per row of logits [batch,
+    classes] (unnormalized log-probabilities), drawn by the Gumbel-max trick: the argmax
+    of logits plus independent Gumbel noise -log(-log(u)) follows softmax(logits)."""
+    with name_scope(name, "categorical"):
+        logits = convert_to_tensor(logits)
+        if not logits.dtype.is_floating or logits.shape.ndims not in (None, 2):
+            raise ValueError(f"categorical needs float logits [batch, classes], got "
+                             f"{logits.dtype.name}{logits.shape}")
+        dims = OPS.shape(logits)
+        u = random_uniform(OPS.stack([dims[0], num_samples, dims[1]]),
+                           minval=float(np.finfo(logits.dtype.np).tiny), dtype=logits.dtype,
+                           seed=seed)
+        noisy = OPS.expand_dims(logits, 1) - OPS.log(-OPS.log(u))
+        return OPS.argmax(noisy, axis=2, output_type=dtype or dtypes.int64)
+
+
+def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
+    """tf.multinomial: tf.random.categorical under its TF1 name."""
+    return categorical(logits, num_samples, dtype=output_dtype, seed=seed,
+                       name=name or "multinomial")

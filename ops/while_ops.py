@@ -279,7 +279,7 @@ def _while_grad_infer(op):
 
 
 def _while_grad_bind(op, ctx):
-    graph, attrs = op.graph, op.attrs
+    attrs = op.attrs
     carried, emitted, rows = _grad_counts(attrs)
     (fetches, feeds, _, _), = loop_subplans(op)
     step_host, = ctx.loop_host_feeds(op)

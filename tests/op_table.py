@@ -86,6 +86,8 @@ ROWS = [
     Row("foldl", lambda x: tf.foldl(lambda a, r: a * tf.cos(r), x,
                                     initializer=tf.ones_like(x[0])), A),
     # ---- convolution and pooling (NHWC)
+    Row("conv1d_strided", lambda x, w: tf.nn.conv1d(x, w, 2, "SAME"),
+        [((2, 7, 3), "any"), ((3, 3, 2), "any")], dynamic=False),
     Row("conv2d_same", lambda x, w: tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"),
         [((2, 5, 4, 3), "any"), ((3, 2, 3, 2), "any")], second=True),
     Row("conv2d_valid_strided", lambda x, w: tf.nn.conv2d(x, w, [1, 2, 3, 1], "VALID"),
@@ -115,6 +117,7 @@ ROWS = [
     Row("relu", tf.nn.relu, NZ, second=True),
     Row("relu6", tf.nn.relu6, [((3, 4), "off_integer")], second=True),
     Row("leaky_relu", lambda x: tf.nn.leaky_relu(x, 0.1), NZ, second=True),
+    Row("selu", tf.nn.selu, NZ),
     Row("tanh_second", tf.tanh, A, second=True),
     Row("sigmoid_second", tf.sigmoid, A, second=True),
     # ---- binary with broadcasting
@@ -192,6 +195,8 @@ ROWS = [
         partial=True),
     Row("gather", lambda x: tf.gather(x, IDX), A, second=True),
     Row("gather_axis1", lambda x: tf.gather(x, [[3, 3], [0, 1]], axis=1), A),
+    Row("gather_nd", lambda x: tf.gather_nd(x, [[2, 1], [0, 3], [2, 1]]), A, second=True),
+    Row("scatter_nd", lambda x: tf.scatter_nd([[1], [0], [1]], x, [2, 4]), A),
     Row("one_hot", lambda x: tf.reduce_sum(x * tf.one_hot(IDX[:3], 4, dtype=x.dtype), 1), A),
     Row("tile", lambda x: tf.tile(x, [2, 3]), A, second=True),
     Row("tile_run_time", lambda x: tf.tile(x, [_later(2), 1]), A, second=True, partial=True),

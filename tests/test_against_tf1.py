@@ -319,6 +319,44 @@ def test_summaries_and_event_files_match(tmp_path):
         assert e.summary.value[1].histo.num == len(v)
 
 
+def test_composite_ops_and_schedules_match():
+    rng = np.random.default_rng(12)
+    pv = rng.standard_normal((4, 3, 2)).astype(np.float32)
+    xv = rng.standard_normal((2, 9, 3)).astype(np.float32)
+
+    def program(tf):
+        p = tf.constant(pv)
+        x = tf.constant(xv)
+        step = tf.constant(13, tf.int64)
+        conv = tf.layers.conv1d(x, 4, 3, strides=2, padding="same",
+                                kernel_initializer=tf.constant_initializer(0.1))
+        picked = tf.gather_nd(p, [[[3, 1], [0, 2]], [[1, 1], [2, 0]]])
+        fetches = [
+            picked, tf.gradients(tf.reduce_sum(tf.sin(picked)), p)[0],
+            tf.scatter_nd([[1, 0], [3, 2], [1, 0]], tf.ones([3, 2]), [4, 3, 2]),
+            tf.meshgrid(tf.range(3.0), tf.range(4.0)),
+            tf.meshgrid(tf.range(2.0), tf.range(3.0), indexing="ij"),
+            tf.linspace(-1.0, 2.0, 7), tf.diag(tf.constant([1.0, 2.0])),
+            tf.matrix_diag_part(p), tf.trace(p[:, :2, :]), tf.count_nonzero(p > 0.5),
+            tf.is_finite(p / 0.0), tf.nn.selu(p), tf.nn.xw_plus_b(p[0], tf.ones([2, 5]),
+                                                                  tf.range(5.0)),
+            tf.saturate_cast(p * 1e10, tf.int32),
+            tf.nn.conv1d(x, tf.ones([2, 3, 2]) * 0.5, 1, "VALID", dilations=2),
+            conv, tf.layers.max_pooling1d(x, 2, 2), tf.layers.average_pooling1d(x, 3, 2),
+            tf.train.piecewise_constant(step, [10, 20], [1.0, 0.5, 0.1]),
+            tf.train.polynomial_decay(0.1, step, 20, 0.01, power=2.0),
+            tf.train.polynomial_decay(0.1, step * 3, 20, 0.01, cycle=True),
+            tf.train.inverse_time_decay(0.1, step, 10, 0.5, staircase=True),
+            tf.train.natural_exp_decay(0.1, step, 10, 0.5),
+            tf.train.cosine_decay(0.1, step, 20, alpha=0.1)]
+        return fetches, [v.name for v in tf.trainable_variables()]
+    (ours, our_names), (theirs, their_names) = _both(program)
+    assert our_names == their_names
+    for a, b in zip(ours, theirs):
+        for x, y in zip(*((v if isinstance(v, list) else [v]) for v in (a, b))):
+            np.testing.assert_allclose(x, y, rtol=2e-6, atol=1e-6)
+
+
 def test_map_fn_scan_and_folds_match():
     rng = np.random.default_rng(6)
     xv = rng.standard_normal((5, 3)).astype(np.float32)

@@ -34,6 +34,7 @@ import tf0.math_names as math  # noqa: E402
 import tf0.metrics as metrics  # noqa: E402
 import tf0.saved_model as saved_model  # noqa: E402
 import tf0.summary as summary  # noqa: E402
+import tf0.random_names as random  # noqa: E402
 import tf0.timeline as timeline  # noqa: E402
 import tf0.train as train  # noqa: E402
 from tf0.ops import (AUTO_REUSE, U as _U, B as _B, REDUCE_BUILDERS as _R,  # noqa: E402
@@ -51,6 +52,10 @@ from tf0.ops import (AUTO_REUSE, U as _U, B as _B, REDUCE_BUILDERS as _R,  # noq
                      zeros, zeros_like)
 from tf0.ops import (clip_by_global_norm, clip_by_norm, global_norm, norm,  # noqa: E402
                      reduce_logsumexp)
+from tf0.ops import (count_nonzero, diag, diag_part, gather_nd, is_finite,  # noqa: E402
+                     is_inf, is_nan, linspace, matrix_diag, matrix_diag_part, meshgrid,
+                     multinomial, saturate_cast, scatter_nd, shape_n, trace)
+from tf0.ops import linspace as lin_space  # noqa: E402
 from tf0.ops import range_ as range  # noqa: E402,A001
 from tf0.ops import slice_ as slice  # noqa: E402,A001
 from tf0.ops import tuple_ as tuple  # noqa: E402,A001

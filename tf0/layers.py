@@ -2,7 +2,10 @@
 variable names."""
 from tf0.ops.layers import (BatchNormalization, Dense, Dropout, Flatten, Layer,  # noqa: F401
                             batch_normalization, dense, dropout, flatten)
-from tf0.ops.conv_layers import (AveragePooling2D, Conv2D, Conv2DTranspose,  # noqa: F401
-                                 MaxPooling2D, average_pooling2d, max_pooling2d)
+from tf0.ops.conv_layers import (AveragePooling1D, AveragePooling2D, Conv1D,  # noqa: F401
+                                 Conv2D, Conv2DTranspose, MaxPooling1D, MaxPooling2D,
+                                 average_pooling1d, average_pooling2d, max_pooling1d,
+                                 max_pooling2d)
+from tf0.ops.conv_layers import conv1d_layer as conv1d  # noqa: F401
 from tf0.ops.conv_layers import conv2d_layer as conv2d  # noqa: F401
 from tf0.ops.conv_layers import conv2d_transpose_layer as conv2d_transpose  # noqa: F401

@@ -2,3 +2,4 @@
 from tf0.ops import (einsum, eye, l2_normalize, matmul, matrix_transpose,  # noqa: F401
                      norm, tensordot)
 from tf0.ops import matrix_transpose as transpose  # noqa: F401
+from tf0.ops import matrix_diag as diag, matrix_diag_part as diag_part, trace  # noqa: F401

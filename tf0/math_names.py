@@ -7,7 +7,8 @@ from tf0.ops import (B as _B, abs, add, add_n, argmax, argmin, ceil, cos,  # noq
                      negative, not_equal, pow, reciprocal, reduce_all, reduce_any,
                      reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod,
                      reduce_sum, round, rsqrt, scalar_mul, sigmoid, sign, sin, softmax,
-                     softplus, sqrt, square, squared_difference, subtract, tanh, truediv)
+                     softplus, sqrt, square, squared_difference, subtract, tanh, truediv,
+                     count_nonzero, is_finite, is_inf, is_nan)
 
 divide = truediv
 mod = _B["floormod"]

@@ -1,0 +1,143 @@
+"""Array ops written in terms of other ops (no kernels or gradient rules of their own):
+gather_nd and scatter_nd (one flat gather / deterministic scatter-add), meshgrid,
+linspace, the diagonal family, shape_n."""
+import numpy as np
+
+from tf0.engine import dtypes
+from tf0.engine.graph import name_scope
+
+from . import math_ops
+from .array_ops import broadcast_to, concat, expand_dims, reshape, shape, stack
+from .core import OPS, convert_to_tensor, make_op
+from .index_ops import gather
+from .linalg_ops import eye
+from .reduce_ops import REDUCE_BUILDERS
+from .sources import range_, zeros
+
+_sum, _all, _prod = (REDUCE_BUILDERS[k] for k in ("reduce_sum", "reduce_all", "reduce_prod"))
+
+
+def _flat_index(indices, dims, what):
+    """(row-major flat index of each index tuple in indices [..., K] into dims (K sizes, an
+    int tensor), -1 where a component is out of range, so the gather or scatter that
+    takes it reports the error; the number of index tuples in all)."""
+    depth = indices.shape.dims[-1] if indices.shape.ndims else None
+    if depth is None:
+        raise ValueError(f"{what} needs indices whose last dimension is known")
+    dims = math_ops.cast(dims, indices.dtype)
+    strides = [_prod(dims[k + 1:]) if k + 1 < depth else OPS.constant(np.array(1, indices.dtype.np))
+               for k in range(depth)]
+    flat = _sum(indices * stack(strides), axis=-1)
+    valid = _all((indices >= 0) & (indices < dims), axis=-1)
+    return math_ops.where(valid, flat, -OPS.ones_like(flat))
+
+
+def gather_nd(params, indices, name=None):
+    """tf.gather_nd: out[i...] = params[indices[i..., :]] (indices [..., K], K <= rank)."""
+    with name_scope(name, "GatherNd"):
+        params, indices = convert_to_tensor(params), convert_to_tensor(indices)
+        depth = indices.shape.dims[-1] if indices.shape.ndims else None
+        dims = shape(params)
+        flat = _flat_index(indices, dims[:depth] if depth else dims, "gather_nd")
+        inner = params.shape.dims[depth:] if params.shape.ndims is not None else None
+        rows = reshape(params, [-1, *inner] if inner is not None and None not in inner
+                       else concat([[-1], dims[depth:]], 0))
+        return gather(rows, flat)
+
+
+def scatter_nd(indices, updates, shape, name=None):
+    """tf.scatter_nd: zeros of `shape` with each updates[i...] added at
+    indices[i..., :] (duplicates are summed, in a fixed order: deterministic)."""
+    with name_scope(name, "ScatterNd"):
+        indices, updates = convert_to_tensor(indices), convert_to_tensor(updates)
+        dims = convert_to_tensor(shape, dtype=indices.dtype)
+        depth = indices.shape.dims[-1] if indices.shape.ndims else None
+        flat = reshape(_flat_index(indices, dims[:depth] if depth else dims, "scatter_nd"),
+                       [-1])
+        inner = dims[depth:]
+        rows = reshape(updates, concat([[-1], math_ops.cast(inner, dtypes.int32)], 0))
+        target = zeros(concat([[_prod(dims[:depth])], inner], 0), dtype=updates.dtype)
+        out = make_op("GatherGrad", [rows, flat, target], {"axis": 0}, name="ScatterAdd")
+        return reshape(out, dims)
+
+
+def meshgrid(*args, indexing="xy", name=None):
+    """tf.meshgrid: N-D coordinate arrays from N 1-D arrays; 'xy' swaps the first two
+    output dims (Cartesian), 'ij' keeps them (matrix)."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError("indexing must be 'xy' or 'ij'")
+    with name_scope(name, "meshgrid"):
+        args = [reshape(convert_to_tensor(a), [-1]) for a in args]
+        sizes = [_dim(a, 0) for a in args]
+        if indexing == "xy" and len(args) > 1:
+            sizes[0], sizes[1] = sizes[1], sizes[0]
+        out = []
+        for k, a in enumerate(args):
+            axis = {0: 1, 1: 0}.get(k, k) if indexing == "xy" and len(args) > 1 else k
+            ones = [1] * len(args)
+            ones[axis] = -1
+            out.append(broadcast_to(reshape(a, ones), stack(sizes)))
+        return out
+
+
+def linspace(start, stop, num, name=None):
+    """tf.linspace: `num` values start + i * (stop - start) / (num - 1), as TF1 computes
+    them (the last one may differ from stop in its last bit)."""
+    with name_scope(name, "LinSpace"):
+        start = convert_to_tensor(start)
+        stop = convert_to_tensor(stop, dtype=start.dtype)
+        if not start.dtype.is_floating:
+            raise TypeError(f"tf.linspace needs float start and stop, got {start.dtype.name}")
+        count = convert_to_tensor(num, dtype=dtypes.int32)
+        steps = math_ops.cast(OPS.maximum(count - 1, 1), start.dtype)
+        return start + math_ops.cast(range_(count), start.dtype) * ((stop - start) / steps)
+
+
+def _dim(x, axis):
+    """Dimension `axis` of x: an int when static, else a scalar tensor."""
+    static = x.shape.dims[axis] if x.shape.ndims else None
+    return static if static is not None else shape(x)[axis]
+
+
+def matrix_diag(diagonal, name=None):
+    """[..., n] -> [..., n, n] with `diagonal` on the diagonal, zeros elsewhere."""
+    with name_scope(name, "MatrixDiag"):
+        diagonal = convert_to_tensor(diagonal)
+        return expand_dims(diagonal, -1) * eye(_dim(diagonal, -1), dtype=diagonal.dtype)
+
+
+def matrix_diag_part(input, name=None):
+    """[..., n, m] -> [..., min(n, m)]: the main diagonal."""
+    with name_scope(name, "MatrixDiagPart"):
+        x = convert_to_tensor(input)
+        rows, cols = _dim(x, -2), _dim(x, -1)
+        keep = min(rows, cols) if isinstance(rows, int) and isinstance(cols, int) \
+            else OPS.minimum(rows, cols)
+        return _sum(x * eye(rows, cols, dtype=x.dtype), axis=-1)[..., :keep]
+
+
+def diag(diagonal, name=None):
+    """tf.diag of a vector: the square matrix with it on the diagonal."""
+    diagonal = convert_to_tensor(diagonal)
+    if diagonal.shape.ndims != 1:
+        raise ValueError(f"tf.diag takes a vector here, got shape {diagonal.shape}")
+    return matrix_diag(diagonal, name=name or "Diag")
+
+
+def diag_part(input, name=None):
+    """tf.diag_part of a square matrix: its diagonal."""
+    x = convert_to_tensor(input)
+    if x.shape.ndims != 2:
+        raise ValueError(f"tf.diag_part takes a matrix here, got shape {x.shape}")
+    return matrix_diag_part(x, name=name or "DiagPart")
+
+
+def trace(x, name=None):
+    """Sum of the main diagonal of each matrix in x [..., n, m]."""
+    with name_scope(name, "Trace"):
+        return _sum(matrix_diag_part(x), axis=-1)
+
+
+def shape_n(input, out_type=dtypes.int32, name=None):
+    """The shapes of a list of tensors."""
+    return [shape(convert_to_tensor(x), out_type=out_type) for x in input]

@@ -1,0 +1,6 @@
+"""tf0.random (the module tf.random): the random ops under their TF1.13+ names. (Not named
+random.py: that would shadow the standard library next to it.)"""
+from tf0.ops import categorical, multinomial, set_random_seed  # noqa: F401
+from tf0.ops import random_normal as normal  # noqa: F401
+from tf0.ops import random_uniform as uniform  # noqa: F401
+from tf0.ops import truncated_normal  # noqa: F401
