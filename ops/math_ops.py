@@ -380,10 +380,12 @@ defop("Select", _select_infer, fixed(np.where), grad=_select_grad, kernels=("sel
 
 
 def where(condition, x=None, y=None, name=None):
-    """Elementwise choice: x where condition is true, else y (NumPy broadcasting)."""
+    """Elementwise choice: x where condition is true, else y (NumPy broadcasting). With
+    condition alone: the coordinates of its true elements (scan_ops.where_true)."""
+    if x is None and y is None:
+        return OPS.where_true(condition, name=name)
     if x is None or y is None:
-        raise ValueError("tf0.where needs x and y; the one-argument form (indices of true "
-                         "elements) has a data-dependent shape and is not supported.")
+        raise ValueError("tf.where takes condition alone, or condition, x and y")
     c = convert_to_tensor(condition, dtype=dtypes.bool_)
     x, y = convert_same_dtype([x, y], "Select")
     return make_op("Select", [c, x, y], name=name or "Select")

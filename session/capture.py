@@ -12,7 +12,7 @@ from tf0.engine.graph import branch_predicates, data_inputs
 
 from .cuda_backend import HOST_OPS, computed_on_host, placement
 from .cuda_loops import loop_placements
-from .cuda_ops import LOOP_OPS, RANDOM_OPS
+from .cuda_ops import LOOP_OPS, RANDOM_OPS, SIZED_BY_VALUES
 from .streams import NO_LAUNCH, WRITERS, host_form_inputs, host_reads, variables_touched
 
 _CAPTURABLE_STATE = WRITERS | RANDOM_OPS | {"VariableV2", "ReadVariable"}
@@ -85,6 +85,9 @@ def capture_blocker(schedule, host, in_loop=False):
                 return reason
             launches = True
             continue
+        if op.type in SIZED_BY_VALUES and not computed_on_host(op, host):
+            return f"op '{op.name}' ({op.type}) makes an output whose size depends on " \
+                   f"device values"
         if in_loop and variables_touched(op):
             return f"op '{op.name}' uses a variable inside a loop"
         if op.op_def.stateful and op.type not in _CAPTURABLE_STATE:

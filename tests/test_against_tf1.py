@@ -348,7 +348,10 @@ def test_composite_ops_and_schedules_match():
             tf.train.polynomial_decay(0.1, step * 3, 20, 0.01, cycle=True),
             tf.train.inverse_time_decay(0.1, step, 10, 0.5, staircase=True),
             tf.train.natural_exp_decay(0.1, step, 10, 0.5),
-            tf.train.cosine_decay(0.1, step, 20, alpha=0.1)]
+            tf.train.cosine_decay(0.1, step, 20, alpha=0.1),
+            tf.cumsum(p, 1, exclusive=True, reverse=True), tf.cumprod(p, 2),
+            tf.gradients(tf.reduce_sum(tf.cumprod(p, 0) ** 2), p)[0], tf.where(p > 0.3),
+            tf.boolean_mask(p, p[:, 0, 0] > 0), tf.boolean_mask(p, p[0] > 0, axis=1)]
         return fetches, [v.name for v in tf.trainable_variables()]
     (ours, our_names), (theirs, their_names) = _both(program)
     assert our_names == their_names

@@ -252,3 +252,25 @@ def test_dataset_elements_are_staged_on_the_device():
                     got.append(sess.run(total))
             np.testing.assert_allclose(np.concatenate(got), x.sum(1) + np.arange(20))
             assert [len(g) for g in got] == [6, 6, 6, 2]
+
+
+def test_long_scans_and_where_on_gpu():
+    """The one-block-per-line scan (few long lines) and where's compaction, at sizes the
+    op table does not reach."""
+    rng = np.random.default_rng(11)
+    v64 = rng.standard_normal(300001)
+    ints = rng.integers(-5, 5, (3, 70001)).astype(np.int64)
+    mask = rng.random((999, 1001)) > 0.7
+    fetches = [tf.cumsum(tf.constant(v64), exclusive=True, reverse=True),
+               tf.cumsum(tf.constant(v64.astype(np.float32))),
+               tf.cumsum(tf.constant(ints), axis=1), tf.cumprod(tf.constant(ints % 2 + 1), 0),
+               tf.where(tf.constant(mask))]
+    first, second, ref = _both(fetches, None)
+    for a, b in zip(first, second):
+        assert np.asarray(a).tobytes() == np.asarray(b).tobytes()
+    np.testing.assert_allclose(first[0], np.cumsum(v64[::-1])[::-1] - v64, rtol=1e-9,
+                               atol=1e-9)
+    np.testing.assert_allclose(first[1], np.cumsum(v64), rtol=1e-3, atol=1e-2)
+    np.testing.assert_array_equal(first[2], np.cumsum(ints, axis=1))
+    np.testing.assert_array_equal(first[3], ref[3])
+    np.testing.assert_array_equal(first[4], np.argwhere(mask))

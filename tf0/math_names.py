@@ -8,7 +8,7 @@ from tf0.ops import (B as _B, abs, add, add_n, argmax, argmin, ceil, cos,  # noq
                      reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod,
                      reduce_sum, round, rsqrt, scalar_mul, sigmoid, sign, sin, softmax,
                      softplus, sqrt, square, squared_difference, subtract, tanh, truediv,
-                     count_nonzero, is_finite, is_inf, is_nan)
+                     count_nonzero, cumprod, cumsum, is_finite, is_inf, is_nan)
 
 divide = truediv
 mod = _B["floormod"]

@@ -1,0 +1,46 @@
+"""Launchers of kernels/scan.cu: cumulative sums and products along an axis, and the
+coordinates of the true elements of a boolean array."""
+import numpy as np
+
+from . import loader
+from .device import THREADS, blocks_for, constant, empty, i64, sm_count, suffix
+from .launch_elementwise import cast
+
+
+def _kernel(name):
+    return loader.get("scan", name)
+
+
+def cumulative(op, x, axis, exclusive=False, reverse=False):
+    """op "sum" or "prod" of x (contiguous) along `axis`, inclusive or exclusive, forward or
+    from the end."""
+    axis %= max(x.ndim, 1)
+    out = empty(x.shape, x.dtype)
+    if not x.size:
+        return out
+    outer = int(np.prod(x.shape[:axis], dtype=np.int64))
+    n, inner = int(x.shape[axis]), int(np.prod(x.shape[axis + 1:], dtype=np.int64))
+    lines = outer * inner
+    args = (x, out, i64(outer), i64(n), i64(inner), np.int32(exclusive), np.int32(reverse))
+    if lines >= sm_count() * 32 or n <= 2048:  # enough lines to give every thread one
+        _kernel(f"scan_lines_{op}_{suffix(x.dtype)}")((blocks_for(lines),), (THREADS,), args)
+    else:
+        _kernel(f"scan_chunks_{op}_{suffix(x.dtype)}")((min(lines, sm_count() * 8),), (256,),
+                                                       args)
+    return out
+
+
+def where_coords(mask):
+    """int64 [count, rank]: the coordinates of mask's true elements in row-major order.
+    The count is read back from the device (the output's size depends on it)."""
+    n, rank = int(mask.size), mask.ndim
+    if n == 0:
+        return empty((0, rank), np.int64)
+    upto = cumulative("sum", cast(mask.reshape(-1), np.int64), 0)
+    count = int(upto[n - 1:n].get()[0])
+    coords = empty((count, rank), np.int64)
+    if count and rank:
+        _kernel("where_coords_b8")((blocks_for(n),), (THREADS,),
+                                (mask, upto, coords, i64(n), np.int32(rank),
+                                 constant(np.array(mask.shape, np.int64))))
+    return coords
