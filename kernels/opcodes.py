@@ -7,7 +7,7 @@ entry, so the .cu switch statements and the launchers cannot disagree.
 
 UNARY = ("negative", "abs", "sign", "square", "relu", "relu6", "sqrt", "rsqrt", "reciprocal",
          "exp", "log", "log1p", "sin", "cos", "tanh", "sigmoid", "softplus", "elu", "floor",
-         "ceil", "round", "leaky_relu", "logical_not")
+         "ceil", "round", "leaky_relu", "logical_not", "erf", "erfc")
 # ops of UNARY that integer tensors accept (the rest need floats; logical_not needs bools)
 UNARY_INTEGER = ("negative", "abs", "sign", "square", "relu", "relu6")
 

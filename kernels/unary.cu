@@ -27,6 +27,8 @@ __device__ __forceinline__ T unary_apply(int op, T x, double param) {
       case TF0_OP_ceil: return ceil(x);
       case TF0_OP_round: return rint(x);  // half to even, like NumPy
       case TF0_OP_leaky_relu: return x > T(0) ? x : x * T(param);
+      case TF0_OP_erf: return erf(x);
+      case TF0_OP_erfc: return erfc(x);
       default: break;
     }
   }

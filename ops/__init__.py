@@ -8,10 +8,12 @@ from .array_ops import (broadcast_to, concat, expand_dims, pad, rank, reshape, s
                         split, squeeze, stack, tile, transpose, unstack)
 from .composites import (batch_normalization, clip_by_global_norm, clip_by_norm,
                          count_nonzero, embedding_lookup, global_norm, is_finite, is_inf,
-                         is_nan, l2_normalize, moments, norm, reduce_logsumexp, saturate_cast,
-                         selu, xw_plus_b)
+                         is_nan, l2_normalize, moments, norm, reduce_logsumexp, reduce_std,
+                         reduce_variance, saturate_cast, selu,
+                         weighted_cross_entropy_with_logits, xw_plus_b)
 from .array_composites import (diag, diag_part, gather_nd, linspace, matrix_diag,
-                               matrix_diag_part, meshgrid, scatter_nd, shape_n, trace)
+                               matrix_diag_part, meshgrid, scatter_nd, segment_sum, shape_n,
+                               trace, unsorted_segment_mean, unsorted_segment_sum)
 from .control_flow import Assert, case, cond, merge as _cond_merge
 from .core import constant, convert_to_tensor, register_tensor_conversion_function
 from .index_ops import gather, one_hot, slice_, strided_slice_getitem

@@ -1,6 +1,6 @@
 """Array ops written in terms of other ops (no kernels or gradient rules of their own):
-gather_nd and scatter_nd (one flat gather / deterministic scatter-add), meshgrid,
-linspace, the diagonal family, shape_n."""
+gather_nd, scatter_nd and the segment sums (one flat gather / deterministic scatter-add),
+meshgrid, linspace, the diagonal family, shape_n."""
 import numpy as np
 
 from tf0.engine import dtypes
@@ -136,6 +136,46 @@ def trace(x, name=None):
     """Sum of the main diagonal of each matrix in x [..., n, m]."""
     with name_scope(name, "Trace"):
         return _sum(matrix_diag_part(x), axis=-1)
+
+
+def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
+    """Sums of the slices of data by segment: out[s] = sum of data[i...] with
+    segment_ids[i...] == s (ids cover data's leading dims); slices with a negative id are
+    dropped, ids >= num_segments are an error. Summed in a fixed order: deterministic."""
+    with name_scope(name, "UnsortedSegmentSum"):
+        data = convert_to_tensor(data)
+        ids = convert_to_tensor(segment_ids)
+        k = ids.shape.ndims
+        if k is None:
+            raise ValueError("unsorted_segment_sum needs segment_ids of known rank")
+        rows = reshape(data, concat([[-1], shape(data)[k:]], 0))
+        flat = reshape(ids, [-1])
+        kept = math_ops.cast(flat >= 0, data.dtype)
+        rows = rows * reshape(kept, concat([[-1], OPS.ones_like(shape(data)[k:])], 0))
+        target = zeros(concat([[math_ops.cast(num_segments, dtypes.int32)], shape(data)[k:]],
+                              0), dtype=data.dtype)
+        return make_op("GatherGrad", [rows, OPS.maximum(flat, 0), target], {"axis": 0},
+                       name="SegmentSum")
+
+
+def segment_sum(data, segment_ids, name=None):
+    """unsorted_segment_sum with num_segments = max(segment_ids) + 1 (ids sorted, as TF1
+    requires; the count is read from the ids' values)."""
+    with name_scope(name, "SegmentSum"):
+        ids = convert_to_tensor(segment_ids)
+        return unsorted_segment_sum(data, ids, OPS.maximum(OPS.reduce_max(ids) + 1, 0))
+
+
+def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
+    """Means of the slices of data by segment (0 for an empty segment)."""
+    with name_scope(name, "UnsortedSegmentMean"):
+        data = convert_to_tensor(data)
+        ids = convert_to_tensor(segment_ids)
+        total = unsorted_segment_sum(data, ids, num_segments)
+        count = unsorted_segment_sum(OPS.ones_like(ids, dtype=data.dtype), ids, num_segments)
+        extra = (total.shape.ndims or 1) - 1
+        count = reshape(count, concat([[-1], OPS.ones([extra], dtypes.int32)], 0))
+        return total / OPS.maximum(count, 1)
 
 
 def shape_n(input, out_type=dtypes.int32, name=None):

@@ -1,6 +1,7 @@
 """Ops written in terms of other ops: they need no kernels or gradient rules of their own.
 Norms and clipping, moments and batch normalization, embedding lookup, logsumexp, the
-is_nan family, count_nonzero, selu, xw_plus_b, saturate_cast."""
+is_nan family, count_nonzero, selu, xw_plus_b, saturate_cast, variance and standard
+deviation, weighted sigmoid cross-entropy."""
 import numpy as np
 
 from tf0.engine import dtypes
@@ -164,3 +165,29 @@ def saturate_cast(value, dtype, name=None):
         if float(high) > float(dtype.max):  # rounded up past an integer limit: step back
             high = np.nextafter(high, kind(0))
         return math_ops.cast(OPS.clip_by_value(value, low, high), dtype)
+
+
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """Mean squared deviation from the mean over `axis`."""
+    with name_scope(name, "reduce_variance"):
+        x = convert_to_tensor(input_tensor)
+        mean = OPS.reduce_mean(x, axis=axis, keepdims=True)
+        return OPS.reduce_mean(OPS.squared_difference(x, mean), axis=axis, keepdims=keepdims)
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+    """Standard deviation over `axis` (square root of reduce_variance)."""
+    with name_scope(name, "reduce_std"):
+        return OPS.sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
+
+
+def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None, name=None,
+                                       targets=None):
+    """Sigmoid cross-entropy with the positive term weighted by pos_weight, in TF1's
+    overflow-free form."""
+    with name_scope(name, "logistic_loss"):
+        logits = convert_to_tensor(logits)
+        labels = convert_to_tensor(targets if labels is None else labels, dtype=logits.dtype)
+        log_weight = 1.0 + (convert_to_tensor(pos_weight, dtype=logits.dtype) - 1.0) * labels
+        return (1.0 - labels) * logits + log_weight * (
+            OPS.log1p(OPS.exp(-OPS.abs(logits))) + OPS.relu(-logits))

@@ -1,4 +1,6 @@
 """Elementwise math with NumPy broadcasting, cast, where, add_n and matmul."""
+import math
+
 import numpy as np
 
 from tf0.engine import dtypes, errors
@@ -47,6 +49,15 @@ def _softplus(x):
     return (np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))).astype(x.dtype, copy=False)
 
 
+def _erf(x):
+    # NumPy has no erf: the standard library's, element by element, in double precision
+    return np.vectorize(math.erf, otypes=[np.float64])(x).astype(x.dtype, copy=False)
+
+
+def _erfc(x):
+    return np.vectorize(math.erfc, otypes=[np.float64])(x).astype(x.dtype, copy=False)
+
+
 def _elu(x):
     return np.where(x > 0, x, np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
 
@@ -74,6 +85,10 @@ _UNARY = [
     ("Floor", "floor", np.floor, lambda x, y, dy: OPS.zeros_like(x), _float_only),
     ("Ceil", "ceil", np.ceil, lambda x, y, dy: OPS.zeros_like(x), _float_only),
     ("Round", "round", np.round, lambda x, y, dy: OPS.zeros_like(x), _float_only),
+    ("Erf", "erf", _erf, lambda x, y, dy: dy * (2 / math.sqrt(math.pi)) * OPS.exp(-x * x),
+     _float_only),
+    ("Erfc", "erfc", _erfc, lambda x, y, dy: dy * (-2 / math.sqrt(math.pi)) * OPS.exp(-x * x),
+     _float_only),
 ]
 
 

@@ -64,7 +64,7 @@ def _invalid(message):
 # ---- elementwise --------------------------------------------------------------------------
 @binds("Neg", "Abs", "Sign", "Square", "Sqrt", "Rsqrt", "Reciprocal", "Exp", "Log", "Log1p",
        "Sin", "Cos", "Tanh", "Sigmoid", "Softplus", "Elu", "Floor", "Ceil", "Round", "Relu",
-       "Relu6", "LeakyRelu", "LogicalNot")
+       "Relu6", "LeakyRelu", "LogicalNot", "Erf", "Erfc")
 def _unary(op, ctx):
     code, alpha = _code(op), op.attrs.get("alpha", 0.0)
     return lambda x: E.unary(code, x, alpha)

@@ -62,6 +62,51 @@ def checkpoint_exists(prefix):
     return os.path.exists(prefix + SUFFIX)
 
 
+class CheckpointState:
+    """What tf.train.get_checkpoint_state reports: the newest checkpoint prefix and every
+    one still recorded, oldest first."""
+
+    def __init__(self, model_checkpoint_path, all_model_checkpoint_paths):
+        self.model_checkpoint_path = model_checkpoint_path
+        self.all_model_checkpoint_paths = list(all_model_checkpoint_paths)
+
+    def __repr__(self):
+        return f"CheckpointState(model_checkpoint_path={self.model_checkpoint_path!r})"
+
+
+def get_checkpoint_state(checkpoint_dir, latest_filename=None):
+    """The CheckpointState of checkpoint_dir's `checkpoint` file, or None without one."""
+    latest, every = _read_state(checkpoint_dir)
+    return None if latest is None else CheckpointState(latest, every)
+
+
+def _prefix(ckpt_dir_or_file):
+    """A checkpoint prefix from itself or from the folder holding it (its newest)."""
+    if os.path.isdir(ckpt_dir_or_file):
+        prefix = latest_checkpoint(ckpt_dir_or_file)
+        if prefix is None:
+            raise errors.NotFoundError(None, None, f"No checkpoint found in {ckpt_dir_or_file}")
+        return prefix
+    return ckpt_dir_or_file[:-len(SUFFIX)] if ckpt_dir_or_file.endswith(SUFFIX) \
+        else ckpt_dir_or_file
+
+
+def list_variables(ckpt_dir_or_file):
+    """[(name, shape)] of every tensor in a checkpoint, sorted by name."""
+    tensors, _ = safetensors.read(_prefix(ckpt_dir_or_file) + SUFFIX)
+    return sorted((name, list(value.shape)) for name, value in tensors.items())
+
+
+def load_variable(ckpt_dir_or_file, name):
+    """The value saved under `name` (a NumPy array)."""
+    prefix = _prefix(ckpt_dir_or_file)
+    tensors, _ = safetensors.read(prefix + SUFFIX)
+    key = name[:-2] if name.endswith(":0") else name
+    if key not in tensors:
+        raise errors.NotFoundError(None, None, f"Key {key} not found in checkpoint {prefix}")
+    return tensors[key]
+
+
 class Saver:
     """Saves and restores `var_list` (default: every global variable), keyed by op name."""
 

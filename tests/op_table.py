@@ -111,6 +111,7 @@ ROWS = [
     # ---- unary
     *[Row(n, getattr(tf, n), A) for n in ("negative", "square", "sin", "cos", "tanh", "sigmoid",
                                           "softplus", "exp")],
+    *[Row(n, getattr(tf, n), A, second=True) for n in ("erf", "erfc")],
     *[Row(n, getattr(tf, n), POS) for n in ("sqrt", "rsqrt", "log", "log1p")],
     *[Row(n, getattr(tf, n), NZ) for n in ("abs", "sign", "reciprocal", "elu")],
     *[Row(n, getattr(tf, n), [((3, 4), "off_integer")]) for n in ("floor", "ceil", "round")],

@@ -351,7 +351,12 @@ def test_composite_ops_and_schedules_match():
             tf.train.cosine_decay(0.1, step, 20, alpha=0.1),
             tf.cumsum(p, 1, exclusive=True, reverse=True), tf.cumprod(p, 2),
             tf.gradients(tf.reduce_sum(tf.cumprod(p, 0) ** 2), p)[0], tf.where(p > 0.3),
-            tf.boolean_mask(p, p[:, 0, 0] > 0), tf.boolean_mask(p, p[0] > 0, axis=1)]
+            tf.boolean_mask(p, p[:, 0, 0] > 0), tf.boolean_mask(p, p[0] > 0, axis=1),
+            tf.unsorted_segment_sum(p, [2, 0, -1, 2], 3), tf.segment_sum(p, [0, 0, 1, 3]),
+            tf.math.unsorted_segment_mean(p, [1, 1, 0, 1], 3), tf.math.reduce_std(p, [0, 2]),
+            tf.math.reduce_variance(p, 1, keepdims=True), tf.erf(p), tf.math.erfc(p),
+            tf.nn.weighted_cross_entropy_with_logits(labels=tf.sigmoid(p[::-1]), logits=p,
+                                                     pos_weight=3.0)]
         return fetches, [v.name for v in tf.trainable_variables()]
     (ours, our_names), (theirs, their_names) = _both(program)
     assert our_names == their_names
@@ -653,3 +658,27 @@ def test_top_k_and_in_top_k_match():
                 results.append(sess.run([values, indices, grad, *hits], {x: xv}))
     for a, b in zip(*results):
         np.testing.assert_array_equal(a, b)
+
+
+def test_exponential_moving_average_matches():
+    rng = np.random.default_rng(13)
+    steps = [rng.standard_normal(3).astype(np.float32) for _ in range(4)]
+    results = []
+    for lib in (tf0, tf1):
+        graph = lib.Graph()
+        with graph.as_default():
+            w = lib.Variable(np.ones(3, np.float32), name="w")
+            count = lib.placeholder(lib.int64, [])
+            ema = lib.train.ExponentialMovingAverage(0.8, num_updates=count)
+            update = ema.apply([w])
+            names = [ema.average(w).op.name, sorted(ema.variables_to_restore())]
+            with lib.Session(graph=graph) as sess:
+                sess.run(lib.global_variables_initializer())
+                values = []
+                for k, v in enumerate(steps):
+                    sess.run(lib.assign(w, v))
+                    sess.run(update, {count: k * 3})
+                    values.append(sess.run(ema.average(w)))
+        results.append((names, values))
+    assert results[0][0] == results[1][0]
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-6)

@@ -213,3 +213,62 @@ def test_learning_rate_schedules():
             np.testing.assert_allclose(sess.run(schedules, {step: s}), want(s), rtol=2e-6)
     with pytest.raises(ValueError, match="one more value"):
         tf.train.piecewise_constant(step, [1, 2], [1.0, 2.0])
+
+
+def test_segment_sums_and_means_with_gradients():
+    rng = np.random.default_rng(4)
+    dv = rng.standard_normal((5, 3))
+    data = tf.placeholder(tf.float64, [5, 3])
+    ids = np.array([2, 0, -1, 2, 0])  # -1: dropped, as TF1 drops negative ids
+    summed = tf.unsorted_segment_sum(data, ids, 4)
+    mean = tf.unsorted_segment_mean(data, ids, 4)
+    sorted_sum = tf.segment_sum(data, [0, 0, 1, 3, 3])
+    by_cells = tf.unsorted_segment_sum(data, [[0, 1, 0], [1, 1, 1], [0, 0, 0], [1, 0, 1],
+                                              [0, 0, 1]], 2)
+    loss = tf.reduce_sum(tf.sin(summed)) + tf.reduce_sum(mean ** 2)
+    got = _run([summed, mean, sorted_sum, by_cells, tf.gradients(loss, data)[0]], {data: dv})
+
+    def seg_sum(v, seg, n):
+        out = np.zeros((n,) + v.shape[seg.ndim:])
+        for index in np.ndindex(seg.shape):
+            if seg[index] >= 0:
+                out[seg[index]] += v[index]
+        return out
+    counts = np.maximum(np.bincount(ids[ids >= 0], minlength=4), 1)[:, None]
+    np.testing.assert_allclose(got[0], seg_sum(dv, ids, 4), rtol=1e-15)
+    np.testing.assert_allclose(got[1], seg_sum(dv, ids, 4) / counts, rtol=1e-15)
+    np.testing.assert_allclose(got[2], seg_sum(dv, np.array([0, 0, 1, 3, 3]), 4), rtol=1e-15)
+    cells = np.array([[0, 1, 0], [1, 1, 1], [0, 0, 0], [1, 0, 1], [0, 0, 1]])
+    np.testing.assert_allclose(got[3], seg_sum(dv, cells, 2), rtol=1e-15)
+    np.testing.assert_allclose(got[4], central_differences(
+        lambda v: np.sum(np.sin(seg_sum(v, ids, 4))) + np.sum((seg_sum(v, ids, 4) / counts)
+                                                            ** 2), dv), rtol=1e-6)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="indices"):
+        _run(tf.unsorted_segment_sum(data, [0, 1, 2, 3, 4], 4), {data: dv})
+
+
+def test_variance_std_weighted_cross_entropy_and_erf():
+    rng = np.random.default_rng(5)
+    xv, zv = rng.standard_normal((4, 3)) * 3, rng.random((4, 3))
+    x = tf.placeholder(tf.float64, [4, 3])
+    loss = tf.nn.weighted_cross_entropy_with_logits(labels=zv, logits=x, pos_weight=2.5)
+    erf = tf.erf(x / 3)
+    got = _run([tf.math.reduce_variance(x, 0), tf.math.reduce_std(x, 1, keepdims=True), loss,
+                tf.gradients(tf.reduce_sum(loss), x)[0], erf, tf.math.erfc(x / 3),
+                tf.gradients(tf.reduce_sum(erf), x)[0]], {x: xv})
+
+    def wxent(v):
+        p = 1 / (1 + np.exp(-v))
+        return -(2.5 * zv * np.log(p) + (1 - zv) * np.log(1 - p))
+    np.testing.assert_allclose(got[0], np.var(xv, 0), rtol=1e-13)
+    np.testing.assert_allclose(got[1], np.std(xv, 1, keepdims=True), rtol=1e-13)
+    np.testing.assert_allclose(got[2], wxent(xv), rtol=1e-12)
+    np.testing.assert_allclose(got[3], central_differences(lambda v: np.sum(wxent(v)), xv),
+                               rtol=1e-6)
+    np.testing.assert_allclose(got[4] + got[5], np.ones((4, 3)), rtol=1e-15)
+    np.testing.assert_allclose(got[6], 2 / np.sqrt(np.pi) * np.exp(-(xv / 3) ** 2) / 3,
+                               rtol=1e-14)
+    table = [-2.0, -0.5, 0.0, 1.0, 2.0]  # erf at these points, from published tables
+    np.testing.assert_allclose(_run(tf.erf(tf.constant(table, tf.float64))),
+                               [-0.9953222650189527, -0.5204998778130465, 0.0,
+                                0.8427007929497149, 0.9953222650189527], rtol=1e-15)

@@ -35,6 +35,11 @@ import tf0.metrics as metrics  # noqa: E402
 import tf0.saved_model as saved_model  # noqa: E402
 import tf0.summary as summary  # noqa: E402
 import tf0.random_names as random  # noqa: E402
+import tf0.app as app  # noqa: E402
+import tf0.flags as flags  # noqa: E402
+import tf0.gfile as gfile  # noqa: E402
+import tf0.io_names as io  # noqa: E402
+import tf0.logging_names as logging  # noqa: E402
 import tf0.timeline as timeline  # noqa: E402
 import tf0.train as train  # noqa: E402
 from tf0.ops import (AUTO_REUSE, U as _U, B as _B, REDUCE_BUILDERS as _R,  # noqa: E402
@@ -54,7 +59,8 @@ from tf0.ops import (clip_by_global_norm, clip_by_norm, global_norm, norm,  # no
                      reduce_logsumexp)
 from tf0.ops import (count_nonzero, diag, diag_part, gather_nd, is_finite,  # noqa: E402
                      is_inf, is_nan, linspace, matrix_diag, matrix_diag_part, meshgrid,
-                     multinomial, saturate_cast, scatter_nd, shape_n, trace)
+                     multinomial, saturate_cast, scatter_nd, segment_sum, shape_n, trace,
+                     unsorted_segment_mean, unsorted_segment_sum)
 from tf0.ops import linspace as lin_space  # noqa: E402
 from tf0.ops import range_ as range  # noqa: E402,A001
 from tf0.ops import slice_ as slice  # noqa: E402,A001

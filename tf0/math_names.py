@@ -1,6 +1,6 @@
 """tf0.math (the module tf.math): the math ops under their TF1.13+ names, the same functions
 as tf.<name>. (Not named math.py: that would shadow the standard library next to it.)"""
-from tf0.ops import (B as _B, abs, add, add_n, argmax, argmin, ceil, cos,  # noqa: F401,A004
+from tf0.ops import (U as _U, B as _B, abs, add, add_n, argmax, argmin, ceil, cos,  # noqa: F401,A004
                      equal, exp, floor, floordiv, floormod, greater, greater_equal,
                      l2_normalize, less, less_equal, log, log1p, log_softmax, logical_and,
                      logical_not, logical_or, logical_xor, maximum, minimum, multiply,
@@ -8,7 +8,10 @@ from tf0.ops import (B as _B, abs, add, add_n, argmax, argmin, ceil, cos,  # noq
                      reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod,
                      reduce_sum, round, rsqrt, scalar_mul, sigmoid, sign, sin, softmax,
                      softplus, sqrt, square, squared_difference, subtract, tanh, truediv,
-                     count_nonzero, cumprod, cumsum, is_finite, is_inf, is_nan)
+                     count_nonzero, cumprod, cumsum, is_finite, is_inf, is_nan, reduce_std,
+                     reduce_variance, segment_sum, unsorted_segment_mean, unsorted_segment_sum)
 
 divide = truediv
+erf = _U["erf"]
+erfc = _U["erfc"]
 mod = _B["floormod"]

@@ -6,4 +6,7 @@ from tf0.ops.optimizers import (AdagradOptimizer, AdamOptimizer,  # noqa: F401
                                 GradientDescentOptimizer, MomentumOptimizer, Optimizer,
                                 RMSPropOptimizer, create_global_step, get_global_step,
                                 get_or_create_global_step)
-from tf0.session.saver import Saver, checkpoint_exists, latest_checkpoint  # noqa: F401
+from tf0.ops.moving_average import ExponentialMovingAverage  # noqa: F401
+from tf0.session.saver import (CheckpointState, Saver, checkpoint_exists,  # noqa: F401
+                               get_checkpoint_state, latest_checkpoint, list_variables,
+                               load_variable)
