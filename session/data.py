@@ -121,6 +121,44 @@ class Dataset(_Elements):
     def prefetch(self, buffer_size):
         return _Prefetch(self, 2 if buffer_size == AUTOTUNE else max(1, int(buffer_size)))
 
+    @staticmethod
+    def zip(datasets):
+        from .data_more import Zip
+        return Zip(datasets)
+
+    def concatenate(self, dataset):
+        from .data_more import Concatenate
+        return Concatenate(self, dataset)
+
+    def padded_batch(self, batch_size, padded_shapes, padding_values=None,
+                     drop_remainder=False):
+        from .data_more import PaddedBatch
+        return PaddedBatch(self, int(batch_size), padded_shapes, padding_values,
+                           bool(drop_remainder))
+
+    def unbatch(self):
+        from .data_more import Unbatch
+        return Unbatch(self)
+
+    def flat_map(self, map_func):
+        from .data_more import FlatMap
+        return FlatMap(self, map_func)
+
+    def interleave(self, map_func, cycle_length=1, block_length=1, num_parallel_calls=None):
+        from .data_more import Interleave
+        return Interleave(self, map_func, cycle_length, block_length)
+
+    def cache(self, filename=""):
+        from .data_more import Cache
+        return Cache(self)
+
+    def enumerate(self, start=0):
+        from .data_more import Enumerate
+        return Enumerate(self, start)
+
+    def apply(self, transformation_func):
+        return transformation_func(self)
+
     # ---- iterators --------------------------------------------------------------------
     def make_one_shot_iterator(self):
         return Iterator(self._template, self._spec, one_shot=self)

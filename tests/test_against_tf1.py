@@ -682,3 +682,45 @@ def test_exponential_moving_average_matches():
         results.append((names, values))
     assert results[0][0] == results[1][0]
     np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-6)
+
+
+def test_more_dataset_transformations_match():
+    rows = [np.arange(n, dtype=np.int64) + 1 for n in (2, 4, 1, 3, 2)]
+
+    def pipelines(tf):
+        D = tf.data.Dataset
+        source = D.from_generator(lambda: iter(rows), tf.int64, [None])
+        return [D.zip((D.range(4), D.range(10, 13))),
+                D.range(3).concatenate(D.range(7, 9)),
+                source.padded_batch(2, padded_shapes=[None]),
+                source.padded_batch(2, padded_shapes=[5], padding_values=np.int64(-1)),
+                D.from_tensor_slices(np.arange(12).reshape(3, 2, 2)).apply(
+                    tf.data.experimental.unbatch() if tf is tf1 else lambda d: d.unbatch()),
+                D.range(1, 4).flat_map(lambda n: D.from_tensor_slices(
+                    tf.range(n) * 10 + n)),
+                D.range(1, 6).interleave(lambda x: D.from_tensors(x).repeat(3),
+                                         cycle_length=3, block_length=2),
+                D.range(3).cache().repeat(2)]
+    results = []
+    for lib in (tf0, tf1):
+        graph = lib.Graph()
+        with graph.as_default():
+            nexts = [lib.data.make_one_shot_iterator(p).get_next()
+                     if lib is tf1 else p.make_one_shot_iterator().get_next()
+                     for p in pipelines(lib)]
+            with lib.Session(graph=graph) as sess:
+                streams = []
+                for nxt in nexts:
+                    values = []
+                    while True:
+                        try:
+                            values.append(sess.run(nxt))
+                        except lib.errors.OutOfRangeError:
+                            break
+                    streams.append(values)
+        results.append(streams)
+    for ours, theirs in zip(*results):
+        assert len(ours) == len(theirs)
+        for a, b in zip(ours, theirs):
+            for x, y in zip(*((v if isinstance(v, tuple) else (v,)) for v in (a, b))):
+                np.testing.assert_array_equal(x, y)
