@@ -95,7 +95,7 @@ def test_gfile_and_io_gfile(tmp_path):
 
 def test_checkpoint_state_listing_and_loading(tmp_path):
     w = tf.Variable(np.arange(6.0).reshape(2, 3), name="layer/w")
-    step = tf.Variable(0, name="step", dtype=tf.int64)
+    tf.Variable(0, name="step", dtype=tf.int64)  # a second tensor in the checkpoint
     saver = tf.train.Saver(max_to_keep=2)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
