@@ -195,6 +195,7 @@ class GraphKeys:
     LOSSES = "losses"
     REGULARIZATION_LOSSES = "regularization_losses"
     SUMMARIES = "summaries"
+    SUMMARY_OP = "summary_op"
     GLOBAL_STEP = "global_step"
     INIT_OP = "init_op"
     LOCAL_INIT_OP = "local_init_op"

@@ -2,6 +2,7 @@
 compat.v1 graph mode, compared on values and names. Skipped when TensorFlow is not
 installed (it is a reference, never a dependency)."""
 import os
+import re
 
 import numpy as np
 import pytest
@@ -724,3 +725,30 @@ def test_more_dataset_transformations_match():
         for a, b in zip(ours, theirs):
             for x, y in zip(*((v if isinstance(v, tuple) else (v,)) for v in (a, b))):
                 np.testing.assert_array_equal(x, y)
+
+
+def test_monitored_training_session_schedule_matches(tmp_path):
+    # the same loop under both libraries: how many runs, which checkpoints, where it resumes
+    batch = np.random.default_rng(14).random((4, 2)).astype(np.float32)
+    outcomes = []
+    for lib, folder in ((tf0, tmp_path / "tf0"), (tf1, tmp_path / "tf1")):
+        graph = lib.Graph()
+        with graph.as_default():
+            x = lib.placeholder(lib.float32, [None, 2])
+            w = lib.Variable(np.ones((2, 1), np.float32), name="w")
+            loss = lib.reduce_mean(lib.square(lib.matmul(x, w) - 1.0))
+            step = lib.train.get_or_create_global_step()
+            train = lib.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=step)
+            runs = 0
+            with lib.train.MonitoredTrainingSession(
+                    checkpoint_dir=str(folder), save_checkpoint_steps=10,
+                    save_summaries_steps=None, log_step_count_steps=None,
+                    hooks=[lib.train.StopAtStepHook(last_step=25)]) as sess:
+                while not sess.should_stop():
+                    sess.run(train, {x: batch})
+                    runs += 1
+        names = os.listdir(folder)
+        steps = sorted({int(m.group(1)) for n in names
+                        if (m := re.match(r"model\.ckpt-(\d+)\.", n))})
+        outcomes.append((runs, steps))
+    assert outcomes[0] == outcomes[1]

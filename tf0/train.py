@@ -10,3 +10,11 @@ from tf0.ops.moving_average import ExponentialMovingAverage  # noqa: F401
 from tf0.session.saver import (CheckpointState, Saver, checkpoint_exists,  # noqa: F401
                                get_checkpoint_state, latest_checkpoint, list_variables,
                                load_variable)
+from tf0.session.hooks import (CheckpointSaverHook, LoggingTensorHook,  # noqa: F401,E402
+                               NanLossDuringTrainingError, NanTensorHook, SecondOrStepTimer,
+                               SessionRunArgs, SessionRunContext, SessionRunHook,
+                               SessionRunValues, StepCounterHook, StopAtStepHook,
+                               SummarySaverHook)
+from tf0.session.monitored import (ChiefSessionCreator, MonitoredSession,  # noqa: F401,E402
+                                   MonitoredTrainingSession, Scaffold,
+                                   SingularMonitoredSession)
