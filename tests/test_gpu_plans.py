@@ -224,3 +224,40 @@ def test_trace_gives_gpu_times_per_stream():
     assert len({s["device"] for s in gpu}) == 4
     assert all(s["duration_us"] > 0 and s["start_us"] >= 0 for s in gpu)
     assert {s["op"] for s in gpu} >= {"MatMul", "Relu"}
+
+
+def _recurrent_training(config, steps=5):
+    """Losses and weights of an LSTM/GRU stack with dropout in its cells (random draws
+    inside the loop), a fed training switch (a keyed tf.cond) and Adam, float64."""
+    tf.reset_default_graph()
+    tf.set_random_seed(21)
+    x = tf.placeholder(tf.float64, [4, 7, 3])
+    training = tf.placeholder(tf.bool, [])
+    keep = tf.cond(training, lambda: tf.constant(0.7, tf.float64),
+                   lambda: tf.constant(1.0, tf.float64))
+    cells = [tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.BasicLSTMCell(5),
+                                           output_keep_prob=keep),
+             tf.nn.rnn_cell.GRUCell(4)]
+    out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell(cells), x, dtype=tf.float64)
+    loss = tf.reduce_mean(tf.square(out - 0.25))
+    train = tf.train.AdamOptimizer(0.05).minimize(loss)
+    rng = np.random.default_rng(5)
+    feeds = [{x: rng.standard_normal((4, 7, 3)), training: k % 3 != 2} for k in range(steps)]
+    meta, losses, launches = tf.RunMetadata(), [], []
+    with tf.Session(config=config) as sess:
+        sess.run(tf.global_variables_initializer())
+        for f in feeds:
+            losses.append(sess.run([loss, train], f, run_metadata=meta)[0])
+            launches.append(meta.launch)
+        return losses, sess.run(tf.trainable_variables()), launches
+
+
+def test_a_recurrent_network_is_captured_whole_and_matches_numpy():
+    want_losses, want_weights, _ = _recurrent_training(CPU, 12)
+    got_losses, got_weights, launches = _recurrent_training(_config(), 12)
+    assert launches.count("replay") >= 4, launches  # per switch value, two weight buffers
+    np.testing.assert_allclose(got_losses, want_losses, rtol=1e-9)
+    for g, w in zip(got_weights, want_weights):
+        np.testing.assert_allclose(g, w, rtol=1e-8, atol=1e-12)
+    again_losses, _, _ = _recurrent_training(_config(), 12)
+    assert np.asarray(again_losses).tobytes() == np.asarray(got_losses).tobytes()
