@@ -3,7 +3,7 @@ from tf0.engine.graph import OPERATORS, register_internal_dir
 
 from . import (array_ops, control_flow, data_ops, index_ops, init_ops, math_ops, nn_ops,
                random_ops, reduce_ops, sources, state_ops, train_ops, functional_ops,
-               conv_ops, summary_ops, scan_ops)
+               conv_ops, summary_ops, scan_ops, py_func)
 from .array_ops import (broadcast_to, concat, expand_dims, pad, rank, reshape, shape, size,
                         split, squeeze, stack, tile, transpose, unstack)
 from .composites import (batch_normalization, clip_by_global_norm, clip_by_norm,
@@ -37,6 +37,7 @@ from .einsum import einsum, tensordot
 from .linalg_ops import eye, matrix_transpose, reverse
 from .conv_ops import avg_pool, conv1d, conv2d, conv2d_transpose, max_pool
 from .scan_ops import boolean_mask, cumprod, cumsum, where_true
+from .py_func import numpy_function, py_func
 from .debug_ops import (Print, assert_equal, assert_greater, assert_greater_equal,
                         assert_less, assert_less_equal, assert_negative, assert_non_negative,
                         assert_non_positive, assert_none_equal, assert_positive, assert_rank,

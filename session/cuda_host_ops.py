@@ -9,6 +9,17 @@ def _on_downloads(op, ctx):
     return op.op_def.numpy(op, ctx)
 
 
+@binds("PyFunc", host_inputs=ALL_INPUTS)
+def _py_func(op, ctx):
+    """The function on downloaded inputs; its outputs go to the device."""
+    call = op.op_def.numpy(op, ctx)
+
+    def run(*values):
+        out = call(*values)
+        return tuple(ctx.upload(v) for v in out) if isinstance(out, tuple) else ctx.upload(out)
+    return run
+
+
 @binds("CheckNumerics")
 def _check_numerics(op, ctx):
     check = op.op_def.numpy(op, ctx)
