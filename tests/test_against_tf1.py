@@ -752,3 +752,27 @@ def test_monitored_training_session_schedule_matches(tmp_path):
                         if (m := re.match(r"model\.ckpt-(\d+)\.", n))})
         outcomes.append((runs, steps))
     assert outcomes[0] == outcomes[1]
+
+
+def test_image_ops_match():
+    rng = np.random.default_rng(15)
+    batch = rng.random((2, 5, 7, 3)).astype(np.float32)
+
+    def program(tf):
+        b = tf.constant(batch)
+        fetches = [tf.image.resize_images(b, (8, 4)),
+                   tf.image.resize_images(b, (3, 11), align_corners=True),
+                   tf.image.resize_nearest_neighbor(b, (9, 5)),
+                   tf.image.resize_nearest_neighbor(b, (4, 4), align_corners=True),
+                   tf.gradients(tf.reduce_sum(tf.image.resize_bilinear(b, (8, 9)) ** 2), b)[0],
+                   tf.image.flip_left_right(b), tf.image.flip_up_down(b[0]),
+                   tf.image.transpose_image(b), tf.image.central_crop(b[1], 0.6),
+                   tf.image.crop_to_bounding_box(b, 1, 2, 3, 4),
+                   tf.image.pad_to_bounding_box(b, 1, 0, 7, 9),
+                   tf.image.per_image_standardization(b[0]), tf.image.rgb_to_grayscale(b),
+                   tf.image.adjust_contrast(b, 1.7), tf.image.adjust_brightness(b, -0.2)]
+        return fetches, None
+    (ours, _), (theirs, _) = _both(program)
+    for a, b in zip(ours, theirs):
+        assert a.shape == b.shape and a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)

@@ -1,0 +1,207 @@
+"""tf.image's float image ops, built from other ops: flips, crops and padding, resizing
+(bilinear and nearest neighbour, TF1's sampling rule), standardization, brightness and
+contrast, grayscale. Images are [height, width, channels] or [batch, height, width,
+channels]."""
+import numpy as np
+
+from tf0.engine import dtypes
+from tf0.engine.graph import name_scope
+
+from .array_ops import pad, shape
+from .core import OPS, convert_to_tensor
+from .index_ops import gather
+from .linalg_ops import reverse
+from .random_ops import random_uniform
+
+
+class ResizeMethod:
+    BILINEAR, NEAREST_NEIGHBOR, BICUBIC, AREA = 0, 1, 2, 3
+
+
+def _image(image):
+    image = convert_to_tensor(image)
+    if image.shape.ndims not in (3, 4):
+        raise ValueError(f"an image is [height, width, channels] or [batch, height, width, "
+                         f"channels], got shape {image.shape}")
+    return image
+
+
+def _axes(image):
+    """(height axis, width axis) of an image or a batch of images."""
+    return (0, 1) if image.shape.ndims == 3 else (1, 2)
+
+
+def flip_left_right(image):
+    image = _image(image)
+    return reverse(image, [_axes(image)[1]])
+
+
+def flip_up_down(image):
+    image = _image(image)
+    return reverse(image, [_axes(image)[0]])
+
+
+def transpose_image(image):
+    image = _image(image)
+    return OPS.transpose(image, [1, 0, 2] if image.shape.ndims == 3 else [0, 2, 1, 3])
+
+
+def _random_flip(image, flip, seed):
+    image = _image(image)
+    batch = image.shape.ndims == 4
+    draw = random_uniform(OPS.stack([shape(image)[0], 1, 1, 1]) if batch else [],
+                          dtype=dtypes.float32, seed=seed)
+    return OPS.where(OPS.broadcast_to(draw < 0.5, shape(image)), flip(image), image)
+
+
+def random_flip_left_right(image, seed=None):
+    """Each image mirrored left to right with probability 1/2."""
+    return _random_flip(image, flip_left_right, seed)
+
+
+def random_flip_up_down(image, seed=None):
+    """Each image turned upside down with probability 1/2."""
+    return _random_flip(image, flip_up_down, seed)
+
+
+def crop_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
+    """The target_height x target_width window at (offset_height, offset_width); offsets
+    and sizes may be tensors."""
+    image = _image(image)
+    window = (slice(offset_height, offset_height + target_height),
+              slice(offset_width, offset_width + target_width))
+    return image[window] if image.shape.ndims == 3 else image[(slice(None),) + window]
+
+
+def central_crop(image, central_fraction):
+    """The central part of each image, central_fraction of its height and width (static
+    sizes)."""
+    image = _image(image)
+    if not 0 < central_fraction <= 1:
+        raise ValueError("central_fraction must be in (0, 1]")
+    h_axis, w_axis = _axes(image)
+    height, width = image.shape.dims[h_axis], image.shape.dims[w_axis]
+    if height is None or width is None:
+        raise ValueError("central_crop needs a static height and width")
+    top = int((height - height * central_fraction) / 2)
+    left = int((width - width * central_fraction) / 2)
+    return crop_to_bounding_box(image, top, left, height - 2 * top, width - 2 * left)
+
+
+def pad_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
+    """Zeros around each image to make it target_height x target_width, the image at
+    (offset_height, offset_width) (static sizes)."""
+    image = _image(image)
+    h_axis, w_axis = _axes(image)
+    height, width = image.shape.dims[h_axis], image.shape.dims[w_axis]
+    if height is None or width is None:
+        raise ValueError("pad_to_bounding_box needs a static height and width")
+    below, right = target_height - offset_height - height, target_width - offset_width - width
+    if min(offset_height, offset_width, below, right) < 0:
+        raise ValueError("the image does not fit the target box at that offset")
+    pads = [[offset_height, below], [offset_width, right], [0, 0]]
+    return pad(image, pads if image.shape.ndims == 3 else [[0, 0]] + pads)
+
+
+def _source_positions(out_size, in_size, align_corners):
+    """TF1's (legacy) sampling: float source coordinates of each output row or column."""
+    if align_corners and out_size > 1:
+        scale = (in_size - 1) / (out_size - 1)
+    else:
+        scale = in_size / out_size
+    return np.arange(out_size, dtype=np.float64) * scale
+
+
+def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=False,
+                  preserve_aspect_ratio=False):
+    """images resized to size = (new_height, new_width) by bilinear interpolation (as
+    float32, like TF1) or nearest neighbour (same dtype); static input sizes."""
+    images = _image(images)
+    single = images.shape.ndims == 3
+    batch = OPS.expand_dims(images, 0) if single else images
+    height, width = batch.shape.dims[1], batch.shape.dims[2]
+    if height is None or width is None:
+        raise ValueError("resize_images needs a static height and width")
+    out_h, out_w = (int(s) for s in size)
+    with name_scope(None, "resize"):
+        x = batch if method == ResizeMethod.NEAREST_NEIGHBOR else \
+            OPS.cast(batch, dtypes.float32)
+        if method == ResizeMethod.NEAREST_NEIGHBOR:
+            rows = np.minimum(np.floor(_source_positions(out_h, height, align_corners)
+                                       + (0.5 if align_corners else 0.0)), height - 1)
+            cols = np.minimum(np.floor(_source_positions(out_w, width, align_corners)
+                                       + (0.5 if align_corners else 0.0)), width - 1)
+            out = gather(gather(x, rows.astype(np.int32), axis=1), cols.astype(np.int32), axis=2)
+        elif method == ResizeMethod.BILINEAR:
+            out = _bilinear(x, _source_positions(out_h, height, align_corners), height, 1)
+            out = _bilinear(out, _source_positions(out_w, width, align_corners), width, 2)
+        else:
+            raise NotImplementedError("tf0 resizes by BILINEAR or NEAREST_NEIGHBOR only")
+        return out[0] if single else out
+
+
+def _bilinear(x, positions, size, axis):
+    """Linear interpolation of x along `axis` at float source positions."""
+    low = np.floor(positions).astype(np.int32)
+    high = np.minimum(low + 1, size - 1)
+    frac = (positions - low).reshape([-1 if a == axis else 1 for a in range(4)])
+    frac = OPS.constant(frac.astype(x.dtype.np))
+    below, above = gather(x, low, axis=axis), gather(x, high, axis=axis)
+    return below + (above - below) * frac
+
+
+def resize_bilinear(images, size, align_corners=False, name=None, half_pixel_centers=False):
+    if half_pixel_centers:
+        raise NotImplementedError("tf0 resizes with TF1's legacy sampling only")
+    return resize_images(images, size, ResizeMethod.BILINEAR, align_corners)
+
+
+def resize_nearest_neighbor(images, size, align_corners=False, name=None,
+                            half_pixel_centers=False):
+    if half_pixel_centers:
+        raise NotImplementedError("tf0 resizes with TF1's legacy sampling only")
+    return resize_images(images, size, ResizeMethod.NEAREST_NEIGHBOR, align_corners)
+
+
+def per_image_standardization(image):
+    """(x - mean) / max(stddev, 1 / sqrt(number of values)), each image on its own, as
+    float32 (TF1)."""
+    image = _image(image)
+    axes = [-3, -2, -1]
+    x = OPS.cast(image, dtypes.float32)
+    count = OPS.cast(OPS.reduce_prod(shape(x)[-3:]), x.dtype)
+    mean = OPS.reduce_mean(x, axis=axes, keepdims=True)
+    std = OPS.sqrt(OPS.reduce_mean(OPS.square(x - mean), axis=axes, keepdims=True))
+    return (x - mean) / OPS.maximum(std, OPS.rsqrt(count))
+
+
+def adjust_brightness(image, delta):
+    return convert_to_tensor(image) + delta
+
+
+def random_brightness(image, max_delta, seed=None):
+    """image plus one uniform delta in [-max_delta, max_delta)."""
+    if max_delta < 0:
+        raise ValueError("max_delta must be non-negative")
+    image = convert_to_tensor(image)
+    return image + random_uniform([], -max_delta, max_delta, dtype=image.dtype, seed=seed)
+
+
+def adjust_contrast(images, contrast_factor):
+    """(x - mean) * contrast_factor + mean, the mean over each image's pixels per channel."""
+    images = _image(images)
+    mean = OPS.reduce_mean(images, axis=[-3, -2], keepdims=True)
+    return (images - mean) * contrast_factor + mean
+
+
+def rgb_to_grayscale(images, name=None):
+    """[..., 3] RGB to [..., 1] luma (ITU-R 601-2 weights, as TF1)."""
+    images = convert_to_tensor(images)
+    weights = OPS.constant(np.array([0.2989, 0.5870, 0.1140], images.dtype.np))
+    return OPS.reduce_sum(images * weights, axis=-1, keepdims=True)
+
+
+def grayscale_to_rgb(images, name=None):
+    """[..., 1] to [..., 3]: the one channel three times."""
+    images = convert_to_tensor(images)
+    return OPS.concat([images, images, images], -1)
