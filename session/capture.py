@@ -10,7 +10,7 @@ loop's bound). A plan with a keyed feed gets one graph per value seen (cuda_plan
 from tf0.engine import dtypes
 from tf0.engine.graph import branch_predicates, data_inputs
 
-from .cuda_backend import HOST_OPS, computed_on_host, placement
+from .cuda_backend import HOST_OPS, computed_on_host, is_folded, placement
 from .cuda_loops import loop_placements
 from .cuda_ops import LOOP_OPS, RANDOM_OPS, SIZED_BY_VALUES
 from .streams import NO_LAUNCH, WRITERS, host_form_inputs, host_reads, variables_touched
@@ -105,7 +105,7 @@ def capture_blocker(schedule, host, in_loop=False):
         if needed:
             return f"'{op.name}' needs the device value '{needed[0].name}' on the host"
         launches = launches or not (computed_on_host(op, host) or op.type in HOST_OPS
-                                    or op.type in NO_LAUNCH)
+                                    or op.type in NO_LAUNCH or is_folded(schedule, op))
     return None if launches or in_loop else "the plan launches no kernels"
 
 

@@ -256,6 +256,11 @@ def placement(schedule, feeds_on_device=False, host_feeds=None):
     return host
 
 
+def is_folded(schedule, op):
+    """True when the plan loads `op`'s outputs as constants (Schedule.folded)."""
+    return bool(op.outputs) and op.outputs[0] in schedule.folded
+
+
 def computed_on_host(op, host):
     """True when every output of `op` lives on the host (its NumPy implementation runs)."""
     return bool(op.outputs) and all(t in host for t in op.outputs)
@@ -338,7 +343,14 @@ def compile_body(schedule, ctx, host, lanes, tracer=None, static_feeds=False):
     for step, op in enumerate(schedule.ops):
         fn_name = f"f{step}"
         stream = lanes.streams[step]
-        if computed_on_host(op, host) or op.type in HOST_OPS:
+        if is_folded(schedule, op):  # its value is known: loaded, not computed
+            form = "v" if computed_on_host(op, host) else "d"
+            values = [schedule.folded[t] if form == "v" else ctx.upload(schedule.folded[t])
+                      for t in op.outputs]
+            value = tuple(values) if len(values) > 1 else values[0]
+            env[fn_name] = lambda value=value: value
+            args = []
+        elif computed_on_host(op, host) or op.type in HOST_OPS:
             env[fn_name] = op.op_def.numpy(op, host_ctx)
             if tracer is not None:
                 env[fn_name] = tracer.wrap(op, env[fn_name])

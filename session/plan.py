@@ -52,6 +52,7 @@ class Schedule:
             if op.type == "Placeholder":
                 raise _unfed_placeholder(op)
             _check_branch_inputs(op, fed)
+        self.folded = _fold_constants(self.ops)
         self.slots = {t: i for i, t in enumerate(self.feeds)}
         for op in self.ops:
             for t in op.outputs:
@@ -60,7 +61,7 @@ class Schedule:
         self.fetch_slots = [self.slots[e] if isinstance(e, Tensor) else None
                             for e in fetch_elements]
         self.fresh = {t for op in self.ops if op.op_def.fresh_output
-                      for t in op.outputs if t not in fed}
+                      for t in op.outputs if t not in fed and t not in self.folded}
         self.stateful = any(op.op_def.stateful for op in self.ops)
         self.last_use = _last_uses(self.ops, self.slots, set(self.fetch_slots))
         # Buffers nothing else can see: plan-owned and never the input of an op whose output
@@ -122,6 +123,42 @@ class Schedule:
                     and t.shape.dims == out.shape.dims):
                 return t
         return None
+
+
+FOLD_LIMIT = 1 << 20  # elements: a larger constant costs more memory than its op's time
+
+
+def _fold_constants(ops):
+    """{tensor: value} for the outputs of ops whose value is known before the plan runs:
+    pure ops (no state, no randomness, no control inputs, outside tf.cond branches) whose
+    inputs are all constants or folded, computed once with NumPy. Their plans load the
+    value instead of running the op (TF1's constant folding); an op whose evaluation fails
+    is left to fail at run time as usual."""
+    known, folded = {}, {}
+    for op in ops:
+        if op.type == "Const":
+            known[op.outputs[0]] = op.attrs["value"]
+            continue
+        ins = data_inputs(op)
+        if (not ins or op.op_def.stateful or op.control_inputs or cond_path(op)
+                or op.op_def.numpy is None or not op.outputs
+                or any(t not in known for t in ins)
+                or any(t.dtype.is_host_object or t.shape.num_elements() is None
+                       or t.shape.num_elements() > FOLD_LIMIT for t in op.outputs)):
+            continue
+        try:
+            with np.errstate(all="ignore"):
+                out = op.op_def.numpy(op, None)(*(known[t] for t in ins))
+        except Exception:  # noqa: BLE001 (the op reports it when it runs)
+            continue
+        values = list(out) if len(op.outputs) > 1 else [out]
+        for t, v in zip(op.outputs, values):
+            v = np.asarray(v)
+            if v.dtype != t.dtype.np or v.shape != tuple(t.shape.as_list()):
+                break
+            v.setflags(write=False)
+            known[t] = folded[t] = v
+    return folded
 
 
 def _check_frame(element, frame):
@@ -233,6 +270,11 @@ def compile_numpy(schedule, state, tracer=None, bodies=None, internal=False):
         if op.type == "Const" and tracer is None and not cond_path(op):
             env[f"_k{step}"] = op.attrs["value"]  # a constant costs no call
             lines.append(f"    v{schedule.slots[op.outputs[0]]} = _k{step}")
+            continue
+        if op.outputs and op.outputs[0] in schedule.folded:
+            for k, t in enumerate(op.outputs):
+                env[f"_k{step}_{k}"] = schedule.folded[t]
+                lines.append(f"    v{schedule.slots[t]} = _k{step}_{k}")
             continue
         fn_name = f"f{step}"
         fn = op.op_def.numpy(op, ctx)

@@ -16,7 +16,7 @@ from tf0.engine.graph import cond_path, data_inputs
 from tf0.ops.train_ops import UPDATES
 
 from . import cuda_ops
-from .cuda_backend import computed_on_host
+from .cuda_backend import computed_on_host, is_folded
 
 WRITERS = frozenset({"Assign", "AssignAdd", "AssignSub", *UPDATES})
 
@@ -126,7 +126,7 @@ def assign_streams(schedule, host, num_streams):
         if host_reads(op, host):
             return single_stream(schedule)  # the host waits for a device value: no overlap
         on_host = computed_on_host(op, host)
-        if on_host or op.type in NO_LAUNCH:
+        if on_host or op.type in NO_LAUNCH or is_folded(schedule, op):
             done_at[op] = need
             for t in op.outputs:
                 if t not in host:
