@@ -191,8 +191,8 @@ class RandomCounters:
     """The run counters a CUDA graph's random ops read from device memory, one uint64 slot
     per op (`block`). A graph is captured once and replayed, so each draw reads its slot
     plus its index among the op's draws in the run (a launch argument): an op outside loops
-    draws once per run, one in a loop once per iteration. Before each run, `bases(counts)`
-    gives every slot its first counter and advances the session's by that op's draws."""
+    draws once per run, one in a loop once per iteration. Before each run, `advance(counts)`
+    gives every slot its first counter and moves the session's on by that op's draws."""
 
     def __init__(self, cupy, capacity):
         self.block = cupy.zeros((max(capacity, 1),), np.uint64)
@@ -320,8 +320,8 @@ def compile_body(schedule, ctx, host, lanes, tracer=None, static_feeds=False):
             if form == "d":
                 conv = "_upload" if tensor in fed else "_constant"
                 src = f"v{slot}"
-            elif tensor.op.type == "Const":  # its value is known: no download
-                env[f"_k{slot}"] = tensor.op.attrs["value"]
+            elif tensor.op.type == "Const" or tensor in schedule.folded:  # known: no download
+                env[f"_k{slot}"] = schedule.folded.get(tensor, tensor.op.attrs.get("value"))
                 conv, src = "", f"_k{slot}"
             else:
                 conv, src = "_download", f"d{slot}"

@@ -89,7 +89,8 @@ class CudaPlan:
         self.prologue = [op for op in schedule.ops if op.type == "IteratorGetNext"]
         graph_schedule, self.keyed = schedule, []
         if not device.cuda_graphs:
-            self.reason = "CUDA graphs are off (GPUOptions(cuda_graphs=False) or TF0_CUDA_GRAPHS=0)"
+            self.reason = "CUDA graphs are off (GPUOptions(cuda_graphs=False) or " \
+                          "TF0_CUDA_GRAPHS=0)"
         elif trace:
             self.reason = "traced runs launch op by op"
         elif any(op.type == "MakeIterator" for op in schedule.ops):

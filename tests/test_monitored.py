@@ -42,8 +42,9 @@ def test_training_stops_saves_and_resumes(tmp_path):
     assert _saved_steps(tmp_path) == [0, 10, 20, 25]
     # a second session restores step 25 and w, and runs 5 more steps (no summaries: they
     # would need x fed in the runs below that read step and w alone)
-    with tf.train.MonitoredTrainingSession(checkpoint_dir=str(tmp_path), save_summaries_steps=None,
-                                           hooks=[tf.train.StopAtStepHook(num_steps=5)]) as sess:
+    with tf.train.MonitoredTrainingSession(
+            checkpoint_dir=str(tmp_path), save_summaries_steps=None,
+            hooks=[tf.train.StopAtStepHook(num_steps=5)]) as sess:
         assert sess.run(step) == 25
         first = sess.run(w)
         while not sess.should_stop():

@@ -1,7 +1,7 @@
 """tf0.math (the module tf.math): the math ops under their TF1.13+ names, the same functions
 as tf.<name>. (Not named math.py: that would shadow the standard library next to it.)"""
-from tf0.ops import (U as _U, B as _B, abs, add, add_n, argmax, argmin, ceil, cos,  # noqa: F401,A004
-                     equal, exp, floor, floordiv, floormod, greater, greater_equal,
+from tf0.ops import (U as _U, B as _B, abs, add, add_n, argmax, argmin,  # noqa: F401,A004
+                     ceil, cos, equal, exp, floor, floordiv, floormod, greater, greater_equal,
                      l2_normalize, less, less_equal, log, log1p, log_softmax, logical_and,
                      logical_not, logical_or, logical_xor, maximum, minimum, multiply,
                      negative, not_equal, pow, reciprocal, reduce_all, reduce_any,
