@@ -20,19 +20,24 @@ def _is_run_time(part):
     return isinstance(part, (str, tuple))
 
 
-def resolve_index(index, values):
-    """`index` with its run-time components filled in from `values` (host integers)."""
+def resolve_index(index, values, shape):
+    """`index` with its run-time components filled in from `values` (host integers), for
+    an array of `shape`. A tf.slice window must lie inside the array (IndexError)."""
     def value(part):
         return run_time_value(part, values)
     out = []
-    for item in index:
+    for axis, item in enumerate(index):
         if isinstance(item, str):
             out.append(value(item))
         elif isinstance(item, slice):
             out.append(slice(value(item.start), value(item.stop), value(item.step)))
-        elif isinstance(item, tuple):
+        elif isinstance(item, tuple):  # tf.slice's items come one per axis, in order
             begin, size = value(item[1]), value(item[2])
-            out.append(slice(begin, None if size == -1 else begin + size))
+            end = shape[axis] if size == -1 else begin + size
+            if not 0 <= begin <= end <= shape[axis] or size < -1:
+                raise IndexError(f"tf.slice of [{begin}, {begin} + {size}) on axis {axis} "
+                                 f"of size {shape[axis]}")
+            out.append(slice(begin, end))
         else:
             out.append(item)
     return tuple(out)
@@ -83,7 +88,8 @@ def _strided_bind(op, ctx):
 
     def slice_np(x, *run_time):
         try:
-            return np.asarray(x[resolve_index(index, run_time) if run_time else index])
+            where = resolve_index(index, run_time, np.shape(x)) if run_time else index
+            return np.asarray(x[where])
         except (IndexError, ValueError) as e:
             raise errors.InvalidArgumentError(None, None, f"slice out of bounds: {e}") from None
     return slice_np
@@ -107,7 +113,7 @@ def _strided_grad_bind(op, ctx):
 
     def scatter_np(dy, x, *run_time):
         out = np.zeros(np.shape(x), dtype=dy.dtype)
-        out[resolve_index(index, run_time) if run_time else index] = dy
+        out[resolve_index(index, run_time, np.shape(x)) if run_time else index] = dy
         return out
     return scatter_np
 

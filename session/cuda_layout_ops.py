@@ -102,7 +102,7 @@ def _getitem(op, ctx):
 
     def getitem_gpu(x, *run_time):
         try:
-            return A.getitem(x, resolve_index(index, run_time) if run_time else index)
+            return A.getitem(x, resolve_index(index, run_time, x.shape) if run_time else index)
         except (IndexError, ValueError) as e:
             raise _invalid(f"slice out of bounds: {e}") from None
     return getitem_gpu
@@ -113,8 +113,8 @@ def _getitem_grad(op, ctx):
     index = op.attrs["index"]
 
     def scatter_gpu(dy, x, *run_time):
-        return A.setitem_into_zeros(dy, x.shape,
-                                    resolve_index(index, run_time) if run_time else index)
+        return A.setitem_into_zeros(dy, x.shape, resolve_index(index, run_time, x.shape)
+                                    if run_time else index)
     return scatter_gpu
 
 

@@ -128,3 +128,15 @@ def test_an_exported_graph_with_run_time_indices_loads_and_runs(tmp_path):
     np.testing.assert_array_equal(got, want)
     np.testing.assert_allclose(want, xv[2, 1:] * xv[2, :2] + 2 * 2 * np.sum(xv[:2]),
                                rtol=1e-14)
+
+
+def test_a_run_time_slice_window_must_fit():
+    x = tf.placeholder(tf.float64, [3, 4])
+    begin = tf.placeholder(tf.int32, [2])
+    window = tf.slice(x, begin, [2, -1])
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(window, {x: np.eye(3, 4), begin: [1, 2]}),
+                                      np.eye(3, 4)[1:3, 2:])
+        for bad in ([2, 0], [-1, 0], [0, 5]):  # past the end, negative, past the width
+            with pytest.raises(tf.errors.InvalidArgumentError, match="tf.slice of"):
+                sess.run(window, {x: np.eye(3, 4), begin: bad})
