@@ -62,6 +62,21 @@ __device__ void adagrad(const T* var, const T* acc, const T* g, T* var_out, T* a
   }
 }
 
+template <typename T>
+__device__ void adadelta(const T* var, const T* acc, const T* acc_up, const T* g, T* var_out,
+                         T* acc_out, T* acc_up_out, i64 n, const T* lr, const T* rho,
+                         const T* eps) {
+  const T a = *lr, r = *rho, e = *eps;
+  GRID_STRIDE(i, n) {
+    const T gi = g[i];
+    const T acci = r * acc[i] + (T(1) - r) * gi * gi;
+    const T update = sqrt(acc_up[i] + e) / sqrt(acci + e) * gi;
+    acc_out[i] = acci;
+    acc_up_out[i] = r * acc_up[i] + (T(1) - r) * update * update;
+    var_out[i] = var[i] - a * update;
+  }
+}
+
 #define OPTIMIZERS(T, SUF)                                                                      \
   extern "C" __global__ void apply_gradient_descent_##SUF(const T* var, const T* g, T* var_out,  \
                                                           i64 n, const T* lr) {                 \
@@ -87,6 +102,12 @@ __device__ void adagrad(const T* var, const T* acc, const T* g, T* var_out, T* a
   extern "C" __global__ void apply_adagrad_##SUF(const T* var, const T* acc, const T* g,         \
                                                  T* var_out, T* acc_out, i64 n, const T* lr) {  \
     adagrad(var, acc, g, var_out, acc_out, n, lr);                                              \
+  }                                                                                             \
+  extern "C" __global__ void apply_adadelta_##SUF(const T* var, const T* acc, const T* acc_up,   \
+                                                  const T* g, T* var_out, T* acc_out,           \
+                                                  T* acc_up_out, i64 n, const T* lr,            \
+                                                  const T* rho, const T* eps) {                 \
+    adadelta(var, acc, acc_up, g, var_out, acc_out, acc_up_out, n, lr, rho, eps);               \
   }
 OPTIMIZERS(float, f32)
 OPTIMIZERS(double, f64)

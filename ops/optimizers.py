@@ -212,6 +212,23 @@ class AdagradOptimizer(Optimizer):
                             [_as_scalar(self._lr, var.dtype, "learning_rate")])
 
 
+class AdadeltaOptimizer(Optimizer):
+    """TF1's Adadelta: running averages of squared gradients and of squared updates."""
+    SLOTS = (("accum", 0.0), ("accum_update", 0.0))
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-8, use_locking=False,
+                 name="Adadelta"):
+        super().__init__(use_locking, name)
+        self._lr, self._rho, self._epsilon = learning_rate, rho, epsilon
+
+    def _apply(self, grad, var, slots):
+        dt = var.dtype
+        return self._update("ApplyAdadelta", grad, var, slots,
+                            [_as_scalar(self._lr, dt, "learning_rate"),
+                             _as_scalar(self._rho, dt, "rho"),
+                             _as_scalar(self._epsilon, dt, "epsilon")])
+
+
 def get_global_step(graph=None):
     graph = graph or get_default_graph()
     steps = graph.get_collection(GraphKeys.GLOBAL_STEP)

@@ -51,6 +51,13 @@ def _adagrad(var, accum, grad, lr):
     return var - lr * grad / np.sqrt(accum), accum
 
 
+def _adadelta(var, accum, accum_update, grad, lr, rho, epsilon):
+    accum = rho * accum + (1 - rho) * grad * grad
+    update = np.sqrt(accum_update + epsilon) / np.sqrt(accum + epsilon) * grad
+    accum_update = rho * accum_update + (1 - rho) * update * update
+    return var - lr * update, accum, accum_update
+
+
 # op type -> (update function, number of refs, kernel)
 UPDATES = {
     "ApplyGradientDescent": (_gradient_descent, 1, "apply_gradient_descent"),
@@ -58,6 +65,7 @@ UPDATES = {
     "ApplyAdam": (_adam, 3, "apply_adam"),
     "ApplyRMSProp": (_rmsprop, 3, "apply_rmsprop"),
     "ApplyAdagrad": (_adagrad, 2, "apply_adagrad"),
+    "ApplyAdadelta": (_adadelta, 3, "apply_adadelta"),
 }
 
 

@@ -258,6 +258,7 @@ COVERED_ELSEWHERE = {
     "IsVariableInitialized": "test_variables", "NoOp": "test_graph",
     "ApplyGradientDescent": "test_train", "ApplyMomentum": "test_train",
     "ApplyAdam": "test_train", "ApplyRMSProp": "test_train", "ApplyAdagrad": "test_train",
+    "ApplyAdadelta": "test_train",
     "MakeIterator": "test_data", "IteratorGetNext": "test_data", "Assert": "test_while_loop",
     "Print": "test_debug_ops", "CheckNumerics": "test_debug_ops",
     **{t: "test_summary" for t in ("ScalarSummary", "HistogramSummary", "MergeSummary")},
@@ -277,4 +278,5 @@ OPTIMIZERS = {
     "adam": lambda: tf.train.AdamOptimizer(0.01),
     "rmsprop": lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.5),
     "adagrad": lambda: tf.train.AdagradOptimizer(0.1),
+    "adadelta": lambda: tf.train.AdadeltaOptimizer(1.0, rho=0.9, epsilon=1e-6),
 }

@@ -62,7 +62,8 @@ def test_optimizer_updates_match():
     makers = [lambda tf: tf.train.AdamOptimizer(0.1),
               lambda tf: tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
               lambda tf: tf.train.RMSPropOptimizer(0.05, momentum=0.3),
-              lambda tf: tf.train.AdagradOptimizer(0.2)]
+              lambda tf: tf.train.AdagradOptimizer(0.2),
+              lambda tf: tf.train.AdadeltaOptimizer(2.0, rho=0.8, epsilon=1e-5)]
     for make in makers:
         values = []
         for lib in (tf0, tf1):

@@ -83,6 +83,18 @@ def test_adagrad():
         np.testing.assert_allclose(g, w, rtol=1e-12)
 
 
+def test_adadelta():
+    w0, grad, got = _run_steps(tf.train.AdadeltaOptimizer(1.0, rho=0.9, epsilon=1e-6))
+    w, acc, acc_up = w0, np.zeros_like(w0), np.zeros_like(w0)
+    for g in got:
+        gr = grad(w)
+        acc = 0.9 * acc + 0.1 * gr * gr
+        update = np.sqrt(acc_up + 1e-6) / np.sqrt(acc + 1e-6) * gr
+        acc_up = 0.9 * acc_up + 0.1 * update * update
+        w = w - update
+        np.testing.assert_allclose(g, w, rtol=1e-12)
+
+
 def test_slots_are_non_trainable_globals_with_tf1_names():
     w, loss, _, _ = _quadratic_problem()
     opt = tf.train.AdamOptimizer()
