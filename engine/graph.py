@@ -194,6 +194,7 @@ class GraphKeys:
     UPDATE_OPS = "update_ops"
     LOSSES = "losses"
     REGULARIZATION_LOSSES = "regularization_losses"
+    WEIGHTS = "weights"
     SUMMARIES = "summaries"
     SUMMARY_OP = "summary_op"
     GLOBAL_STEP = "global_step"

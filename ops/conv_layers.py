@@ -30,8 +30,9 @@ class Conv2D(Layer):
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
                  data_format="channels_last", dilation_rate=(1, 1), activation=None,
                  use_bias=True, kernel_initializer=None, bias_initializer=None, trainable=True,
-                 name=None, **kwargs):
+                 name=None, kernel_regularizer=None, bias_regularizer=None, **kwargs):
         super().__init__(trainable=trainable, name=name, **kwargs)
+        self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.filters = int(filters)
         self.kernel_size = _two_ints(kernel_size, "kernel_size")
         self.strides, self.dilation_rate = _two_ints(strides, "strides"), \
@@ -49,9 +50,10 @@ class Conv2D(Layer):
                              f"{input_shape}")
         dtype = dtypes.as_dtype(self.dtype)
         self.kernel = self.add_weight("kernel", self._kernel_shape(channels), dtype,
-                                      self.kernel_initializer)
-        self.bias = self.add_weight("bias", [self.filters], dtype, self.bias_initializer) \
-            if self.use_bias else None
+                                      self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer)
+        self.bias = self.add_weight("bias", [self.filters], dtype, self.bias_initializer,
+                                    regularizer=self.bias_regularizer) if self.use_bias else None
 
     def _kernel_shape(self, channels):
         return [*self.kernel_size, channels, self.filters]
@@ -172,8 +174,9 @@ class Conv1D(Layer):
     def __init__(self, filters, kernel_size, strides=1, padding="valid",
                  data_format="channels_last", dilation_rate=1, activation=None, use_bias=True,
                  kernel_initializer=None, bias_initializer=None, trainable=True, name=None,
-                 **kwargs):
+                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
         super().__init__(trainable=trainable, name=name, **kwargs)
+        self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.filters = int(filters)
         self.kernel_size, self.strides = _one_int(kernel_size), _one_int(strides)
         self.dilation_rate = _one_int(dilation_rate)
@@ -191,9 +194,10 @@ class Conv1D(Layer):
                              f"{input_shape}")
         dtype = dtypes.as_dtype(self.dtype)
         self.kernel = self.add_weight("kernel", [self.kernel_size, channels, self.filters],
-                                      dtype, self.kernel_initializer)
-        self.bias = self.add_weight("bias", [self.filters], dtype, self.bias_initializer) \
-            if self.use_bias else None
+                                      dtype, self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer)
+        self.bias = self.add_weight("bias", [self.filters], dtype, self.bias_initializer,
+                                    regularizer=self.bias_regularizer) if self.use_bias else None
 
     def call(self, inputs):
         out = conv1d(inputs, self.kernel, self.strides, self.padding,

@@ -125,3 +125,31 @@ def he_normal(seed=None):
 
 def he_uniform(seed=None):
     return VarianceScaling(2.0, "fan_in", "uniform", seed)
+
+
+class ContribVarianceScaling(Initializer):
+    """tf.contrib.layers.variance_scaling_initializer's rule, which differs from the core
+    one: uniform in +-sqrt(3 * factor / n), or a normal truncated at two standard
+    deviations with stddev sqrt(1.3 * factor / n); n = fan_in, fan_out or their mean."""
+
+    def __init__(self, factor=2.0, mode="FAN_IN", uniform=False, seed=None,
+                 dtype=dtypes.float32):
+        super().__init__(dtype)
+        if mode not in ("FAN_IN", "FAN_OUT", "FAN_AVG"):
+            raise ValueError(f"Invalid mode {mode!r}")
+        self.factor, self.mode, self.uniform, self.seed = float(factor), mode, uniform, seed
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        dtype = self._dtype(dtype)
+        fan_in, fan_out = _fans(shape)
+        n = {"FAN_IN": fan_in, "FAN_OUT": fan_out, "FAN_AVG": (fan_in + fan_out) / 2}[self.mode]
+        if self.uniform:
+            limit = math.sqrt(3.0 * self.factor / n)
+            return random_ops.random_uniform(shape, -limit, limit, dtype, seed=self.seed)
+        return random_ops.truncated_normal(shape, 0.0, math.sqrt(1.3 * self.factor / n), dtype,
+                                           seed=self.seed)
+
+
+def xavier_initializer(uniform=True, seed=None, dtype=dtypes.float32):
+    """tf.contrib.layers.xavier_initializer: variance 1 / mean(fan_in, fan_out)."""
+    return ContribVarianceScaling(1.0, "FAN_AVG", uniform, seed, dtype)

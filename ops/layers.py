@@ -9,6 +9,7 @@ from .array_ops import reshape, shape
 from .composites import batch_normalization as _normalize
 from .composites import moments
 from .core import OPS, convert_to_tensor
+from .regularizers import add_regularization
 from .sources import identity
 from .variable_scope import get_variable, variable_scope
 
@@ -16,10 +17,15 @@ from .variable_scope import get_variable, variable_scope
 class Layer:
     """A callable that creates its variables on first call (under `name`)."""
 
-    def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
+    def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None,
+                 **unknown):
+        if unknown:  # TF1 refuses them too; silently ignoring one would mislead
+            raise TypeError(f"{type(self).__name__} got unexpected keyword arguments "
+                            f"{sorted(unknown)}")
         self.trainable = trainable
         self.name = name
         self.dtype = dtype
+        self.activity_regularizer = activity_regularizer
         self.built = False
         self._scope = None
         self.trainable_weights, self.non_trainable_weights = [], []
@@ -32,9 +38,11 @@ class Layer:
     def variables(self):
         return self.weights
 
-    def add_weight(self, name, shape, dtype, initializer, trainable=True):
+    def add_weight(self, name, shape, dtype, initializer, trainable=True, regularizer=None):
+        """A variable of this layer's scope; regularizer(variable), if given, goes to
+        GraphKeys.REGULARIZATION_LOSSES."""
         var = get_variable(name, shape, dtype=dtype, initializer=initializer,
-                           trainable=trainable and self.trainable)
+                           trainable=trainable and self.trainable, regularizer=regularizer)
         (self.trainable_weights if trainable and self.trainable
          else self.non_trainable_weights).append(var)
         return var
@@ -51,6 +59,10 @@ class Layer:
                 self.build(inputs.shape)
                 self.built = True
             out = self.call(inputs, *args, **kwargs)
+            if self.activity_regularizer is not None:  # per example, as TF1.15's layers
+                penalty = self.activity_regularizer(out)
+                if penalty is not None:
+                    add_regularization(penalty / math_ops.cast(shape(out)[0], penalty.dtype))
         return out
 
     def apply(self, inputs, *args, **kwargs):
@@ -62,8 +74,10 @@ class Dense(Layer):
     _default_name = "dense"
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer=None,
-                 bias_initializer=None, trainable=True, name=None, **kwargs):
+                 bias_initializer=None, trainable=True, name=None, kernel_regularizer=None,
+                 bias_regularizer=None, **kwargs):
         super().__init__(trainable=trainable, name=name, **kwargs)
+        self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.units = int(units)
         self.activation = activation
         self.use_bias = use_bias
@@ -77,9 +91,10 @@ class Dense(Layer):
                              f"{input_shape}")
         dtype = dtypes.as_dtype(self.dtype)
         self.kernel = self.add_weight("kernel", [in_dim, self.units], dtype,
-                                      self.kernel_initializer)
-        self.bias = self.add_weight("bias", [self.units], dtype, self.bias_initializer) \
-            if self.use_bias else None
+                                      self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer)
+        self.bias = self.add_weight("bias", [self.units], dtype, self.bias_initializer,
+                                    regularizer=self.bias_regularizer) if self.use_bias else None
 
     def call(self, inputs):
         rank = inputs.shape.ndims

@@ -114,12 +114,53 @@ def log_loss(labels, predictions, weights=1.0, epsilon=1e-7, scope=None,
         return compute_weighted_loss(losses, weights, None, loss_collection, reduction)
 
 
+def cosine_distance(labels, predictions, axis=None, weights=1.0, scope=None,
+                    loss_collection=GraphKeys.LOSSES,
+                    reduction=Reduction.SUM_BY_NONZERO_WEIGHTS, dim=None):
+    """1 - sum(labels * predictions) over `axis` (both assumed unit-normalized, as TF1)."""
+    axis = dim if axis is None else axis
+    if axis is None:
+        raise ValueError("cosine_distance needs an axis")
+    with name_scope(scope, "cosine_distance_loss"):
+        p = convert_to_tensor(predictions)
+        y = math_ops.cast(labels, p.dtype)
+        losses = 1.0 - OPS.reduce_sum(y * p, axis=axis, keepdims=True)
+        return compute_weighted_loss(losses, weights, None, loss_collection, reduction)
+
+
+def hinge_loss(labels, logits, weights=1.0, scope=None, loss_collection=GraphKeys.LOSSES,
+               reduction=Reduction.SUM_BY_NONZERO_WEIGHTS):
+    """max(0, 1 - (2 * labels - 1) * logits) for labels in {0, 1}."""
+    with name_scope(scope, "hinge_loss"):
+        logits = convert_to_tensor(logits)
+        signs = 2.0 * math_ops.cast(labels, logits.dtype) - 1.0
+        losses = OPS.relu(1.0 - signs * logits)
+        return compute_weighted_loss(losses, weights, None, loss_collection, reduction)
+
+
+def add_loss(loss, loss_collection=GraphKeys.LOSSES):
+    if loss_collection:
+        get_default_graph().add_to_collection(loss_collection, loss)
+
+
 def get_losses(scope=None, loss_collection=GraphKeys.LOSSES):
     return get_default_graph().get_collection(loss_collection, scope)
 
 
-def get_total_loss(add_regularization_losses=True, name="total_loss"):
-    losses = get_losses()
+def get_regularization_losses(scope=None):
+    return get_default_graph().get_collection(GraphKeys.REGULARIZATION_LOSSES, scope)
+
+
+def get_regularization_loss(scope=None, name="total_regularization_loss"):
+    """The sum of the regularization losses (0.0 when there are none)."""
+    losses = get_regularization_losses(scope)
+    return OPS.add_n(losses, name=name) if losses else OPS.constant(0.0, name=name)
+
+
+def get_total_loss(add_regularization_losses=True, name="total_loss", scope=None):
+    losses = get_losses(scope)
     if add_regularization_losses:
-        losses += get_default_graph().get_collection(GraphKeys.REGULARIZATION_LOSSES)
+        losses += get_regularization_losses(scope)
+    if not losses:
+        raise ValueError("No losses were added to the LOSSES collection")
     return OPS.add_n(losses, name=name)

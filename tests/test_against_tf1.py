@@ -777,3 +777,23 @@ def test_image_ops_match():
     for a, b in zip(ours, theirs):
         assert a.shape == b.shape and a.dtype == b.dtype
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+
+
+def test_layer_regularizers_and_more_losses_match():
+    rng = np.random.default_rng(16)
+    xv = rng.standard_normal((5, 3)).astype(np.float32)
+    a = rng.standard_normal((4, 3)).astype(np.float32)
+    a /= np.linalg.norm(a, axis=1, keepdims=True)
+
+    def program(tf):
+        x = tf.constant(xv)
+        h = tf.layers.dense(x, 4, kernel_initializer=tf.constant_initializer(0.3),
+                            kernel_regularizer=lambda w: 0.1 * tf.reduce_sum(w * w),
+                            activity_regularizer=lambda out: 0.01 * tf.reduce_sum(out))
+        tf.losses.cosine_distance(a, a[::-1], axis=1)
+        tf.losses.hinge_loss(tf.cast(h > 0, tf.float32), h)
+        return [tf.losses.get_regularization_loss(), tf.losses.get_total_loss()], \
+            len(tf.losses.get_regularization_losses())
+    (ours, our_count), (theirs, their_count) = _both(program)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    assert our_count == their_count == 2

@@ -41,6 +41,7 @@ import tf0.gfile as gfile  # noqa: E402
 import tf0.io_names as io  # noqa: E402
 import tf0.logging_names as logging  # noqa: E402
 import tf0.image as image  # noqa: E402
+import tf0.contrib_names as contrib  # noqa: E402
 import tf0.timeline as timeline  # noqa: E402
 import tf0.train as train  # noqa: E402
 from tf0.ops import (AUTO_REUSE, U as _U, B as _B, REDUCE_BUILDERS as _R,  # noqa: E402
