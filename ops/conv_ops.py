@@ -49,13 +49,15 @@ def _padded_shape(x_shape, g):
 
 
 def _windows(x, g, fill):
-    """x [N, H, W, C] -> [N, OH, OW, KH, KW, C]: every window's inputs, `fill` in padding."""
+    """x [N, H, W, C] -> [N, OH, OW, KH, KW, C]: every window's inputs, `fill` in padding.
+    A read-only strided view of one padded copy (no per-window copy)."""
     n, h, w, c = x.shape
     padded = np.full(_padded_shape(x.shape, g), fill, x.dtype)
     padded[:, g["ph"]:g["ph"] + h, g["pw"]:g["pw"] + w] = x
-    rows = np.arange(g["oh"])[:, None] * g["sh"] + np.arange(g["kh"])[None, :] * g["dh"]
-    cols = np.arange(g["ow"])[:, None] * g["sw"] + np.arange(g["kw"])[None, :] * g["dw"]
-    return padded[:, rows[:, None, :, None], cols[None, :, None, :], :]
+    sn, sh, sw, sc = padded.strides
+    return np.lib.stride_tricks.as_strided(
+        padded, (n, g["oh"], g["ow"], g["kh"], g["kw"], c),
+        (sn, sh * g["sh"], sw * g["sw"], sh * g["dh"], sw * g["dw"], sc), writeable=False)
 
 
 def _scatter_windows(dwin, g, x_shape):
@@ -91,10 +93,18 @@ def _conv_infer(op):
     return [(TensorShape([xd[0], g["oh"], g["ow"], wd[3]]), x.dtype)]
 
 
+def _as_rows(a, lead):
+    """a viewed as a matrix: its first `lead` dims as rows, the rest as columns (the
+    products below are then single BLAS matrix products)."""
+    return a.reshape(int(np.prod(a.shape[:lead], dtype=np.int64)), -1)
+
+
 def _conv_bind(op, ctx):
     def conv(x, w):
         g = geometry(op, x.shape, w.shape[:2])
-        return np.einsum("nhwijc,ijco->nhwo", _windows(x, g, 0), w, optimize=True)
+        windows = _windows(x, g, 0)  # [N, OH, OW, KH, KW, C]
+        out = _as_rows(windows, 3) @ w.reshape(-1, w.shape[3])
+        return out.reshape(windows.shape[:3] + (w.shape[3],))
     return conv
 
 
@@ -129,8 +139,8 @@ def _backprop_input_bind(op, ctx):
     def backprop(x_shape, w, dy):
         x_shape = tuple(int(d) for d in x_shape)
         g = backprop_geometry(op, x_shape, w.shape, dy.shape)
-        return _scatter_windows(np.einsum("nhwo,ijco->nhwijc", dy, w, optimize=True), g,
-                                x_shape)
+        dwin = _as_rows(dy, 3) @ w.reshape(-1, w.shape[3]).T  # [N*OH*OW, KH*KW*C]
+        return _scatter_windows(dwin.reshape(dy.shape[:3] + w.shape[:3]), g, x_shape)
     return backprop
 
 
@@ -152,7 +162,9 @@ def _backprop_filter_infer(op):
 def _backprop_filter_bind(op, ctx):
     def backprop(x, w_shape, dy):
         g = geometry(op, x.shape, tuple(int(d) for d in w_shape[:2]))
-        return np.einsum("nhwijc,nhwo->ijco", _windows(x, g, 0), dy, optimize=True)
+        windows = _windows(x, g, 0)
+        dw = _as_rows(windows, 3).T @ _as_rows(dy, 3)  # [KH*KW*C, O]
+        return dw.reshape(windows.shape[3:] + (dy.shape[3],))
     return backprop
 
 
