@@ -205,3 +205,28 @@ def test_loops_that_cannot_be_captured_say_why_and_still_run(null_gpu, build, re
         for _ in range(3):
             np.testing.assert_array_equal(sess.run(fetch, feed, run_metadata=meta), want)
     assert meta.launch == "direct" and reason in meta.launch_reason, meta.launch_reason
+
+
+def test_a_tf_cond_on_the_counter_and_a_growing_array_in_a_captured_loop(null_gpu):
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float64, [3])
+    n = tf.placeholder(tf.int32, [])
+
+    def body(i, y, ta):
+        y = tf.cond(i % 2 > 0, lambda: tf.sin(y) * x, lambda: y + x * 0.5)
+        return i + 1, y, ta.write(ta.size(), y * 2.0)
+    _, y, ta = tf.while_loop(lambda i, y, ta: i < n, body,
+                             [0, x, tf.TensorArray(tf.float64, size=0, dynamic_size=True)])
+    fetches = [y, ta.stack(), tf.gradients(tf.reduce_sum(ta.stack()) + tf.reduce_sum(y), x)[0]]
+    rng = np.random.default_rng(9)
+    runs = [(bound, rng.standard_normal(3)) for bound in (4, 4, 4, 5, 5, 5, 4)]
+    with tf.Session(config=CPU) as cpu:
+        want = [cpu.run(fetches, {x: v, n: b}) for b, v in runs]
+    meta, launches = tf.RunMetadata(), []
+    with tf.Session(config=GRAPHS) as sess:
+        for (b, v), w in zip(runs, want):
+            got = sess.run(fetches, {x: v, n: b}, run_metadata=meta)
+            launches.append(meta.launch)
+            for g, w_ in zip(got, w):
+                np.testing.assert_array_equal(g, w_)
+    assert launches == ["direct", "capture", "replay", "direct", "capture", "replay", "replay"]
