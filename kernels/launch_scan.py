@@ -1,5 +1,5 @@
-"""Launchers of kernels/scan.cu: cumulative sums and products along an axis, and the
-coordinates of the true elements of a boolean array."""
+"""Launchers of kernels/scan.cu: cumulative sums and products along an axis, the
+coordinates of the true elements of a boolean array, and sorting along the last axis."""
 import numpy as np
 
 from . import loader
@@ -44,3 +44,30 @@ def where_coords(mask):
                                 (mask, upto, coords, i64(n), np.int32(rank),
                                  constant(np.array(mask.shape, np.int64))))
     return coords
+
+
+def sort_indices(x, descending=False):
+    """int32 indices that put each line of x (its last axis) in ascending or descending
+    order; equal values keep their order (the lower index first)."""
+    out = empty(x.shape, np.int32)
+    if not x.size:
+        return out
+    n = int(x.shape[-1])
+    lines = x.size // n
+    padded = 1 << max(0, (n - 1).bit_length())
+    suf = suffix(x.dtype)
+    keys, idx = empty((lines * padded,), x.dtype), empty((lines * padded,), np.int32)
+    grid = (blocks_for(lines * padded),)
+    _kernel(f"sort_init_{suf}")(grid, (THREADS,), (x, keys, idx, i64(lines), i64(n),
+                                                   i64(padded), np.int32(descending)))
+    k = 2
+    while k <= padded:  # the bitonic network: p (p + 1) / 2 steps for 2^p values
+        j = k >> 1
+        while j:
+            _kernel(f"sort_step_{suf}")(grid, (THREADS,), (keys, idx, i64(lines), i64(padded),
+                                                           i64(j), i64(k), np.int32(descending)))
+            j >>= 1
+        k <<= 1
+    _kernel("sort_take_i32")((blocks_for(x.size),), (THREADS,),
+                         (idx, out, i64(lines), i64(n), i64(padded)))
+    return out

@@ -36,7 +36,7 @@ from .rnn import reverse_sequence, sequence_mask
 from .einsum import einsum, tensordot
 from .linalg_ops import eye, matrix_transpose, reverse
 from .conv_ops import avg_pool, conv1d, conv2d, conv2d_transpose, max_pool
-from .scan_ops import boolean_mask, cumprod, cumsum, where_true
+from .scan_ops import argsort, boolean_mask, cumprod, cumsum, sort, where_true
 from .py_func import numpy_function, py_func
 from .debug_ops import (Print, assert_equal, assert_greater, assert_greater_equal,
                         assert_less, assert_less_equal, assert_negative, assert_non_negative,

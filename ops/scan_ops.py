@@ -1,5 +1,6 @@
-"""Cumulative sums and products (tf.cumsum, tf.cumprod) and the coordinates of true
-elements (tf.where with one argument), with tf.boolean_mask built on the latter."""
+"""Cumulative sums and products (tf.cumsum, tf.cumprod), the coordinates of true elements
+(tf.where with one argument) with tf.boolean_mask built on them, and sorting (tf.sort,
+tf.argsort)."""
 import numpy as np
 
 from tf0.engine import dtypes
@@ -115,3 +116,72 @@ def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
             flat = reshape(tensor, concat([dims[:axis], [-1], dims[axis + k:]], 0))
         picked = reshape(where_true(reshape(mask, [-1])), [-1])
         return gather(flat, picked, axis=axis)
+
+
+# ---- sorting -----------------------------------------------------------------------------------
+def _sort_infer(op):
+    x = op.inputs[0]
+    if x.dtype.is_bool or x.shape.ndims == 0:
+        raise ValueError(f"sort needs numbers of rank 1 or more, got {x.dtype.name}{x.shape}")
+    return [(x.shape, dtypes.int32)]
+
+
+def _sort_bind(op, ctx):
+    descending = op.attrs["descending"]
+
+    def sort_indices_np(x):
+        # a stable sort of keys in descending order: ~x for integers (no overflow), -x else
+        keys = (~x if x.dtype.kind in "iu" else -x) if descending else x
+        return np.argsort(keys, axis=-1, kind="stable").astype(np.int32)
+    return sort_indices_np
+
+
+defop("SortIndices", _sort_infer, _sort_bind, grad=NO_GRADIENT,
+      kernels=("sort_init", "sort_step", "sort_take"))
+
+
+def _along_last_axis(fn, values, axis):
+    """fn applied to values with `axis` moved last, and the result moved back."""
+    rank = values.shape.ndims
+    if rank is None or rank == 0:
+        raise ValueError(f"sorting needs a tensor of known rank 1 or more, got {values.shape}")
+    axis %= rank
+    if axis == rank - 1:
+        return fn(values)
+    perm = [d for d in range(rank) if d != axis] + [axis]
+    back = [perm.index(d) for d in range(rank)]
+    return OPS.transpose(fn(OPS.transpose(values, perm)), back)
+
+
+def _direction(direction):
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise ValueError(f"direction must be ASCENDING or DESCENDING, got {direction!r}")
+    return direction == "DESCENDING"
+
+
+def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
+    """tf.argsort: int32 indices that sort `values` along `axis` (always stable here)."""
+    descending = _direction(direction)
+    with name_scope(name, "argsort"):
+        values = convert_to_tensor(values)
+        return _along_last_axis(lambda v: make_op("SortIndices", [v],
+                                                  {"descending": descending}), values, axis)
+
+
+def sort(values, axis=-1, direction="ASCENDING", name=None):
+    """tf.sort: `values` sorted along `axis`; the gradient goes back to the positions the
+    values came from."""
+    descending = _direction(direction)
+    with name_scope(name, "sort"):
+        values = convert_to_tensor(values)
+
+        def sorted_last(v):
+            if v.shape.dims[-1] == 0:
+                return v  # nothing to order
+            order = make_op("SortIndices", [v], {"descending": descending})
+            n = shape(v)[-1]
+            rows = reshape(v, [-1])
+            offsets = OPS.expand_dims(OPS.range_(OPS.size(v) // OPS.maximum(n, 1)) * n, -1)
+            flat = reshape(reshape(order, [-1, n]) + offsets, [-1])
+            return reshape(gather(rows, flat), shape(v))
+        return _along_last_axis(sorted_last, values, axis)

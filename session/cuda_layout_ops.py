@@ -124,6 +124,12 @@ def _cumulative(op, ctx):
     return lambda x: S.cumulative(name, x, a["axis"], a["exclusive"], a["reverse"])
 
 
+@binds("SortIndices")
+def _sort_indices(op, ctx):
+    descending = op.attrs["descending"]
+    return lambda x: S.sort_indices(x, descending)
+
+
 @binds("Where")
 def _where(op, ctx):
     return S.where_coords

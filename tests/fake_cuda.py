@@ -64,7 +64,8 @@ class DeviceArray(np.ndarray):
 
 
 def to_device(value):
-    return np.array(value, copy=True).view(DeviceArray)
+    # C-contiguous, as every kernel's output is (a view of it is then a view, as on a GPU)
+    return np.array(value, copy=True, order="C").view(DeviceArray)
 
 
 def _upload(value, dtype=None):

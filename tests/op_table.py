@@ -202,6 +202,8 @@ ROWS = [
         second=True),
     Row("cumprod", lambda x: tf.cumprod(x, 1, reverse=True), POS, second=True),
     Row("boolean_mask", lambda x: tf.boolean_mask(x, x > 0), A, partial=True, dynamic=False),
+    Row("sort", lambda x: tf.sort(x, axis=0, direction="DESCENDING") * tf.cast(
+        tf.argsort(x), x.dtype), [((3, 4), "distinct")], second=True, dynamic=False),
     Row("one_hot", lambda x: tf.reduce_sum(x * tf.one_hot(IDX[:3], 4, dtype=x.dtype), 1), A),
     Row("tile", lambda x: tf.tile(x, [2, 3]), A, second=True),
     Row("tile_run_time", lambda x: tf.tile(x, [_later(2), 1]), A, second=True, partial=True),

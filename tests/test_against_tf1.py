@@ -358,7 +358,11 @@ def test_composite_ops_and_schedules_match():
             tf.math.unsorted_segment_mean(p, [1, 1, 0, 1], 3), tf.math.reduce_std(p, [0, 2]),
             tf.math.reduce_variance(p, 1, keepdims=True), tf.erf(p), tf.math.erfc(p),
             tf.nn.weighted_cross_entropy_with_logits(labels=tf.sigmoid(p[::-1]), logits=p,
-                                                     pos_weight=3.0)]
+                                                     pos_weight=3.0),
+            tf.sort(p, axis=1), tf.sort(p, direction="DESCENDING"),
+            tf.argsort(tf.round(p * 2.0), axis=0, stable=True),
+            tf.gradients(tf.reduce_sum(tf.sort(p, axis=0) * tf.range(4.0)[:, None, None]),
+                         p)[0]]
         return fetches, [v.name for v in tf.trainable_variables()]
     (ours, our_names), (theirs, their_names) = _both(program)
     assert our_names == their_names

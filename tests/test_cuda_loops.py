@@ -48,9 +48,11 @@ def test_rnn_training_is_captured_whole_and_matches_numpy(null_gpu, lengths):
     losses, weights, meta = _train(GRAPHS, 5, lengths)
     assert meta.launch == "replay", meta.launch_reason
     assert null_gpu.replays == 4  # run 1 warms up, run 2 captures, runs 2-5 launch
-    np.testing.assert_array_equal(losses, want_losses)
+    # the null device's kernels write C-ordered outputs where NumPy keeps some transposes as
+    # views, so a sum may add in another order: the last bit may differ, no more
+    np.testing.assert_allclose(losses, want_losses, rtol=1e-14, atol=0)
     for got, want in zip(weights, want_weights):
-        np.testing.assert_array_equal(got, want)
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-16)
 
 
 def test_a_loop_counted_on_the_host_downloads_nothing_per_iteration(null_gpu, monkeypatch):

@@ -274,3 +274,17 @@ def test_long_scans_and_where_on_gpu():
     np.testing.assert_array_equal(first[2], np.cumsum(ints, axis=1))
     np.testing.assert_array_equal(first[3], ref[3])
     np.testing.assert_array_equal(first[4], np.argwhere(mask))
+
+
+def test_long_and_many_sorts_on_gpu():
+    """The bitonic network at padded lengths the op table does not reach, ties included."""
+    rng = np.random.default_rng(12)
+    long_line = rng.integers(-50, 50, 3000).astype(np.float32)
+    many = rng.integers(-3, 4, (257, 33)).astype(np.int64)
+    fetches = [tf.argsort(tf.constant(long_line), direction="DESCENDING"),
+               tf.sort(tf.constant(long_line)), tf.argsort(tf.constant(many), axis=0),
+               tf.sort(tf.constant(many.astype(np.float64)), axis=1, direction="DESCENDING")]
+    first, second, ref = _both(fetches, None)
+    for a, b, r in zip(first, second, ref):
+        assert np.asarray(a).tobytes() == np.asarray(b).tobytes()
+        np.testing.assert_array_equal(a, r)
