@@ -5,7 +5,8 @@
     time of one replayed Session.run with device feeds and fetches, and the Python
     functions it is spent in (cProfile);
   each matrix product of the seed step alone, for each tile of kernels/matmul.cu and K
-    split, checked against float64 and timed as captured graphs against cuBLAS;
+    split, checked against float64 and timed as captured graphs against cuBLAS (captured
+    by PyTorch where installed);
   a tf.while_loop on the GPU: the cost per iteration of an empty body and of an LSTM step
     (captured whole, and op by op), and the functions the latter's host time is spent in.
 Prints figures and profiles; `--json PATH` writes the figures.
@@ -58,15 +59,40 @@ def captured_us(launch, count=20):
     return event_us(lambda: graph.launch(stream), stream, reps=10) / count
 
 
-def host_profile(fn, calls, top=12):
-    """The `top` functions by own time over `calls` calls of fn, as text lines."""
+def cublas_us(a, b, ta, tb, count=20):
+    """GPU time of one cuBLAS product (a.T if ta) @ (b.T if tb): through a PyTorch CUDA
+    graph of `count` products where PyTorch is installed (CuPy refuses cuBLAS calls under
+    capture), else event-timed CuPy launches (an upper bound: host launches may gap)."""
+    cp = _cupy()
+    try:
+        import torch
+    except ImportError:
+        stream = cp.cuda.get_current_stream()
+        return event_us(lambda: cp.matmul(a.T if ta else a, b.T if tb else b), stream)
+    at, bt = torch.as_tensor(a, device="cuda"), torch.as_tensor(b, device="cuda")
+    at, bt = (at.T if ta else at), (bt.T if tb else bt)
+    side = torch.cuda.Stream()
+    with torch.cuda.stream(side):
+        torch.mm(at, bt)  # cuBLAS picks and loads its kernel outside the capture
+    torch.cuda.synchronize()
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        for _ in range(count):
+            torch.mm(at, bt)
+    stream = cp.cuda.ExternalStream(torch.cuda.current_stream().cuda_stream)
+    return event_us(graph.replay, stream, reps=10) / count
+
+
+def host_profile(fn, calls, top=12, order="tottime"):
+    """The `top` functions by `order` ("tottime": own time, "cumulative": with callees)
+    over `calls` calls of fn, as text lines."""
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(calls):
         fn()
     profiler.disable()
     text = io.StringIO()
-    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(top)
+    pstats.Stats(profiler, stream=text).sort_stats(order).print_stats(top)
     lines = text.getvalue().splitlines()
     start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
     return lines[start:start + top + 1]
@@ -118,7 +144,9 @@ def seed_replay(results, profiles):
         times.append(time.perf_counter() - start)
     cp.cuda.Device().synchronize()
     results["seed_replay_host_us"] = statistics.median(times) * 1e6
-    profiles["seed replay, 300 runs"] = host_profile(run, 300)
+    profiles["seed replay, 300 runs, by own time"] = host_profile(run, 300, top=20)
+    profiles["seed replay, 300 runs, with callees"] = host_profile(run, 300, top=30,
+                                                                   order="cumulative")
 
 
 SEED_PRODUCTS = [("x@w1", 64, 1000, 100, False, False), ("h@w2", 64, 100, 1000, False, False),
@@ -136,8 +164,7 @@ def seed_products(results, profiles):
         b = rng.standard_normal((n, k) if tb else (k, n)).astype(np.float32)
         want = (a.T if ta else a).astype(np.float64) @ (b.T if tb else b).astype(np.float64)
         ad, bd = cp.asarray(a), cp.asarray(b)
-        results[f"{name} cuBLAS us"] = captured_us(
-            lambda: cp.matmul(ad.T if ta else ad, bd.T if tb else bd))
+        results[f"{name} cuBLAS us"] = cublas_us(ad, bd, ta, tb)
         results[f"{name} chosen"] = "%s/%d" % M.tiling(m, n, k, 1, "f32", False)
         for tile in ("64", "32"):
             for splits in (1, 2, 4, 8):

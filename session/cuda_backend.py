@@ -92,6 +92,14 @@ class CudaPlanContext(PlanContext):
         self.uses_error_flag = False
         self.counters = counters
 
+    def binary_error_id(self, op, code):
+        """The error id for a binary kernel running `code` on `op`'s dtype: 0 (no flag to
+        check after the run) unless the kernel can fail, i.e. integer division, modulo or a
+        negative integer power."""
+        if code in ("floordiv", "floormod", "pow") and op.outputs[0].dtype.is_integer:
+            return self.op_id(op)
+        return 0
+
     def op_id(self, op):
         self.uses_error_flag = True
         if op not in self.device.error_ops:

@@ -73,7 +73,8 @@ def _unary(op, ctx):
 @binds("Add", "Sub", "Mul", "RealDiv", "FloorDiv", "FloorMod", "Maximum", "Minimum",
        "SquaredDifference", "Pow", "ReluGrad", "Relu6Grad", "LeakyReluGrad")
 def _binary(op, ctx):
-    code, alpha, op_id, err = _code(op), op.attrs.get("alpha", 0.0), ctx.op_id(op), ctx.error_flag
+    code, alpha, err = _code(op), op.attrs.get("alpha", 0.0), ctx.error_flag
+    op_id = ctx.binary_error_id(op, code)
     return lambda a, b: E.binary(code, a, b, err, op_id, alpha)
 
 
@@ -97,12 +98,12 @@ def _cast(op, ctx):
 
 @binds("AddN")
 def _add_n(op, ctx):
-    op_id, err = ctx.op_id(op), ctx.error_flag
+    err = ctx.error_flag
 
     def add_n(*xs):
         out = xs[0] if len(xs) > 1 else E.copy(xs[0])
         for x in xs[1:]:
-            out = E.binary("add", out, x, err, op_id)  # a fixed, left-to-right order
+            out = E.binary("add", out, x, err, 0)  # a fixed, left-to-right order
         return out
     return add_n
 
@@ -234,12 +235,12 @@ def _sparse_xent(op, ctx):
 
 @binds("BiasAdd")
 def _bias_add(op, ctx):
-    ch, op_id, err = op.attrs["channel_axis"], ctx.op_id(op), ctx.error_flag
+    ch, err = op.attrs["channel_axis"], ctx.error_flag
 
     def bias_add_gpu(x, b):
         shape = [1] * x.ndim
         shape[ch] = b.shape[0]
-        return E.binary("add", x, b.reshape(shape), err, op_id)
+        return E.binary("add", x, b.reshape(shape), err, 0)
     return bias_add_gpu
 
 
@@ -303,14 +304,14 @@ def _assign(op, ctx):
 def _update(op, ctx):
     var_op = op.inputs[0].op
     read, write, target = ctx.reader(var_op), ctx.writer(var_op), ctx.write_target(var_op)
-    code, op_id, err = _code(op), ctx.op_id(op), ctx.error_flag
+    code, err = _code(op), ctx.error_flag
 
     def update_gpu(delta):
         current = read()
         if E.broadcast_shape(current.shape, delta.shape) != current.shape:
             raise _invalid(f"Assign requires shapes of both tensors to match: variable "
                            f"{list(current.shape)}, update {list(delta.shape)}")
-        new = E.binary(code, current, delta, err, op_id, out=target())
+        new = E.binary(code, current, delta, err, 0, out=target())
         write(new)
         return new
     return update_gpu

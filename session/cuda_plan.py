@@ -30,6 +30,7 @@ from .streams import (WRITERS, assign_streams, host_read_feeds, single_stream,
 
 MAX_GRAPHS = 4  # graphs kept per plan (feed shapes x variable buffers), least recent dropped
 MAX_KEYED_VALUES = 16  # values of the keyed feeds a plan captures graphs for
+PINNED_FETCH_BYTES = 16 << 20  # larger fetches of a replay are downloaded to pageable memory
 
 
 def variables_of(schedule):
@@ -56,7 +57,7 @@ def write_buffers(pairs, variable, current, cupy):
 class _Graph:
     """One captured graph: its key, what it reads and writes, and the memory it points at."""
     __slots__ = ("shapes", "variables", "inputs", "pinned", "staged", "graph", "pool", "refs",
-                 "raw", "writes", "fetch_pinned", "draws")
+                 "raw", "writes", "draws")
 
     def matches(self, shapes, variables):
         return self.shapes == shapes and all(a is b for a, b in zip(self.variables, variables))
@@ -279,7 +280,7 @@ class CudaPlan:
         entry.shapes, entry.variables = shapes, variables
         entry.inputs = [feed if i in self.keyed else cupy.empty(np.shape(feed), feed.dtype)
                         for i, feed in enumerate(feeds)]
-        entry.pinned, entry.fetch_pinned = {}, {}
+        entry.pinned = {}
         entry.staged = cupy.cuda.Event(disable_timing=True)
         state, pool, refs = self.state, cupy.cuda.MemoryPool(), []
         current = dict(zip(self.read_vars, variables))
@@ -309,22 +310,21 @@ class CudaPlan:
         return entry
 
     def _replay(self, entry, feeds):
-        s0, caller = self.device.streams(1)[0], self.cupy.cuda.get_current_stream()
-        with s0:
-            self._enter(caller, s0)
-            try:
-                self._stage(entry, feeds, s0)
-                entry.graph.launch(s0)
-                if self.state.pending is not None:
-                    self.state.pending.update(entry.writes)
-                return self._finish(entry.raw, self.graph_forms, entry)
-            finally:
-                self._exit(caller, s0)
+        """Launch a captured graph on the caller's stream: work the caller queued before
+        this run comes first and work it queues later comes after, with no events."""
+        stream = self.cupy.cuda.get_current_stream()
+        self._stage(entry, feeds, stream)
+        entry.graph.launch(stream)
+        if self.state.pending is not None:
+            self.state.pending.update(entry.writes)
+        return self._finish(entry.raw, self.graph_forms, entry)
 
-    def _stage(self, entry, feeds, s0):
+    def _stage(self, entry, feeds, stream):
         """Copy the feeds, and the random ops' run counters, into the graph's input buffers
-        on s0 (host values via pinned memory, reused once the previous copies are done)."""
-        entry.staged.synchronize()  # the pinned buffers are free again
+        on `stream` (host values via pinned memory, reused once the previous copies are
+        done)."""
+        if entry.pinned:
+            entry.staged.synchronize()  # the pinned buffers are free again
         copies = list(zip(feeds, entry.inputs))
         if self.counters is not None:
             copies.append((self.counters.advance(entry.draws), self.counters.used()))
@@ -336,17 +336,20 @@ class CudaPlan:
                 if pinned is None:
                     pinned = entry.pinned[i] = self._pinned(dst.shape, dst.dtype)
                 np.copyto(pinned, value)
-                dst.set(pinned, stream=s0)
+                dst.set(pinned, stream=stream)
             else:
                 E.copy(value, out=dst)
-        entry.staged.record(s0)
+        if entry.pinned:
+            entry.staged.record(stream)
 
     def _finish(self, raw, forms, entry):
         """Check the kernel error flag, then turn raw values into what the user gets: for a
-        replayed graph, device values come back through pinned buffers with one wait."""
+        replayed graph, device values come back straight into fresh pinned arrays (up to
+        PINNED_FETCH_BYTES each; they go back to CuPy's pinned pool when the user drops
+        them) with one wait for all."""
         if self.uses_error_flag:
             self.device.check_errors()
-        out, waiting = [], []
+        out, waiting = [], False
         for k, (x, form) in enumerate(zip(raw, forms)):
             on_host = type(x) is np.ndarray or np.isscalar(x)
             if form is None:
@@ -355,19 +358,14 @@ class CudaPlan:
                 out.append(self._device_fetch(x, on_host, self.fresh[k] and entry is None))
             elif on_host:  # a graph returns the same host arrays every run: copies
                 out.append(_to_user(x) if self.fresh[k] and entry is None else _to_user_copy(x))
-            elif entry is None:
+            elif entry is None or x.nbytes > PINNED_FETCH_BYTES:
                 out.append(_to_user(x.get()))
             else:
-                pinned = entry.fetch_pinned.get(k)
-                if pinned is None:
-                    pinned = entry.fetch_pinned[k] = self._pinned(x.shape, x.dtype)
-                x.get(out=pinned, blocking=False)
-                waiting.append(k)
-                out.append(pinned)
+                out.append(x.get(out=self._pinned(x.shape, x.dtype), blocking=False))
+                waiting = True
         if waiting:
             self.cupy.cuda.get_current_stream().synchronize()
-            for k in waiting:
-                out[k] = _to_user(np.array(out[k], copy=True))
+            out = [_to_user(x) for x in out]
         return tuple(out)
 
     def _pinned(self, shape, dtype):

@@ -123,17 +123,23 @@ class Stream:
 
     def end_capture(self):
         thunks, RUNTIME.thunks = RUNTIME.thunks, None
-        return Graph(thunks)
+        return Graph(thunks, dict(self.clock))
 
 
 class Graph:
-    def __init__(self, thunks):
-        self.thunks = thunks
+    """A captured graph; `clock` is what the capturing stream had waited for by the end of
+    the capture, so a stream launching the graph is ordered after all of its launches."""
+
+    def __init__(self, thunks, clock):
+        self.thunks, self.clock = thunks, clock
 
     def launch(self, stream=None):
         RUNTIME.replays += 1
         for thunk in self.thunks:
             thunk()
+        stream = stream or RUNTIME.current
+        for s, n in self.clock.items():
+            stream.clock[s] = max(stream.clock.get(s, 0), n)
 
 
 class Runtime:

@@ -6,6 +6,7 @@ import pytest
 
 from tf0.engine.op_def import REGISTRY
 from tf0.kernels import loader, opcodes
+from tf0.session.cuda_backend import CudaPlanContext
 from tf0.session.cuda_ops import BINDERS, HOST_OPS
 from nvrtc_check import kernel_names, nvrtc
 
@@ -58,3 +59,31 @@ def test_every_op_has_a_cuda_binding():
                and t != "Placeholder"]
     assert not missing, f"ops with no CUDA binding: {missing}"
     assert set(NO_KERNEL) <= set(REGISTRY)
+
+
+class _ErrorIds:
+    """What the elementwise binders read of a CudaPlanContext: records who asks for an id."""
+    error_flag = None
+    binary_error_id = CudaPlanContext.binary_error_id
+
+    def __init__(self):
+        self.flagged = []
+
+    def op_id(self, op):
+        self.flagged.append(op.type)
+        return len(self.flagged)
+
+
+def test_only_integer_ops_that_can_fail_make_a_plan_check_the_error_flag():
+    # Checking the flag downloads it, so a plan that needs no check must not wait for one.
+    import tf0 as tf
+    tf.reset_default_graph()
+    xf, xi = tf.placeholder(tf.float32, [3]), tf.placeholder(tf.int32, [3])
+    safe = [xf + xf, xf // xf, xf % xf, xf ** xf, xi + xi, xi * xi, xi - xi,
+            tf.add_n([xf, xf, xf]), tf.nn.bias_add(tf.reshape(xf, [1, 3]), xf)]
+    failing = [xi // xi, xi % xi, xi ** xi]
+    for tensors, want in ((safe, []), (failing, ["FloorDiv", "FloorMod", "Pow"])):
+        ctx = _ErrorIds()
+        for t in tensors:
+            BINDERS[t.op.type][0](t.op, ctx)
+        assert ctx.flagged == want

@@ -143,14 +143,17 @@ def test_random_ops_replayed_from_a_graph_match_the_cpu():
 
 def test_plans_that_cannot_be_captured_say_why_and_still_run():
     x = tf.placeholder(tf.float32, [5])
-    shape = tf.placeholder(tf.int32, [1])
-    reshaped = tf.reshape(x * 2.0, shape)
+    limit = tf.placeholder(tf.float32, [])  # a float: a launch parameter never keyed by value
+    counted = tf.range(limit) * 2.0
+    positive = tf.boolean_mask(x, x > 0)  # its size depends on device values
+    cases = [(counted, {limit: 5.0}, np.arange(5) * 2.0, "launch parameter"),
+             (positive, {x: np.array([1, -1, 2, -2, 3], np.float32)}, [1, 2, 3], "depends on")]
     with tf.Session(config=_config()) as sess:
-        meta = tf.RunMetadata()
-        for _ in range(3):
-            got = sess.run(reshaped, {x: np.ones(5, np.float32), shape: [5]}, run_metadata=meta)
-            np.testing.assert_array_equal(got, np.full(5, 2.0))
-        assert meta.launch == "direct" and "launch parameter" in meta.launch_reason
+        for fetch, feeds, want, why in cases:
+            meta = tf.RunMetadata()
+            for _ in range(3):
+                np.testing.assert_array_equal(sess.run(fetch, feeds, run_metadata=meta), want)
+            assert meta.launch == "direct" and why in meta.launch_reason
 
 
 def test_device_array_feeds_and_fetches_stay_on_the_device():
