@@ -1,7 +1,7 @@
 """Where a step's time goes on the GPU: a diagnostic for tuning, with no targets.
 
-  seed step (bench/plans.py): the GPU time of each op (a traced run, CUDA events per op);
-    the captured graph's GPU time alone (event-timed replays, 1 and 4 streams); the host
+  seed step (bench/plans.py): the GPU time of each of its elementwise and reduction
+    kernels at its shapes (captured, so without host gaps); the captured graph's GPU time alone (event-timed replays, 1 and 4 streams); the host
     time of one replayed Session.run with device feeds and fetches, and the Python
     functions it is spent in (cProfile);
   each matrix product of the seed step alone, for each tile of kernels/matmul.cu and K
@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from plans import seed_graph, seed_problem
+from plans import D, H, N, seed_graph, seed_problem
 from report import report
 
 
@@ -98,22 +98,29 @@ def host_profile(fn, calls, top=12, order="tottime"):
     return lines[start:start + top + 1]
 
 
-def seed_ops(results, profiles):
-    import tf0 as tf
-    x, y, w1, w2 = seed_problem()
-    X, Y, fetches = seed_graph(w1, w2)
-    config = tf.ConfigProto(gpu_options=tf.GPUOptions(num_streams=1, cuda_graphs=False))
-    with tf.Session(config=config) as sess:
-        sess.run(tf.global_variables_initializer())
-        sess.run(fetches, {X: x, Y: y})
-        meta = tf.RunMetadata()
-        sess.run(fetches, {X: x, Y: y}, run_metadata=meta,
-                 options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE))
-    gpu = [s for s in meta.step_stats if s["device"].startswith("gpu")]
-    results["seed_ops_on_gpu"] = len(gpu)
-    results["seed_ops_gpu_sum_us"] = sum(s["duration_us"] for s in gpu)
-    for s in sorted(gpu, key=lambda s: -s["duration_us"])[:14]:
-        results[f"op {s['op']} {s['name']}"[:36]] = s["duration_us"]
+def seed_kernels(results, profiles):
+    """GPU time of each elementwise and reduction kernel of the seed step at its shapes,
+    captured 20 to a graph (so each figure includes one node-to-node gap), and of a
+    one-element kernel: the floor any node of a graph costs."""
+    cp = _cupy()
+    from tf0.kernels import launch_elementwise as E
+    from tf0.kernels.launch_reduce import reduce
+    rng = np.random.default_rng(2)
+    d, h, split = (cp.asarray(rng.standard_normal(shape).astype(np.float32))
+                   for shape in ((N, D), (N, H), (7, N, H)))
+    err = cp.zeros(1, np.int32)
+    one, two = cp.zeros(1, np.float32), cp.full(1, 2.0, np.float32)
+    kernels = {"one-element add": lambda: E.binary("add", one, one, err, 0),
+               "sub 64x1000": lambda: E.binary("subtract", d, d, err, 0),
+               "pow 64x1000 by scalar": lambda: E.binary("pow", d, two, err, 0),
+               "mul 64x1000": lambda: E.binary("multiply", d, d, err, 0),
+               "relu 64x100": lambda: E.unary("relu", h),
+               "relu_grad 64x100": lambda: E.binary("relu_grad", h, h, err, 0),
+               "sum rows 64x1000": lambda: reduce("sum", d, (1,)),
+               "mean of 64": lambda: reduce("sum", d[0, :N], (0,), mean=True),
+               "split-K sum 7x64x100": lambda: reduce("sum", split, (0,))}
+    for name, launch in kernels.items():
+        results[f"kernel {name} us"] = captured_us(launch)
 
 
 def seed_replay(results, profiles):
@@ -211,7 +218,7 @@ def main():
     parser.add_argument("--json")
     args = parser.parse_args()
     results, profiles = {}, {}
-    for part in (seed_ops, seed_replay, seed_products, loops):
+    for part in (seed_kernels, seed_replay, seed_products, loops):
         try:
             part(results, profiles)
         except Exception as exc:  # report and go on: one failure must not hide the rest
