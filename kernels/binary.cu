@@ -20,7 +20,7 @@ __device__ __forceinline__ T binary_apply(int op, T a, T b, double param, int* e
         if (r != T(0) && ((r < T(0)) != (b < T(0)))) r += b;
         return r;
       }
-      case TF0_OP_pow: return pow(a, b);
+      case TF0_OP_pow: return b == T(2) ? a * a : pow(a, b);  // squares: exact and fast
       default: break;
     }
   } else {

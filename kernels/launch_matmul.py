@@ -48,9 +48,11 @@ def _blocks(M, N, batch, tile):
 
 def tiling(M, N, K, batch, suf, aligned):
     """(tile, K splits) for one product: the 128 tile where its output blocks, split along
-    K where K is long, give every SM a block; else the 64 tile, split along K (to about two
-    blocks per SM) when its blocks alone cannot fill the GPU. The 32 tile is not chosen
-    yet: bench/profile_step.py measures it against the 64 tile on small products."""
+    K where K is long, give every SM a block; the 64 tile where its blocks fill at least
+    half the SMs (split along K, to about two blocks per SM, when they do not fill all);
+    else the 32 tile, split along K to about one block per SM when its blocks fill under
+    half the SMs. Measured on an H200 (bench/profile_step.py): the seed step's products
+    of 64-1000 rows took 3.8-8.9 us on the 32 tile against 6.3-15 us on the 64 tile."""
     sms = sm_count()
     if suf == "f32" and aligned:
         blocks = _blocks(M, N, batch, "128v")
@@ -58,9 +60,14 @@ def tiling(M, N, K, batch, suf, aligned):
         if blocks * splits >= sms:
             return "128v", splits
     blocks = _blocks(M, N, batch, "64")
-    if blocks >= sms or K < 256:
+    if blocks >= sms:
         return "64", 1
-    return "64", min(-(-2 * sms // blocks), K // 128)
+    if 2 * blocks >= sms:
+        return "64", 1 if K < 256 else min(-(-2 * sms // blocks), K // 128)
+    blocks = _blocks(M, N, batch, "32")
+    if 2 * blocks >= sms or K < 256:
+        return "32", 1
+    return "32", min(-(-sms // blocks), K // 128)
 
 
 def gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits):

@@ -56,8 +56,9 @@ def _cols(code, x, out, outer, R, inner, scale, suf, split=True):
     """Reduce the middle axis of an [outer, R, inner] view into out [outer, inner]; with
     few outputs the first pass splits R into chunks and a second pass combines them."""
     target = sm_count() * 4096
+    # chunks of at least 32 rows: a shorter first pass would be mostly a copy
     nchunks = 1 if not split or outer * inner >= target else \
-        min(R, max(1, target // (outer * inner)))
+        max(1, min(R // 32, target // (outer * inner)))
     chunk = (R + nchunks - 1) // nchunks
     nchunks = (R + chunk - 1) // chunk
     dst = out if nchunks == 1 else empty((outer, nchunks, inner), x.dtype)

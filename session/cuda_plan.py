@@ -4,8 +4,11 @@ Direct launch runs the plan's generated body op by op on the caller's current st
 CUDA graphs (the default), the first run of each key — the feed shapes, and the values of
 the keyed feeds (session/capture.py) — launches directly (it compiles what is missing and
 warms the caches), the second is captured as a CUDA graph on the session's streams and
-every later run replays it: feeds are copied into the graph's input buffers through pinned
-host memory, fetches come back through pinned buffers.
+every later run replays it: host feeds are copied into the graph's input buffers through
+pinned host memory, fetches come back in fresh pinned arrays. A device-array feed whose
+memory was the same in the run before the capture is read by the graph in place (no copy);
+the graph then also keys on that address, and a feed that moves later is copied from then
+on (one more capture).
 
 A graph points at fixed memory, so:
 - intermediates come from a memory pool private to the graph, reused by liveness during the
@@ -56,10 +59,15 @@ def write_buffers(pairs, variable, current, cupy):
 
 class _Graph:
     """One captured graph: its key, what it reads and writes, and the memory it points at."""
-    __slots__ = ("shapes", "variables", "inputs", "pinned", "staged", "graph", "pool", "refs",
-                 "raw", "writes", "draws")
+    __slots__ = ("shapes", "variables", "inputs", "bound", "pinned", "staged", "graph", "pool",
+                 "refs", "raw", "writes", "draws")
 
-    def matches(self, shapes, variables):
+    def matches(self, shapes, variables, addresses):
+        """Same key, and every feed the graph reads in place at the same address."""
+        return self.same_key(shapes, variables) and \
+            all(addresses.get(i) == address for i, address in self.bound.items())
+
+    def same_key(self, shapes, variables):
         return self.shapes == shapes and all(a is b for a, b in zip(self.variables, variables))
 
 
@@ -117,6 +125,7 @@ class CudaPlan:
             self.uses_error_flag = self.uses_error_flag or gctx.uses_error_flag
             self.read_vars, self.written_vars = variables_of(graph_schedule)
             self.graphs, self.warm, self.pairs = [], set(), {}
+            self.addresses, self.moved = {}, set()  # of device-array feeds (see _capture)
             self.values_seen = set()  # of the keyed feeds
 
     # ---- running ---------------------------------------------------------------------------
@@ -139,6 +148,7 @@ class CudaPlan:
             inputs, shapes = self._keyed(inputs, shapes)
             if shapes is None:
                 return self._warm_up(inputs)
+        previous, self.addresses = self.addresses, self._feed_addresses(inputs[:len(feeds)])
         if shapes not in self.warm:
             values = self._warm_up(inputs)
             self.warm.add(shapes)
@@ -147,10 +157,14 @@ class CudaPlan:
         variables = tuple(values.get(v) for v in self.read_vars)
         if any(v not in values for v in self.written_vars):
             return self._warm_up(inputs)  # a graph writes variables into buffers it keeps
-        entry = next((g for g in self.graphs if g.matches(shapes, variables)), None)
+        entry = next((g for g in self.graphs if g.matches(shapes, variables, self.addresses)),
+                     None)
         if entry is None:
+            self._forget_moved_feeds(shapes, variables)
+            bind = {i: a for i, a in self.addresses.items()
+                    if previous.get(i) == a and i not in self.moved}
             try:
-                entry = self._capture(shapes, variables, inputs)
+                entry = self._capture(shapes, variables, inputs, bind)
             except Exception as exc:
                 return self._after_failed_capture(exc, inputs)
             self.launch = "capture"
@@ -273,12 +287,32 @@ class CudaPlan:
             s0.wait_event(streams[s].record(self.cupy.cuda.Event(disable_timing=True)))
         s0.use()
 
-    def _capture(self, shapes, variables, feeds):
+    def _feed_addresses(self, feeds):
+        """{feed index: device address} of the fed device arrays the graph may read in
+        place (keyed feeds are host values; dataset elements are not feeds: their
+        staging buffers are the iterator's)."""
+        device_array = self.cupy.ndarray
+        return {i: x.data.ptr for i, x in enumerate(feeds)
+                if type(x) is device_array and i not in self.keyed and x.size}
+
+    def _forget_moved_feeds(self, shapes, variables):
+        """Drop the graphs of this key that read a feed in place at another address, and
+        copy those feeds from now on."""
+        for g in [g for g in self.graphs if g.same_key(shapes, variables)]:
+            moved = {i for i, a in g.bound.items() if self.addresses.get(i) != a}
+            if moved:
+                self.moved |= moved
+                self.graphs.remove(g)
+
+    def _capture(self, shapes, variables, feeds, bind):
+        """Capture the graph body as a CUDA graph; the feeds indexed in `bind` are read in
+        place (the graph keeps them alive), the others through input buffers of its own."""
         from tf0.kernels.device import keeping
         cupy = self.cupy
         entry = _Graph()
-        entry.shapes, entry.variables = shapes, variables
-        entry.inputs = [feed if i in self.keyed else cupy.empty(np.shape(feed), feed.dtype)
+        entry.shapes, entry.variables, entry.bound = shapes, variables, bind
+        entry.inputs = [feed if i in self.keyed or i in bind
+                        else cupy.empty(np.shape(feed), feed.dtype)
                         for i, feed in enumerate(feeds)]
         entry.pinned = {}
         entry.staged = cupy.cuda.Event(disable_timing=True)
@@ -329,7 +363,7 @@ class CudaPlan:
         if self.counters is not None:
             copies.append((self.counters.advance(entry.draws), self.counters.used()))
         for i, (value, dst) in enumerate(copies):
-            if i in self.keyed or not dst.size:  # a keyed value is part of the graph
+            if i in entry.bound or i in self.keyed or not dst.size:  # read in place or keyed
                 continue
             if type(value) is np.ndarray or np.isscalar(value):
                 pinned = entry.pinned.get(i)

@@ -44,6 +44,11 @@ class DeviceArray(np.ndarray):
         return super().__array_function__(func, types, args, kwargs)
 
     @property
+    def data(self):
+        """CuPy's MemoryPointer, as far as plans read it: the address."""
+        return types.SimpleNamespace(ptr=self.ctypes.data)
+
+    @property
     def __cuda_array_interface__(self):
         return {"shape": self.shape, "typestr": self.dtype.str, "version": 3,
                 "data": (self.ctypes.data, False), "strides": None}

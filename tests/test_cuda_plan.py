@@ -469,6 +469,34 @@ def test_device_array_feeds_and_fetches(null_gpu):
             sess.run(y, {x: fake_cuda.to_device(np.zeros((3, 3), np.float32))})
 
 
+def _copies(null_gpu, since):
+    return sum(name == "copy" for name, _ in null_gpu.launches[since:])
+
+
+def test_a_device_feed_at_a_stable_address_is_read_in_place(null_gpu):
+    x = tf.placeholder(tf.float32, [2, 3])
+    y = x * 3.0
+    fed = fake_cuda.to_device(np.zeros((2, 3), np.float32))
+    with tf.Session(config=_gpu_config()) as sess:
+        meta = tf.RunMetadata()
+        for k in range(5):
+            fed.set(np.full((2, 3), k, np.float32))  # new values at the same address
+            start = len(null_gpu.launches)
+            got = sess.run(y, {x: fed}, run_metadata=meta)
+            np.testing.assert_array_equal(got, np.full((2, 3), 3.0 * k))
+        assert meta.launch == "replay" and _copies(null_gpu, start) == 0
+        # another array: one more capture, which copies the feed from then on
+        other = fake_cuda.to_device(np.full((2, 3), 7, np.float32))
+        captures = null_gpu.captures
+        for _ in range(3):
+            np.testing.assert_array_equal(sess.run(y, {x: other}), np.full((2, 3), 21.0))
+        assert null_gpu.captures == captures + 1
+        start = len(null_gpu.launches)
+        np.testing.assert_array_equal(sess.run(y, {x: fed}, run_metadata=meta),
+                                      np.full((2, 3), 12.0))
+        assert meta.launch == "replay" and _copies(null_gpu, start) == 1
+
+
 def _digits_like_training(config, steps):
     """A small classifier trained from a one-shot tf.data iterator with Adam (as the main
     job): per-step losses, then the trained variables."""

@@ -172,6 +172,11 @@ def test_device_array_feeds_and_fetches_stay_on_the_device():
                                        atol=1e-5)
             var[...] = 0  # the caller's copy: the session's variable is untouched
         np.testing.assert_array_equal(sess.run(v), np.ones((32, 8)))
+        fed = cupy.zeros((64, 32), cupy.float32)  # one array: the graph reads it in place
+        for k in range(5):
+            fed.fill(k)  # on the current stream, so ordered before the run
+            got = sess.run(y, {x: fed}, options=options)
+            np.testing.assert_array_equal(got.get(), np.full((64, 8), 32.0 * k))
         try:
             import torch
         except ImportError:
