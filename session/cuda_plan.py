@@ -143,7 +143,7 @@ class CudaPlan:
             if elements is None:  # an iterator not started yet: the plan starts it
                 return self._direct(feeds)
             inputs = list(feeds) + elements
-        shapes = tuple((np.shape(f), np.dtype(f.dtype).str) for f in inputs)
+        shapes = tuple((f.shape, f.dtype.str) for f in inputs)  # arrays or NumPy scalars
         if self.keyed:
             inputs, shapes = self._keyed(inputs, shapes)
             if shapes is None:
@@ -383,9 +383,9 @@ class CudaPlan:
         them) with one wait for all."""
         if self.uses_error_flag:
             self.device.check_errors()
-        out, waiting = [], False
+        out, waiting, device_array = [], False, self.cupy.ndarray
         for k, (x, form) in enumerate(zip(raw, forms)):
-            on_host = type(x) is np.ndarray or np.isscalar(x)
+            on_host = not isinstance(x, device_array)
             if form is None:
                 out.append(None)
             elif self.fetch_device:

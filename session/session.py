@@ -24,9 +24,13 @@ class _Plan:
 def _device_feed(value, tensor, device):
     """A fed device array (CuPy, or anything with __cuda_array_interface__ or DLPack) as a
     CuPy array on the CUDA backend (no copy), or as a NumPy array on the NumPy backend."""
-    from tf0.kernels.device import cupy
-    arr = cupy().asarray(value) if hasattr(value, "__cuda_array_interface__") \
-        else cupy().from_dlpack(value)
+    if device is not None:
+        cp = device.cupy
+    else:
+        from tf0.kernels.device import cupy
+        cp = cupy()
+    arr = value if type(value) is cp.ndarray else cp.asarray(value) \
+        if hasattr(value, "__cuda_array_interface__") else cp.from_dlpack(value)
     if arr.dtype != tensor.dtype.np:
         raise TypeError(f"Cannot feed a device array of dtype {arr.dtype} to tensor "
                         f"'{tensor.name}' of dtype {tensor.dtype.name} (device feeds are not "
@@ -47,11 +51,12 @@ def _feed_checker(tensor, device=None):
     dtype = tensor.dtype.np
     dims = tensor.shape.dims
     kind = dtype.kind
+    device_array = device.cupy.ndarray if device is not None else None
 
     def convert(value):
         if type(value) is np.ndarray and value.dtype == dtype:
             arr = value
-        elif _is_device_array(value):
+        elif type(value) is device_array or _is_device_array(value):
             arr = _device_feed(value, tensor, device)
         elif type(value) is float and kind == "f" or type(value) is int and kind in "iuf":
             try:
