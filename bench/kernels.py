@@ -119,10 +119,20 @@ def softmax_xent(results):
     lse = cp.log(cp.sum(cp.exp(x - x.max(1, keepdims=True)), 1)) + x.max(1)
     want = cp.sum(labels * (lse[:, None] - x), 1)
     results["xent_rel_err"] = rel_err(loss.get(), want.get())
+    softmax = cp.exp(x - lse[:, None])
+    results["xent_backprop_rel_err"] = rel_err(backprop.get(), (softmax - labels).get())
     ms = timed(lambda: N.softmax_xent(logits, labels))
     nbytes = logits.nbytes * 3 + loss.nbytes  # read logits and labels, write backprop and loss
     results["xent_GBps"] = nbytes / ms / 1e6
     results["xent_vs_copy"] = results["xent_GBps"] / results["copy_GBps"]
+    # the kernel that reads each row twice (the launcher's choice for rows too long to be
+    # held in registers), at the same shape, for comparison
+    from tf0.kernels import loader
+    from tf0.kernels.device import i64
+    streamed = loader.get("nn", "softmax_xent_f32")
+    ms = timed(lambda: streamed(N._grid(rows), (N._threads(cols),),
+                                (logits, labels, loss, backprop, i64(rows), i64(cols))))
+    results["xent_streamed_vs_copy"] = nbytes / ms / 1e6 / results["copy_GBps"]
 
 
 def compile_times(results):

@@ -6,6 +6,9 @@ from . import loader
 from .device import empty, i64, suffix
 
 
+XENT_PACKS = 8  # as in kernels/nn.cu: 16-byte packs of a row each thread holds
+
+
 def _threads(cols):
     return int(min(256, max(32, (cols + 31) // 32 * 32)))
 
@@ -35,9 +38,11 @@ def softmax_xent(logits, labels):
     loss = empty(logits.shape[:-1], logits.dtype)
     backprop = empty(logits.shape, logits.dtype)
     if rows:
-        loader.get("nn", f"softmax_xent_{suffix(logits.dtype)}")(
-            _grid(rows), (_threads(cols),), (logits, labels, loss, backprop, i64(rows),
-                                             i64(cols)))
+        per_pack = 16 // logits.itemsize
+        threads = _threads(cols)
+        cached = cols % per_pack == 0 and cols // per_pack <= XENT_PACKS * threads
+        loader.get("nn", f"softmax_xent{'_cached' if cached else ''}_{suffix(logits.dtype)}")(
+            _grid(rows), (threads,), (logits, labels, loss, backprop, i64(rows), i64(cols)))
     return loss, backprop
 
 

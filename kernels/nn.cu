@@ -3,6 +3,8 @@
 // the reduction order depends only on the shape.
 //   softmax_<dt>(x, y, rows, cols, log)                  log = 1: log_softmax
 //   softmax_xent_<dt>(logits, labels, loss, backprop, rows, cols)
+//   softmax_xent_cached_<dt>(...): the same for rows of whole 16-byte packs, at most
+//     XENT_PACKS per thread (8192 floats or 4096 doubles with 256 threads)
 //   sparse_softmax_xent_<dt>_<it>(logits, labels, loss, backprop, rows, cols, err, id)
 #include "common.cuh"
 
@@ -79,6 +81,76 @@ __device__ void softmax_impl(const T* __restrict__ x, T* __restrict__ y, i64 row
   }
 }
 
+struct MaxOp { template <typename T> __device__ T operator()(T a, T b) const { return max(a, b); } };
+
+// block_reduce's result in every thread of the block.
+template <typename T, typename Op>
+__device__ __forceinline__ T block_all_reduce(T v, Op op, T identity) {
+  __shared__ T result;
+  v = block_reduce(v, op, identity);
+  if (threadIdx.x == 0) result = v;
+  __syncthreads();
+  v = result;
+  __syncthreads();  // result may be rewritten by the next call
+  return v;
+}
+
+// Rows of at most XENT_PACKS 16-byte packs per thread: each thread loads its packs of the
+// row and of its labels once, into registers, before any reduction (every load in flight
+// at once), and max, sum of exponentials, loss and backprop are computed from there: the
+// logits are read once instead of twice.
+constexpr int XENT_PACKS = 8;
+template <typename T>
+__device__ void xent_cached(const T* __restrict__ x, const T* __restrict__ labels,
+                            T* __restrict__ loss, T* __restrict__ backprop, i64 rows, i64 cols) {
+  constexpr int V = 16 / sizeof(T);
+  const int packs = (int)(cols / V);
+  for (i64 r = blockIdx.x; r < rows; r += gridDim.x) {
+    const Pack<T>* xp = reinterpret_cast<const Pack<T>*>(x + r * cols);
+    const Pack<T>* lp = reinterpret_cast<const Pack<T>*>(labels + r * cols);
+    Pack<T> xv[XENT_PACKS], lv[XENT_PACKS];
+    T m = tf0_lowest<T>();
+#pragma unroll
+    for (int p = 0; p < XENT_PACKS; ++p) {
+      const int j = threadIdx.x + p * blockDim.x;
+      if (j < packs) {
+        xv[p] = xp[j];
+        lv[p] = lp[j];
+      }
+    }
+#pragma unroll
+    for (int p = 0; p < XENT_PACKS; ++p)
+      if (threadIdx.x + p * blockDim.x < packs)
+#pragma unroll
+        for (int k = 0; k < V; ++k) m = max(m, xv[p].v[k]);
+    m = block_all_reduce(m, MaxOp(), tf0_lowest<T>());
+    T s = T(0);
+#pragma unroll
+    for (int p = 0; p < XENT_PACKS; ++p)
+      if (threadIdx.x + p * blockDim.x < packs)
+#pragma unroll
+        for (int k = 0; k < V; ++k) s += exp_shifted(xv[p].v[k] - m);
+    const T lse = m + log(block_all_reduce(s, SumOp(), T(0)));
+    T acc = T(0);
+    Pack<T>* bp = reinterpret_cast<Pack<T>*>(backprop + r * cols);
+#pragma unroll
+    for (int p = 0; p < XENT_PACKS; ++p) {
+      const int j = threadIdx.x + p * blockDim.x;
+      if (j < packs) {
+        Pack<T> out;
+#pragma unroll
+        for (int k = 0; k < V; ++k) {
+          acc += lv[p].v[k] * (lse - xv[p].v[k]);
+          out.v[k] = exp_shifted(xv[p].v[k] - lse) - lv[p].v[k];
+        }
+        bp[j] = out;
+      }
+    }
+    acc = block_reduce(acc, SumOp(), T(0));
+    if (threadIdx.x == 0) loss[r] = acc;
+  }
+}
+
 // loss[r] = sum_j labels * (lse - x); backprop = softmax - labels.
 template <typename T>
 __device__ void xent_impl(const T* __restrict__ x, const T* __restrict__ labels, T* __restrict__ loss,
@@ -140,6 +212,10 @@ __device__ void sparse_xent_impl(const T* __restrict__ x, const I* __restrict__ 
   extern "C" __global__ void softmax_xent_##SUF(const T* x, const T* labels, T* loss, T* backprop, \
                                                 i64 rows, i64 cols) {                         \
     xent_impl<T>(x, labels, loss, backprop, rows, cols);                                      \
+  }                                                                                           \
+  extern "C" __global__ void softmax_xent_cached_##SUF(const T* x, const T* labels, T* loss,    \
+                                                       T* backprop, i64 rows, i64 cols) {     \
+    xent_cached<T>(x, labels, loss, backprop, rows, cols);                                    \
   }                                                                                           \
   extern "C" __global__ void sparse_softmax_xent_##SUF##_i32(const T* x, const int* labels,     \
                                                              T* loss, T* backprop, i64 rows,  \

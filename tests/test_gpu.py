@@ -131,18 +131,21 @@ def test_matmul_every_size(m, k, n, dtype):
         assert np.abs(got - want).max(initial=0) <= scale * (1e-4 if dtype is tf.float32 else 1e-12)
 
 
-def test_softmax_xent_wide_and_narrow_rows():
+@pytest.mark.parametrize("dtype", [tf.float32, tf.float64], ids=["f32", "f64"])
+def test_softmax_xent_wide_and_narrow_rows(dtype):
+    # rows of whole 16-byte packs up to 8 per thread (8192 floats, 4096 doubles) are held
+    # in registers; the others, and longer rows, stream twice
     rng = np.random.default_rng(3)
     fetches, feed = [], {}
-    for cols in (1, 2, 31, 33, 1000, 5000):
-        x = tf.placeholder(tf.float32, (7, cols))
-        feed[x] = (rng.standard_normal((7, cols)) * 20).astype(np.float32)
+    for cols in (1, 2, 31, 33, 1000, 4096, 4098, 5000, 8192, 8196):
+        x = tf.placeholder(dtype, (7, cols))
+        feed[x] = (rng.standard_normal((7, cols)) * 20).astype(dtype.np)
         labels = tf.nn.softmax(x * 0.5)
         fetches += [tf.nn.softmax(x), tf.nn.log_softmax(x),
                     tf.nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=x),
                     tf.nn.sparse_softmax_cross_entropy_with_logits(
                         labels=np.arange(7) % cols, logits=x)]
-    _compare(*_both(fetches, feed), tf.float32, "softmax")
+    _compare(*_both(fetches, feed), dtype, "softmax")
 
 
 def test_kernel_errors_name_the_op():
