@@ -50,9 +50,11 @@ def tiling(M, N, K, batch, suf, aligned):
     """(tile, K splits) for one product: the 128 tile where its output blocks, split along
     K where K is long, give every SM a block; the 64 tile where its blocks fill at least
     half the SMs (split along K, to about two blocks per SM, when they do not fill all);
-    else the 32 tile, split along K to about one block per SM when its blocks fill under
-    half the SMs. Measured on an H200 (bench/profile_step.py): the seed step's products
-    of 64-1000 rows took 3.8-8.9 us on the 32 tile against 6.3-15 us on the 64 tile."""
+    else the 32 tile, split along K (slices of about 128) to about one block per SM when
+    its blocks fill under half the SMs and K is long (from 512: shorter splits gain little
+    and cost a reduction, and products on parallel streams fill the GPU without them).
+    Measured on an H200 (bench/profile_step.py): the seed step's products of 64-1000 rows
+    took 3.7-7.6 us on the 32 tile against 6.3-15 us on the 64 tile (cuBLAS: 3.4-9.7)."""
     sms = sm_count()
     if suf == "f32" and aligned:
         blocks = _blocks(M, N, batch, "128v")
@@ -65,9 +67,9 @@ def tiling(M, N, K, batch, suf, aligned):
     if 2 * blocks >= sms:
         return "64", 1 if K < 256 else min(-(-2 * sms // blocks), K // 128)
     blocks = _blocks(M, N, batch, "32")
-    if 2 * blocks >= sms or K < 256:
+    if 2 * blocks >= sms or K < 512:
         return "32", 1
-    return "32", min(-(-sms // blocks), K // 128)
+    return "32", min(-(-sms // blocks), -(-K // 128))
 
 
 def gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits):

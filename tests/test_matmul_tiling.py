@@ -27,10 +27,10 @@ def test_every_choice_is_a_valid_tile_and_split(suf, aligned):
         tile, splits = M.tiling(m, n, k, batch, suf, aligned)
         assert tile in M.TILES
         assert tile != "128v" or (suf == "f32" and aligned)
-        assert splits == 1 or 1 < splits <= k // 128
+        assert splits == 1 or 1 < splits <= -(-k // 128)
         size = M.TILES[tile]
-        if splits > 1:  # a split only where the unsplit blocks leave SMs idle
-            assert _blocks(m, n, batch, size) < SMS
+        if splits > 1:  # a split only where the unsplit blocks leave SMs idle, K long
+            assert _blocks(m, n, batch, size) < SMS and k >= 256
 
 
 def test_small_products_take_the_small_tile_and_large_ones_the_large():
@@ -39,8 +39,11 @@ def test_small_products_take_the_small_tile_and_large_ones_the_large():
         tile, splits = M.tiling(m, n, k, 1, "f32", True)
         assert tile == "32"
         blocks = _blocks(m, n, 1, 32)
-        assert (splits > 1) == (2 * blocks < SMS and k >= 256)
+        assert (splits > 1) == (2 * blocks < SMS and k >= 512)
     assert M.tiling(4096, 4096, 4096, 1, "f32", True) == ("128v", 1)
     assert M.tiling(4096, 4096, 4096, 1, "f64", False) == ("64", 1)
     # 64-tile blocks filling half the SMs or more keep the 64 tile
     assert M.tiling(512, 1024, 64, 1, "f64", False)[0] == "64"
+    # the branches of bench/plans.py (on parallel streams): no split at K = 256
+    assert M.tiling(256, 256, 256, 1, "f32", True) == ("32", 1)
+    assert M.tiling(64, 100, 1000, 1, "f32", True) == ("32", 8)
