@@ -5,7 +5,8 @@ measured in this run against references run beside tf0.
     host feeds and fetches: tf0 (graph replay)  vs  CuPy by hand (>= 3x), PyTorch eager
                             with autograd (>= 5x); tf0 direct launch reported too
     all on the device:      tf0 (device feeds and fetches)  vs  PyTorch CUDA-graph replay
-                            (no slower), jax.jit(value_and_grad) (faster)
+                            (no slower), jax.jit(value_and_grad) (faster); through
+                            Session.run and through Session.make_callable
   16 independent relu(A_i @ A_i) branches at 128^2 and 256^2, graph replay:
                             8 streams vs 1 stream (>= 3x)
 
@@ -106,6 +107,14 @@ def seed_step(results, reps):
         return out
     check("tf0_device", [a.get() for a in tf0_device()], want, results)
     results["tf0_graph_device_us"] = median_us(tf0_device, reps)
+    step = sess.make_callable(fetches, [X, Y], accept_options=True)  # TF1's run-many API
+
+    def tf0_callable_device():
+        out = step(xd, yd, options=on_device)
+        cp.cuda.get_current_stream().synchronize()
+        return out
+    check("tf0_callable_device", [a.get() for a in tf0_callable_device()], want, results)
+    results["tf0_callable_device_us"] = median_us(tf0_callable_device, reps)
 
     w1g, w2g = cp.asarray(w1), cp.asarray(w2)
 
@@ -221,7 +230,10 @@ def ratios(r):
     return {"cupy_over_tf0_host": ratio("cupy_host_us", "tf0_graph_host_us"),
             "torch_eager_over_tf0_host": ratio("torch_eager_host_us", "tf0_graph_host_us"),
             "torch_graph_over_tf0_device": ratio("torch_graph_device_us", "tf0_graph_device_us"),
-            "jax_over_tf0_device": ratio("jax_jit_device_us", "tf0_graph_device_us")}
+            "jax_over_tf0_device": ratio("jax_jit_device_us", "tf0_graph_device_us"),
+            "torch_graph_over_tf0_callable_device": ratio("torch_graph_device_us",
+                                                          "tf0_callable_device_us"),
+            "jax_over_tf0_callable_device": ratio("jax_jit_device_us", "tf0_callable_device_us")}
 
 
 def main():

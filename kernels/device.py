@@ -103,6 +103,13 @@ def constant(value):
     return _cached(("const", value.dtype.str, value.shape, value.tobytes()), lambda: value)
 
 
+def slot_views(block, slots):
+    """Arrays over byte ranges of a uint8 device array, sharing its memory: one for each
+    (byte offset, shape, dtype) of `slots`."""
+    cp, base = cupy(), block.data
+    return [cp.ndarray(shape, dtype, memptr=base + offset) for offset, shape, dtype in slots]
+
+
 def contiguous_strides(shape):
     strides, acc = [], 1
     for d in reversed(shape):

@@ -5,7 +5,9 @@ CUDA graphs (the default), the first run of each key — the feed shapes, and th
 the keyed feeds (session/capture.py) — launches directly (it compiles what is missing and
 warms the caches), the second is captured as a CUDA graph on the session's streams and
 every later run replays it: host feeds are copied into the graph's input buffers through
-pinned host memory, fetches come back in fresh pinned arrays. A device-array feed whose
+pinned host memory; the graph ends by packing its fetches into one block
+(session/fetch_block.py), which each replay copies once, to a fresh pinned buffer or
+device block whose slices the user gets. A device-array feed whose
 memory was the same in the run before the capture is read by the graph in place (no copy);
 the graph then also keys on that address, and a feed that moves later is copied from then
 on (one more capture).
@@ -27,6 +29,7 @@ from tf0.ops.data_ops import next_element
 from .capture import capture_blocker, keyed_feeds
 from .cuda_backend import CudaPlanContext, CudaTracer, RandomCounters, compile_body, placement
 from .cuda_ops import RANDOM_OPS
+from .fetch_block import FetchBlock, packable
 from .plan import Schedule, _to_user, _to_user_copy
 from .streams import (WRITERS, assign_streams, host_read_feeds, single_stream,
                       variables_touched)
@@ -60,7 +63,7 @@ def write_buffers(pairs, variable, current, cupy):
 class _Graph:
     """One captured graph: its key, what it reads and writes, and the memory it points at."""
     __slots__ = ("shapes", "variables", "inputs", "bound", "pinned", "staged", "graph", "pool",
-                 "refs", "raw", "writes", "draws")
+                 "refs", "raw", "fetches", "writes", "draws")
 
     def matches(self, shapes, variables, addresses):
         """Same key, and every feed the graph reads in place at the same address."""
@@ -326,14 +329,18 @@ class CudaPlan:
             try:
                 with cupy.cuda.using_allocator(pool.malloc), keeping(refs):
                     s0.begin_capture()
+                    raw = None
                     try:
                         self._spread(s0, self.graph_lanes)
                         if self.counters is not None:
                             self.counters.start()
                         raw = self.graph_body(entry.inputs)
                     finally:
-                        self._gather(s0, self.graph_lanes)
-                        graph = s0.end_capture()
+                        try:
+                            self._gather(s0, self.graph_lanes)
+                            entry.fetches = None if raw is None else self._pack(raw)
+                        finally:
+                            graph = s0.end_capture()
             finally:
                 state.targets = {}
         entry.graph, entry.pool, entry.refs, entry.raw = graph, pool, refs, raw
@@ -342,6 +349,15 @@ class CudaPlan:
         if state.pending:
             state.pending.clear()
         return entry
+
+    def _pack(self, raw):
+        """The FetchBlock the graph copies its device fetches into (None if there are none
+        or, for host fetches, more than PINNED_FETCH_BYTES)."""
+        indices = packable(raw, self.graph_forms, self.cupy.ndarray)
+        if not indices or not self.fetch_device and \
+                sum(raw[k].nbytes for k in indices) > PINNED_FETCH_BYTES:
+            return None
+        return FetchBlock(self.cupy, raw, indices)
 
     def _replay(self, entry, feeds):
         """Launch a captured graph on the caller's stream: work the caller queued before
@@ -378,15 +394,23 @@ class CudaPlan:
 
     def _finish(self, raw, forms, entry):
         """Check the kernel error flag, then turn raw values into what the user gets: for a
-        replayed graph, device values come back straight into fresh pinned arrays (up to
-        PINNED_FETCH_BYTES each; they go back to CuPy's pinned pool when the user drops
-        them) with one wait for all."""
+        replayed graph, device values come from its FetchBlock in one copy, to the device
+        or into a fresh pinned buffer (it goes back to CuPy's pinned pool when the user
+        drops the arrays), with one wait for all."""
         if self.uses_error_flag:
             self.device.check_errors()
-        out, waiting, device_array = [], False, self.cupy.ndarray
+        packed, waiting = {}, False
+        block = entry.fetches if entry is not None else None
+        if block is not None and self.fetch_device:
+            packed = block.to_device(self.cupy)
+        elif block is not None:
+            packed, waiting = block.to_host(self._pinned((block.nbytes,), np.uint8)), True
+        out, device_array = [], self.cupy.ndarray
         for k, (x, form) in enumerate(zip(raw, forms)):
             on_host = not isinstance(x, device_array)
-            if form is None:
+            if k in packed:
+                out.append(packed[k])
+            elif form is None:
                 out.append(None)
             elif self.fetch_device:
                 out.append(self._device_fetch(x, on_host, self.fresh[k] and entry is None))

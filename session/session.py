@@ -288,23 +288,32 @@ class Session:
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """A function taking the feed values in feed_list order and returning run()'s
-        result. The plan is made here, so a call only checks its feeds and runs it; with
-        accept_options, `options=` and `run_metadata=` go through run()."""
+        result. The plan is made here, so a call only checks its feeds and runs it. With
+        accept_options, `options=` and `run_metadata=` are taken too: options that only ask
+        for device-array fetches keep the fast path (a plan of their own), anything else
+        goes through run()."""
         feed_list = list(feed_list or [])
         feed_tensors = tuple(self._feed_tensor(k) for k in feed_list)
-        plan = self._plan_for(fetches, feed_tensors)
+        plans = {False: self._plan_for(fetches, feed_tensors)}
 
         def call(*values, options=None, run_metadata=None):
             if len(values) != len(feed_tensors):
                 raise TypeError(f"this callable takes {len(feed_tensors)} feed values, "
                                 f"got {len(values)}")
+            on_device = False
             if options is not None or run_metadata is not None:
                 if not accept_options:
                     raise TypeError("make_callable(..., accept_options=True) takes options "
                                     "and run_metadata")
-                return self.run(fetches, dict(zip(feed_list, values)), options, run_metadata)
+                if run_metadata is not None or options.trace_level >= RunOptions.SOFTWARE_TRACE:
+                    return self.run(fetches, dict(zip(feed_list, values)), options,
+                                    run_metadata)
+                on_device = bool(getattr(options, "fetch_device_arrays", False))
             if self._closed:
                 raise RuntimeError("Attempted to use a closed Session.")
+            plan = plans.get(on_device)
+            if plan is None:
+                plan = plans[on_device] = self._plan_for(fetches, feed_tensors, False, on_device)
             arrays = [check(v) for check, v in zip(plan.feed_checks, values)]
             return plan.rebuild(self._execute(plan, arrays))
         return call

@@ -469,6 +469,51 @@ def test_device_array_feeds_and_fetches(null_gpu):
             sess.run(y, {x: fake_cuda.to_device(np.zeros((3, 3), np.float32))})
 
 
+@pytest.mark.parametrize("on_device", [False, True], ids=["host", "device"])
+def test_a_replay_hands_out_every_fetch_from_one_block_and_keeps_none(null_gpu, on_device):
+    x = tf.placeholder(tf.float32, [3])
+    doubled = x * 2.0
+    fetches = [doubled, tf.cast(x, tf.int32), tf.reduce_sum(tf.cast(x, tf.float64)),
+               x > 1.0, doubled]
+    options = tf.RunOptions(fetch_device_arrays=on_device)
+    kept = []
+    with tf.Session(config=_gpu_config()) as sess:
+        for k in range(5):
+            value = np.array([k, k + 1, k + 2], np.float32)
+            start = len(null_gpu.launches)
+            got = sess.run(fetches, {x: value}, options=options)
+            if on_device:
+                got = [g.get() for g in got]
+            want = [value * 2, value.astype(np.int32), value.astype(np.float64).sum(),
+                    value > 1, value * 2]
+            for g, w in zip(got, want):
+                np.testing.assert_array_equal(g, w)
+                assert np.asarray(g).dtype == np.asarray(w).dtype
+            kept.append((got, want))
+        assert _copies(null_gpu, start) == (1 if on_device else 0)  # one for all five
+        plan = next(iter(sess._plans.values())).cuda
+        assert plan.launch == "replay" and len(plan.graphs[-1].fetches.slots) == 5
+    for got, want in kept:  # later runs wrote nothing the user holds
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(g, w)
+
+
+def test_a_callable_fetches_device_arrays_on_its_fast_path(null_gpu, monkeypatch):
+    x = tf.placeholder(tf.float32, [2, 3])
+    y = tf.reduce_sum(x * 2.0, axis=1)
+    with tf.Session(config=_gpu_config()) as sess:
+        step = sess.make_callable(y, [x], accept_options=True)
+        on_device = tf.RunOptions(fetch_device_arrays=True)
+        monkeypatch.setattr(sess, "run", None)  # the fast path never goes through run()
+        for k in range(4):
+            fed = fake_cuda.to_device(np.full((2, 3), k, np.float32))
+            got = step(fed, options=on_device)
+            assert isinstance(got, fake_cuda.DeviceArray)
+            np.testing.assert_array_equal(got.get(), [6.0 * k, 6.0 * k])
+            np.testing.assert_array_equal(step(fed), [6.0 * k, 6.0 * k])  # host fetches
+        assert len(sess._plans) == 2  # one plan each way, made once
+
+
 def _copies(null_gpu, since):
     return sum(name == "copy" for name, _ in null_gpu.launches[since:])
 
