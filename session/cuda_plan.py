@@ -21,6 +21,8 @@ A graph points at fixed memory, so:
   buffers, the graph reads the current one and writes the other; the run commits the other
   only when it succeeds, so a failed run changes no variable.
 """
+import operator
+
 import numpy as np
 
 from tf0.kernels import launch_elementwise as E
@@ -71,7 +73,7 @@ class _Graph:
             all(addresses.get(i) == address for i, address in self.bound.items())
 
     def same_key(self, shapes, variables):
-        return self.shapes == shapes and all(a is b for a, b in zip(self.variables, variables))
+        return self.shapes == shapes and all(map(operator.is_, self.variables, variables))
 
 
 class CudaPlan:
@@ -127,6 +129,7 @@ class CudaPlan:
             self.bodies += [(filename, line_to_op), *gctx.bodies]  # loop plans' too
             self.uses_error_flag = self.uses_error_flag or gctx.uses_error_flag
             self.read_vars, self.written_vars = variables_of(graph_schedule)
+            self.written_set = frozenset(self.written_vars)
             self.graphs, self.warm, self.pairs = [], set(), {}
             self.addresses, self.moved = {}, set()  # of device-array feeds (see _capture)
             self.values_seen = set()  # of the keyed feeds
@@ -146,7 +149,7 @@ class CudaPlan:
             if elements is None:  # an iterator not started yet: the plan starts it
                 return self._direct(feeds)
             inputs = list(feeds) + elements
-        shapes = tuple((f.shape, f.dtype.str) for f in inputs)  # arrays or NumPy scalars
+        shapes = tuple([(f.shape, f.dtype.str) for f in inputs])  # arrays or NumPy scalars
         if self.keyed:
             inputs, shapes = self._keyed(inputs, shapes)
             if shapes is None:
@@ -157,11 +160,13 @@ class CudaPlan:
             self.warm.add(shapes)
             return values
         values = self.state.values
-        variables = tuple(values.get(v) for v in self.read_vars)
-        if any(v not in values for v in self.written_vars):
+        variables = tuple(map(values.get, self.read_vars))
+        if not values.keys() >= self.written_set:
             return self._warm_up(inputs)  # a graph writes variables into buffers it keeps
-        entry = next((g for g in self.graphs if g.matches(shapes, variables, self.addresses)),
-                     None)
+        entry = self.graphs[-1] if self.graphs else None  # the last one replayed, most often
+        if entry is None or not entry.matches(shapes, variables, self.addresses):
+            entry = next((g for g in self.graphs
+                          if g.matches(shapes, variables, self.addresses)), None)
         if entry is None:
             self._forget_moved_feeds(shapes, variables)
             bind = {i: a for i, a in self.addresses.items()
@@ -171,12 +176,14 @@ class CudaPlan:
             except Exception as exc:
                 return self._after_failed_capture(exc, inputs)
             self.launch = "capture"
+            self.graphs.append(entry)
+            if len(self.graphs) > MAX_GRAPHS:
+                self.graphs.pop(0)
         else:
-            self.graphs.remove(entry)
             self.launch = "replay"
-        self.graphs.append(entry)
-        if len(self.graphs) > MAX_GRAPHS:
-            self.graphs.pop(0)
+            if entry is not self.graphs[-1]:  # most recently used last
+                self.graphs.remove(entry)
+                self.graphs.append(entry)
         return self._replay(entry, inputs)
 
     def _keyed(self, inputs, shapes):

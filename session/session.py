@@ -52,6 +52,7 @@ def _feed_checker(tensor, device=None):
     dims = tensor.shape.dims
     kind = dtype.kind
     device_array = device.cupy.ndarray if device is not None else None
+    fixed_shape = tuple(dims) if dims is not None and None not in dims else None
 
     def convert(value):
         if type(value) is np.ndarray and value.dtype == dtype:
@@ -81,7 +82,7 @@ def _feed_checker(tensor, device=None):
             if kind == "b" and raw.dtype.kind != "b":
                 raise TypeError(f"Cannot feed a {raw.dtype} value to bool tensor "
                                 f"'{tensor.name}'")
-        if dims is not None:
+        if dims is not None and arr.shape != fixed_shape:
             shape = arr.shape
             if len(shape) != len(dims) or any(d is not None and d != s
                                               for d, s in zip(dims, shape)):
