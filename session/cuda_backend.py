@@ -59,6 +59,19 @@ class CudaDevice:
         self.num_streams = gpu_options.num_streams
         self.cuda_graphs = gpu_options.cuda_graphs
         self._streams = []
+        self._last_caller, self._handoff = None, None
+
+    def follow(self, caller):
+        """Order the stream `caller` after the session's previous run when that run came
+        from another stream (another thread's, say): runs launch on their caller's stream,
+        and each reads what the runs before it wrote. Nothing to do on the same stream."""
+        last = self._last_caller
+        if last is not None and last.ptr != caller.ptr:
+            if self._handoff is None:
+                self._handoff = self.cupy.cuda.Event(disable_timing=True)
+            self._handoff.record(last)
+            caller.wait_event(self._handoff)
+        self._last_caller = caller
 
     def streams(self, count):
         """The session's first `count` streams."""

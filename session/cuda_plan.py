@@ -136,6 +136,7 @@ class CudaPlan:
 
     # ---- running ---------------------------------------------------------------------------
     def run(self, feeds):
+        self.device.follow(self.cupy.cuda.get_current_stream())
         if self.host_feeds:  # fed device arrays that the plan reads on the host
             feeds = list(feeds)
             for i in self.host_feeds:

@@ -514,6 +514,21 @@ def test_a_callable_fetches_device_arrays_on_its_fast_path(null_gpu, monkeypatch
         assert len(sess._plans) == 2  # one plan each way, made once
 
 
+def test_runs_from_different_streams_are_ordered_after_each_other(null_gpu):
+    # A replay runs on the caller's stream; a later run from another stream (another
+    # thread's, say) must still see the variables the replay wrote.
+    v = tf.Variable(np.zeros(4, np.float32))
+    step = tf.assign_add(v, tf.ones([4]))
+    doubled = v * 2.0
+    with tf.Session(config=_gpu_config()) as sess:
+        sess.run(v.initializer)
+        for k in range(1, 7):
+            with fake_cuda.Stream():  # a fresh stream each time, as the null device checks
+                sess.run(step)
+            with fake_cuda.Stream():
+                np.testing.assert_array_equal(sess.run(doubled), np.full(4, 2.0 * k))
+
+
 def _copies(null_gpu, since):
     return sum(name == "copy" for name, _ in null_gpu.launches[since:])
 
