@@ -112,6 +112,56 @@ def test_concurrent_runs_from_eight_threads():
     assert not errors, errors[:3]
 
 
+def test_threads_on_their_own_streams_see_every_write():
+    # Replays launch on the caller's stream; each thread here has its own, and every
+    # increment must land exactly once (the runs are ordered as the session lock orders
+    # them, by an event whenever the stream changes).
+    import cupy
+    v = tf.Variable(np.zeros(1000, np.float32))
+    step = tf.assign_add(v, tf.ones([1000]))
+    total = tf.reduce_sum(v)
+    seen = []
+    with tf.Session(config=_config()) as sess:
+        sess.run(v.initializer)
+
+        def work():
+            with cupy.cuda.Stream(non_blocking=True):
+                for _ in range(25):
+                    sess.run(step)
+                    seen.append(float(sess.run(total)))
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        np.testing.assert_array_equal(sess.run(v), np.full(1000, 100.0))
+    assert all(s % 1000 == 0 and 1000 <= s <= 100000 for s in seen)
+
+
+@pytest.mark.parametrize("on_device", [False, True], ids=["host", "device"])
+def test_fetches_of_a_replay_are_fresh_and_keep_their_dtypes(on_device):
+    x = tf.placeholder(tf.float32, [3, 5])
+    fetches = [x * 2.0, tf.cast(x, tf.int64), tf.reduce_sum(tf.cast(x, tf.float64)), x > 0,
+               tf.cast(x, tf.int32)[:, 1:2], tf.reduce_max(x)]
+    options = tf.RunOptions(fetch_device_arrays=on_device)
+    kept = []
+    rng = np.random.default_rng(8)
+    with tf.Session(config=_config()) as sess:
+        meta = tf.RunMetadata()
+        for _ in range(6):
+            value = (rng.standard_normal((3, 5)) * 10).astype(np.float32)
+            got = sess.run(fetches, {x: value}, options=options, run_metadata=meta)
+            got = [g.get() if on_device else g for g in got]
+            want = [value * 2, value.astype(np.int64), value.astype(np.float64).sum(),
+                    value > 0, value.astype(np.int32)[:, 1:2], value.max()]
+            kept.append((got, want))
+        assert meta.launch == "replay"
+    for got, want in kept:  # no later replay wrote into what an earlier one returned
+        for g, w in zip(got, want):
+            assert np.asarray(g).dtype == np.asarray(w).dtype
+            np.testing.assert_allclose(g, w, rtol=1e-6)
+
+
 def test_out_of_memory_names_the_op_and_leaves_the_session_usable():
     n = tf.placeholder(tf.int32, [])
     huge = tf.fill(tf.stack([n, n]), 1.0, name="huge_fill")
