@@ -1,15 +1,16 @@
 """Array ops written in terms of other ops (no kernels or gradient rules of their own):
 gather_nd, scatter_nd and the segment sums (one flat gather / deterministic scatter-add),
-meshgrid, linspace, the diagonal family, shape_n."""
+meshgrid, linspace, the diagonal family, shape_n, roll, matrix_band_part, space_to_depth
+and depth_to_space."""
 import numpy as np
 
 from tf0.engine import dtypes
 from tf0.engine.graph import name_scope
 
 from . import math_ops
-from .array_ops import broadcast_to, concat, expand_dims, reshape, shape, stack
+from .array_ops import broadcast_to, concat, expand_dims, reshape, shape, stack, transpose
 from .core import OPS, convert_to_tensor, make_op
-from .index_ops import gather
+from .index_ops import gather, slice_
 from .linalg_ops import eye
 from .reduce_ops import REDUCE_BUILDERS
 from .sources import range_, zeros
@@ -181,3 +182,81 @@ def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
 def shape_n(input, out_type=dtypes.int32, name=None):
     """The shapes of a list of tensors."""
     return [shape(convert_to_tensor(x), out_type=out_type) for x in input]
+
+
+def roll(input, shift, axis, name=None):  # noqa: A002 (TF1's argument name)
+    """np.roll: elements shifted by `shift` along `axis` (ints, or lists of equal length;
+    the same axis may repeat), wrapping around. The shifted lengths must be known."""
+    with name_scope(name, "Roll"):
+        x = convert_to_tensor(input)
+        shifts, axes = np.atleast_1d(shift).tolist(), np.atleast_1d(axis).tolist()
+        if len(shifts) != len(axes):
+            raise ValueError(f"roll: {len(shifts)} shifts for {len(axes)} axes")
+        rank = x.shape.ndims
+        for s, a in zip(shifts, axes):
+            a = int(a) + rank if int(a) < 0 else int(a)
+            n = x.shape.dims[a] if rank is not None and 0 <= a < rank else None
+            if n is None:
+                raise ValueError(f"roll needs a known length along axis {a} of {x.shape}")
+            s = int(s) % n if n else 0
+            if s:
+                tail = slice_(x, [0] * a + [n - s] + [0] * (rank - a - 1),
+                              [-1] * a + [s] + [-1] * (rank - a - 1))
+                head = slice_(x, [0] * rank, [-1] * a + [n - s] + [-1] * (rank - a - 1))
+                x = concat([tail, head], a)
+        return OPS.identity(x)
+
+
+def matrix_band_part(input, num_lower, num_upper, name=None):  # noqa: A002
+    """The band of each innermost matrix: element (i, j) kept where (num_lower < 0 or
+    i - j <= num_lower) and (num_upper < 0 or j - i <= num_upper), else zero. The matrix
+    size must be known; num_lower and num_upper are ints."""
+    with name_scope(name, "MatrixBandPart"):
+        x = convert_to_tensor(input)
+        dims = x.shape.dims
+        if dims is None or len(dims) < 2 or None in dims[-2:]:
+            raise ValueError(f"matrix_band_part needs matrices of known size, got {x.shape}")
+        i, j = np.arange(dims[-2])[:, None], np.arange(dims[-1])[None, :]
+        keep = ((int(num_lower) < 0) | (i - j <= int(num_lower))) & \
+            ((int(num_upper) < 0) | (j - i <= int(num_upper)))
+        keep = broadcast_to(OPS.constant(keep), shape(x))
+        return math_ops.where(keep, x, OPS.zeros_like(x))
+
+
+def space_to_depth(input, block_size, name=None, data_format="NHWC"):  # noqa: A002
+    """[b, h, w, c] -> [b, h/bs, w/bs, bs*bs*c]: each bs x bs block of positions becomes
+    depth, row-major within the block, as TF1 (NHWC only)."""
+    with name_scope(name, "SpaceToDepth"):
+        x = convert_to_tensor(input)
+        b, h, w, c = _block_dims(x, block_size, data_format, "space_to_depth")
+        bs = int(block_size)
+        if h % bs or w % bs:
+            raise ValueError(f"space_to_depth: height {h} and width {w} must be multiples "
+                             f"of block_size {bs}")
+        x = reshape(x, [-1, h // bs, bs, w // bs, bs, c])
+        return reshape(transpose(x, [0, 1, 3, 2, 4, 5]), [-1, h // bs, w // bs, bs * bs * c])
+
+
+def depth_to_space(input, block_size, name=None, data_format="NHWC"):  # noqa: A002
+    """The inverse of space_to_depth: [b, h, w, bs*bs*c] -> [b, h*bs, w*bs, c] (NHWC)."""
+    with name_scope(name, "DepthToSpace"):
+        x = convert_to_tensor(input)
+        b, h, w, c = _block_dims(x, block_size, data_format, "depth_to_space")
+        bs = int(block_size)
+        if c % (bs * bs):
+            raise ValueError(f"depth_to_space: depth {c} must be a multiple of "
+                             f"block_size**2 = {bs * bs}")
+        x = reshape(x, [-1, h, w, bs, bs, c // (bs * bs)])
+        return reshape(transpose(x, [0, 1, 3, 2, 4, 5]), [-1, h * bs, w * bs, c // (bs * bs)])
+
+
+def _block_dims(x, block_size, data_format, what):
+    if data_format != "NHWC":
+        raise ValueError(f"{what}: only data_format='NHWC' is supported")
+    if int(block_size) < 2:
+        raise ValueError(f"{what}: block_size must be at least 2, got {block_size}")
+    dims = x.shape.dims
+    if dims is None or len(dims) != 4 or None in dims[1:]:
+        raise ValueError(f"{what} needs a 4-D input with known height, width and depth, "
+                         f"got {x.shape}")
+    return dims

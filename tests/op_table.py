@@ -119,6 +119,15 @@ ROWS = [
     Row("relu6", tf.nn.relu6, [((3, 4), "off_integer")], second=True),
     Row("leaky_relu", lambda x: tf.nn.leaky_relu(x, 0.1), NZ, second=True),
     Row("selu", tf.nn.selu, NZ),
+    Row("swish_softsign_log_sigmoid", lambda x: tf.nn.swish(x) + tf.nn.softsign(x) *
+        tf.math.log_sigmoid(x), A, second=True),
+    Row("crelu", tf.nn.crelu, NZ),
+    Row("xlogy_xdivy", lambda x, y: tf.math.xlogy(x, y) + tf.math.xdivy(x, y),
+        [((3, 4), "any"), ((3, 4), "pos")]),
+    Row("roll", lambda x: tf.roll(x, [1, -1], [0, 1]), A, dynamic=False),
+    Row("band_part", lambda x: tf.matrix_band_part(x, 1, 0), A, dynamic=False),
+    Row("space_to_depth", lambda x: tf.depth_to_space(
+        tf.space_to_depth(x, 2) * x[:, :2, :1, :1], 2), [((2, 4, 2, 3), "any")], dynamic=False),
     Row("tanh_second", tf.tanh, A, second=True),
     Row("sigmoid_second", tf.sigmoid, A, second=True),
     # ---- binary with broadcasting

@@ -801,3 +801,30 @@ def test_layer_regularizers_and_more_losses_match():
     (ours, our_count), (theirs, their_count) = _both(program)
     np.testing.assert_allclose(ours, theirs, rtol=1e-6)
     assert our_count == their_count == 2
+
+
+def test_more_array_math_and_activation_composites_match():
+    rng = np.random.default_rng(21)
+    v = rng.standard_normal((2, 4, 6, 8)).astype(np.float32)
+    m = rng.standard_normal((3, 5, 6))
+    ints_a = np.array([7, -7, 7, -7, 6, -6, 0], np.int32)
+    ints_b = np.array([2, 2, -2, -2, 3, 3, 5], np.int32)
+    labels, preds = np.array([0, 1, 2, 2, 1]), np.array([0, 2, 2, 1, 1])
+
+    def program(tf):
+        x, mm = tf.constant(v), tf.constant(m)
+        y = tf.constant(np.abs(m) + 0.5)
+        fetches = [tf.roll(x, [1, -2], [1, 3]), tf.matrix_band_part(mm, 1, 2),
+                   tf.matrix_band_part(mm, -1, 0), tf.space_to_depth(x, 2),
+                   tf.depth_to_space(x, 2), tf.nn.crelu(mm), tf.nn.softsign(mm),
+                   tf.nn.swish(mm), tf.log_sigmoid(mm), tf.nn.zero_fraction(tf.nn.relu(mm)),
+                   tf.math.xlogy(mm, y), tf.math.xdivy(mm, y),
+                   tf.truncatediv(tf.constant(ints_a), tf.constant(ints_b)),
+                   tf.math.reduce_euclidean_norm(mm, 1), tf.math.polyval(list(np.array([1.5, -2.0, 0.5])), mm),
+                   tf.confusion_matrix(labels, preds, num_classes=4),
+                   tf.gradients(tf.reduce_sum(tf.nn.swish(mm) * tf.log_sigmoid(mm)), mm)[0]]
+        return fetches, None
+    (ours, _), (theirs, _) = _both(program)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        assert np.shape(a) == np.shape(b), k
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=str(k))

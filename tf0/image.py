@@ -7,3 +7,4 @@ from tf0.ops.image_ops import (ResizeMethod, adjust_brightness, adjust_contrast,
                                resize_images, resize_nearest_neighbor, rgb_to_grayscale,
                                transpose_image)
 from tf0.ops.image_ops import resize_images as resize  # noqa: F401
+from tf0.ops import random_crop  # noqa: F401

@@ -3,3 +3,4 @@ from tf0.ops import (einsum, eye, l2_normalize, matmul, matrix_transpose,  # noq
                      norm, tensordot)
 from tf0.ops import matrix_transpose as transpose  # noqa: F401
 from tf0.ops import matrix_diag as diag, matrix_diag_part as diag_part, trace  # noqa: F401
+from tf0.ops import matrix_band_part as band_part  # noqa: F401

@@ -1,5 +1,7 @@
 """tf0.math (the module tf.math): the math ops under their TF1.13+ names, the same functions
-as tf.<name>. (Not named math.py: that would shadow the standard library next to it.)"""
+as tf.<name>, plus the few TF1 has only here (xlogy, xdivy, polyval, reduce_euclidean_norm,
+and softsign, top_k and in_top_k, which are also in tf.nn). (Not named math.py: that would
+shadow the standard library next to it.)"""
 from tf0.ops import (U as _U, B as _B, abs, add, add_n, argmax, argmin,  # noqa: F401,A004
                      ceil, cos, equal, exp, floor, floordiv, floormod, greater, greater_equal,
                      l2_normalize, less, less_equal, log, log1p, log_softmax, logical_and,
@@ -15,3 +17,8 @@ divide = truediv
 erf = _U["erf"]
 erfc = _U["erfc"]
 mod = _B["floormod"]
+
+from tf0.ops.math_composites import (confusion_matrix, log_sigmoid, polyval,  # noqa: E402,F401
+                                     reduce_euclidean_norm, softsign, truncatediv, xdivy,
+                                     xlogy)
+from tf0.ops.nn_ops import in_top_k, top_k  # noqa: E402,F401

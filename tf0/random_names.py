@@ -4,3 +4,4 @@ from tf0.ops import categorical, multinomial, set_random_seed  # noqa: F401
 from tf0.ops import random_normal as normal  # noqa: F401
 from tf0.ops import random_uniform as uniform  # noqa: F401
 from tf0.ops import truncated_normal  # noqa: F401
+from tf0.ops import random_shuffle as shuffle  # noqa: F401

@@ -18,3 +18,4 @@ from tf0.session.hooks import (CheckpointSaverHook, LoggingTensorHook,  # noqa: 
 from tf0.session.monitored import (ChiefSessionCreator, MonitoredSession,  # noqa: F401,E402
                                    MonitoredTrainingSession, Scaffold,
                                    SingularMonitoredSession)
+from tf0.session.coordinator import Coordinator, start_queue_runners  # noqa: F401,E402

@@ -1,0 +1,145 @@
+"""Math, activation and evaluation ops written in terms of other ops (no kernels or
+gradient rules of their own): swish, softsign, crelu, log_sigmoid, zero_fraction, xlogy,
+xdivy, truncatediv, reduce_euclidean_norm, polyval, confusion_matrix, and the shuffles
+random_shuffle and random_crop."""
+import numpy as np
+
+from tf0.engine import dtypes
+from tf0.engine.graph import name_scope
+
+from . import math_ops
+from .array_ops import concat, shape
+from .core import OPS, convert_to_tensor
+from .index_ops import gather, one_hot, slice_
+from .random_ops import random_uniform
+from .scan_ops import argsort
+
+
+def swish(features, name=None):
+    """features * sigmoid(features)."""
+    with name_scope(name, "swish"):
+        x = convert_to_tensor(features)
+        return x * OPS.sigmoid(x)
+
+
+def softsign(features, name=None):
+    """features / (1 + |features|)."""
+    with name_scope(name, "Softsign"):
+        x = convert_to_tensor(features)
+        return x / (OPS.abs(x) + 1.0)
+
+
+def crelu(features, name=None, axis=-1):
+    """relu(features) and relu(-features) concatenated along `axis`."""
+    with name_scope(name, "CRelu"):
+        x = convert_to_tensor(features)
+        return concat([OPS.relu(x), OPS.relu(-x)], axis)
+
+
+def log_sigmoid(x, name=None):
+    """log(sigmoid(x)) = -softplus(-x), stable for large |x|."""
+    with name_scope(name, "LogSigmoid"):
+        return -OPS.softplus(-convert_to_tensor(x))
+
+
+def zero_fraction(value, name=None):
+    """The fraction of elements of `value` equal to zero, as a float32 scalar."""
+    with name_scope(name, "zero_fraction"):
+        value = convert_to_tensor(value)
+        return OPS.reduce_mean(math_ops.cast(OPS.equal(value, OPS.zeros_like(value)),
+                                             dtypes.float32))
+
+
+def _where_x_is_zero(x, y):
+    """(x, y with 1 wherever x == 0): the safe denominator or log argument of xlogy and
+    xdivy, so neither value nor gradient turns into NaN where x is zero."""
+    x, y = convert_to_tensor(x), convert_to_tensor(y)
+    y = math_ops.cast(y, x.dtype) if y.dtype is not x.dtype else y
+    zero = OPS.equal(x, OPS.zeros_like(x))
+    return x, OPS.where(zero, OPS.ones_like(x * y), y * OPS.ones_like(x))
+
+
+def xlogy(x, y, name=None):
+    """x * log(y), and 0 where x == 0 (whatever y is)."""
+    with name_scope(name, "xlogy"):
+        x, safe_y = _where_x_is_zero(x, y)
+        return x * OPS.log(safe_y)
+
+
+def xdivy(x, y, name=None):
+    """x / y, and 0 where x == 0 (whatever y is)."""
+    with name_scope(name, "xdivy"):
+        x, safe_y = _where_x_is_zero(x, y)
+        return x / safe_y
+
+
+def truncatediv(x, y, name=None):
+    """x / y rounded toward zero (C's integer division); for floats, trunc(x / y)."""
+    with name_scope(name, "truncatediv"):
+        x, y = convert_to_tensor(x), convert_to_tensor(y, dtype=convert_to_tensor(x).dtype)
+        if x.dtype.is_floating:
+            q = x / y
+            return OPS.sign(q) * OPS.floor(OPS.abs(q))
+        q = OPS.floordiv(x, y)
+        # floor division rounds down: one more where the quotient is negative and inexact
+        inexact = OPS.not_equal(q * y, x) & OPS.not_equal(x < 0, y < 0)
+        return q + math_ops.cast(inexact, x.dtype)
+
+
+def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
+    """sqrt(sum(x**2)) over axis (None: all elements)."""
+    with name_scope(name, "reduce_euclidean_norm"):
+        x = convert_to_tensor(input_tensor)
+        return OPS.sqrt(OPS.reduce_sum(x * x, axis=axis, keepdims=keepdims))
+
+
+def polyval(coeffs, x, name=None):
+    """coeffs[0] * x**(n-1) + ... + coeffs[n-1] by Horner's rule (coeffs: a list)."""
+    with name_scope(name, "polyval"):
+        x = convert_to_tensor(x)
+        if not coeffs:
+            return OPS.zeros_like(x)
+        result = math_ops.cast(convert_to_tensor(coeffs[0]), x.dtype) * OPS.ones_like(x)
+        for c in coeffs[1:]:
+            result = result * x + math_ops.cast(convert_to_tensor(c), x.dtype)
+        return result
+
+
+def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=dtypes.int32,
+                     name=None):
+    """[num_classes, num_classes] counts (or summed weights) of each (label, prediction)
+    pair: rows are labels, columns predictions. tf0 needs num_classes (an int): without
+    it the output's size would depend on the data."""
+    if num_classes is None:
+        raise ValueError("confusion_matrix needs num_classes in tf0 (the matrix size would "
+                         "otherwise depend on the values of labels and predictions)")
+    with name_scope(name, "confusion_matrix"):
+        n = int(num_classes)
+        rows = one_hot(math_ops.cast(labels, dtypes.int64), n, dtype=dtypes.float64)
+        cols = one_hot(math_ops.cast(predictions, dtypes.int64), n, dtype=dtypes.float64)
+        if weights is not None:
+            w = math_ops.cast(convert_to_tensor(weights), dtypes.float64)
+            rows = rows * OPS.expand_dims(w * OPS.ones_like(rows[:, 0]), 1)
+        return math_ops.cast(math_ops.matmul(rows, cols, transpose_a=True),
+                             dtypes.as_dtype(dtype))
+
+
+def random_shuffle(value, seed=None, name=None):
+    """`value` with its first dimension randomly permuted (an argsort of uniform keys)."""
+    with name_scope(name, "random_shuffle"):
+        value = convert_to_tensor(value)
+        keys = random_uniform(shape(value)[:1], seed=seed)
+        return gather(value, argsort(keys))
+
+
+def random_crop(value, size, seed=None, name=None):
+    """A random slice of `value` of shape `size` (a list of ints), at a uniformly drawn
+    offset on every axis."""
+    with name_scope(name, "random_crop"):
+        value = convert_to_tensor(value)
+        size = [int(s) for s in np.atleast_1d(size)]
+        room = shape(value) - np.array(size, np.int32) + 1
+        draw = random_uniform([len(size)], 0, np.iinfo(np.int32).max, dtype=dtypes.int32,
+                              seed=seed)
+        offsets = OPS.floormod(draw, OPS.maximum(room, 1))
+        return slice_(value, offsets, size)
