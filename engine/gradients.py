@@ -4,6 +4,39 @@ from .graph import OPERATORS, Tensor, cond_path, get_default_graph, postorder
 # An OpDef.grad value meaning "differentiable nowhere": its inputs get no gradient.
 NO_GRADIENT = "no_gradient"
 
+_REGISTERED = {}  # name -> gradient function, for Graph.gradient_override_map
+
+
+class RegisterGradient:
+    """`@tf.RegisterGradient("Name")`: register `f(op, *output_grads)` -> the gradients of
+    op's inputs (a list, or one tensor for a single input; None where there is none), for
+    ops built under `graph.gradient_override_map({"OpType": "Name"})`."""
+
+    def __init__(self, op_type):
+        if not isinstance(op_type, str):
+            raise TypeError("RegisterGradient takes the name to register, a string")
+        self._name = op_type
+
+    def __call__(self, f):
+        if self._name in _REGISTERED:
+            raise KeyError(f"Registering two gradient with name '{self._name}'!")
+        _REGISTERED[self._name] = f
+        return f
+
+
+def _override_rule(name, op):
+    """The registered gradient function `name`, in the engine's calling convention."""
+    try:
+        f = _REGISTERED[name]
+    except KeyError:
+        raise LookupError(f"No gradient registered under '{name}' (gradient_override_map of "
+                          f"operation '{op.name}')") from None
+
+    def rule(op, *out_grads):
+        result = f(op, *out_grads)
+        return list(result) if isinstance(result, (list, tuple)) else [result]
+    return rule
+
 
 def _as_tensor(x, what):
     if hasattr(x, "_as_graph_element"):
@@ -120,7 +153,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", stop_gradients=None,
                         out_grads.append(_sum(pending.pop(out, [])))
             if all(g is None for g in out_grads):
                 continue
-            rule = op.op_def.grad
+            override = op.attrs.get("_gradient_op_type")
+            rule = _override_rule(override, op) if override else op.op_def.grad
             if rule is NO_GRADIENT:
                 continue
             if rule is None:

@@ -218,6 +218,7 @@ class Graph:
         self._collections = {}
         self._finalized = False
         self._gradient_origin = None
+        self._gradient_override_map = {}  # op type -> registered gradient name
         self._cond_path = ()  # ((pred tensor name, branch), ...) of the tf.cond being built
         self._frame = ()  # names of the tf.while_loop bodies being built, outermost first
         self._lock = threading.RLock()
@@ -269,6 +270,8 @@ class Graph:
                 attrs["_cond"] = self._cond_path
             if self._frame:
                 attrs["_frame"] = self._frame
+            if op_type in self._gradient_override_map:
+                attrs["_gradient_op_type"] = self._gradient_override_map[op_type]
             op = Operation(self, op_def, name, inputs, attrs, deps)
             try:
                 specs = op_def.infer(op)
@@ -393,6 +396,17 @@ class Graph:
         """Ops built inside are outside every loop body and tf.cond branch, with no control
         dependencies: where variables are made, whatever code asks for them."""
         return self.while_frame(())
+
+    @contextlib.contextmanager
+    def gradient_override_map(self, op_type_map):
+        """Ops of the types in `op_type_map` built inside take their gradient from the
+        function registered (tf.RegisterGradient) under the mapped name."""
+        saved = self._gradient_override_map
+        self._gradient_override_map = {**saved, **op_type_map}
+        try:
+            yield
+        finally:
+            self._gradient_override_map = saved
 
     @contextlib.contextmanager
     def gradient_origin(self, op):

@@ -138,6 +138,11 @@ def _identity(op, ctx):
     return lambda x: x
 
 
+@binds("IdentityN")
+def _identity_n(op, ctx):
+    return lambda *xs: xs
+
+
 @binds("CondMerge", host_inputs=(0,))
 def _cond_merge(op, ctx):
     return lambda pred, if_true, if_false: if_true if pred else if_false

@@ -22,8 +22,8 @@ WRITERS = frozenset({"Assign", "AssignAdd", "AssignSub", *UPDATES})
 
 # Ops that launch nothing: sources held by the session or the plan, and views of an input.
 NO_LAUNCH = frozenset({"Const", "Placeholder", "PlaceholderWithDefault", "VariableV2",
-                       "ReadVariable", "Identity", "StopGradient", "Reshape", "ExpandDims",
-                       "Squeeze", "NoOp"})
+                       "ReadVariable", "Identity", "IdentityN", "StopGradient", "Reshape",
+                       "ExpandDims", "Squeeze", "NoOp"})
 
 
 class StreamPlan:

@@ -232,10 +232,13 @@ def _view_op(op, ctx):
     """Ops that launch nothing (sources and views): no stream, no ordering, no thunk."""
     fn = op.op_def.numpy(op, ctx)
 
+    def on_device(x):
+        return x if isinstance(x, DeviceArray) else to_device(x)
+
     def run(*args):
         with RUNTIME.kernel():  # a view is made on the device too
             result = fn(*args)
-        return result if isinstance(result, DeviceArray) else to_device(result)
+        return tuple(map(on_device, result)) if isinstance(result, tuple) else on_device(result)
     return run
 
 

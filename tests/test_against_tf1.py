@@ -828,3 +828,24 @@ def test_more_array_math_and_activation_composites_match():
     for k, (a, b) in enumerate(zip(ours, theirs)):
         assert np.shape(a) == np.shape(b), k
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=str(k))
+
+
+def test_custom_gradient_and_gradient_override_match():
+    v = np.array([-2.0, -0.3, 0.4, 1.6, 2.5])
+
+    def program(tf):
+        x = tf.constant(v)
+
+        @tf.custom_gradient
+        def clipped_square(t):
+            return t * t, lambda dy: tf.clip_by_value(dy * 2.0 * t, -1.0, 1.0)
+
+        name = f"SignThrough-{tf.__name__}"
+        tf.RegisterGradient(name)(lambda op, grad: grad * tf.sign(op.inputs[0]))
+        with tf.get_default_graph().gradient_override_map({"Round": name}):
+            r = tf.round(x)
+        y = clipped_square(x)
+        return [y, r] + tf.gradients(tf.reduce_sum(y * 3.0) + tf.reduce_sum(r * 2.0), [x]), None
+    (ours, _), (theirs, _) = _both(program)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-12)

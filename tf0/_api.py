@@ -14,7 +14,7 @@ from tf0.engine.dtypes import (DType, as_dtype, float32, float64, int32, int64, 
                                variant)
 from tf0.engine.dtypes import bool_ as bool  # noqa: E402,A001
 from tf0.engine.dtypes import string  # noqa: E402
-from tf0.engine.gradients import gradients  # noqa: E402
+from tf0.engine.gradients import RegisterGradient, gradients  # noqa: E402
 from tf0.engine.graph import (Graph, GraphKeys, Operation, Tensor,  # noqa: E402
                               get_default_graph, get_default_session, name_scope,
                               reset_default_graph)
