@@ -55,11 +55,12 @@ def scatter_nd(indices, updates, shape, name=None):
         depth = indices.shape.dims[-1] if indices.shape.ndims else None
         flat = reshape(_flat_index(indices, dims[:depth] if depth else dims, "scatter_nd"),
                        [-1])
-        inner = dims[depth:]
-        rows = reshape(updates, concat([[-1], math_ops.cast(inner, dtypes.int32)], 0))
-        target = zeros(concat([[_prod(dims[:depth])], inner], 0), dtype=updates.dtype)
+        dims32 = math_ops.cast(dims, dtypes.int32)  # shapes are int32 whatever the indices
+        inner = dims32[depth:]
+        rows = reshape(updates, concat([[-1], inner], 0))
+        target = zeros(concat([[_prod(dims32[:depth])], inner], 0), dtype=updates.dtype)
         out = make_op("GatherGrad", [rows, flat, target], {"axis": 0}, name="ScatterAdd")
-        return reshape(out, dims)
+        return reshape(out, dims32)
 
 
 def meshgrid(*args, indexing="xy", name=None):

@@ -104,6 +104,15 @@ class Variable:
         """A new read that respects the control dependencies in force where it is built."""
         return make_op("ReadVariable", [self._variable], name="read")
 
+    def _current(self):
+        """The variable as an operand: its snapshot, or, where control dependencies are in
+        force, a new read that waits for them (TF1's reference variables are read when
+        their consumer runs, so `with control_dependencies([update]): tf.identity(v)`
+        sees the update)."""
+        if any(c is not None for frame in self.graph._control_stack for c in frame):
+            return self.read_value()
+        return self._snapshot
+
     def initialized_value(self):
         with self.graph.control_dependencies([self._initializer_op]):
             return self.read_value()
@@ -148,7 +157,7 @@ class Variable:
                 f"dtype={self.dtype.name}_ref>")
 
     def __getitem__(self, key):
-        return self._snapshot[key]
+        return self._current()[key]
 
     def __iter__(self):
         raise TypeError("Variable objects are not iterable; use tf.unstack.")
@@ -159,7 +168,7 @@ class Variable:
 
 def _delegate(name):
     method = getattr(Tensor, name)
-    return lambda self, *args: method(self._snapshot, *args)
+    return lambda self, *args: method(self._current(), *args)
 
 
 for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
@@ -175,7 +184,7 @@ def _variable_to_tensor(v, dtype=None, name=None):
     if dtype is not None and dtypes.as_dtype(dtype) is not v.dtype:
         raise ValueError(f"Incompatible type conversion requested to type {dtype} for "
                          f"variable of type {v.dtype.name}")
-    return v._snapshot
+    return v._current()
 
 
 register_tensor_conversion_function(Variable, _variable_to_tensor)

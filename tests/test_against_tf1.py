@@ -849,3 +849,38 @@ def test_custom_gradient_and_gradient_override_match():
     (ours, _), (theirs, _) = _both(program)
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_scatter_updates_of_variables_match():
+    rng = np.random.default_rng(23)
+    base = rng.standard_normal((5, 3))
+    vals = rng.standard_normal((4, 3))
+
+    def program(tf):
+        v = tf.Variable(base)
+        first = tf.scatter_add(v, [3, 0, 3, 1], vals)  # duplicates add up in both
+        with tf.control_dependencies([first]):
+            second = tf.scatter_update(v, [4, 2], vals[:2])  # no duplicates: defined in TF1
+        with tf.control_dependencies([second]):
+            third = tf.scatter_nd_add(v, [[1, 2], [0, 0], [1, 2]], [1.0, 2.0, 3.0])
+        with tf.control_dependencies([third]):
+            fourth = tf.scatter_nd_update(v, [[2, 1]], [9.0])
+        with tf.control_dependencies([fourth]):
+            fifth = tf.scatter_sub(v, [1, 1], vals[2:])
+        with tf.control_dependencies([fifth]):
+            final = tf.identity(v)
+        return final, None
+    (ours, _), (theirs, _) = _both(program)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_reads_under_control_dependencies_match():
+    def program(tf):
+        v = tf.Variable(np.arange(3.0))
+        bump = tf.assign_add(v, np.ones(3))
+        with tf.control_dependencies([bump]):
+            after = [tf.identity(v), v * 2.0]
+        return after, None
+    (ours, _), (theirs, _) = _both(program)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(a, b)

@@ -146,3 +146,20 @@ def test_variables_initializer_subset():
         assert sess.run(a) == 1.0
         with pytest.raises(tf.errors.FailedPreconditionError):
             sess.run(b)
+
+
+def test_a_variable_used_under_control_dependencies_is_read_after_them():
+    # TF1's reference variables are read when their consumer runs: an update the consumer
+    # waits for is seen (the idiom `with control_dependencies([update]): tf.identity(v)`)
+    v = tf.Variable(np.zeros(3))
+    bump = tf.assign_add(v, np.ones(3))
+    with tf.control_dependencies([bump]):
+        after = [tf.identity(v), v * 2.0, v[0], tf.convert_to_tensor(v) + 0.0]
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        got = sess.run(after)
+        np.testing.assert_array_equal(got[0], np.ones(3))
+        np.testing.assert_array_equal(got[1], np.full(3, 2.0))
+        assert got[2] == 1.0
+        np.testing.assert_array_equal(got[3], np.ones(3))
+        np.testing.assert_array_equal(sess.run(v), np.ones(3))  # one bump for all four
