@@ -291,3 +291,23 @@ def test_long_and_many_sorts_on_gpu():
     for a, b, r in zip(first, second, ref):
         assert np.asarray(a).tobytes() == np.asarray(b).tobytes()
         np.testing.assert_array_equal(a, r)
+
+
+def test_scatter_updates_of_variables_on_gpu():
+    """scatter_add/sub/update and the scatter_nd_ forms, repeated (op by op, then captured
+    and replayed), against the NumPy backend."""
+    import test_scatter_ops
+    for dtype in (np.float32, np.float64, np.int32):
+        got = {}
+        for name, config in (("gpu", None), ("cpu", CPU)):
+            tf.reset_default_graph()
+            v, steps, want = test_scatter_ops._program(dtype)
+            with tf.Session(config=config) as sess:
+                sess.run(v.initializer)
+                got[name] = [[sess.run(s) for s in steps] for _ in range(5)]
+        for g_run, c_run in zip(got["gpu"], got["cpu"]):
+            for g, c in zip(g_run, c_run):
+                assert g.dtype == c.dtype
+                np.testing.assert_allclose(g, c, rtol=1e-6 if dtype == np.float32 else 1e-12)
+        for g, w in zip(got["gpu"][0], want):
+            np.testing.assert_allclose(g, w, rtol=1e-5)
