@@ -884,3 +884,17 @@ def test_reads_under_control_dependencies_match():
     (ours, _), (theirs, _) = _both(program)
     for a, b in zip(ours, theirs):
         np.testing.assert_array_equal(a, b)
+
+
+def test_unique_and_setdiff_match():
+    v = np.random.default_rng(25).integers(-4, 5, 40)
+
+    def program(tf):
+        x = tf.constant(v)
+        y, idx, count = tf.unique_with_counts(x)
+        out, pos = tf.setdiff1d(x, tf.constant([0, 3, -4], v.dtype))
+        return [y, idx, count, out, pos], None
+    (ours, _), (theirs, _) = _both(program)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(a, b)
+        assert a.dtype == b.dtype

@@ -311,3 +311,14 @@ def test_scatter_updates_of_variables_on_gpu():
                 np.testing.assert_allclose(g, c, rtol=1e-6 if dtype == np.float32 else 1e-12)
         for g, w in zip(got["gpu"][0], want):
             np.testing.assert_allclose(g, w, rtol=1e-5)
+
+
+def test_unique_and_setdiff_on_gpu():
+    """Data-dependent sizes: the plan reads counts back and launches op by op."""
+    v = np.random.default_rng(13).integers(-50, 50, 3001)
+    x = tf.constant(v)
+    fetches = list(tf.unique_with_counts(x)) + list(tf.setdiff1d(x, tf.constant([0, 7, 9])))
+    first, second, ref = _both(fetches, None)
+    for a, b, r in zip(first, second, ref):
+        np.testing.assert_array_equal(a, r)
+        np.testing.assert_array_equal(b, r)
