@@ -1,7 +1,7 @@
 """Ops written in terms of other ops: they need no kernels or gradient rules of their own.
 Norms and clipping, moments and batch normalization, embedding lookup, logsumexp, the
 is_nan family, count_nonzero, selu, xw_plus_b, saturate_cast, variance and standard
-deviation, weighted sigmoid cross-entropy."""
+deviation, weighted sigmoid cross-entropy, fused_batch_norm."""
 import numpy as np
 
 from tf0.engine import dtypes
@@ -96,6 +96,43 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
             inv = inv * scale
         shift = -mean * inv if offset is None else offset - mean * inv
         return x * inv + shift
+
+
+def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
+                     data_format="NHWC", is_training=True, name=None):
+    """tf.nn.fused_batch_norm of a 4-D x over all axes but the channels: (y, batch mean,
+    batch variance) when training (that variance Bessel-corrected, as TF1 returns it for
+    moving averages; y normalized with the uncorrected one), else y from the given mean
+    and variance, which are returned as they are."""
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError(f"fused_batch_norm: data_format must be NHWC or NCHW, got "
+                         f"{data_format!r}")
+    with name_scope(name, "FusedBatchNorm"):
+        x = convert_to_tensor(x)
+        if x.shape.ndims != 4:
+            raise ValueError(f"fused_batch_norm needs a 4-D input, got {x.shape}")
+        axes, channel = ([0, 1, 2], 3) if data_format == "NHWC" else ([0, 2, 3], 1)
+        shape = [1, 1, 1, 1]
+        shape[channel] = -1
+
+        def per_channel(v):
+            return OPS.reshape(v, shape)
+        if is_training:
+            if mean is not None or variance is not None:
+                raise ValueError("fused_batch_norm: mean and variance are computed when "
+                                 "is_training=True")
+            mean, variance = moments(x, axes)
+            count = math_ops.cast(OPS.size(x) // OPS.size(mean), x.dtype)
+            corrected = variance * count / OPS.maximum(count - 1.0, 1.0)
+        else:
+            if mean is None or variance is None:
+                raise ValueError("fused_batch_norm needs mean and variance when "
+                                 "is_training=False")
+            mean, variance = convert_to_tensor(mean), convert_to_tensor(variance)
+            corrected = variance
+        y = batch_normalization(x, per_channel(mean), per_channel(variance),
+                                per_channel(offset), per_channel(scale), epsilon)
+        return y, mean, corrected
 
 
 def embedding_lookup(params, ids, partition_strategy="mod", name=None, max_norm=None):

@@ -898,3 +898,20 @@ def test_unique_and_setdiff_match():
     for a, b in zip(ours, theirs):
         np.testing.assert_array_equal(a, b)
         assert a.dtype == b.dtype
+
+
+def test_fused_batch_norm_matches():
+    rng = np.random.default_rng(27)
+    v = (rng.standard_normal((2, 3, 4, 5)) * 2 + 1).astype(np.float32)
+    scale, offset = rng.uniform(0.5, 2, 5).astype(np.float32), rng.standard_normal(5)
+
+    def program(tf):
+        x = tf.constant(v)
+        y, m, s = tf.nn.fused_batch_norm(x, scale, offset.astype(np.float32))
+        g = tf.gradients(tf.reduce_sum(y * y * x), x)[0]
+        y2, _, _ = tf.nn.fused_batch_norm(x, scale, offset.astype(np.float32), mean=m,
+                                          variance=s, is_training=False)
+        return [y, m, s, g, y2], None
+    (ours, _), (theirs, _) = _both(program)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-4, err_msg=str(k))

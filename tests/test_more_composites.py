@@ -215,3 +215,38 @@ def test_coordinator_names_threads_that_outlive_the_grace_period():
         coord.join(stop_grace_period_secs=0.05)
     release.set()
     stuck.join()
+
+
+@pytest.mark.parametrize("data_format", ["NHWC", "NCHW"])
+def test_fused_batch_norm_training_and_inference(data_format):
+    rng = np.random.default_rng(6)
+    v = rng.standard_normal((2, 3, 4, 5)) * 2 + 1
+    channels = 5 if data_format == "NHWC" else 3
+    axes = (0, 1, 2) if data_format == "NHWC" else (0, 2, 3)
+    shape = [1, 1, 1, channels] if data_format == "NHWC" else [1, channels, 1, 1]
+    scale, offset = rng.uniform(0.5, 2, channels), rng.standard_normal(channels)
+    mean, var = v.mean(axes), v.var(axes)
+    n = v.size // channels
+    want = (v - mean.reshape(shape)) / np.sqrt(var.reshape(shape) + 1e-3) \
+        * scale.reshape(shape) + offset.reshape(shape)
+    y, m, s = tf.nn.fused_batch_norm(tf.constant(v), scale, offset, data_format=data_format)
+    y2, m2, s2 = tf.nn.fused_batch_norm(tf.constant(v), scale, offset, mean=mean * 0.5,
+                                        variance=var * 2, is_training=False,
+                                        data_format=data_format)
+    got = _run([y, m, s, y2, m2, s2])
+    np.testing.assert_allclose(got[0], want, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(got[1], mean, rtol=1e-12)
+    np.testing.assert_allclose(got[2], var * n / (n - 1), rtol=1e-12)
+    want2 = (v - 0.5 * mean.reshape(shape)) / np.sqrt(2 * var.reshape(shape) + 1e-3) \
+        * scale.reshape(shape) + offset.reshape(shape)
+    np.testing.assert_allclose(got[3], want2, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(got[5], 2 * var, rtol=1e-12)
+    _, grad = _grad(lambda x: tf.nn.fused_batch_norm(x, scale, offset,
+                                                     data_format=data_format)[0], v)
+
+    def f(u):
+        return np.sum(_run(tf.nn.fused_batch_norm(tf.constant(u), scale, offset,
+                                                  data_format=data_format)[0]) ** 2)
+    np.testing.assert_allclose(grad, central_differences(f, v), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="mean and variance"):
+        tf.nn.fused_batch_norm(tf.constant(v), scale, offset, is_training=False)

@@ -5,7 +5,7 @@ from tf0.ops import (U as _U, bias_add, l2_loss, leaky_relu, log_softmax,  # noq
                      sparse_softmax_cross_entropy_with_logits)
 
 from tf0.ops.composites import (batch_normalization, embedding_lookup,  # noqa: E402,F401
-                                l2_normalize, moments, selu,
+                                fused_batch_norm, l2_normalize, moments, selu,
                                 weighted_cross_entropy_with_logits, xw_plus_b)
 from tf0.ops.math_composites import (crelu, softsign, swish,  # noqa: E402,F401
                                      zero_fraction)
