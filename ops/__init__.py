@@ -41,7 +41,7 @@ from .linalg_ops import eye, matrix_transpose, reverse
 from .conv_ops import avg_pool, conv1d, conv2d, conv2d_transpose, max_pool
 from .scan_ops import argsort, boolean_mask, cumprod, cumsum, sort, where_true
 from .py_func import numpy_function, py_func
-from .gradient_ops import custom_gradient, identity_n
+from .gradient_ops import custom_gradient, hessians, identity_n
 from .set_ops import setdiff1d, unique, unique_with_counts
 from .scatter_ops import (scatter_add, scatter_nd_add, scatter_nd_sub, scatter_nd_update,
                           scatter_sub, scatter_update)

@@ -1,12 +1,15 @@
 """Gradients the user defines: tf.identity_n (IdentityN, the op they hang on) and
-tf.custom_gradient. Gradient overrides themselves live in engine/gradients.py
-(RegisterGradient) and engine/graph.py (Graph.gradient_override_map)."""
+tf.custom_gradient; and second derivatives: tf.hessians. Gradient overrides themselves live
+in engine/gradients.py (RegisterGradient) and engine/graph.py (Graph.gradient_override_map)."""
 import itertools
 
-from tf0.engine.gradients import RegisterGradient
-from tf0.engine.graph import Tensor, get_default_graph
+from tf0.engine.gradients import RegisterGradient, gradients
+from tf0.engine.graph import Tensor, get_default_graph, name_scope
 
+from .array_ops import reshape, stack
 from .core import convert_to_tensor, defop, fixed, make_op
+
+HESSIAN_ELEMENTS = 4096  # hessians() builds one gradient per element of x
 
 defop("IdentityN", lambda op: [(t.shape, t.dtype) for t in op.inputs],
       fixed(lambda *xs: xs), grad=lambda op, *dys: list(dys), fresh_output=False)
@@ -46,3 +49,24 @@ def custom_gradient(f):
             outs = identity_n(flat + xs)[:len(flat)]
         return type(ys)(outs) if isinstance(ys, (list, tuple)) else outs[0]
     return decorated
+
+
+def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False, gate_gradients=False,
+             aggregation_method=None):
+    """For each x of xs, d^2 sum(ys) / dx dx as a tensor of shape x.shape + x.shape: the
+    gradient of each element of the gradient, built one by one, so x must have a known
+    shape of at most HESSIAN_ELEMENTS elements."""
+    xs = list(xs) if isinstance(xs, (list, tuple)) else [xs]
+    with name_scope(name):
+        out = []
+        for x in xs:
+            x = convert_to_tensor(x)
+            n = x.shape.num_elements() if x.shape.is_fully_defined() else None
+            if n is None or n > HESSIAN_ELEMENTS:
+                raise ValueError(f"hessians needs x of known shape with at most "
+                                 f"{HESSIAN_ELEMENTS} elements, got {x.name} {x.shape}")
+            grad = gradients(ys, x, unconnected_gradients="zero")[0]
+            flat = reshape(grad, [-1])
+            rows = [gradients(flat[i], x, unconnected_gradients="zero")[0] for i in range(n)]
+            out.append(reshape(stack(rows), x.shape.dims * 2))
+        return out

@@ -915,3 +915,14 @@ def test_fused_batch_norm_matches():
     (ours, _), (theirs, _) = _both(program)
     for k, (a, b) in enumerate(zip(ours, theirs)):
         np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-4, err_msg=str(k))
+
+
+def test_hessians_match():
+    v = np.array([[0.3, -0.2], [0.5, 1.1]])
+
+    def program(tf):
+        x = tf.constant(v)
+        y = tf.reduce_sum(tf.sin(x) * tf.exp(x)) + tf.reduce_sum(tf.matmul(x, x))
+        return tf.hessians(y, x), None
+    (ours, _), (theirs, _) = _both(program)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12, atol=1e-14)

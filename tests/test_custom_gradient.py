@@ -114,3 +114,22 @@ def test_custom_gradient_in_a_captured_cuda_plan_matches_numpy(monkeypatch):
     np.testing.assert_allclose(results["gpu"][0], results["numpy"][0], rtol=1e-12)
     np.testing.assert_allclose(results["gpu"][1], results["numpy"][1], rtol=1e-12)
     assert not np.allclose(results["numpy"][1], [0.5, -1.0, 2.0, 1.5])  # it trained
+
+
+def test_hessians_of_a_quadratic_form_plus_a_nonlinearity():
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal((2, 3, 2, 3))
+    sym = (a + a.transpose(2, 3, 0, 1)) / 2  # a symmetric form over 2x3 matrices
+    x = tf.placeholder(tf.float64, [2, 3])
+    z = tf.placeholder(tf.float64, [4])
+    quad = 0.5 * tf.reduce_sum(x * tf.reshape(tf.matmul(tf.constant(sym.reshape(6, 6)),
+                                                       tf.reshape(x, [6, 1])), [2, 3]))
+    y = quad + tf.reduce_sum(tf.exp(x)) + tf.reduce_sum(z * z * z)
+    hx, hz = tf.hessians(y, [x, z])
+    xv, zv = rng.standard_normal((2, 3)), rng.standard_normal(4)
+    got = _run([hx, hz], {x: xv, z: zv})
+    want_x = sym + np.diag(np.exp(xv).reshape(-1)).reshape(2, 3, 2, 3)
+    np.testing.assert_allclose(got[0], want_x, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(got[1], np.diag(6 * zv), rtol=1e-12)
+    with pytest.raises(ValueError, match="known shape"):
+        tf.hessians(y, tf.placeholder(tf.float64, [None]))
