@@ -14,6 +14,7 @@ from nvrtc_check import kernel_names, nvrtc
 NO_KERNEL = {
     "Placeholder": "filled from the feed", "Const": "uploaded once per plan",
     "Identity": "aliases its input", "StopGradient": "aliases its input",
+    "IdentityN": "aliases its inputs",
     "PlaceholderWithDefault": "aliases its input", "NoOp": "no output",
     "Reshape": "a view", "ExpandDims": "a view", "Squeeze": "a view",
     "Shape": "host: from the shape", "Size": "host: from the shape",
