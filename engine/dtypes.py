@@ -93,10 +93,19 @@ def as_dtype(value):
 
 def infer_dtype(value):
     """TF1's dtype for a Python or NumPy value: float -> float32, int -> int32."""
+    if isinstance(value, (bytes, str)):
+        return string
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        if value.dtype.kind in "SU":
+            return string
+        if value.dtype.kind == "O" and value.size and all(
+                isinstance(v, (bytes, str)) for v in np.asarray(value).reshape(-1)):
+            return string
         return as_dtype(value.dtype)
     arr = np.asarray(value)
     kind = arr.dtype.kind
+    if kind in "SU":
+        return string
     if kind == "b":
         return bool_
     if kind in "iu":

@@ -43,6 +43,8 @@ from .scan_ops import argsort, boolean_mask, cumprod, cumsum, sort, where_true
 from .py_func import numpy_function, py_func
 from .gradient_ops import custom_gradient, hessians, identity_n
 from .set_ops import setdiff1d, unique, unique_with_counts
+from .parsing_ops import (FixedLenFeature, VarLenFeature, decode_raw, parse_example,
+                          parse_single_example)
 from .scatter_ops import (scatter_add, scatter_nd_add, scatter_nd_sub, scatter_nd_update,
                           scatter_sub, scatter_update)
 from .debug_ops import (Print, assert_equal, assert_greater, assert_greater_equal,

@@ -14,8 +14,21 @@ def register_tensor_conversion_function(base_type, conversion_func):
     _conversion_functions.append((base_type, conversion_func))
 
 
+def _string_array(value):
+    """A NumPy object array of bytes (str encoded as UTF-8), as TF1 holds strings."""
+    raw = np.array(value, dtype=object)
+    flat = [v.encode() if isinstance(v, str) else v for v in raw.reshape(-1)]
+    if not all(isinstance(v, (bytes, np.bytes_)) for v in flat):
+        raise TypeError(f"Cannot convert {value!r} to a string tensor")
+    out = np.empty(raw.shape, dtype=object)
+    out.reshape(-1)[:] = [bytes(v) for v in flat]
+    return out
+
+
 def _checked_array(value, dtype):
     """`value` as a NumPy array of `dtype`; TypeError when Python numbers would lose value."""
+    if dtype is dtypes.string:
+        return _string_array(value)
     if isinstance(value, (np.ndarray, np.generic)):
         arr = np.asarray(value)
         if arr.dtype.kind in "fc" and dtype.is_integer and not np.all(np.isfinite(arr)):

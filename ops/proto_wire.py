@@ -1,6 +1,6 @@
-"""The few protocol-buffer wire-format writers TensorBoard's files need (Summary and Event
-messages): each function returns the bytes of one field, and a message is the
-concatenation of its fields."""
+"""The protocol-buffer wire format as far as tf0 needs it (TensorBoard's Summary and Event
+messages, tf.train.Example): each writer returns the bytes of one field, a message is the
+concatenation of its fields, and fields() splits a message back into them."""
 import struct
 
 
@@ -75,3 +75,12 @@ def _read_varint(data, pos):
         shift += 7
         if not byte & 0x80:
             return result, pos
+
+
+def varints(data):
+    """Every varint in `data` (the bytes of a packed repeated integer field)."""
+    pos, out = 0, []
+    while pos < len(data):
+        value, pos = _read_varint(data, pos)
+        out.append(value)
+    return out

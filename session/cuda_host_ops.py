@@ -20,6 +20,19 @@ def _py_func(op, ctx):
     return run
 
 
+@binds("ParseExample", "DecodeRaw", host_inputs=ALL_INPUTS)
+def _parse_on_host(op, ctx):
+    """Byte strings parsed on the host; numeric results go to the device, strings stay."""
+    parse = op.op_def.numpy(op, ctx)
+
+    def run(*values):
+        out = parse(*values)
+        up = [v if v.dtype == object else ctx.upload(v)
+              for v in (out if isinstance(out, tuple) else (out,))]
+        return tuple(up) if isinstance(out, tuple) else up[0]
+    return run
+
+
 @binds("CheckNumerics")
 def _check_numerics(op, ctx):
     check = op.op_def.numpy(op, ctx)

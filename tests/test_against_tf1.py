@@ -926,3 +926,37 @@ def test_hessians_match():
         return tf.hessians(y, x), None
     (ours, _), (theirs, _) = _both(program)
     np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-12, atol=1e-14)
+
+
+def test_tfrecord_files_and_examples_are_interchangeable(tmp_path):
+    """Records and Examples written by each library are read and parsed by the other."""
+    spec = {"x": ([3], "float32"), "y": ([], "int64"), "s": ([], "string")}
+
+    def write(tf, path):
+        with tf.python_io.TFRecordWriter(path) as writer:
+            for k in range(3):
+                writer.write(tf.train.Example(features=tf.train.Features(feature={
+                    "x": tf.train.Feature(float_list=tf.train.FloatList(value=[k, -k, 0.5])),
+                    "y": tf.train.Feature(int64_list=tf.train.Int64List(value=[-7 * k])),
+                    "s": tf.train.Feature(bytes_list=tf.train.BytesList(value=[b"r%d" % k]))
+                })).SerializeToString())
+
+    def read(tf, path):
+        features = {k: tf.FixedLenFeature(shape, getattr(tf, dt)) for k, (shape, dt) in
+                    spec.items()}
+        records = list(tf.python_io.tf_record_iterator(path))
+        with tf.Graph().as_default():
+            parsed = tf.parse_example(tf.constant(records), features)
+            with tf.Session() as sess:
+                out = sess.run(parsed)
+        examples = [tf.train.Example.FromString(r) for r in records]
+        return out, [e.features.feature["y"].int64_list.value[0] for e in examples]
+    results = {}
+    for writer_lib in (tf0, tf1):
+        path = str(tmp_path / f"{writer_lib.__name__}.tfrecord")
+        write(writer_lib, path)
+        results[writer_lib.__name__] = [read(lib, path) for lib in (tf0, tf1)]
+    for (ours, our_ys), (theirs, their_ys) in results.values():
+        assert our_ys == their_ys == [0, -7, -14]
+        for key in spec:
+            np.testing.assert_array_equal(ours[key], theirs[key])

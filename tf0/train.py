@@ -19,3 +19,5 @@ from tf0.session.monitored import (ChiefSessionCreator, MonitoredSession,  # noq
                                    MonitoredTrainingSession, Scaffold,
                                    SingularMonitoredSession)
 from tf0.session.coordinator import Coordinator, start_queue_runners  # noqa: F401,E402
+from tf0.ops.example_proto import (BytesList, Example, Feature, Features,  # noqa: F401,E402
+                                   FloatList, Int64List)
