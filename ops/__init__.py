@@ -45,6 +45,8 @@ from .gradient_ops import custom_gradient, hessians, identity_n
 from .set_ops import setdiff1d, unique, unique_with_counts
 from .parsing_ops import (FixedLenFeature, VarLenFeature, decode_raw, parse_example,
                           parse_single_example)
+from .sparse_ops import (SparseTensor, SparseTensorValue, sparse_placeholder,
+                         sparse_reduce_sum, sparse_tensor_dense_matmul, sparse_tensor_to_dense)
 from .scatter_ops import (scatter_add, scatter_nd_add, scatter_nd_sub, scatter_nd_update,
                           scatter_sub, scatter_update)
 from .debug_ops import (Print, assert_equal, assert_greater, assert_greater_equal,

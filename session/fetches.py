@@ -1,5 +1,6 @@
 """Fetch structures: any nesting of lists, tuples, namedtuples and dicts whose leaves are
-Tensors, Operations, Variables or names. Flattened once per plan, rebuilt after each run."""
+Tensors, Operations, Variables, SparseTensors or names. Flattened once per plan, rebuilt
+after each run."""
 
 
 def fetch_key(fetches):
@@ -18,10 +19,15 @@ def fetch_key(fetches):
 
 
 def flatten(fetches, resolve):
-    """(leaves, rebuild): leaves are resolved graph elements; rebuild(values) -> structure."""
+    """(leaves, rebuild): leaves are resolved graph elements; rebuild(values) -> structure.
+    A SparseTensor is three leaves, rebuilt as a SparseTensorValue."""
+    from tf0.ops.sparse_ops import SparseTensor, SparseTensorValue
     leaves = []
 
     def build(f):
+        if isinstance(f, SparseTensor):
+            parts = [build(c) for c in f.components()]
+            return lambda r: SparseTensorValue(*(p(r) for p in parts))
         if isinstance(f, (list, tuple)):
             parts = [build(x) for x in f]
             kind = type(f)

@@ -7,6 +7,8 @@ from tf0.engine import errors
 from tf0.engine.graph import (Operation, Tensor, default_session, get_default_graph,
                               register_internal_dir)
 
+from tf0.ops.sparse_ops import SparseTensor
+
 from . import cuda_backend
 from .fetches import fetch_key, flatten
 from .config import GPUOptions, RunOptions
@@ -38,6 +40,25 @@ def _device_feed(value, tensor, device):
     if not arr.flags.c_contiguous:
         raise ValueError(f"Cannot feed a non-contiguous device array to '{tensor.name}'")
     return arr if device is not None else arr.get()
+
+
+class _SparseKey(Exception):
+    """A feed_dict key is a SparseTensor: the feeds are expanded and resolved again."""
+
+
+def _expand_sparse_feeds(feed_dict):
+    """feed_dict with each SparseTensor key replaced by its three component tensors, fed
+    from a SparseTensorValue or an (indices, values, dense_shape) triple."""
+    out = {}
+    for key, value in feed_dict.items():
+        if isinstance(key, SparseTensor):
+            if not isinstance(value, (tuple, list)) or len(value) != 3:
+                raise TypeError(f"A SparseTensor is fed a SparseTensorValue or an (indices, "
+                                f"values, dense_shape) triple, got {type(value).__name__}")
+            out.update(zip(key.components(), value))
+        else:
+            out[key] = value
+    return out
 
 
 def _is_device_array(value):
@@ -167,7 +188,11 @@ class Session:
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         if feed_dict:
-            feed_tensors = tuple(self._feed_tensor(k) for k in feed_dict)
+            try:
+                feed_tensors = tuple(self._feed_tensor(k) for k in feed_dict)
+            except _SparseKey:
+                feed_dict = _expand_sparse_feeds(feed_dict)
+                feed_tensors = tuple(self._feed_tensor(k) for k in feed_dict)
         else:
             feed_tensors = ()
         trace = run_metadata is not None and options is not None and \
@@ -222,6 +247,8 @@ class Session:
             return self._feed_keys[key]
         except (KeyError, TypeError):
             pass
+        if isinstance(key, SparseTensor):
+            raise _SparseKey()
         if hasattr(key, "value") and hasattr(key, "_as_graph_element"):
             tensor = key.value()  # a Variable: feeding overrides its reads
         else:
@@ -293,11 +320,16 @@ class Session:
         accept_options, `options=` and `run_metadata=` are taken too: options that only ask
         for device-array fetches keep the fast path (a plan of their own), anything else
         goes through run()."""
-        feed_list = list(feed_list or [])
+        sparse = [isinstance(k, SparseTensor) for k in feed_list or []]
+        feed_list = [c for k in feed_list or []
+                     for c in (k.components() if isinstance(k, SparseTensor) else [k])]
         feed_tensors = tuple(self._feed_tensor(k) for k in feed_list)
         plans = {False: self._plan_for(fetches, feed_tensors)}
 
         def call(*values, options=None, run_metadata=None):
+            if any(sparse) and len(values) == len(sparse):
+                values = [c for v, is_sparse in zip(values, sparse)
+                          for c in (v if is_sparse else [v])]
             if len(values) != len(feed_tensors):
                 raise TypeError(f"this callable takes {len(feed_tensors)} feed values, "
                                 f"got {len(values)}")

@@ -960,3 +960,18 @@ def test_tfrecord_files_and_examples_are_interchangeable(tmp_path):
         assert our_ys == their_ys == [0, -7, -14]
         for key in spec:
             np.testing.assert_array_equal(ours[key], theirs[key])
+
+
+def test_sparse_tensors_match():
+    indices = np.array([[0, 1], [1, 0], [2, 3]], np.int64)  # in order, as TF1 requires
+    values = np.array([5.0, -2.0, 7.0])
+    b = np.arange(8.0).reshape(4, 2)
+
+    def program(tf):
+        sp = tf.SparseTensor(indices, values, [3, 4])
+        ph = tf.sparse_placeholder(tf.float64, [3, 4])
+        return [tf.sparse_tensor_to_dense(sp, default_value=-1.0), tf.sparse_reduce_sum(sp, 1),
+                tf.sparse_tensor_dense_matmul(sp, b)], None
+    (ours, _), (theirs, _) = _both(program)
+    for a, c in zip(ours, theirs):
+        np.testing.assert_array_equal(a, c)

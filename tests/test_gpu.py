@@ -322,3 +322,18 @@ def test_unique_and_setdiff_on_gpu():
     for a, b, r in zip(first, second, ref):
         np.testing.assert_array_equal(a, r)
         np.testing.assert_array_equal(b, r)
+
+
+def test_parsing_and_sparse_tensors_on_gpu():
+    """Examples parsed on the host, their values uploaded; sparse ops densify on the GPU."""
+    import test_tfrecord
+    serialized = tf.constant([test_tfrecord._example(k).SerializeToString() for k in range(3)])
+    parsed = tf.parse_example(serialized, {**test_tfrecord.SPEC,
+                                           "extra": tf.VarLenFeature(tf.float32)})
+    sp = tf.SparseTensor([[0, 1], [2, 0]], tf.constant([1.5, -2.0]), [3, 2])
+    fetches = [parsed["image"] * 2.0, parsed["label"], tf.sparse_tensor_to_dense(sp, 7.0),
+               tf.sparse_tensor_dense_matmul(sp, tf.ones([2, 4]))]
+    first, second, ref = _both(fetches, None)
+    for a, b, r in zip(first, second, ref):
+        np.testing.assert_array_equal(a, r)
+        np.testing.assert_array_equal(b, r)

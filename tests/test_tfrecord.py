@@ -89,8 +89,26 @@ def test_parse_errors_name_the_feature():
                 sess.run(tf.parse_single_example(data, spec))
         with pytest.raises(tf.errors.InvalidArgumentError, match="parse example"):
             sess.run(tf.parse_single_example(tf.constant(b"\x0a\x09oops"), SPEC))
-    with pytest.raises(NotImplementedError, match="SparseTensor"):
-        tf.parse_single_example(data, {"label": tf.VarLenFeature(tf.int64)})
+    with pytest.raises(ValueError, match="float32, int64 or string"):
+        tf.parse_single_example(data, {"label": tf.VarLenFeature(tf.int32)})
+
+
+def test_var_len_features_parse_to_sparse_tensors():
+    def example(values):
+        feature = {} if values is None else {
+            "tags": tf.train.Feature(bytes_list=tf.train.BytesList(value=values))}
+        return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
+    lists = [[b"a", b"b", b"c"], None, [b"d"], []]
+    spec = {"tags": tf.VarLenFeature(tf.string)}
+    batch = tf.parse_example(tf.constant([example(v) for v in lists]), spec)["tags"]
+    one = tf.parse_single_example(tf.constant(example(lists[0])), spec)["tags"]
+    with tf.Session() as sess:
+        got, got_one = sess.run([batch, one])
+    np.testing.assert_array_equal(got.indices, [[0, 0], [0, 1], [0, 2], [2, 0]])
+    assert list(got.values) == [b"a", b"b", b"c", b"d"]
+    np.testing.assert_array_equal(got.dense_shape, [4, 3])
+    np.testing.assert_array_equal(got_one.indices, [[0], [1], [2]])
+    np.testing.assert_array_equal(got_one.dense_shape, [3])
 
 
 def test_a_tfrecord_pipeline_feeds_training_batches(tmp_path):
@@ -135,10 +153,12 @@ def test_parsing_on_the_cuda_backend_runs_on_the_host(monkeypatch):
     fake_cuda.install(monkeypatch)
     serialized = tf.placeholder_with_default(
         tf.constant([_example(k).SerializeToString() for k in range(3)]), [3])
-    parsed = tf.parse_example(serialized, SPEC)
+    parsed = tf.parse_example(serialized, {**SPEC, "image_values": tf.VarLenFeature(tf.float32)})
     scaled = parsed["image"] * 2.0
+    sparse = parsed["image_values"]
     with tf.Session() as sess:
         for _ in range(3):
-            got = sess.run([scaled, parsed["name"]])
+            got = sess.run([scaled, parsed["name"], tf.sparse_tensor_to_dense(sparse)])
     np.testing.assert_array_equal(got[0], [2 * _want(k)["image"] for k in range(3)])
     assert list(got[1]) == [_want(k)["name"] for k in range(3)]
+    np.testing.assert_array_equal(got[2], np.zeros((3, 0)))  # no such feature: empty lists

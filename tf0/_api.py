@@ -40,6 +40,7 @@ import tf0.flags as flags  # noqa: E402
 import tf0.gfile as gfile  # noqa: E402
 import tf0.io_names as io  # noqa: E402
 import tf0.python_io as python_io  # noqa: E402
+import tf0.sparse as sparse  # noqa: E402
 import tf0.logging_names as logging  # noqa: E402
 import tf0.image as image  # noqa: E402
 import tf0.contrib_names as contrib  # noqa: E402
