@@ -77,6 +77,52 @@ __device__ void adadelta(const T* var, const T* acc, const T* acc_up, const T* g
   }
 }
 
+// FTRL-Proximal (ApplyFtrlV2: the shrinkage term enters the linear update only).
+template <typename T>
+__device__ void ftrl(const T* var, const T* acc, const T* lin, const T* g, T* var_out,
+                     T* acc_out, T* lin_out, i64 n, const T* lr, const T* l1, const T* l2,
+                     const T* shrink, const T* lr_power) {
+  const T a = *lr, r1 = *l1, r2 = *l2, s = *shrink, p = -*lr_power;
+  GRID_STRIDE(i, n) {
+    const T gi = g[i], vi = var[i], acci = acc[i];
+    const T new_acc = acci + gi * gi;
+    const T root_new = p == T(0.5) ? sqrt(new_acc) : pow(new_acc, p);
+    const T root_old = p == T(0.5) ? sqrt(acci) : pow(acci, p);
+    const T linear = lin[i] + gi + T(2) * s * vi - (root_new - root_old) / a * vi;
+    const T quadratic = root_new / a + T(2) * r2;
+    acc_out[i] = new_acc;
+    lin_out[i] = linear;
+    var_out[i] = fabs(linear) > r1 ? ((linear > T(0) ? r1 : -r1) - linear) / quadratic : T(0);
+  }
+}
+
+// The proximal step: L1 soft threshold of prox by step * l1, then 1 / (1 + step * l2).
+template <typename T>
+__device__ __forceinline__ T proximal(T prox, T step, T l1, T l2) {
+  const T sign = prox > T(0) ? T(1) : (prox < T(0) ? T(-1) : T(0));
+  return sign / (T(1) + step * l2) * fmax(fabs(prox) - step * l1, T(0));
+}
+
+template <typename T>
+__device__ void proximal_gradient_descent(const T* var, const T* g, T* var_out, i64 n,
+                                          const T* lr, const T* l1, const T* l2) {
+  const T a = *lr, r1 = *l1, r2 = *l2;
+  GRID_STRIDE(i, n) var_out[i] = proximal(var[i] - a * g[i], a, r1, r2);
+}
+
+template <typename T>
+__device__ void proximal_adagrad(const T* var, const T* acc, const T* g, T* var_out, T* acc_out,
+                                 i64 n, const T* lr, const T* l1, const T* l2) {
+  const T a = *lr, r1 = *l1, r2 = *l2;
+  GRID_STRIDE(i, n) {
+    const T gi = g[i];
+    const T acci = acc[i] + gi * gi;
+    const T step = a / sqrt(acci);
+    acc_out[i] = acci;
+    var_out[i] = proximal(var[i] - step * gi, step, r1, r2);
+  }
+}
+
 #define OPTIMIZERS(T, SUF)                                                                      \
   extern "C" __global__ void apply_gradient_descent_##SUF(const T* var, const T* g, T* var_out,  \
                                                           i64 n, const T* lr) {                 \
@@ -108,6 +154,22 @@ __device__ void adadelta(const T* var, const T* acc, const T* acc_up, const T* g
                                                   T* acc_up_out, i64 n, const T* lr,            \
                                                   const T* rho, const T* eps) {                 \
     adadelta(var, acc, acc_up, g, var_out, acc_out, acc_up_out, n, lr, rho, eps);               \
+  }                                                                                             \
+  extern "C" __global__ void apply_ftrl_##SUF(const T* var, const T* acc, const T* lin,          \
+                                              const T* g, T* var_out, T* acc_out, T* lin_out,   \
+                                              i64 n, const T* lr, const T* l1, const T* l2,      \
+                                              const T* shrink, const T* lr_power) {              \
+    ftrl(var, acc, lin, g, var_out, acc_out, lin_out, n, lr, l1, l2, shrink, lr_power);        \
+  }                                                                                             \
+  extern "C" __global__ void apply_proximal_gradient_descent_##SUF(                              \
+      const T* var, const T* g, T* var_out, i64 n, const T* lr, const T* l1, const T* l2) {      \
+    proximal_gradient_descent(var, g, var_out, n, lr, l1, l2);                                  \
+  }                                                                                             \
+  extern "C" __global__ void apply_proximal_adagrad_##SUF(const T* var, const T* acc,           \
+                                                          const T* g, T* var_out, T* acc_out,   \
+                                                          i64 n, const T* lr, const T* l1,      \
+                                                          const T* l2) {                        \
+    proximal_adagrad(var, acc, g, var_out, acc_out, n, lr, l1, l2);                             \
   }
 OPTIMIZERS(float, f32)
 OPTIMIZERS(double, f64)

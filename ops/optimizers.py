@@ -229,6 +229,73 @@ class AdadeltaOptimizer(Optimizer):
                              _as_scalar(self._epsilon, dt, "epsilon")])
 
 
+class FtrlOptimizer(Optimizer):
+    """TF1's FTRL-Proximal: per-coordinate rates from the accumulated squared gradients,
+    L1 and L2 regularization in closed form, optional L2 shrinkage of the gradient."""
+
+    def __init__(self, learning_rate, learning_rate_power=-0.5, initial_accumulator_value=0.1,
+                 l1_regularization_strength=0.0, l2_regularization_strength=0.0,
+                 use_locking=False, name="Ftrl", accum_name=None, linear_name=None,
+                 l2_shrinkage_regularization_strength=0.0):
+        super().__init__(use_locking, name)
+        if learning_rate_power > 0:
+            raise ValueError(f"learning_rate_power must be <= 0, got {learning_rate_power}")
+        if initial_accumulator_value <= 0:
+            raise ValueError(f"initial_accumulator_value must be positive, got "
+                             f"{initial_accumulator_value}")
+        self._lr, self._power = learning_rate, learning_rate_power
+        self._l1, self._l2 = l1_regularization_strength, l2_regularization_strength
+        self._shrinkage = l2_shrinkage_regularization_strength
+        self.SLOTS = ((accum_name or "accum", float(initial_accumulator_value)),
+                      (linear_name or "linear", 0.0))
+
+    def _apply(self, grad, var, slots):
+        dt = var.dtype
+        return self._update("ApplyFtrl", grad, var, slots,
+                            [_as_scalar(self._lr, dt, "learning_rate"),
+                             _as_scalar(self._l1, dt, "l1_regularization_strength"),
+                             _as_scalar(self._l2, dt, "l2_regularization_strength"),
+                             _as_scalar(self._shrinkage, dt, "l2_shrinkage"),
+                             _as_scalar(self._power, dt, "learning_rate_power")])
+
+
+class ProximalGradientDescentOptimizer(Optimizer):
+    """Gradient descent followed by the proximal step of L1 and L2 regularization."""
+
+    def __init__(self, learning_rate, l1_regularization_strength=0.0,
+                 l2_regularization_strength=0.0, use_locking=False,
+                 name="ProximalGradientDescent"):
+        super().__init__(use_locking, name)
+        self._lr, self._l1, self._l2 = learning_rate, l1_regularization_strength, \
+            l2_regularization_strength
+
+    def _apply(self, grad, var, slots):
+        dt = var.dtype
+        return self._update("ApplyProximalGradientDescent", grad, var, slots,
+                            [_as_scalar(self._lr, dt, "learning_rate"),
+                             _as_scalar(self._l1, dt, "l1_regularization_strength"),
+                             _as_scalar(self._l2, dt, "l2_regularization_strength")])
+
+
+class ProximalAdagradOptimizer(Optimizer):
+    """Adagrad's per-coordinate rate followed by the proximal step of L1 and L2."""
+
+    def __init__(self, learning_rate, initial_accumulator_value=0.1,
+                 l1_regularization_strength=0.0, l2_regularization_strength=0.0,
+                 use_locking=False, name="ProximalAdagrad"):
+        super().__init__(use_locking, name)
+        self._lr, self._l1, self._l2 = learning_rate, l1_regularization_strength, \
+            l2_regularization_strength
+        self.SLOTS = (("accumulator", float(initial_accumulator_value)),)
+
+    def _apply(self, grad, var, slots):
+        dt = var.dtype
+        return self._update("ApplyProximalAdagrad", grad, var, slots,
+                            [_as_scalar(self._lr, dt, "learning_rate"),
+                             _as_scalar(self._l1, dt, "l1_regularization_strength"),
+                             _as_scalar(self._l2, dt, "l2_regularization_strength")])
+
+
 def get_global_step(graph=None):
     graph = graph or get_default_graph()
     steps = graph.get_collection(GraphKeys.GLOBAL_STEP)

@@ -166,7 +166,8 @@ def _decode_raw_bind(op, ctx):
 defop("DecodeRaw", _decode_raw_infer, _decode_raw_bind, grad=NO_GRADIENT)
 
 
-def decode_raw(input_bytes=None, out_type=None, little_endian=True, name=None, bytes=None):  # noqa: A002
+def decode_raw(input_bytes=None, out_type=None, little_endian=True, name=None,
+               bytes=None):  # noqa: A002 (TF1's argument name)
     """The bytes of each string as a vector of out_type values (float32, float64, int32 or
     int64: tf0 has no narrower types; all strings one size)."""
     data = input_bytes if input_bytes is not None else bytes

@@ -58,6 +58,31 @@ def _adadelta(var, accum, accum_update, grad, lr, rho, epsilon):
     return var - lr * update, accum, accum_update
 
 
+def _ftrl(var, accum, linear, grad, lr, l1, l2, l2_shrinkage, lr_power):
+    """FTRL-Proximal (TF1's ApplyFtrlV2; l2_shrinkage 0 is ApplyFtrl)."""
+    new_accum = accum + grad * grad
+    shrunk = grad + 2 * l2_shrinkage * var
+    linear = linear + shrunk - (new_accum ** -lr_power - accum ** -lr_power) / lr * var
+    quadratic = new_accum ** -lr_power / lr + 2 * l2
+    var = np.where(np.abs(linear) > l1, (np.sign(linear) * l1 - linear) / quadratic, 0)
+    return var, new_accum, linear
+
+
+def _proximal(prox, step, l1, l2):
+    """The proximal step of the proximal optimizers: L1 soft threshold, then L2 scaling."""
+    return np.sign(prox) / (1 + step * l2) * np.maximum(np.abs(prox) - step * l1, 0)
+
+
+def _proximal_gradient_descent(var, grad, lr, l1, l2):
+    return (_proximal(var - lr * grad, lr, l1, l2),)
+
+
+def _proximal_adagrad(var, accum, grad, lr, l1, l2):
+    accum = accum + grad * grad
+    step = lr / np.sqrt(accum)
+    return _proximal(var - step * grad, step, l1, l2), accum
+
+
 # op type -> (update function, number of refs, kernel)
 UPDATES = {
     "ApplyGradientDescent": (_gradient_descent, 1, "apply_gradient_descent"),
@@ -66,6 +91,10 @@ UPDATES = {
     "ApplyRMSProp": (_rmsprop, 3, "apply_rmsprop"),
     "ApplyAdagrad": (_adagrad, 2, "apply_adagrad"),
     "ApplyAdadelta": (_adadelta, 3, "apply_adadelta"),
+    "ApplyFtrl": (_ftrl, 3, "apply_ftrl"),
+    "ApplyProximalGradientDescent": (_proximal_gradient_descent, 1,
+                                     "apply_proximal_gradient_descent"),
+    "ApplyProximalAdagrad": (_proximal_adagrad, 2, "apply_proximal_adagrad"),
 }
 
 

@@ -63,7 +63,13 @@ def test_optimizer_updates_match():
               lambda tf: tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
               lambda tf: tf.train.RMSPropOptimizer(0.05, momentum=0.3),
               lambda tf: tf.train.AdagradOptimizer(0.2),
-              lambda tf: tf.train.AdadeltaOptimizer(2.0, rho=0.8, epsilon=1e-5)]
+              lambda tf: tf.train.AdadeltaOptimizer(2.0, rho=0.8, epsilon=1e-5),
+              lambda tf: tf.train.FtrlOptimizer(0.3, l1_regularization_strength=0.05,
+                                                l2_regularization_strength=0.1),
+              lambda tf: tf.train.FtrlOptimizer(0.3, learning_rate_power=-0.7,
+                                                l2_shrinkage_regularization_strength=0.2),
+              lambda tf: tf.train.ProximalGradientDescentOptimizer(0.1, 0.05, 0.2),
+              lambda tf: tf.train.ProximalAdagradOptimizer(0.3, 0.2, 0.05, 0.2)]
     for make in makers:
         values = []
         for lib in (tf0, tf1):
@@ -820,7 +826,8 @@ def test_more_array_math_and_activation_composites_match():
                    tf.nn.swish(mm), tf.log_sigmoid(mm), tf.nn.zero_fraction(tf.nn.relu(mm)),
                    tf.math.xlogy(mm, y), tf.math.xdivy(mm, y),
                    tf.truncatediv(tf.constant(ints_a), tf.constant(ints_b)),
-                   tf.math.reduce_euclidean_norm(mm, 1), tf.math.polyval(list(np.array([1.5, -2.0, 0.5])), mm),
+                   tf.math.reduce_euclidean_norm(mm, 1),
+                   tf.math.polyval(list(np.array([1.5, -2.0, 0.5])), mm),
                    tf.confusion_matrix(labels, preds, num_classes=4),
                    tf.gradients(tf.reduce_sum(tf.nn.swish(mm) * tf.log_sigmoid(mm)), mm)[0]]
         return fetches, None

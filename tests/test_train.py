@@ -266,3 +266,41 @@ def test_batch_normalization_layer():
                                    rtol=1e-10)
         sess.run(updates, {x: xv, training: False})  # not training: the averages stay
         np.testing.assert_allclose(sess.run(tf.global_variables()[2]), moving_mean)
+
+
+@pytest.mark.parametrize("l1,l2,shrink,power", [(0.0, 0.0, 0.0, -0.5), (0.05, 0.1, 0.0, -0.5),
+                                                (0.02, 0.0, 0.3, -0.7)])
+def test_ftrl(l1, l2, shrink, power):
+    w0, grad, got = _run_steps(tf.train.FtrlOptimizer(
+        0.5, learning_rate_power=power, initial_accumulator_value=0.2,
+        l1_regularization_strength=l1, l2_regularization_strength=l2,
+        l2_shrinkage_regularization_strength=shrink), n=4)
+    w, n, z = w0, np.full_like(w0, 0.2), np.zeros_like(w0)
+    for g in got:  # McMahan et al.'s per-coordinate FTRL-Proximal, in TF1's parametrization
+        gr = grad(w)
+        n_new = n + gr * gr
+        z = z + gr + 2 * shrink * w - (n_new ** -power - n ** -power) / 0.5 * w
+        n = n_new
+        w = np.where(np.abs(z) > l1, -(z - np.sign(z) * l1) / (n ** -power / 0.5 + 2 * l2), 0.0)
+        np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-14)
+
+
+def test_proximal_gradient_descent_and_adagrad():
+    l1, l2 = 0.05, 0.2
+    w0, grad, got = _run_steps(tf.train.ProximalGradientDescentOptimizer(0.1, l1, l2))
+    w = w0
+    for g in got:
+        v = w - 0.1 * grad(w)
+        w = np.sign(v) * np.maximum(np.abs(v) - 0.1 * l1, 0) / (1 + 0.1 * l2)
+        np.testing.assert_allclose(g, w, rtol=1e-12)
+    w0, grad, got = _run_steps(tf.train.ProximalAdagradOptimizer(0.3, 0.2, l1, l2))
+    w, acc = w0, np.full_like(w0, 0.2)
+    for g in got:
+        gr = grad(w)
+        acc = acc + gr * gr
+        rate = 0.3 / np.sqrt(acc)
+        v = w - rate * gr
+        w = np.sign(v) * np.maximum(np.abs(v) - rate * l1, 0) / (1 + rate * l2)
+        np.testing.assert_allclose(g, w, rtol=1e-12)
+    with pytest.raises(ValueError, match="learning_rate_power"):
+        tf.train.FtrlOptimizer(0.1, learning_rate_power=0.5)

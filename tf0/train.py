@@ -3,9 +3,10 @@ from tf0.ops.learning_rate import (cosine_decay, exponential_decay,  # noqa: F40
                                    inverse_time_decay, natural_exp_decay, piecewise_constant,
                                    polynomial_decay)
 from tf0.ops.optimizers import (AdadeltaOptimizer, AdagradOptimizer,  # noqa: F401
-                                AdamOptimizer, GradientDescentOptimizer, MomentumOptimizer,
-                                Optimizer, RMSPropOptimizer, create_global_step,
-                                get_global_step, get_or_create_global_step)
+                                AdamOptimizer, FtrlOptimizer, GradientDescentOptimizer,
+                                MomentumOptimizer, Optimizer, ProximalAdagradOptimizer,
+                                ProximalGradientDescentOptimizer, RMSPropOptimizer,
+                                create_global_step, get_global_step, get_or_create_global_step)
 from tf0.ops.moving_average import ExponentialMovingAverage  # noqa: F401
 from tf0.session.saver import (CheckpointState, Saver, checkpoint_exists,  # noqa: F401
                                get_checkpoint_state, latest_checkpoint, list_variables,
