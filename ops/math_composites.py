@@ -1,14 +1,15 @@
 """Math, activation and evaluation ops written in terms of other ops (no kernels or
 gradient rules of their own): swish, softsign, crelu, log_sigmoid, zero_fraction, xlogy,
-xdivy, truncatediv, reduce_euclidean_norm, polyval, confusion_matrix, and the shuffles
-random_shuffle and random_crop."""
+xdivy, truncatediv, reduce_euclidean_norm, polyval, confusion_matrix, local response
+normalization, atrous_conv2d, and the shuffles random_shuffle and random_crop."""
 import numpy as np
 
 from tf0.engine import dtypes
 from tf0.engine.graph import name_scope
 
 from . import math_ops
-from .array_ops import concat, shape
+from .array_ops import concat, pad, shape
+from .conv_ops import conv2d
 from .core import OPS, convert_to_tensor
 from .index_ops import gather, one_hot, slice_
 from .random_ops import random_uniform
@@ -143,3 +144,27 @@ def random_crop(value, size, seed=None, name=None):
                               seed=seed)
         offsets = OPS.floormod(draw, OPS.maximum(room, 1))
         return slice_(value, offsets, size)
+
+
+def local_response_normalization(input, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5,  # noqa: A002
+                                 name=None):
+    """input / (bias + alpha * sum of squares over the channels within depth_radius) **
+    beta, along the last axis of a 4-D input (TF1's LRN)."""
+    with name_scope(name, "LRN"):
+        x = convert_to_tensor(input)
+        if x.shape.ndims != 4:
+            raise ValueError(f"local_response_normalization needs a 4-D input, got {x.shape}")
+        r = int(depth_radius)
+        squares = pad(x * x, [[0, 0], [0, 0], [0, 0], [r, r]])
+        depth = x.shape.dims[3]
+        if depth is None:
+            raise ValueError("local_response_normalization needs a known channel count")
+        window = OPS.add_n([squares[:, :, :, k:k + depth] for k in range(2 * r + 1)]) \
+            if r else x * x
+        return x * OPS.pow(bias + alpha * window, -float(beta))
+
+
+def atrous_conv2d(value, filters, rate, padding, name=None):
+    """conv2d of NHWC `value` with `filters` dilated by `rate` (holes between the taps)."""
+    return conv2d(value, filters, strides=[1, 1, 1, 1], padding=padding,
+                  dilations=[1, int(rate), int(rate), 1], name=name or "atrous_conv2d")

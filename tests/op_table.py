@@ -128,6 +128,8 @@ ROWS = [
     Row("swish_softsign_log_sigmoid", lambda x: tf.nn.swish(x) + tf.nn.softsign(x) *
         tf.math.log_sigmoid(x), A, second=True),
     Row("crelu", tf.nn.crelu, NZ),
+    Row("lrn", lambda x: tf.nn.lrn(x, 1, 1.5, 0.3, 0.75), [((1, 2, 2, 4), "any")],
+        dynamic=False),
     Row("custom_gradient", _softplus_by_hand, A),
     Row("xlogy_xdivy", lambda x, y: tf.math.xlogy(x, y) + tf.math.xdivy(x, y),
         [((3, 4), "any"), ((3, 4), "pos")]),

@@ -982,3 +982,18 @@ def test_sparse_tensors_match():
     (ours, _), (theirs, _) = _both(program)
     for a, c in zip(ours, theirs):
         np.testing.assert_array_equal(a, c)
+
+
+def test_lrn_and_atrous_conv_match():
+    rng = np.random.default_rng(29)
+    v = rng.standard_normal((2, 5, 5, 6)).astype(np.float32)  # TF1's LRN is float32 only
+    w = rng.standard_normal((3, 3, 6, 4)).astype(np.float32)
+
+    def program(tf):
+        x = tf.constant(v)
+        y = tf.nn.lrn(x, depth_radius=2, bias=1.5, alpha=0.3, beta=0.75)
+        z = tf.nn.atrous_conv2d(x, tf.constant(w), 2, "SAME")
+        return [y, z, tf.gradients(tf.reduce_sum(y * y * x) + tf.reduce_sum(z), x)[0]], None
+    (ours, _), (theirs, _) = _both(program)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-5)

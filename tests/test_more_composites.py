@@ -250,3 +250,23 @@ def test_fused_batch_norm_training_and_inference(data_format):
     np.testing.assert_allclose(grad, central_differences(f, v), rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match="mean and variance"):
         tf.nn.fused_batch_norm(tf.constant(v), scale, offset, is_training=False)
+
+
+def test_local_response_normalization_and_atrous_conv2d():
+    rng = np.random.default_rng(7)
+    v = rng.standard_normal((2, 3, 4, 6))
+    padded = np.pad(v * v, [(0, 0), (0, 0), (0, 0), (2, 2)])
+    window = sum(padded[..., k:k + 6] for k in range(5))
+    want = v / (1.5 + 0.3 * window) ** 0.75
+    got, grad = _grad(lambda x: tf.nn.lrn(x, depth_radius=2, bias=1.5, alpha=0.3, beta=0.75), v)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+    def f(u):
+        return np.sum(_run(tf.nn.local_response_normalization(tf.constant(u), 2, 1.5, 0.3,
+                                                              0.75)) ** 2)
+    np.testing.assert_allclose(grad, central_differences(f, v), rtol=1e-5, atol=1e-7)
+    w = rng.standard_normal((3, 3, 6, 2))
+    got = _run([tf.nn.atrous_conv2d(tf.constant(v), tf.constant(w), 2, "SAME"),
+                tf.nn.conv2d(tf.constant(v), tf.constant(w), [1, 1, 1, 1], "SAME",
+                             dilations=[1, 2, 2, 1])])
+    np.testing.assert_array_equal(got[0], got[1])

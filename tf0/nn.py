@@ -7,8 +7,10 @@ from tf0.ops import (U as _U, bias_add, l2_loss, leaky_relu, log_softmax,  # noq
 from tf0.ops.composites import (batch_normalization, embedding_lookup,  # noqa: E402,F401
                                 fused_batch_norm, l2_normalize, moments, selu,
                                 weighted_cross_entropy_with_logits, xw_plus_b)
-from tf0.ops.math_composites import (crelu, softsign, swish,  # noqa: E402,F401
+from tf0.ops.math_composites import (atrous_conv2d, crelu,  # noqa: E402,F401
+                                     local_response_normalization, softsign, swish,
                                      zero_fraction)
+from tf0.ops.math_composites import local_response_normalization as lrn  # noqa: E402,F401
 from tf0.ops.array_composites import depth_to_space, space_to_depth  # noqa: E402,F401
 from tf0.ops.layers import dropout_nn as dropout  # noqa: E402,F401
 from tf0.ops.nn_ops import in_top_k, top_k  # noqa: E402,F401
