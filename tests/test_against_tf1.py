@@ -976,7 +976,6 @@ def test_sparse_tensors_match():
 
     def program(tf):
         sp = tf.SparseTensor(indices, values, [3, 4])
-        ph = tf.sparse_placeholder(tf.float64, [3, 4])
         return [tf.sparse_tensor_to_dense(sp, default_value=-1.0), tf.sparse_reduce_sum(sp, 1),
                 tf.sparse_tensor_dense_matmul(sp, b)], None
     (ours, _), (theirs, _) = _both(program)
