@@ -15,8 +15,8 @@ from .array_composites import (depth_to_space, diag, diag_part, gather_nd, linsp
                                matrix_band_part, matrix_diag, matrix_diag_part, meshgrid, roll,
                                scatter_nd, segment_sum, shape_n, space_to_depth, trace,
                                unsorted_segment_mean, unsorted_segment_sum)
-from .math_composites import (confusion_matrix, log_sigmoid, random_crop, random_shuffle,
-                              truncatediv)
+from .math_composites import (bincount, confusion_matrix, log_sigmoid, random_crop,
+                              random_shuffle, truncatediv)
 from .control_flow import Assert, case, cond, merge as _cond_merge
 from .core import constant, convert_to_tensor, register_tensor_conversion_function
 from .index_ops import gather, one_hot, slice_, strided_slice_getitem

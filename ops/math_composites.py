@@ -1,14 +1,16 @@
 """Math, activation and evaluation ops written in terms of other ops (no kernels or
 gradient rules of their own): swish, softsign, crelu, log_sigmoid, zero_fraction, xlogy,
-xdivy, truncatediv, reduce_euclidean_norm, polyval, confusion_matrix, local response
-normalization, atrous_conv2d, and the shuffles random_shuffle and random_crop."""
+xdivy, truncatediv, reduce_euclidean_norm, polyval, confusion_matrix, bincount, local
+response normalization, atrous_conv2d, and the shuffles random_shuffle and random_crop."""
 import numpy as np
 
 from tf0.engine import dtypes
-from tf0.engine.graph import name_scope
+from tf0.engine.graph import get_default_graph, name_scope
 
 from . import math_ops
-from .array_ops import concat, pad, shape
+from .array_composites import unsorted_segment_sum
+from .array_ops import concat, pad, reshape, shape
+from .control_flow import Assert
 from .conv_ops import conv2d
 from .core import OPS, convert_to_tensor
 from .index_ops import gather, one_hot, slice_
@@ -123,6 +125,30 @@ def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=
             rows = rows * OPS.expand_dims(w * OPS.ones_like(rows[:, 0]), 1)
         return math_ops.cast(math_ops.matmul(rows, cols, transpose_a=True),
                              dtypes.as_dtype(dtype))
+
+
+def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int32,
+             name=None):
+    """How often each value 0, 1, ... occurs in the non-negative int32 `arr` (or the sum of
+    `weights` at its positions): length max(arr) + 1, at least minlength, at most
+    maxlength (larger values are left out). The length depends on the data, so on the GPU
+    the plan reads it back and launches op by op."""
+    with name_scope(name, "bincount"):
+        flat = reshape(convert_to_tensor(arr, dtype=dtypes.int32), [-1])
+        check = Assert(OPS.reduce_all(flat >= 0), ["bincount: arr must be non-negative"])
+        with get_default_graph().control_dependencies([check]):
+            flat = OPS.identity(flat)
+        length = OPS.maximum(OPS.reduce_max(concat([flat, [-1]], 0)) + 1, 0)
+        if minlength is not None:
+            length = OPS.maximum(length, int(minlength))
+        if maxlength is not None:
+            length = OPS.minimum(length, int(maxlength))
+        if weights is None:
+            values = math_ops.cast(OPS.ones_like(flat), dtypes.as_dtype(dtype))
+        else:
+            values = reshape(convert_to_tensor(weights), [-1])
+        kept = math_ops.where(flat < length, flat, -OPS.ones_like(flat))
+        return unsorted_segment_sum(values, kept, length)
 
 
 def random_shuffle(value, seed=None, name=None):

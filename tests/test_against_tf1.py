@@ -996,3 +996,17 @@ def test_lrn_and_atrous_conv_match():
     (ours, _), (theirs, _) = _both(program)
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-5)
+
+
+def test_bincount_matches():
+    v = np.random.default_rng(31).integers(0, 7, 40).astype(np.int32)
+    weights = np.linspace(-1, 1, 40).astype(np.float32)
+
+    def program(tf):
+        x = tf.constant(v)
+        return [tf.bincount(x), tf.bincount(x, minlength=10), tf.bincount(x, maxlength=4),
+                tf.bincount(x, weights=weights)], None
+    (ours, _), (theirs, _) = _both(program)
+    for a, b in zip(ours, theirs):
+        assert a.dtype == b.dtype
+        np.testing.assert_allclose(a, b, rtol=1e-6)

@@ -317,7 +317,8 @@ def test_unique_and_setdiff_on_gpu():
     """Data-dependent sizes: the plan reads counts back and launches op by op."""
     v = np.random.default_rng(13).integers(-50, 50, 3001)
     x = tf.constant(v)
-    fetches = list(tf.unique_with_counts(x)) + list(tf.setdiff1d(x, tf.constant([0, 7, 9])))
+    fetches = list(tf.unique_with_counts(x)) + list(tf.setdiff1d(x, tf.constant([0, 7, 9]))) \
+        + [tf.bincount(tf.cast(x, tf.int32) + 50, minlength=120)]
     first, second, ref = _both(fetches, None)
     for a, b, r in zip(first, second, ref):
         np.testing.assert_array_equal(a, r)

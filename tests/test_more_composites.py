@@ -270,3 +270,23 @@ def test_local_response_normalization_and_atrous_conv2d():
                 tf.nn.conv2d(tf.constant(v), tf.constant(w), [1, 1, 1, 1], "SAME",
                              dilations=[1, 2, 2, 1])])
     np.testing.assert_array_equal(got[0], got[1])
+
+
+def test_bincount_matches_numpy():
+    rng = np.random.default_rng(8)
+    x = tf.placeholder(tf.int32, [None])
+    w = tf.placeholder(tf.float64, [None])
+    counts = [tf.bincount(x), tf.bincount(x, minlength=12), tf.math.bincount(x, maxlength=3),
+              tf.bincount(x, weights=w)]
+    with tf.Session() as sess:
+        for v in (rng.integers(0, 9, 50), np.array([], np.int64), np.array([4])):
+            weights = rng.standard_normal(len(v))
+            got = sess.run(counts, {x: v, w: weights})
+            np.testing.assert_array_equal(got[0], np.bincount(v))
+            np.testing.assert_array_equal(got[1], np.bincount(v, minlength=12))
+            length = min(v.max() + 1, 3) if len(v) else 0  # min(max + 1, maxlength)
+            np.testing.assert_array_equal(got[2], np.bincount(v[v < 3], minlength=length))
+            np.testing.assert_allclose(got[3], np.bincount(v, weights) if len(v) else [])
+            assert got[0].dtype == np.int32
+        with pytest.raises(tf.errors.InvalidArgumentError, match="non-negative"):
+            sess.run(counts[0], {x: [1, -2]})

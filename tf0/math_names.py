@@ -18,7 +18,7 @@ erf = _U["erf"]
 erfc = _U["erfc"]
 mod = _B["floormod"]
 
-from tf0.ops.math_composites import (confusion_matrix, log_sigmoid, polyval,  # noqa: E402,F401
-                                     reduce_euclidean_norm, softsign, truncatediv, xdivy,
-                                     xlogy)
+from tf0.ops.math_composites import (bincount, confusion_matrix, log_sigmoid,  # noqa: E402,F401
+                                     polyval, reduce_euclidean_norm, softsign, truncatediv,
+                                     xdivy, xlogy)
 from tf0.ops.nn_ops import in_top_k, top_k  # noqa: E402,F401
