@@ -130,6 +130,8 @@ ROWS = [
     Row("crelu", tf.nn.crelu, NZ),
     Row("lrn", lambda x: tf.nn.lrn(x, 1, 1.5, 0.3, 0.75), [((1, 2, 2, 4), "any")],
         dynamic=False),
+    Row("depthwise_conv2d", lambda x, w: tf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "SAME"),
+        [((1, 4, 3, 2), "any"), ((2, 2, 2, 3), "any")], dynamic=False),
     Row("custom_gradient", _softplus_by_hand, A),
     Row("xlogy_xdivy", lambda x, y: tf.math.xlogy(x, y) + tf.math.xdivy(x, y),
         [((3, 4), "any"), ((3, 4), "pos")]),

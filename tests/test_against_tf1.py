@@ -1010,3 +1010,21 @@ def test_bincount_matches():
     for a, b in zip(ours, theirs):
         assert a.dtype == b.dtype
         np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_depthwise_and_separable_convolutions_match():
+    rng = np.random.default_rng(33)
+    x = rng.standard_normal((2, 7, 6, 3)).astype(np.float32)
+    w = rng.standard_normal((3, 3, 3, 2)).astype(np.float32)
+    p = rng.standard_normal((1, 1, 6, 5)).astype(np.float32)
+
+    def program(tf):
+        xs = tf.constant(x)
+        d = tf.nn.depthwise_conv2d(xs, w, [1, 2, 2, 1], "SAME")
+        r = tf.nn.depthwise_conv2d(xs, w, [1, 1, 1, 1], "VALID", rate=[2, 2])
+        s = tf.nn.separable_conv2d(xs, w, p, [1, 1, 1, 1], "SAME")
+        g = tf.gradients(tf.reduce_sum(d * d) + tf.reduce_sum(s), xs)[0]
+        return [d, r, s, g], None
+    (ours, _), (theirs, _) = _both(program)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)

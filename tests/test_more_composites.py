@@ -290,3 +290,34 @@ def test_bincount_matches_numpy():
             assert got[0].dtype == np.int32
         with pytest.raises(tf.errors.InvalidArgumentError, match="non-negative"):
             sess.run(counts[0], {x: [1, -2]})
+
+
+def _depthwise_np(x, w, stride):
+    """VALID depthwise convolution by definition: out[n, i, j, c * M + m] = sum over the
+    window of x[n, i*s + a, j*s + b, c] * w[a, b, c, m]."""
+    kh, kw, channels, mult = w.shape
+    oh, ow = (x.shape[1] - kh) // stride + 1, (x.shape[2] - kw) // stride + 1
+    out = np.zeros((x.shape[0], oh, ow, channels * mult))
+    for i in range(oh):
+        for j in range(ow):
+            window = x[:, i * stride:i * stride + kh, j * stride:j * stride + kw, :]
+            out[:, i, j, :] = np.einsum("nabc,abcm->ncm", window, w).reshape(x.shape[0], -1)
+    return out
+
+
+def test_depthwise_and_separable_convolutions():
+    rng = np.random.default_rng(9)
+    x, w = rng.standard_normal((2, 6, 7, 3)), rng.standard_normal((3, 2, 3, 2))
+    p = rng.standard_normal((1, 1, 6, 4))
+    got = _run([tf.nn.depthwise_conv2d(tf.constant(x), tf.constant(w), [1, 2, 2, 1], "VALID"),
+                tf.nn.separable_conv2d(tf.constant(x), tf.constant(w), tf.constant(p),
+                                       [1, 1, 1, 1], "VALID")])
+    np.testing.assert_allclose(got[0], _depthwise_np(x, w, 2), rtol=1e-12, atol=1e-12)
+    pointwise = np.einsum("nhwc,co->nhwo", _depthwise_np(x, w, 1), p[0, 0])
+    np.testing.assert_allclose(got[1], pointwise, rtol=1e-12, atol=1e-12)
+    _, grad = _grad(lambda t: tf.nn.depthwise_conv2d(t, tf.constant(w), [1, 1, 1, 1], "SAME"), x)
+
+    def f(u):
+        return np.sum(_run(tf.nn.depthwise_conv2d(tf.constant(u), tf.constant(w), [1, 1, 1, 1],
+                                                  "SAME")) ** 2)
+    np.testing.assert_allclose(grad, central_differences(f, x), rtol=1e-5, atol=1e-6)

@@ -11,6 +11,7 @@ from tf0.ops.math_composites import (atrous_conv2d, crelu,  # noqa: E402,F401
                                      local_response_normalization, softsign, swish,
                                      zero_fraction)
 from tf0.ops.math_composites import local_response_normalization as lrn  # noqa: E402,F401
+from tf0.ops.depthwise_conv import depthwise_conv2d, separable_conv2d  # noqa: E402,F401
 from tf0.ops.array_composites import depth_to_space, space_to_depth  # noqa: E402,F401
 from tf0.ops.layers import dropout_nn as dropout  # noqa: E402,F401
 from tf0.ops.nn_ops import in_top_k, top_k  # noqa: E402,F401
