@@ -321,13 +321,14 @@ class Session:
         for device-array fetches keep the fast path (a plan of their own), anything else
         goes through run()."""
         sparse = [isinstance(k, SparseTensor) for k in feed_list or []]
+        has_sparse = any(sparse)
         feed_list = [c for k in feed_list or []
                      for c in (k.components() if isinstance(k, SparseTensor) else [k])]
         feed_tensors = tuple(self._feed_tensor(k) for k in feed_list)
         plans = {False: self._plan_for(fetches, feed_tensors)}
 
         def call(*values, options=None, run_metadata=None):
-            if any(sparse) and len(values) == len(sparse):
+            if has_sparse and len(values) == len(sparse):
                 values = [c for v, is_sparse in zip(values, sparse)
                           for c in (v if is_sparse else [v])]
             if len(values) != len(feed_tensors):
