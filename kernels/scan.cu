@@ -20,24 +20,33 @@ template <typename T, bool PROD> struct Combine {
   __device__ __forceinline__ static T apply(T a, T b) { return PROD ? a * b : a + b; }
 };
 
+// Elements begin..end-1 (in scan order) of the line at `base`, combined in order onto
+// `run`: each is written as the combination up to it (exclusive: up to the one before it).
+template <typename T, bool PROD>
+__device__ __forceinline__ void scan_span(const T* __restrict__ x, T* __restrict__ out,
+                                          i64 base, i64 n, i64 inner, i64 begin, i64 end,
+                                          T run, int exclusive, int reverse) {
+  typedef Combine<T, PROD> C;
+  for (i64 k = begin; k < end; ++k) {
+    const i64 at = base + (reverse ? n - 1 - k : k) * inner;
+    const T v = x[at];
+    if (exclusive) {
+      out[at] = run;
+      run = C::apply(run, v);
+    } else {
+      run = C::apply(run, v);
+      out[at] = run;
+    }
+  }
+}
+
 template <typename T, bool PROD>
 __device__ void scan_lines(const T* __restrict__ x, T* __restrict__ out, i64 outer, i64 n,
                            i64 inner, int exclusive, int reverse) {
-  typedef Combine<T, PROD> C;
   GRID_STRIDE(line, outer * inner) {
     const i64 base = (line / inner) * n * inner + line % inner;
-    T run = C::identity();
-    for (i64 k = 0; k < n; ++k) {
-      const i64 at = base + (reverse ? n - 1 - k : k) * inner;
-      const T v = x[at];
-      if (exclusive) {
-        out[at] = run;
-        run = C::apply(run, v);
-      } else {
-        run = C::apply(run, v);
-        out[at] = run;
-      }
-    }
+    scan_span<T, PROD>(x, out, base, n, inner, 0, n, Combine<T, PROD>::identity(), exclusive,
+                       reverse);
   }
 }
 
@@ -65,18 +74,7 @@ __device__ void scan_chunks(const T* __restrict__ x, T* __restrict__ out, i64 ou
       }
     }
     __syncthreads();
-    T run = totals[t];
-    for (i64 k = begin; k < end; ++k) {
-      const i64 at = base + (reverse ? n - 1 - k : k) * inner;
-      const T v = x[at];
-      if (exclusive) {
-        out[at] = run;
-        run = C::apply(run, v);
-      } else {
-        run = C::apply(run, v);
-        out[at] = run;
-      }
-    }
+    scan_span<T, PROD>(x, out, base, n, inner, begin, end, totals[t], exclusive, reverse);
     __syncthreads();  // totals[] is rewritten for the next line
   }
 }
