@@ -8,7 +8,7 @@ import numpy as np
 from tf0.engine.graph import name_scope
 
 from . import math_ops
-from .array_composites import scatter_nd
+from .array_composites import _flat_index, scatter_nd
 from .array_ops import concat, expand_dims, shape
 from .core import OPS, convert_to_tensor
 from .index_ops import gather
@@ -26,39 +26,40 @@ def _rows(indices):
     return expand_dims(convert_to_tensor(indices), -1)
 
 
-def _scattered(ref, index_tuples, updates):
-    """Zeros like ref with `updates` added at index_tuples [..., K]."""
+def _scattered(current, index_tuples, updates):
+    """Zeros like `current` (a variable's value) with `updates` added at index_tuples
+    [..., K]."""
     index_tuples = convert_to_tensor(index_tuples)
-    return scatter_nd(index_tuples, convert_to_tensor(updates, dtype=ref.dtype),
-                      math_ops.cast(shape(ref._current()), index_tuples.dtype))
+    return scatter_nd(index_tuples, convert_to_tensor(updates, dtype=current.dtype),
+                      math_ops.cast(shape(current), index_tuples.dtype))
 
 
 def scatter_add(ref, indices, updates, use_locking=None, name=None):
     """ref[indices[i], ...] += updates[i, ...] (duplicates add up); the updated value."""
     _check(ref, "scatter_add")
     with name_scope(name, "ScatterAdd"):
-        return ref.assign_add(_scattered(ref, _rows(indices), updates))
+        return ref.assign_add(_scattered(ref._current(), _rows(indices), updates))
 
 
 def scatter_sub(ref, indices, updates, use_locking=None, name=None):
     """ref[indices[i], ...] -= updates[i, ...] (duplicates add up); the updated value."""
     _check(ref, "scatter_sub")
     with name_scope(name, "ScatterSub"):
-        return ref.assign_sub(_scattered(ref, _rows(indices), updates))
+        return ref.assign_sub(_scattered(ref._current(), _rows(indices), updates))
 
 
 def scatter_nd_add(ref, indices, updates, use_locking=None, name=None):
     """ref[indices[i]] += updates[i] for index tuples indices [..., K]; the updated value."""
     _check(ref, "scatter_nd_add")
     with name_scope(name, "ScatterNdAdd"):
-        return ref.assign_add(_scattered(ref, convert_to_tensor(indices), updates))
+        return ref.assign_add(_scattered(ref._current(), convert_to_tensor(indices), updates))
 
 
 def scatter_nd_sub(ref, indices, updates, use_locking=None, name=None):
     """ref[indices[i]] -= updates[i] for index tuples indices [..., K]; the updated value."""
     _check(ref, "scatter_nd_sub")
     with name_scope(name, "ScatterNdSub"):
-        return ref.assign_sub(_scattered(ref, convert_to_tensor(indices), updates))
+        return ref.assign_sub(_scattered(ref._current(), convert_to_tensor(indices), updates))
 
 
 def _last_of_each(flat_keys):
@@ -80,18 +81,17 @@ def _update(ref, index_tuples, updates):
     if depth is None or updates.shape.ndims is None:
         raise ValueError("scatter updates need indices whose last dimension is known and "
                          "updates of known rank")
-    dims = math_ops.cast(shape(ref._current())[:depth], index_tuples.dtype)
-    flat = OPS.reshape(index_tuples, [-1, depth])
-    keys = flat[:, 0]
-    for k in range(1, depth):
-        keys = keys * dims[k] + flat[:, k]
+    current = ref._current()
+    # row-major positions in ref; out-of-range tuples (-1) are reported by scatter_nd below
+    keys = OPS.reshape(_flat_index(index_tuples, shape(current)[:depth], "scatter_update"),
+                       [-1])
     last = OPS.reshape(_last_of_each(keys), shape(index_tuples)[:-1])
     keep = math_ops.cast(last, ref.dtype)
     while keep.shape.ndims < updates.shape.ndims:
         keep = expand_dims(keep, -1)
-    written = _scattered(ref, index_tuples, updates * keep)
-    touched = _scattered(ref, index_tuples, OPS.ones_like(updates) * keep)
-    return ref.assign(math_ops.where(touched > 0, written, ref._current()))
+    written = _scattered(current, index_tuples, updates * keep)
+    touched = _scattered(current, index_tuples, OPS.ones_like(updates) * keep)
+    return ref.assign(math_ops.where(touched > 0, written, current))
 
 
 def scatter_update(ref, indices, updates, use_locking=None, name=None):
