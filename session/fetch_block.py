@@ -15,33 +15,35 @@ ALIGN = 256  # bytes: every slot starts as aligned as a fresh allocation
 
 
 class FetchBlock:
-    """slots: [(fetch index, byte offset, shape, dtype)]; nbytes: the block's size."""
+    """indices: the fetches it carries; slots: (byte offset, shape, dtype) of each;
+    nbytes: the block's size."""
 
     def __init__(self, cupy, raw, indices):
         """Queue, on the current (capturing) stream, copies of the C-contiguous device
         arrays raw[k] for k in `indices` into a new block from the current allocator."""
-        self.slots, offset = [], 0
-        for k in indices:
-            self.slots.append((k, offset, raw[k].shape, raw[k].dtype))
+        self.indices, self.slots, offset = list(indices), [], 0
+        for k in self.indices:
+            self.slots.append((offset, raw[k].shape, raw[k].dtype))
             offset += -(-raw[k].nbytes // ALIGN) * ALIGN
         self.nbytes = offset
         self.block = cupy.empty((offset,), np.uint8)
-        targets = device.slot_views(self.block, [slot[1:] for slot in self.slots])
-        for (k, *_), target in zip(self.slots, targets):
+        for k, target in zip(self.indices, device.slot_views(self.block, self.slots)):
             E.copy(raw[k], out=target)
+        # byte range of each slot, for host views
+        self._spans = [(o, o + raw[k].nbytes) for k, (o, _, _) in zip(self.indices, self.slots)]
 
     def to_device(self, cupy):
         """{fetch index: a fresh device array}, copied on the current stream."""
         out = E.copy(self.block, out=cupy.empty((self.nbytes,), np.uint8))
-        views = device.slot_views(out, [slot[1:] for slot in self.slots])
-        return {k: view for (k, *_), view in zip(self.slots, views)}
+        return dict(zip(self.indices, device.slot_views(out, self.slots)))
 
     def to_host(self, pinned):
         """{fetch index: a view of `pinned`} (page-locked uint8 [nbytes]); the download is
         queued on the current stream and not waited for."""
         self.block.get(out=pinned, blocking=False)
-        return {k: pinned[offset:offset + int(np.prod(shape)) * dtype.itemsize]
-                .view(dtype).reshape(shape) for k, offset, shape, dtype in self.slots}
+        return {k: pinned[start:end].view(dtype).reshape(shape)
+                for k, (start, end), (_, shape, dtype)
+                in zip(self.indices, self._spans, self.slots)}
 
 
 def packable(raw, forms, device_array):
