@@ -58,8 +58,8 @@ def _where_x_is_zero(x, y):
     xdivy, so neither value nor gradient turns into NaN where x is zero."""
     x, y = convert_to_tensor(x), convert_to_tensor(y)
     y = math_ops.cast(y, x.dtype) if y.dtype is not x.dtype else y
-    zero = OPS.equal(x, OPS.zeros_like(x))
-    return x, OPS.where(zero, OPS.ones_like(x * y), y * OPS.ones_like(x))
+    y = y * OPS.ones_like(x)  # broadcast to the shape of the result
+    return x, OPS.where(OPS.equal(x, OPS.zeros_like(x)), OPS.ones_like(y), y)
 
 
 def xlogy(x, y, name=None):
