@@ -9,27 +9,19 @@ def _on_downloads(op, ctx):
     return op.op_def.numpy(op, ctx)
 
 
-@binds("PyFunc", host_inputs=ALL_INPUTS)
-def _py_func(op, ctx):
-    """The function on downloaded inputs; its outputs go to the device."""
-    call = op.op_def.numpy(op, ctx)
+@binds("PyFunc", "ParseExample", "DecodeRaw", host_inputs=ALL_INPUTS)
+def _computed_on_host(op, ctx):
+    """The op's NumPy implementation on downloaded inputs (a user's Python function, or
+    parsing of byte strings); numeric results go to the device, byte strings stay on the
+    host, where tf0 keeps strings."""
+    compute = op.op_def.numpy(op, ctx)
+
+    def place(v):
+        return v if v.dtype == object else ctx.upload(v)
 
     def run(*values):
-        out = call(*values)
-        return tuple(ctx.upload(v) for v in out) if isinstance(out, tuple) else ctx.upload(out)
-    return run
-
-
-@binds("ParseExample", "DecodeRaw", host_inputs=ALL_INPUTS)
-def _parse_on_host(op, ctx):
-    """Byte strings parsed on the host; numeric results go to the device, strings stay."""
-    parse = op.op_def.numpy(op, ctx)
-
-    def run(*values):
-        out = parse(*values)
-        up = [v if v.dtype == object else ctx.upload(v)
-              for v in (out if isinstance(out, tuple) else (out,))]
-        return tuple(up) if isinstance(out, tuple) else up[0]
+        out = compute(*values)
+        return tuple(map(place, out)) if isinstance(out, tuple) else place(out)
     return run
 
 
