@@ -29,6 +29,22 @@ def _lstm_model(sequence_length=None):
     return x, loss, tf.train.AdamOptimizer(0.05).minimize(loss)
 
 
+def _launches_matching_numpy(fetches, feed_dicts):
+    """(how each run went, the last run's launch_reason) of running `fetches` with each
+    feed dict in one graph-mode session on the null device, every result checked bit for
+    bit against the NumPy backend."""
+    with tf.Session(config=CPU) as cpu:
+        want = [cpu.run(fetches, feeds) for feeds in feed_dicts]
+    meta, launches = tf.RunMetadata(), []
+    with tf.Session(config=GRAPHS) as sess:
+        for feeds, w in zip(feed_dicts, want):
+            got = sess.run(fetches, feeds, run_metadata=meta)
+            launches.append(meta.launch)
+            for g, w_ in zip(got, w):
+                np.testing.assert_array_equal(g, w_)
+    return launches, meta.launch_reason
+
+
 def _train(config, steps, sequence_length=None):
     """Losses and final variables of `steps` training steps, with the last run's metadata."""
     x, loss, train = _lstm_model(sequence_length)
@@ -82,16 +98,9 @@ def test_map_fn_scan_and_nested_loops_replay_with_fresh_feeds(null_gpu):
     fetches = [mapped, scanned, nested] + tf.gradients(
         tf.reduce_sum(mapped) + tf.reduce_sum(scanned * scanned) + tf.reduce_sum(nested), x)
     rng = np.random.default_rng(2)
-    feeds = [rng.standard_normal((5, 3)) for _ in range(4)]
-    with tf.Session(config=CPU) as cpu:
-        want = [cpu.run(fetches, {x: f}) for f in feeds]
-    meta = tf.RunMetadata()
-    with tf.Session(config=GRAPHS) as sess:
-        got = [sess.run(fetches, {x: f}, run_metadata=meta) for f in feeds]
-    assert meta.launch == "replay", meta.launch_reason
-    for g_run, w_run in zip(got, want):
-        for g, w in zip(g_run, w_run):
-            np.testing.assert_array_equal(g, w)
+    launches, reason = _launches_matching_numpy(
+        fetches, [{x: rng.standard_normal((5, 3))} for _ in range(4)])
+    assert launches[-1] == "replay", reason
 
 
 def test_tensor_arrays_in_and_around_loops_replay_and_match_numpy(null_gpu):
@@ -115,17 +124,10 @@ def test_tensor_arrays_in_and_around_loops_replay_and_match_numpy(null_gpu):
         + tf.reduce_sum(pieces.read(1) * pieces.concat()[:3]) + tf.reduce_sum(h)
     fetches = [loss, states, *tf.gradients(loss, [x, w])]
     rng = np.random.default_rng(5)
-    feeds = [{x: rng.standard_normal((6, 3)), w: rng.standard_normal((3, 3)) * 0.5}
-             for _ in range(4)]
-    with tf.Session(config=CPU) as cpu:
-        want = [cpu.run(fetches, f) for f in feeds]
-    meta = tf.RunMetadata()
-    with tf.Session(config=GRAPHS) as sess:
-        got = [sess.run(fetches, f, run_metadata=meta) for f in feeds]
-    assert meta.launch == "replay", meta.launch_reason
-    for g_run, w_run in zip(got, want):
-        for g, w_ in zip(g_run, w_run):
-            np.testing.assert_array_equal(g, w_)
+    launches, reason = _launches_matching_numpy(fetches, [
+        {x: rng.standard_normal((6, 3)), w: rng.standard_normal((3, 3)) * 0.5}
+        for _ in range(4)])
+    assert launches[-1] == "replay", reason
 
 
 def test_dropout_inside_a_recurrent_network_replays_the_numbers_numpy_draws(null_gpu):
@@ -171,17 +173,8 @@ def test_a_loop_bounded_by_a_fed_integer_gets_a_graph_per_bound(null_gpu):
     y = tf.while_loop(lambda i, y: i < n, lambda i, y: (i + 1, tf.sin(y) + x), [0, x])[1]
     grad = tf.gradients(tf.reduce_sum(y), x)[0]
     rng = np.random.default_rng(4)
-    runs = [(bound, rng.standard_normal(3)) for bound in (3, 3, 3, 5, 5, 3, 5, 0, 0, 0)]
-    with tf.Session(config=CPU) as cpu:
-        want = [cpu.run([y, grad], {n: b, x: v}) for b, v in runs]
-    meta = tf.RunMetadata()
-    launches = []
-    with tf.Session(config=GRAPHS) as sess:
-        for (b, v), w in zip(runs, want):
-            got = sess.run([y, grad], {n: b, x: v}, run_metadata=meta)
-            launches.append(meta.launch)
-            for g, w_ in zip(got, w):
-                np.testing.assert_array_equal(g, w_)
+    launches, _ = _launches_matching_numpy([y, grad], [
+        {n: bound, x: rng.standard_normal(3)} for bound in (3, 3, 3, 5, 5, 3, 5, 0, 0, 0)])
     assert launches == ["direct", "capture", "replay", "direct", "capture", "replay",
                         "replay", "direct", "capture", "replay"]
 
@@ -221,14 +214,6 @@ def test_a_tf_cond_on_the_counter_and_a_growing_array_in_a_captured_loop(null_gp
                              [0, x, tf.TensorArray(tf.float64, size=0, dynamic_size=True)])
     fetches = [y, ta.stack(), tf.gradients(tf.reduce_sum(ta.stack()) + tf.reduce_sum(y), x)[0]]
     rng = np.random.default_rng(9)
-    runs = [(bound, rng.standard_normal(3)) for bound in (4, 4, 4, 5, 5, 5, 4)]
-    with tf.Session(config=CPU) as cpu:
-        want = [cpu.run(fetches, {x: v, n: b}) for b, v in runs]
-    meta, launches = tf.RunMetadata(), []
-    with tf.Session(config=GRAPHS) as sess:
-        for (b, v), w in zip(runs, want):
-            got = sess.run(fetches, {x: v, n: b}, run_metadata=meta)
-            launches.append(meta.launch)
-            for g, w_ in zip(got, w):
-                np.testing.assert_array_equal(g, w_)
+    launches, _ = _launches_matching_numpy(fetches, [
+        {x: rng.standard_normal(3), n: bound} for bound in (4, 4, 4, 5, 5, 5, 4)])
     assert launches == ["direct", "capture", "replay", "direct", "capture", "replay", "replay"]
