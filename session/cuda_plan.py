@@ -136,7 +136,8 @@ class CudaPlan:
 
     # ---- running ---------------------------------------------------------------------------
     def run(self, feeds):
-        self.device.follow(self.cupy.cuda.get_current_stream())
+        caller = self.cupy.cuda.get_current_stream()
+        self.device.follow(caller)
         if self.host_feeds:  # fed device arrays that the plan reads on the host
             feeds = list(feeds)
             for i in self.host_feeds:
@@ -185,7 +186,7 @@ class CudaPlan:
             if entry is not self.graphs[-1]:  # most recently used last
                 self.graphs.remove(entry)
                 self.graphs.append(entry)
-        return self._replay(entry, inputs)
+        return self._replay(entry, inputs, caller)
 
     def _keyed(self, inputs, shapes):
         """(inputs with the keyed feeds as host arrays, the graph key: shapes and those
@@ -367,10 +368,9 @@ class CudaPlan:
             return None
         return FetchBlock(self.cupy, raw, indices)
 
-    def _replay(self, entry, feeds):
-        """Launch a captured graph on the caller's stream: work the caller queued before
+    def _replay(self, entry, feeds, stream):
+        """Launch a captured graph on the caller's `stream`: work the caller queued before
         this run comes first and work it queues later comes after, with no events."""
-        stream = self.cupy.cuda.get_current_stream()
         self._stage(entry, feeds, stream)
         entry.graph.launch(stream)
         if self.state.pending is not None:
