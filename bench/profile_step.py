@@ -1,12 +1,14 @@
 """Where a step's time goes on the GPU: a diagnostic for tuning, with no targets.
 
   seed step (bench/plans.py): the GPU time of each of its elementwise and reduction
-    kernels at its shapes (captured, so without host gaps); the captured graph's GPU time alone (event-timed replays, 1 and 4 streams); the host
-    time of one replayed Session.run with device feeds and fetches, and the Python
-    functions it is spent in (cProfile);
-  each matrix product of the seed step alone, for each tile of kernels/matmul.cu and K
-    split, checked against float64 and timed as captured graphs against cuBLAS (captured
-    by PyTorch where installed);
+    kernels at its shapes (captured, so without host gaps); the captured graph's GPU time
+    alone (event-timed replays, 1 and 4 streams); the host time of one replayed
+    Session.run with device feeds and fetches, split at the graph launch and the wait for
+    the GPU, and the Python functions it is spent in (cProfile);
+  each matrix product of the seed step and of bench/plans.py's branches alone, for each
+    tile of kernels/matmul*.cu and K split, checked against float64 and timed as captured
+    graphs against cuBLAS (captured by PyTorch where installed);
+  the 16 branches of bench/plans.py with every product forced onto one tile and split;
   a tf.while_loop on the GPU: the cost per iteration of an empty body and of an LSTM step
     (captured whole, and op by op), and the functions the latter's host time is spent in.
 Prints figures and profiles; `--json PATH` writes the figures.
@@ -106,8 +108,8 @@ def seed_kernels(results, profiles):
     from tf0.kernels import launch_elementwise as E
     from tf0.kernels.launch_reduce import reduce
     rng = np.random.default_rng(2)
-    d, h, split = (cp.asarray(rng.standard_normal(shape).astype(np.float32))
-                   for shape in ((N, D), (N, H), (7, N, H)))
+    d, h = (cp.asarray(rng.standard_normal(shape).astype(np.float32))
+            for shape in ((N, D), (N, H)))
     err = cp.zeros(1, np.int32)
     one, two = cp.zeros(1, np.float32), cp.full(1, 2.0, np.float32)
     kernels = {"one-element add": lambda: E.binary("add", one, one, err, 0),
@@ -117,10 +119,20 @@ def seed_kernels(results, profiles):
                "relu 64x100": lambda: E.unary("relu", h),
                "relu_grad 64x100": lambda: E.binary("relu_grad", h, h, err, 0),
                "sum rows 64x1000": lambda: reduce("sum", d, (1,)),
-               "mean of 64": lambda: reduce("sum", d[0, :N], (0,), mean=True),
-               "split-K sum 7x64x100": lambda: reduce("sum", split, (0,))}
+               "mean of 64": lambda: reduce("sum", d[0, :N], (0,), mean=True)}
     for name, launch in kernels.items():
         results[f"kernel {name} us"] = captured_us(launch)
+
+
+class _StampedGraph:
+    """A captured graph whose launch notes when it is called."""
+
+    def __init__(self, graph, stamps):
+        self.graph, self.stamps = graph, stamps
+
+    def launch(self, stream=None):
+        self.stamps.append(time.perf_counter())
+        self.graph.launch(stream)
 
 
 def seed_replay(results, profiles):
@@ -151,6 +163,23 @@ def seed_replay(results, profiles):
         times.append(time.perf_counter() - start)
     cp.cuda.Device().synchronize()
     results["seed_replay_host_us"] = statistics.median(times) * 1e6
+    # one synchronized step, in three parts: Session.run until the graph launch, the rest of
+    # Session.run, and the wait for the GPU (medians of each)
+    stamps, caller = [], cp.cuda.get_current_stream()
+    entry.graph = _StampedGraph(entry.graph, stamps)
+    parts = {"before launch": [], "launch to return": [], "return to synchronized": []}
+    for _ in range(300):
+        start = time.perf_counter()
+        run()
+        returned = time.perf_counter()
+        caller.synchronize()
+        done = time.perf_counter()
+        for part, t in zip(parts.values(), (stamps[-1] - start, returned - stamps[-1],
+                                            done - returned)):
+            part.append(t)
+    entry.graph = entry.graph.graph
+    for name, part in parts.items():
+        results[f"seed step us: {name}"] = statistics.median(part) * 1e6
     profiles["seed replay, 300 runs, by own time"] = host_profile(run, 300, top=20)
     profiles["seed replay, 300 runs, with callees"] = host_profile(run, 300, top=30,
                                                                    order="cumulative")
@@ -159,30 +188,56 @@ def seed_replay(results, profiles):
 SEED_PRODUCTS = [("x@w1", 64, 1000, 100, False, False), ("h@w2", 64, 100, 1000, False, False),
                  ("g@w2T", 64, 1000, 100, False, True), ("hT@g", 100, 64, 1000, True, False),
                  ("xT@gh", 1000, 64, 100, True, False)]
+BRANCH_PRODUCT = ("A@A 256", 256, 256, 256, False, False)  # of bench/plans.py's branches
 
 
 def seed_products(results, profiles):
-    """Every (tile, split) of each seed product: GPU time, and the launcher's own choice."""
+    """Every (tile, split) of each seed product and of one branch product: GPU time, and
+    the launcher's own choice."""
     cp = _cupy()
     from tf0.kernels import launch_matmul as M
     rng = np.random.default_rng(1)
-    for name, m, k, n, ta, tb in SEED_PRODUCTS:
+    for name, m, k, n, ta, tb in SEED_PRODUCTS + [BRANCH_PRODUCT]:
         a = rng.standard_normal((k, m) if ta else (m, k)).astype(np.float32)
         b = rng.standard_normal((n, k) if tb else (k, n)).astype(np.float32)
         want = (a.T if ta else a).astype(np.float64) @ (b.T if tb else b).astype(np.float64)
         ad, bd = cp.asarray(a), cp.asarray(b)
         results[f"{name} cuBLAS us"] = cublas_us(ad, bd, ta, tb)
-        results[f"{name} chosen"] = "%s/%d" % M.tiling(m, n, k, 1, "f32", False)
-        for tile in ("64", "32"):
-            for splits in (1, 2, 4, 8):
-                def launch():
-                    return M.gemm(ad, bd, 0, 0, ta, tb, (m, n), tile, splits)
-                got = launch().get().astype(np.float64)
-                err = np.linalg.norm(got - want) / np.linalg.norm(want)
-                key = f"{name} {tile}/{splits}"
-                if err > 1e-5:
-                    results[f"{key} rel_error"] = float(err)
-                results[f"{key} us"] = captured_us(launch)
+        chosen = M.tiling(m, n, k, 1, "f32", False)
+        results[f"{name} chosen"] = "%s/%d" % chosen
+        for tile, splits in [chosen] + [(t, s) for t in ("64", "32", "32x4")
+                                        for s in (1, 2, 4, 8, 16)]:
+            if k < 32 * splits:  # slices under 32 deep: not worth a measurement
+                continue
+
+            counters = M.SplitCounters()  # a plan's product keeps its own
+
+            def launch():
+                return M.gemm(ad, bd, 0, 0, ta, tb, (m, n), tile, splits, False, counters)
+            got = launch().get().astype(np.float64)
+            err = np.linalg.norm(got - want) / np.linalg.norm(want)
+            key = f"{name} {tile}/{splits}"
+            if err > 1e-5:
+                results[f"{key} rel_error"] = float(err)
+            results[f"{key} us"] = captured_us(launch)
+            if (tile, splits) == chosen:
+                results[f"{name} chosen us"] = results[f"{key} us"]
+
+
+def branch_tiles(results, profiles):
+    """bench/plans.py's 16 branches with every product forced onto one (tile, K splits),
+    to set beside the launcher's own choices (bench/plans.py)."""
+    from plans import branches
+    from tf0.kernels import launch_matmul as M
+    chosen = M.tiling
+    try:
+        for tile, splits in (("32", 1), ("32", 3), ("32x4", 1), ("64", 1)):
+            M.tiling = lambda *args, tile=tile, splits=splits: (tile, splits)
+            figures = {}
+            branches(figures, 100)
+            results.update({f"{key} forced {tile}/{splits}": v for key, v in figures.items()})
+    finally:
+        M.tiling = chosen
 
 
 def loops(results, profiles):
@@ -218,7 +273,7 @@ def main():
     parser.add_argument("--json")
     args = parser.parse_args()
     results, profiles = {}, {}
-    for part in (seed_kernels, seed_replay, seed_products, loops):
+    for part in (seed_kernels, seed_replay, seed_products, branch_tiles, loops):
         try:
             part(results, profiles)
         except Exception as exc:  # report and go on: one failure must not hide the rest

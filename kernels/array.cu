@@ -123,3 +123,20 @@ GATHER_GRAD(float, f32, int, i32)
 GATHER_GRAD(float, f32, i64, i64)
 GATHER_GRAD(double, f64, int, i32)
 GATHER_GRAD(double, f64, i64, i64)
+
+// Copies several byte ranges in one launch (the fetches of a replayed graph into one block):
+// row s of `table` is (source address, offset in dst, bytes) and is copied by grid row s,
+// in 16-byte moves where the source and offset allow, the tail (or all of a misaligned
+// range) byte by byte.
+extern "C" __global__ void copy_segments(const i64* __restrict__ table,
+                                         unsigned char* __restrict__ dst) {
+  const i64* row = table + 3 * blockIdx.y;
+  const unsigned char* src = reinterpret_cast<const unsigned char*>(row[0]);
+  unsigned char* out = dst + row[1];
+  const i64 bytes = row[2];
+  const i64 vectors = ((row[0] | row[1]) & 15) == 0 ? bytes / 16 : 0;
+  const uint4* src16 = reinterpret_cast<const uint4*>(src);
+  uint4* out16 = reinterpret_cast<uint4*>(out);
+  GRID_STRIDE(i, vectors) out16[i] = src16[i];
+  GRID_STRIDE(i, bytes - 16 * vectors) out[16 * vectors + i] = src[16 * vectors + i];
+}

@@ -1,10 +1,11 @@
 """Launchers of kernels/array.cu: layout changes through one strided-copy kernel, plus
-gather (and its deterministic gradient), one_hot and mirror padding."""
+gather (and its deterministic gradient), one_hot, mirror padding, and a copy of several
+arrays into one block in one launch."""
 import numpy as np
 
 from . import loader
-from .device import (THREADS, blocks_for, broadcast_strides, coalesce, contiguous_strides, empty,
-                     i64, meta, suffix)
+from .device import (THREADS, blocks_for, broadcast_strides, coalesce, constant,
+                     contiguous_strides, empty, i64, meta, suffix)
 from .launch_elementwise import fill
 
 
@@ -180,3 +181,19 @@ def one_hot(indices, depth, axis, on, off, dtype):
             (blocks_for(out.size),), (THREADS,),
             (indices, out, i64(outer), i64(depth), i64(inner), t(on), t(off)))
     return out
+
+
+class SegmentCopy:
+    """One launch that copies C-contiguous device arrays `sources` (at fixed addresses, e.g.
+    buffers of a captured graph) to byte `offsets` of a uint8 device array given per call.
+    Built outside a capture: the address table is uploaded here."""
+
+    def __init__(self, sources, offsets):
+        self.count = len(sources)
+        self.table = constant(np.array([(x.data.ptr, offset, x.nbytes)
+                                        for x, offset in zip(sources, offsets)], np.int64))
+        self.blocks = blocks_for(max(x.nbytes for x in sources) // 16 + 1)
+
+    def __call__(self, dst):
+        _kernel("copy_segments")((self.blocks, self.count), (THREADS,), (self.table, dst))
+        return dst

@@ -1,15 +1,16 @@
-"""Launcher of kernels/matmul.cu: batched matmul with folded transposes and deterministic
-split-K for problems too small to fill the GPU."""
+"""Launcher of kernels/matmul.cu and matmul_small.cu: batched matmul with folded
+transposes, deterministic split-K for problems too small to fill the GPU, and a tile for
+products that share the GPU with others running at the same time."""
 import numpy as np
 
 from . import loader
-from .device import empty, sm_count, suffix
+from .device import cupy, empty, sm_count, suffix
 from .launch_array import broadcast_to
 from .launch_elementwise import fill
-from .launch_reduce import reduce
 
-_BK = 8  # the K step of every tile is a multiple of this
-TILES = {"128v": 128, "64": 64, "32": 32}  # square output tiles of matmul.cu
+# square output tiles: {name: (size, K step, threads per block, .cu family)}
+TILES = {"128v": (128, 16, 256, "matmul"), "64": (64, 8, 256, "matmul"),
+         "32": (32, 32, 256, "matmul_small"), "32x4": (32, 32, 64, "matmul_small")}
 
 
 def _batch_view(x, batch_shape):
@@ -23,8 +24,25 @@ def _batch_view(x, batch_shape):
     return full, x.shape[-1] * x.shape[-2]
 
 
-def matmul(a, b, transpose_a=False, transpose_b=False):
-    """op(a) @ op(b) for arrays of rank >= 2 (leading dims broadcast as batch dims)."""
+class SplitCounters:
+    """The zeroed arrival counters (one uint32 per output tile) that the split-K products of
+    one launch site (a MatMul of a plan) use in turn: each launch leaves them zeroed, and
+    launches of one site are ordered on the GPU. Arrays outgrown are kept: a captured
+    graph may still point at one."""
+
+    def __init__(self):
+        self.arrays = []
+
+    def take(self, count):
+        if not self.arrays or self.arrays[-1].size < count:
+            self.arrays.append(cupy().zeros(count, np.uint32))
+        return self.arrays[-1]
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, sharing=1, relu=False, counters=None):
+    """op(a) @ op(b) for arrays of rank >= 2 (leading dims broadcast as batch dims), with
+    relu applied when asked. sharing: how many products may run at once with this one (on
+    parallel streams); counters: the launch site's SplitCounters (fresh ones if None)."""
     M, K = (a.shape[-1], a.shape[-2]) if transpose_a else (a.shape[-2], a.shape[-1])
     N = b.shape[-2] if transpose_b else b.shape[-1]
     batch_shape = tuple(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
@@ -33,28 +51,37 @@ def matmul(a, b, transpose_a=False, transpose_b=False):
     if M == 0 or N == 0 or batch == 0:
         return empty(out_shape, a.dtype)
     if K == 0:
-        return fill(out_shape, a.dtype, 0)
+        return fill(out_shape, a.dtype, 0)  # relu(0) is 0
     a, sa = _batch_view(a, batch_shape)
     b, sb = _batch_view(b, batch_shape)
     # the 128 x 128 tile with vector loads needs the contiguous extents to be multiples of 4
     aligned = (M if transpose_a else K) % 4 == 0 and (K if transpose_b else N) % 4 == 0
-    tile, splits = tiling(M, N, K, batch, suffix(a.dtype), aligned)
-    return gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits)
+    tile, splits = tiling(M, N, K, batch, suffix(a.dtype), aligned, sharing)
+    return gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits, relu,
+                counters)
 
 
 def _blocks(M, N, batch, tile):
-    return -(-M // TILES[tile]) * -(-N // TILES[tile]) * batch
+    size = TILES[tile][0]
+    return -(-M // size) * -(-N // size) * batch
 
 
-def tiling(M, N, K, batch, suf, aligned):
-    """(tile, K splits) for one product: the 128 tile where its output blocks, split along
-    K where K is long, give every SM a block; the 64 tile where its blocks fill at least
-    half the SMs (split along K, to about two blocks per SM, when they do not fill all);
-    else the 32 tile, split along K (slices of about 128) to about one block per SM when
-    its blocks fill under half the SMs and K is long (from 512: shorter splits gain little
-    and cost a reduction, and products on parallel streams fill the GPU without them).
-    Measured on an H200 (bench/profile_step.py): the seed step's products of 64-1000 rows
-    took 3.7-7.6 us on the 32 tile against 6.3-15 us on the 64 tile (cuBLAS: 3.4-9.7)."""
+def tiling(M, N, K, batch, suf, aligned, sharing=1):
+    """(tile, K splits) for one product of `sharing` that may run at once: the 128 tile
+    where its output blocks, split along K where K is long, give every SM a block; the 64
+    tile where its blocks fill at least half the SMs (split along K, to about two blocks per
+    SM, when they do not fill all); else a 32 tile, split along K (slices of 64 or more) to
+    about one block per SM when its blocks fill under half the SMs and K >= 512 (shorter
+    splits gain little and cost a reduction). Splits never depend on `sharing`: they decide
+    the order of the sums, and results are bit-identical for every stream count. The tile
+    does not (each output sums K in order on one thread): an unsplit float32 product takes
+    the 32x4 tile, which gets more multiply-adds out of an SM, when the products running at
+    once have more blocks than the 32 tile's two per SM, and the 32 tile (lower latency)
+    otherwise.
+    Measured on an H200 (bench/profile_step.py, 2026-11-27): alone, the seed step's products
+    of 64-1000 rows took 3.7-5.9 us on the 32 tile with these splits (cuBLAS 3.4-9.7) and
+    4.7-7.0 on the 32x4 tile; 16 products of 256^2 on 8 streams took 66 us on the 32x4 tile,
+    72 on the 32 tile."""
     sms = sm_count()
     if suf == "f32" and aligned:
         blocks = _blocks(M, N, batch, "128v")
@@ -67,30 +94,35 @@ def tiling(M, N, K, batch, suf, aligned):
     if 2 * blocks >= sms:
         return "64", 1 if K < 256 else min(-(-2 * sms // blocks), K // 128)
     blocks = _blocks(M, N, batch, "32")
-    if 2 * blocks >= sms or K < 512:
-        return "32", 1
-    return "32", min(-(-sms // blocks), -(-K // 128))
+    if 2 * blocks < sms and K >= 512:
+        return "32", min(-(-sms // blocks), K // 64)
+    return ("32x4" if suf == "f32" and blocks * sharing > 2 * sms else "32"), 1
 
 
-def gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits):
+def gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits, relu=False,
+         counters=None):
     """out_shape = batch dims + (M, N) from batch views a, b (batch strides sa, sb) with
-    one tile and K split into `splits` slices summed in a fixed order."""
+    one tile and K split into about `splits` slices summed in a fixed order, in one launch
+    (`counters`: SplitCounters, fresh ones if None); relu on the stored outputs."""
     M, N = out_shape[-2:]
     K = a.shape[-2] if transpose_a else a.shape[-1]
     batch = int(np.prod(out_shape[:-2], dtype=np.int64))
-    suf, bm = suffix(a.dtype), TILES[tile]
-    k_split = -(-K // splits)
-    k_split = -(-k_split // _BK) * _BK
+    suf, (bm, bk, threads, family) = suffix(a.dtype), TILES[tile]
+    # slices of whole K steps (rounded down: a partial step costs a whole one)
+    k_split = K if splits == 1 else max(bk, -(-K // splits) // bk * bk)
     splits = -(-K // k_split)
     out = empty(out_shape, a.dtype)
-    dst = out if splits == 1 else empty((splits,) + out_shape, a.dtype)
+    grid = (-(-N // bm), -(-M // bm), batch * splits)
+    if splits == 1:
+        slices, arrivals = out, np.uint64(0)  # no workspace, no counters (never read)
+    else:
+        slices = empty((splits,) + out_shape, a.dtype)
+        arrivals = (counters or SplitCounters()).take(grid[0] * grid[1] * batch)
     lda, ldb = a.shape[-1], b.shape[-1]
     name = f"gemm_{tile}_{'t' if transpose_a else 'n'}{'t' if transpose_b else 'n'}_{suf}"
-    grid = (-(-N // bm), -(-M // bm), batch * splits)
     i64 = np.int64
-    loader.get("matmul", name)(grid, (256,), (a, b, dst, np.int32(M), np.int32(N), np.int32(K),
-                                              i64(lda), i64(ldb), i64(N), i64(sa), i64(sb),
-                                              i64(M * N), np.int32(batch), np.int32(k_split)))
-    if splits > 1:
-        return reduce("sum", dst, (0,))
+    loader.get(family, name)(grid, (threads,), (a, b, slices, np.int32(M), np.int32(N),
+                                              np.int32(K), i64(lda), i64(ldb), i64(N), i64(sa),
+                                              i64(sb), i64(M * N), np.int32(batch),
+                                              np.int32(k_split), np.int32(relu), out, arrivals))
     return out

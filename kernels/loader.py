@@ -13,8 +13,8 @@ import threading
 KERNEL_DIR = os.path.dirname(os.path.abspath(__file__))
 # One module per .cu file, each compiled on its own thread (longest first). The elementwise
 # ops span unary, binary, compare and cast, so that no module takes long to compile.
-FAMILIES = ("array", "matmul", "conv", "binary", "reduce", "cast", "compare", "unary", "nn",
-            "optimizer", "random", "scan")
+FAMILIES = ("matmul", "matmul_small", "array", "scan", "conv", "binary", "reduce", "cast",
+            "compare", "unary", "nn", "optimizer", "random")
 _INCLUDE = re.compile(r'^#include "([^"]+)"\s*$', re.M)
 
 

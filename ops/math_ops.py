@@ -131,10 +131,15 @@ def _grad_mask_bind(mask):
     return bind
 
 
-def _mask_grad_rule(grad_type):
+def _mask_grad_rule(grad_type, from_output=False):
+    """The gradient op of grad_type over the forward op's input, or (from_output) over its
+    output where the mask reads the same from both: TF1's Relu gradient reads the output,
+    so the input of a Relu often has no reader but the Relu (and can be fused into the op
+    that makes it)."""
     def rule(op, dy):
         attrs = {"alpha": op.attrs.get("alpha", 0.0)}
-        return [make_op(grad_type, [dy, op.inputs[0]], attrs, name=grad_type)]
+        mask_of = op.outputs[0] if from_output else op.inputs[0]
+        return [make_op(grad_type, [dy, mask_of], attrs, name=grad_type)]
     return rule
 
 
@@ -148,7 +153,8 @@ def _mask_grad_infer(op):
     return [(broadcast_shapes(dy.shape, x.shape), dy.dtype)]
 
 
-defop("Relu", _numeric, fixed(_relu), grad=_mask_grad_rule("ReluGrad"), kernels=("unary:relu",))
+defop("Relu", _numeric, fixed(_relu), grad=_mask_grad_rule("ReluGrad", from_output=True),
+      kernels=("unary:relu",))
 defop("ReluGrad", _mask_grad_infer, _grad_mask_bind(lambda x: x > 0), grad=_mask_grad_grad,
       kernels=("binary:relu_grad",))
 defop("Relu6", _numeric, fixed(_relu6), grad=_mask_grad_rule("Relu6Grad"), kernels=("unary:relu6",))

@@ -20,7 +20,7 @@ import numpy as np
 from tf0.engine import errors
 from tf0.engine.graph import cond_path, data_inputs
 
-from .cuda_ops import AS_PLACED, BINDERS, HOST_OPS, LIST_OPS, is_small_host_constant
+from .cuda_ops import AS_PLACED, BINDERS, HOST_OPS, LIST_OPS, is_host_constant
 from .plan import BranchConditions, branch_checked, emit_call, finish
 from .state import PlanContext
 
@@ -101,6 +101,8 @@ class CudaPlanContext(PlanContext):
         self.device = device
         self.capturing = capturing  # binding a plan that is captured as a CUDA graph
         self.host = None  # the plan's placement (set by compile_body)
+        self.lanes = None  # the plan's StreamPlan (set by compile_body)
+        self.relu_products = set()  # MatMul ops that apply a fused relu (set by compile_body)
         self.error_flag = device.error_flag
         self.uses_error_flag = False
         self.counters = counters
@@ -267,7 +269,7 @@ def placement(schedule, feeds_on_device=False, host_feeds=None):
     for op in schedule.ops:
         ins = data_inputs(op)
         # (TensorArray lists always hold device arrays, so their ops never run as host code)
-        on_host = op.type in HOST_OPS or is_small_host_constant(op) or (
+        on_host = op.type in HOST_OPS or is_host_constant(op) or (
             op.type not in ("Placeholder", "Const") and op.type not in LIST_OPS
             and ins and all(t in host for t in ins)
             and op.outputs and all(not t.dtype.is_floating for t in op.outputs)
@@ -275,6 +277,26 @@ def placement(schedule, feeds_on_device=False, host_feeds=None):
         if on_host:
             host.update(op.outputs)
     return host
+
+
+def relu_epilogues(schedule, host):
+    """{Relu op: the MatMul op fused with it}: Relus whose input a MatMul of the plan makes
+    for that Relu alone (read by no other op, not fetched, not fed, not folded): the product
+    applies relu as it stores its outputs and the Relu passes them on."""
+    readers = {}
+    for op in schedule.ops:
+        for t in data_inputs(op):
+            readers[t] = readers.get(t, 0) + 1
+    unfused = set(schedule.fetches) | set(schedule.feeds)
+    fused = {}
+    for op in schedule.ops:
+        if op.type != "Relu" or computed_on_host(op, host) or is_folded(schedule, op):
+            continue
+        (x,) = data_inputs(op)
+        if x.op.type == "MatMul" and readers[x] == 1 and x not in unfused \
+                and not is_folded(schedule, x.op):
+            fused[op] = x.op
+    return fused
 
 
 def is_folded(schedule, op):
@@ -296,6 +318,11 @@ def fed_on_host(schedule, host):
     return fed
 
 
+def _passes_on(x):
+    """A Relu fused into the product that made x (relu_epilogues)."""
+    return x
+
+
 def compile_body(schedule, ctx, host, lanes, tracer=None, static_feeds=False):
     """body(feeds) -> one raw value per fetch: a CuPy array, a host array, or None.
 
@@ -309,7 +336,9 @@ def compile_body(schedule, ctx, host, lanes, tracer=None, static_feeds=False):
     """
     from tf0.kernels import device as dev
     cupy = ctx.device.cupy
-    ctx.host = host
+    ctx.host, ctx.lanes = host, lanes
+    fused = relu_epilogues(schedule, host)
+    ctx.relu_products = set(fused.values())
     host_ctx = PlanContext(ctx._state, schedule)
     fed = set() if static_feeds else fed_on_host(schedule, host)
     env = {"_download": _download, "_upload": cupy.asarray, "_constant": dev.constant}
@@ -384,7 +413,7 @@ def compile_body(schedule, ctx, host, lanes, tracer=None, static_feeds=False):
                 raise errors.UnimplementedError(
                     op.node_def, op, f"Op type {op.type} has no CUDA kernel\n\t [[{op.describe()}]]"
                 ) from None
-            env[fn_name] = bind(op, ctx)
+            env[fn_name] = _passes_on if op in fused else bind(op, ctx)
             if tracer is not None:
                 env[fn_name] = tracer.wrap(op, env[fn_name], stream)
             if multi and stream is not None:  # first, so that uploads go to the op's stream

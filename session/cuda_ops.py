@@ -168,7 +168,10 @@ def _no_op(op, ctx):
 @binds("MatMul")
 def _matmul(op, ctx):
     ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
-    return lambda a, b: M.matmul(a, b, ta, tb)
+    sharing = ctx.lanes.sharing.get(op, 1)  # products on parallel streams at the same time
+    relu = op in ctx.relu_products
+    counters = M.SplitCounters()  # this op's, for a split K
+    return lambda a, b: M.matmul(a, b, ta, tb, sharing, relu, counters)
 
 
 _REDUCE = {"Sum": "sum", "Mean": "sum", "Prod": "prod", "Max": "max", "Min": "min",
@@ -361,11 +364,13 @@ def _get_next(op, ctx):
     return lambda *captured: next_element(op, ctx.resources, captured, stager)
 
 
-def is_small_host_constant(op):
-    """Integer/bool constants up to 4096 elements stay on the host (shapes, axes, indices
-    used as launch parameters); device consumers get one cached upload."""
+def is_host_constant(op):
+    """Constants that stay on the host: integer/bool ones up to 4096 elements (shapes, axes,
+    indices used as launch parameters; device consumers get one cached upload) and strings
+    (which never live on the device)."""
     value = constant_value(op.outputs[0]) if op.type == "Const" else None
-    return value is not None and value.dtype.kind in "biu" and value.size <= 4096
+    return value is not None and (value.dtype.kind == "O" or
+                                  value.dtype.kind in "biu" and value.size <= 4096)
 
 
 # Binders of their own files, registered here so that BINDERS is complete on import.

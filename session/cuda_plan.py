@@ -5,9 +5,9 @@ CUDA graphs (the default), the first run of each key — the feed shapes, and th
 the keyed feeds (session/capture.py) — launches directly (it compiles what is missing and
 warms the caches), the second is captured as a CUDA graph on the session's streams and
 every later run replays it: host feeds are copied into the graph's input buffers through
-pinned host memory; the graph ends by packing its fetches into one block
-(session/fetch_block.py), which each replay copies once, to a fresh pinned buffer or
-device block whose slices the user gets. A device-array feed whose
+pinned host memory; after each replay one kernel packs its fetches into one block
+(session/fetch_block.py): a fresh device block, or one downloaded into a fresh pinned
+buffer, whose slices the user gets. A device-array feed whose
 memory was the same in the run before the capture is read by the graph in place (no copy);
 the graph then also keys on that address, and a feed that moves later is copied from then
 on (one more capture).
@@ -64,8 +64,8 @@ def write_buffers(pairs, variable, current, cupy):
 
 class _Graph:
     """One captured graph: its key, what it reads and writes, and the memory it points at."""
-    __slots__ = ("shapes", "variables", "inputs", "bound", "pinned", "staged", "graph", "pool",
-                 "refs", "raw", "fetches", "writes", "draws")
+    __slots__ = ("shapes", "variables", "inputs", "bound", "copied", "pinned", "staged", "graph",
+                 "pool", "refs", "raw", "fetches", "writes", "draws")
 
     def matches(self, shapes, variables, addresses):
         """Same key, and every feed the graph reads in place at the same address."""
@@ -151,7 +151,7 @@ class CudaPlan:
             if elements is None:  # an iterator not started yet: the plan starts it
                 return self._direct(feeds)
             inputs = list(feeds) + elements
-        shapes = tuple([(f.shape, f.dtype.str) for f in inputs])  # arrays or NumPy scalars
+        shapes = tuple([(f.shape, f.dtype) for f in inputs])  # arrays or NumPy scalars
         if self.keyed:
             inputs, shapes = self._keyed(inputs, shapes)
             if shapes is None:
@@ -326,6 +326,9 @@ class CudaPlan:
         entry.inputs = [feed if i in self.keyed or i in bind
                         else cupy.empty(np.shape(feed), feed.dtype)
                         for i, feed in enumerate(feeds)]
+        # whether a replay copies anything in: feeds not read in place, or run counters
+        entry.copied = self.counters is not None or any(
+            i not in self.keyed and i not in bind and np.size(feed) for i, feed in enumerate(feeds))
         entry.pinned = {}
         entry.staged = cupy.cuda.Event(disable_timing=True)
         state, pool, refs = self.state, cupy.cuda.MemoryPool(), []
@@ -347,12 +350,12 @@ class CudaPlan:
                     finally:
                         try:
                             self._gather(s0, self.graph_lanes)
-                            entry.fetches = None if raw is None else self._pack(raw)
                         finally:
                             graph = s0.end_capture()
             finally:
                 state.targets = {}
         entry.graph, entry.pool, entry.refs, entry.raw = graph, pool, refs, raw
+        entry.fetches = self._pack(raw)
         entry.writes = dict(state.pending or {})
         entry.draws = list(self.counters.draws) if self.counters is not None else []
         if state.pending:
@@ -360,18 +363,19 @@ class CudaPlan:
         return entry
 
     def _pack(self, raw):
-        """The FetchBlock the graph copies its device fetches into (None if there are none
+        """The FetchBlock that hands out the graph's device fetches (None if there are none
         or, for host fetches, more than PINNED_FETCH_BYTES)."""
         indices = packable(raw, self.graph_forms, self.cupy.ndarray)
         if not indices or not self.fetch_device and \
                 sum(raw[k].nbytes for k in indices) > PINNED_FETCH_BYTES:
             return None
-        return FetchBlock(self.cupy, raw, indices)
+        return FetchBlock(raw, indices)
 
     def _replay(self, entry, feeds, stream):
         """Launch a captured graph on the caller's `stream`: work the caller queued before
         this run comes first and work it queues later comes after, with no events."""
-        self._stage(entry, feeds, stream)
+        if entry.copied:
+            self._stage(entry, feeds, stream)
         entry.graph.launch(stream)
         if self.state.pending is not None:
             self.state.pending.update(entry.writes)
@@ -412,7 +416,8 @@ class CudaPlan:
         if block is not None and self.fetch_device:
             packed = block.to_device(self.cupy)
         elif block is not None:
-            packed, waiting = block.to_host(self._pinned((block.nbytes,), np.uint8)), True
+            packed = block.to_host(self.cupy, self._pinned((block.nbytes,), np.uint8))
+            waiting = True
         out, device_array = [], self.cupy.ndarray
         for k, (x, form) in enumerate(zip(raw, forms)):
             on_host = not isinstance(x, device_array)

@@ -1,13 +1,16 @@
 """Fetch structures: any nesting of lists, tuples, namedtuples and dicts whose leaves are
 Tensors, Operations, Variables, SparseTensors or names. Flattened once per plan, rebuilt
 after each run."""
+from tf0.engine.graph import Tensor
 
 
 def fetch_key(fetches):
     """A hashable key that identifies a fetch structure and its leaves."""
     kind = type(fetches)
+    if kind is Tensor:  # the common leaf, first
+        return fetches
     if isinstance(fetches, (list, tuple)):
-        return (kind, tuple(fetch_key(f) for f in fetches))
+        return (kind, tuple(map(fetch_key, fetches)))
     if isinstance(fetches, dict):
         return (kind, tuple((k, fetch_key(v)) for k, v in fetches.items()))
     try:

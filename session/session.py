@@ -189,7 +189,7 @@ class Session:
             raise RuntimeError("Attempted to use a closed Session.")
         if feed_dict:
             try:
-                feed_tensors = tuple(self._feed_tensor(k) for k in feed_dict)
+                feed_tensors = tuple(map(self._feed_tensor, feed_dict))
             except _SparseKey:
                 feed_dict = _expand_sparse_feeds(feed_dict)
                 feed_tensors = tuple(self._feed_tensor(k) for k in feed_dict)

@@ -11,6 +11,8 @@ a data edge; a plan that writes one variable twice, or has tf.cond branches, loo
 TensorArrays, runs on one stream. Values read on a stream other than the one that
 wrote them are kept alive until the run ends: a memory pool hands a freed buffer to the next
 writer on the stream that allocated it, which is not ordered after the reader.
+The plan also says, for each matrix product, how many streams may run one at the same time
+(the matmul launcher picks its tile by how much of the GPU a product gets).
 """
 from tf0.engine.graph import cond_path, data_inputs
 from tf0.ops.train_ops import UPDATES
@@ -30,8 +32,10 @@ class StreamPlan:
     """streams[step]: stream index of a launching op, None for host ops and ops that launch
     nothing; waits[step]: event ids its stream waits on first; records[step]: the event id
     recorded after it, or None; event_count; used: the streams that run something, stream 0
-    first; kept: slots not freed before the end. The caller forks the streams of `used` from
-    stream 0 before the run and joins them into it after."""
+    first; kept: slots not freed before the end; sharing: {MatMul op: the number of streams,
+    its own included, that may run a product at the same time as it} (1 where absent). The
+    caller forks the streams of `used` from stream 0 before the run and joins them into it
+    after."""
 
     def __init__(self, steps):
         self.streams = [None] * steps
@@ -40,6 +44,7 @@ class StreamPlan:
         self.event_count = 0
         self.used = [0]
         self.kept = set()
+        self.sharing = {}
 
 
 def host_form_inputs(op, host):
@@ -103,6 +108,7 @@ def assign_streams(schedule, host, num_streams):
     snapshots = {}  # (stream, seq) -> clock of that stream when the op was issued
     step_of = {}    # (stream, seq) -> step
     events = {}     # (stream, seq) -> event id recorded after that op
+    products = []   # (op, stream, seq) of each MatMul
 
     def event_for(stream, at):
         if (stream, at) not in events:
@@ -165,4 +171,20 @@ def assign_streams(schedule, host, num_streams):
             home[t] = stream
         if stream not in plan.used:
             plan.used.append(stream)
+        if op.type == "MatMul":
+            products.append((op, stream, seq[stream]))
+    plan.sharing = _sharing(products, snapshots)
     return plan
+
+
+def _sharing(products, snapshots):
+    """{op: 1 + the number of other streams with a product unordered with it} for the
+    (op, stream, seq) of each product; an op is ordered after (r, q) when the clock of its
+    stream at its launch has reached q on r."""
+    sharing = {}
+    for op, s, q in products:
+        others = {r for _, r, p in products
+                  if r != s and snapshots[(s, q)][r] < p and snapshots[(r, p)][s] < q}
+        if others:
+            sharing[op] = 1 + len(others)
+    return sharing

@@ -228,6 +228,19 @@ def _numpy_kernel(op, ctx):
     return lambda *args: RUNTIME.launch(op.type, on_device, args, _as_outputs)
 
 
+def _matmul(op, ctx):
+    """MatMul's NumPy implementation, applying relu when the plan fused a Relu into it
+    (cuda_backend.relu_epilogues) as the kernel does."""
+    fn = op.op_def.numpy(op, ctx)
+    relu = op in ctx.relu_products
+
+    def on_device(a, b):
+        out = fn(a, b)
+        return to_device(np.maximum(out, 0).astype(out.dtype, copy=False) if relu else out)
+
+    return lambda a, b: RUNTIME.launch(op.type, on_device, (a, b), _as_outputs)
+
+
 def _view_op(op, ctx):
     """Ops that launch nothing (sources and views): no stream, no ordering, no thunk."""
     fn = op.op_def.numpy(op, ctx)
@@ -253,6 +266,23 @@ def _copy(x, out=None):
         np.copyto(dst.view(np.ndarray), x)
         return dst
     return RUNTIME.launch("copy", run, (x,), _as_outputs)
+
+
+class _SegmentCopy:
+    """launch_array.SegmentCopy on the null device: the sources are kept, not addressed, so
+    the launch checks that each is ordered before it."""
+
+    def __init__(self, sources, offsets):
+        RUNTIME.refuse_in_capture("uploading a segment table")
+        self.sources, self.offsets = sources, offsets
+
+    def __call__(self, dst):
+        def run(dst, *sources):
+            flat = dst.view(np.ndarray)
+            for x, offset in zip(sources, self.offsets):
+                flat[offset:offset + x.nbytes] = x.view(np.ndarray).reshape(-1).view(np.uint8)
+            return dst
+        return RUNTIME.launch("copy_segments", run, (dst, *self.sources), _as_outputs)
 
 
 def _binary(code, a, b, err, op_id, param=0.0, out=None):
@@ -329,7 +359,7 @@ def _cupy_module():
 def install(monkeypatch):
     """Make every new Session run on the null device; returns the fresh Runtime."""
     global RUNTIME
-    from tf0.kernels import device, launch_elementwise, loader
+    from tf0.kernels import device, launch_array, launch_elementwise, loader
     from tf0.session import cuda_backend, cuda_ops, cuda_plan
     RUNTIME = Runtime()
     fake = _cupy_module()
@@ -342,12 +372,14 @@ def install(monkeypatch):
     monkeypatch.setattr(cuda_plan.CudaPlan, "_pinned",
                         lambda self, shape, dtype: np.empty(shape, dtype))
     monkeypatch.setattr(launch_elementwise, "copy", _copy)
+    monkeypatch.setattr(launch_array, "SegmentCopy", _SegmentCopy)
     from tf0.session.streams import NO_LAUNCH, WRITERS
     state_ops = {"VariableV2", "ReadVariable", *WRITERS, *cuda_ops.RANDOM_OPS,
                  *cuda_ops.LOOP_OPS, *cuda_ops.LIST_OPS,
                  "ScalarSummary", "HistogramSummary", "MergeSummary"}  # host: bytes out
     binders = {t: ((b, h) if t in state_ops else (_view_op if t in NO_LAUNCH else _numpy_kernel, h))
                for t, (b, h) in cuda_ops.BINDERS.items()}
+    binders["MatMul"] = (_matmul, binders["MatMul"][1])
     monkeypatch.setattr(cuda_ops, "BINDERS", binders)
     monkeypatch.setattr(cuda_backend, "BINDERS", binders)
     monkeypatch.setattr(cuda_ops, "E", types.SimpleNamespace(

@@ -53,6 +53,49 @@ def test_independent_branches_spread_and_chains_stay(num_streams):
     assert plan.event_count == 0 and not plan.kept  # nothing crosses streams
 
 
+@pytest.mark.parametrize("num_streams", [1, 3, 8])
+def test_products_on_parallel_streams_know_how_many_run_at_once(num_streams):
+    outs, mats = _branches()
+    schedule, plan, _ = _lanes(outs, num_streams, mats)
+    products = [op for op in schedule.ops if op.type == "MatMul"]
+    want = {op: num_streams for op in products} if num_streams > 1 else {}
+    assert plan.sharing == want
+
+
+def test_products_ordered_by_a_chain_share_with_none_and_a_side_branch_with_it():
+    # the seed step: x@w1 -> h@w2 -> loss -> g@w2T -> relu grad -> xT@gh is a chain, and
+    # hT@g (the gradient of w2) runs beside the last two on a stream of its own
+    tf.reset_default_graph()
+    x, y = tf.placeholder(tf.float32, [8, 6]), tf.placeholder(tf.float32, [8, 6])
+    w1, w2 = tf.Variable(np.ones((6, 4), np.float32)), tf.Variable(np.ones((4, 6), np.float32))
+    h = tf.nn.relu(tf.matmul(x, w1, name="xw1"))
+    loss = tf.reduce_sum((tf.matmul(h, w2, name="hw2") - y) ** 2)
+    grad_w1, grad_w2 = tf.gradients(loss, [w1, w2])
+    schedule, plan, where = _lanes([grad_w1, grad_w2], 4, [x, y])
+    side = grad_w2.op
+    chain = [op for op in schedule.ops if op.type == "MatMul" and op is not side]
+    assert side.type == "MatMul" and len(chain) == 4
+    assert all(where[op.name] != where[side.name] for op in chain[2:])
+    assert {op.name: plan.sharing.get(op, 1) for op in chain} == {
+        "xw1": 1, "hw2": 1, chain[2].name: 2, chain[3].name: 2}
+    assert plan.sharing[side] == 2
+
+
+def test_a_product_is_launched_knowing_how_many_run_beside_it(monkeypatch):
+    import types
+    from tf0.session import cuda_ops
+    outs, mats = _branches(n=2)
+    schedule, plan, _ = _lanes(outs, 2, mats)
+    calls = []
+    monkeypatch.setattr(cuda_ops.M, "matmul", lambda *args: calls.append(args))
+    ctx = types.SimpleNamespace(lanes=plan, relu_products=set())
+    for op in schedule.ops:
+        if op.type == "MatMul":
+            cuda_ops.BINDERS["MatMul"][0](op, ctx)("a", "b")
+    assert [call[:6] for call in calls] == [("a", "b", False, False, 2, False)] * 2
+    assert calls[0][6] is not calls[1][6]  # each product has split-K counters of its own
+
+
 def test_diamond_waits_once_and_keeps_values_read_across_streams():
     tf.reset_default_graph()
     x = tf.placeholder(tf.float32, [4])
@@ -190,6 +233,17 @@ def test_a_host_read_of_device_data_keeps_one_stream():
     assert plan.used == [0] and plan.event_count == 0
 
 
+def test_string_constants_stay_on_the_host_at_any_size():
+    # CuPy cannot hold strings: a serialized tf.Example constant feeds host parsing
+    tf.reset_default_graph()
+    small, large = tf.constant([b"ab", b"c"]), tf.constant([b"x"] * 5000)
+    ints, floats = tf.constant(np.arange(5000)), tf.constant([1.0, 2.0])
+    schedule = Schedule([small, large, ints, floats], [])
+    host = placement(schedule)
+    assert small in host and large in host
+    assert ints not in host and floats not in host  # too many to key launches; floats
+
+
 # ---- capture eligibility and variable buffers -------------------------------------------------
 def _reason(fetches, feeds=()):
     """(why a graph of the plan cannot be captured or None, names of its keyed feeds)."""
@@ -305,6 +359,46 @@ def test_training_steps_match_numpy_in_every_launch_mode(null_gpu, num_streams):
             assert launches == ["direct", "capture", "capture", "replay", "replay", "replay"]
         else:
             assert set(launches) == {"direct"}
+
+
+def test_a_relu_read_only_from_its_product_is_fused_into_it():
+    from tf0.session.cuda_backend import relu_epilogues
+    x, y, fetches, _ = _seed_step()
+    schedule = Schedule(fetches, [x, y])
+    fused = relu_epilogues(schedule, placement(schedule))
+    # the Relu's gradient reads its output (as TF1's), so x @ w1 has one reader
+    assert [(r.type, m.type) for r, m in fused.items()] == [("Relu", "MatMul")]
+    tf.reset_default_graph()
+    a = tf.placeholder(tf.float32, [3, 3])
+    shared, fetched, fed = tf.matmul(a, a), tf.matmul(a, a), tf.matmul(a, a)
+    alone = tf.matmul(a, a)
+    outs = [tf.nn.relu(shared), tf.exp(shared), tf.nn.relu(fetched), fetched,
+            tf.nn.relu(fed), tf.nn.relu(alone)]
+    schedule = Schedule(outs, [a, fed])
+    assert {m: r for r, m in relu_epilogues(schedule, placement(schedule)).items()} == {
+        alone.op: outs[-1].op}
+
+
+@pytest.mark.parametrize("graphs", [False, True])
+def test_a_fused_relu_launches_nothing_and_matches_numpy(null_gpu, graphs):
+    a = tf.placeholder(tf.float32, [4, 5])
+    w = tf.Variable(np.linspace(-1, 1, 15, dtype=np.float32).reshape(5, 3))
+    h = tf.nn.relu(tf.matmul(a, w))
+    fetches = [h, tf.gradients(tf.reduce_sum(h * h), [a, w])]
+    value = {a: np.linspace(-2, 2, 20, dtype=np.float32).reshape(4, 5)}
+    with tf.Session(config=CPU) as cpu:
+        cpu.run(w.initializer)
+        want = cpu.run(fetches, value)
+    with tf.Session(config=_gpu_config(cuda_graphs=graphs)) as sess:
+        sess.run(w.initializer)
+        start = len(null_gpu.launches)
+        for _ in range(3):
+            got = sess.run(fetches, value)
+        launched = [name for name, _ in null_gpu.launches[start:]]
+    assert "Relu" not in launched and "MatMul" in launched
+    np.testing.assert_array_equal(got[0], want[0])
+    for g, w_ in zip(got[1], want[1]):
+        np.testing.assert_array_equal(g, w_)
 
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
@@ -490,7 +584,8 @@ def test_a_replay_hands_out_every_fetch_from_one_block_and_keeps_none(null_gpu, 
                 np.testing.assert_array_equal(g, w)
                 assert np.asarray(g).dtype == np.asarray(w).dtype
             kept.append((got, want))
-        assert _copies(null_gpu, start) == (1 if on_device else 0)  # one for all five
+        # after the replay, one launch copies all five into the block (no copy in the graph)
+        assert [name for name, _ in null_gpu.launches[start:]] == ["copy_segments"]
         plan = next(iter(sess._plans.values())).cuda
         assert plan.launch == "replay" and len(plan.graphs[-1].fetches.slots) == 5
     for got, want in kept:  # later runs wrote nothing the user holds

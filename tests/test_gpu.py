@@ -7,6 +7,7 @@ import pytest
 
 import tf0 as tf
 from tf0.kernels import device
+from tf0.kernels import launch_matmul as M
 from tf0.session import cuda_backend
 from op_table import OPTIMIZERS, RANDOM_ROWS, ROWS, draw
 
@@ -129,6 +130,57 @@ def test_matmul_every_size(m, k, n, dtype):
         got = got if got.ndim == 2 else got[1] / 2
         scale = max(np.abs(want).max(initial=0), 1.0)
         assert np.abs(got - want).max(initial=0) <= scale * (1e-4 if dtype is tf.float32 else 1e-12)
+
+
+@pytest.mark.parametrize("tile,dtype", [(tile, dt) for tile in M.TILES
+                                        for dt in (np.float32, np.float64)
+                                        if tile not in ("128v", "32x4") or dt is np.float32])
+def test_every_matmul_tile_split_and_transpose(tile, dtype):
+    """Each tile of matmul.cu launched directly (whatever the launcher would choose), for the
+    four transposes, unsplit and split along K (summed in the launch, twice with the same
+    counters), with and without a fused relu, on sizes leaving partial tiles (multiples of 4
+    for the 128v tile's vector loads), against float64, with poisoned outputs."""
+    asarray = device.cupy().asarray
+    rng = np.random.default_rng(len(tile))
+    m, k, n = (36, 260, 68) if tile == "128v" else (33, 270, 65)
+    a, b = rng.standard_normal((m, k)), rng.standard_normal((k, n))
+    want = a @ b
+    tol = 1e-4 if dtype is np.float32 else 1e-12
+    counters = M.SplitCounters()
+    for ta, tb in ((False, False), (True, False), (False, True), (True, True)):
+        da = asarray(np.ascontiguousarray((a.T if ta else a).astype(dtype)))
+        db = asarray(np.ascontiguousarray((b.T if tb else b).astype(dtype)))
+        for splits, relu in ((1, False), (3, False), (1, True), (3, True)):
+            got = M.gemm(da, db, 0, 0, ta, tb, (m, n), tile, splits, relu, counters).get()
+            # a second launch finds the arrival counters zeroed again
+            again = M.gemm(da, db, 0, 0, ta, tb, (m, n), tile, splits, relu, counters).get()
+            assert got.tobytes() == again.tobytes()
+            assert got.dtype == dtype
+            ref = np.maximum(want, 0) if relu else want
+            err = np.abs(got.astype(np.float64) - ref).max() / np.abs(want).max()
+            assert err <= tol, f"{tile} ta={ta} tb={tb} splits={splits} relu={relu}: {err:.3g}"
+            assert not relu or (got >= 0).all()
+
+
+def test_segment_copy_moves_aligned_misaligned_and_odd_sized_ranges():
+    """launch_array.SegmentCopy (a replay's fetches into one block): every byte of each
+    source lands at its offset and the bytes between slots are left alone."""
+    from tf0.kernels.launch_array import SegmentCopy
+    cp = device.cupy()
+    rng = np.random.default_rng(5)
+    whole = cp.asarray(rng.standard_normal(1001).astype(np.float32))
+    sources = [whole, whole[1:], cp.asarray(np.array([7], np.int64)),
+               cp.asarray(rng.random(333) > 0.5), cp.asarray(rng.standard_normal((64, 65)))]
+    offsets, end = [], 0
+    for x in sources:
+        offsets.append(end)
+        end += -(-x.nbytes // 256) * 256
+    block = cp.full((end,), 0xAB, np.uint8)
+    SegmentCopy(sources, offsets)(block)
+    got, want = block.get(), np.full(end, 0xAB, np.uint8)
+    for x, offset in zip(sources, offsets):
+        want[offset:offset + x.nbytes] = x.get().reshape(-1).view(np.uint8)
+    assert got.tobytes() == want.tobytes()
 
 
 @pytest.mark.parametrize("dtype", [tf.float32, tf.float64], ids=["f32", "f64"])

@@ -1,0 +1,199 @@
+// The tiled matrix-product kernel shared by matmul.cu and matmul_small.cu (each
+// instantiates its tiles; see matmul.cu for the algorithm). Needs common.cuh first.
+template <typename T, int N> struct alignas(sizeof(T) * N) Vec { T v[N]; };
+
+template <typename T, int BM, int BN, int BK, int TM, int TN, bool TA, bool TB, bool VEC>
+__device__ void gemm_tile(const T* __restrict__ A, const T* __restrict__ B, T* __restrict__ C, int M, int N,
+                          int K, i64 lda, i64 ldb, i64 ldc, i64 sa, i64 sb, i64 sc, int batch,
+                          int k_split, int relu, T* __restrict__ out,
+                          unsigned* __restrict__ counters) {
+  constexpr int TX = BN / TN, THREADS = (BM / TM) * TX, PAD = 16 / sizeof(T);
+  constexpr int HM = TM / 2, HN = TN / 2;
+  constexpr int A_LOADS = BM * BK / THREADS, B_LOADS = BN * BK / THREADS;
+  __shared__ __align__(16) T As[2][BK][BM + PAD];
+  __shared__ __align__(16) T Bs[2][BK][BN + PAD];
+
+  const int splits = (K + k_split - 1) / k_split > 0 ? (K + k_split - 1) / k_split : 1;
+  const int bz = blockIdx.z, b = bz / splits, split = bz % splits;
+  A += b * sa;
+  B += b * sb;
+  C += (i64)split * batch * M * N + b * sc;
+  const int k_begin = split * k_split;
+  const int k_end = min(K, k_begin + k_split);
+  const int m0 = blockIdx.y * BM, n0 = blockIdx.x * BN;
+  const int t = threadIdx.x, tx = t % TX, ty = t / TX;
+
+  T a_reg[A_LOADS], b_reg[B_LOADS];
+  // vector loads: element e of the tile is e = 4 * (t + l * THREADS) + j along the
+  // operand's contiguous dimension
+  auto load_vec = [&](int k0) {
+#pragma unroll
+    for (int l = 0; l < A_LOADS / 4; ++l) {
+      const int e = 4 * (t + l * THREADS);
+      const int m = TA ? e % BM : e / BK, k = TA ? e / BM : e % BK;
+      const int gm = m0 + m, gk = k0 + k;
+      Vec<T, 4> v{};
+      if (gm < M && gk < k_end)
+        v = *reinterpret_cast<const Vec<T, 4>*>(TA ? &A[(i64)gk * lda + gm] : &A[(i64)gm * lda + gk]);
+#pragma unroll
+      for (int j = 0; j < 4; ++j) a_reg[4 * l + j] = v.v[j];
+    }
+#pragma unroll
+    for (int l = 0; l < B_LOADS / 4; ++l) {
+      const int e = 4 * (t + l * THREADS);
+      const int n = TB ? e / BK : e % BN, k = TB ? e % BK : e / BN;
+      const int gn = n0 + n, gk = k0 + k;
+      Vec<T, 4> v{};
+      if (gn < N && gk < k_end)
+        v = *reinterpret_cast<const Vec<T, 4>*>(TB ? &B[(i64)gn * ldb + gk] : &B[(i64)gk * ldb + gn]);
+#pragma unroll
+      for (int j = 0; j < 4; ++j) b_reg[4 * l + j] = v.v[j];
+    }
+  };
+  auto store_vec = [&](int buf) {
+#pragma unroll
+    for (int l = 0; l < A_LOADS / 4; ++l) {
+      const int e = 4 * (t + l * THREADS);
+#pragma unroll
+      for (int j = 0; j < 4; ++j)
+        As[buf][TA ? e / BM : e % BK + j][TA ? e % BM + j : e / BK] = a_reg[4 * l + j];
+    }
+#pragma unroll
+    for (int l = 0; l < B_LOADS / 4; ++l) {
+      const int e = 4 * (t + l * THREADS);
+#pragma unroll
+      for (int j = 0; j < 4; ++j)
+        Bs[buf][TB ? e % BK + j : e / BN][TB ? e / BK : e % BN + j] = b_reg[4 * l + j];
+    }
+  };
+  auto load_scalar = [&](int k0) {
+#pragma unroll
+    for (int l = 0; l < A_LOADS; ++l) {
+      const int e = t + l * THREADS;
+      const int m = TA ? e % BM : e / BK, k = TA ? e / BM : e % BK;
+      const int gm = m0 + m, gk = k0 + k;
+      a_reg[l] = (gm < M && gk < k_end) ? (TA ? A[(i64)gk * lda + gm] : A[(i64)gm * lda + gk]) : T(0);
+    }
+#pragma unroll
+    for (int l = 0; l < B_LOADS; ++l) {
+      const int e = t + l * THREADS;
+      const int n = TB ? e / BK : e % BN, k = TB ? e % BK : e / BN;
+      const int gn = n0 + n, gk = k0 + k;
+      b_reg[l] = (gn < N && gk < k_end) ? (TB ? B[(i64)gn * ldb + gk] : B[(i64)gk * ldb + gn]) : T(0);
+    }
+  };
+  auto store_scalar = [&](int buf) {
+#pragma unroll
+    for (int l = 0; l < A_LOADS; ++l) {
+      const int e = t + l * THREADS;
+      As[buf][TA ? e / BM : e % BK][TA ? e % BM : e / BK] = a_reg[l];
+    }
+#pragma unroll
+    for (int l = 0; l < B_LOADS; ++l) {
+      const int e = t + l * THREADS;
+      Bs[buf][TB ? e % BK : e / BN][TB ? e / BK : e % BN] = b_reg[l];
+    }
+  };
+
+  auto load_tiles = [&](int k0) {
+    if constexpr (VEC) load_vec(k0); else load_scalar(k0);
+  };
+  auto store_tiles = [&](int buf) {
+    if constexpr (VEC) store_vec(buf); else store_scalar(buf);
+  };
+
+  T acc[TM][TN];
+#pragma unroll
+  for (int i = 0; i < TM; ++i)
+#pragma unroll
+    for (int j = 0; j < TN; ++j) acc[i][j] = T(0);
+
+  int buf = 0;
+  if (k_begin < k_end) {
+    load_tiles(k_begin);
+    store_tiles(0);
+  }
+  __syncthreads();
+  for (int k0 = k_begin; k0 < k_end; k0 += BK) {
+    const bool more = k0 + BK < k_end;
+    if (more) load_tiles(k0 + BK);  // global loads in flight during the math below
+#pragma unroll
+    for (int k = 0; k < BK; ++k) {
+      T a[TM], bv[TN];
+      const Vec<T, HM> a_lo = *reinterpret_cast<const Vec<T, HM>*>(&As[buf][k][ty * HM]);
+      const Vec<T, HM> a_hi = *reinterpret_cast<const Vec<T, HM>*>(&As[buf][k][BM / 2 + ty * HM]);
+      const Vec<T, HN> b_lo = *reinterpret_cast<const Vec<T, HN>*>(&Bs[buf][k][tx * HN]);
+      const Vec<T, HN> b_hi = *reinterpret_cast<const Vec<T, HN>*>(&Bs[buf][k][BN / 2 + tx * HN]);
+#pragma unroll
+      for (int i = 0; i < HM; ++i) { a[i] = a_lo.v[i]; a[HM + i] = a_hi.v[i]; }
+#pragma unroll
+      for (int j = 0; j < HN; ++j) { bv[j] = b_lo.v[j]; bv[HN + j] = b_hi.v[j]; }
+#pragma unroll
+      for (int i = 0; i < TM; ++i)
+#pragma unroll
+        for (int j = 0; j < TN; ++j) acc[i][j] += a[i] * bv[j];
+    }
+    if (more) {
+      store_tiles(buf ^ 1);
+      buf ^= 1;
+    }
+    __syncthreads();
+  }
+
+  // relu as unary.cu computes it (NaN propagates: NaN <= 0 is false), so a fused one
+  // matches bit for bit; split, it applies to the sum of the slices
+  // (a NaN floor when unclamped: one select per output, nothing for the compiler to
+  // specialize, which would double this unrolled code)
+  const T floor = relu && splits == 1 ? T(0) : T(nan(""));
+#pragma unroll
+  for (int i = 0; i < TM; ++i) {
+    const int m = m0 + (i < HM ? ty * HM + i : BM / 2 + ty * HM + (i - HM));
+    if (m >= M) continue;
+#pragma unroll
+    for (int j = 0; j < TN; ++j) {
+      const int n = n0 + (j < HN ? tx * HN + j : BN / 2 + tx * HN + (j - HN));
+      const T v = acc[i][j];
+      if (n < N) C[(i64)m * ldc + n] = v <= floor ? T(0) : v;
+    }
+  }
+  if (splits == 1) return;
+  // Split K: the last block of this output tile to finish sums every slice in slice order
+  // (the same sums whichever block is last), writes `out`, and sets its counter back to 0
+  // for the next launch.
+  __shared__ bool last;
+  __threadfence();  // this block's slice is visible to every block before it is counted
+  __syncthreads();
+  const i64 tile = ((i64)b * gridDim.y + blockIdx.y) * gridDim.x + blockIdx.x;
+  if (t == 0) last = atomicAdd(&counters[tile], 1u) == (unsigned)(splits - 1);
+  __syncthreads();
+  if (!last) return;
+  __threadfence();
+  const T* slices = C - (i64)split * batch * M * N;
+  const i64 slice_stride = (i64)batch * M * N;
+#pragma unroll 1  // rolled: only the last block runs this, and compile time counts
+  for (int e = t; e < BM * BN; e += THREADS) {
+    const int m = m0 + e / BN, n = n0 + e % BN;
+    if (m < M && n < N) {
+      T v = T(0);
+#pragma unroll 4
+      for (int s = 0; s < splits; ++s) v += __ldcg(&slices[s * slice_stride + (i64)m * ldc + n]);
+      out[b * sc + (i64)m * ldc + n] = relu && v <= T(0) ? T(0) : v;
+    }
+  }
+  if (t == 0) counters[tile] = 0u;
+}
+
+#define GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, TA, TB, TAB, VEC, MINB)                         \
+  extern "C" __global__ void __launch_bounds__((BM / TM) * (BN / TN), MINB)                   \
+      gemm_##TILE##_##TAB##_##SUF(const T* A, const T* B, T* C, int M, int N, int K, i64 lda,  \
+                                  i64 ldb, i64 ldc, i64 sa, i64 sb, i64 sc, int batch,         \
+                                  int k_split, int relu, T* out, unsigned* counters) {        \
+    gemm_tile<T, BM, BN, BK, TM, TN, TA, TB, VEC>(A, B, C, M, N, K, lda, ldb, ldc, sa, sb, sc,\
+                                             batch, k_split, relu, out, counters);            \
+  }
+// MINB: blocks per SM the register budget must allow
+#define GEMM_ALL(TILE, T, SUF, BM, BN, BK, TM, TN, VEC, MINB)      \
+  GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, false, false, nn, VEC, MINB) \
+  GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, true, false, tn, VEC, MINB)  \
+  GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, false, true, nt, VEC, MINB)  \
+  GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, true, true, tt, VEC, MINB)
