@@ -135,6 +135,29 @@ class _StampedGraph:
         self.graph.launch(stream)
 
 
+def _step_parts(entry, step, reps=300):
+    """Medians, in us, of one synchronized step() that replays the captured graph `entry`,
+    in three parts: from the call to the graph launch, from the launch to the return, and
+    the wait for the GPU after it."""
+    cp = _cupy()
+    stamps, caller = [], cp.cuda.get_current_stream()
+    entry.graph = _StampedGraph(entry.graph, stamps)
+    parts = {"before launch": [], "launch to return": [], "return to synchronized": []}
+    try:
+        for _ in range(reps):
+            start = time.perf_counter()
+            step()
+            returned = time.perf_counter()
+            caller.synchronize()
+            done = time.perf_counter()
+            for part, t in zip(parts.values(), (stamps[-1] - start, returned - stamps[-1],
+                                                done - returned)):
+                part.append(t)
+    finally:
+        entry.graph = entry.graph.graph
+    return {name: statistics.median(part) * 1e6 for name, part in parts.items()}
+
+
 def seed_replay(results, profiles):
     import tf0 as tf
     cp = _cupy()
@@ -163,23 +186,16 @@ def seed_replay(results, profiles):
         times.append(time.perf_counter() - start)
     cp.cuda.Device().synchronize()
     results["seed_replay_host_us"] = statistics.median(times) * 1e6
-    # one synchronized step, in three parts: Session.run until the graph launch, the rest of
-    # Session.run, and the wait for the GPU (medians of each)
-    stamps, caller = [], cp.cuda.get_current_stream()
-    entry.graph = _StampedGraph(entry.graph, stamps)
-    parts = {"before launch": [], "launch to return": [], "return to synchronized": []}
-    for _ in range(300):
-        start = time.perf_counter()
-        run()
-        returned = time.perf_counter()
-        caller.synchronize()
-        done = time.perf_counter()
-        for part, t in zip(parts.values(), (stamps[-1] - start, returned - stamps[-1],
-                                            done - returned)):
-            part.append(t)
-    entry.graph = entry.graph.graph
-    for name, part in parts.items():
-        results[f"seed step us: {name}"] = statistics.median(part) * 1e6
+
+    def run_host_fed():
+        sess.run(fetches, {X: x, Y: y})
+    for _ in range(3):
+        run_host_fed()
+    plans = {p.cuda.fetch_device: p.cuda for p in sess._plans.values()
+             if p.cuda is not None and p.cuda.graphs}
+    for label, fed, step in (("device", True, run), ("host", False, run_host_fed)):
+        for part, us in _step_parts(plans[fed].graphs[-1], step).items():
+            results[f"seed step, {label} feeds, us: {part}"] = us
     profiles["seed replay, 300 runs, by own time"] = host_profile(run, 300, top=20)
     profiles["seed replay, 300 runs, with callees"] = host_profile(run, 300, top=30,
                                                                    order="cumulative")
