@@ -1,5 +1,5 @@
-"""Property test: random small DAGs of elementwise and reduction ops agree with direct
-NumPy evaluation of the same expression."""
+"""Property test: random small DAGs of elementwise, reduction and matmul ops agree with
+direct NumPy evaluation of the same expression."""
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,6 +13,14 @@ BINARY = [(tf.add, np.add), (tf.subtract, np.subtract), (tf.multiply, np.multipl
           (tf.maximum, np.maximum), (tf.minimum, np.minimum)]
 REDUCE = [(tf.reduce_sum, np.sum), (tf.reduce_mean, np.mean), (tf.reduce_max, np.max)]
 SHAPES = [(3, 4), (4,), (1, 4), (3, 1), ()]
+RELU = next(k for k, (fn, _) in enumerate(UNARY) if fn is tf.nn.relu)
+WEIGHTS = np.linspace(-1.5, 1.5, 16).reshape(4, 4)  # the matrix of the "matmul" steps
+
+
+def _numpy_matmul(v):
+    if np.ndim(v) != 2 or np.shape(v)[-1] != 4:
+        raise ValueError("matmul needs a [n, 4] matrix")
+    return v @ WEIGHTS
 
 
 @st.composite
@@ -22,10 +30,14 @@ def programs(draw):
     shapes = [draw(st.sampled_from(SHAPES)) for _ in range(n_inputs)]
     steps = []
     for _ in range(draw(st.integers(1, 8))):
-        kind = draw(st.sampled_from(["unary", "binary", "reduce"]))
+        kind = draw(st.sampled_from(["unary", "binary", "reduce", "matmul"]))
         n_values = n_inputs + len(steps)
         a = draw(st.integers(0, n_values - 1))
-        if kind == "unary":
+        if kind == "matmul":
+            steps.append(("matmul", a))
+            if draw(st.booleans()):  # a relu of it: fused when nothing else reads the product
+                steps.append(("unary", RELU, n_values))
+        elif kind == "unary":
             steps.append(("unary", draw(st.integers(0, len(UNARY) - 1)), a))
         elif kind == "binary":
             steps.append(("binary", draw(st.integers(0, len(BINARY) - 1)), a,
@@ -44,7 +56,10 @@ def _rank(value):
 def _evaluate(shapes, steps, inputs, lib):
     values = list(inputs)
     for step in steps:
-        if step[0] == "unary":
+        if step[0] == "matmul":
+            v = values[step[1]]
+            values.append(tf.matmul(v, tf.constant(WEIGHTS)) if lib == 0 else _numpy_matmul(v))
+        elif step[0] == "unary":
             values.append(UNARY[step[1]][lib](values[step[2]]))
         elif step[0] == "binary":
             values.append(BINARY[step[1]][lib](values[step[2]], values[step[3]]))
@@ -84,7 +99,9 @@ def test_random_dags_match_numpy(program):
 @given(programs(), st.integers(1, 6))
 def test_random_dags_through_streams_and_graphs_on_the_null_device(monkeypatch, program,
                                                                    streams):
-    # every launch on the null device checks that it is ordered after what made its inputs
+    # every launch on the null device checks that it is ordered after what made its inputs;
+    # a random part of the values is fetched, so that some are read by one op only (a relu
+    # of a matmul read by nothing else is fused into it)
     import fake_cuda
     shapes, steps, seed = program
     rng = np.random.default_rng(seed)
@@ -95,6 +112,8 @@ def test_random_dags_through_streams_and_graphs_on_the_null_device(monkeypatch, 
             tensors = _evaluate(shapes, steps, phs, 0)
         except ValueError:
             return  # an incompatible broadcast: covered by the test above
+        tensors = [t for k, t in enumerate(tensors)
+                   if k == len(tensors) - 1 or rng.random() < 0.4]
         feed = dict(zip(phs, inputs))
         with tf.Session() as cpu:
             want = cpu.run(tensors, feed)
