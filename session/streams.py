@@ -14,6 +14,8 @@ writer on the stream that allocated it, which is not ordered after the reader.
 The plan also says, for each matrix product, how many streams may run one at the same time
 (the matmul launcher picks its tile by how much of the GPU a product gets).
 """
+import bisect
+
 from tf0.engine.graph import cond_path, data_inputs
 from tf0.ops.train_ops import UPDATES
 
@@ -179,12 +181,21 @@ def assign_streams(schedule, host, num_streams):
 
 def _sharing(products, snapshots):
     """{op: 1 + the number of other streams with a product unordered with it} for the
-    (op, stream, seq) of each product; an op is ordered after (r, q) when the clock of its
-    stream at its launch has reached q on r."""
+    (op, stream, seq) of each product. An op is ordered after (r, q) when the clock of its
+    stream at its launch has reached q on r; along one stream the clocks only grow, so of
+    the products of stream r not before an op, the first is the one that may not be after
+    it either."""
+    on_stream = {}
+    for _, r, p in products:
+        on_stream.setdefault(r, []).append(p)  # in issue order: ascending
     sharing = {}
     for op, s, q in products:
-        others = {r for _, r, p in products
-                  if r != s and snapshots[(s, q)][r] < p and snapshots[(r, p)][s] < q}
+        clock = snapshots[(s, q)]
+        others = 0
+        for r, seqs in on_stream.items():
+            if r != s:
+                j = bisect.bisect_right(seqs, clock[r])
+                others += j < len(seqs) and snapshots[(r, seqs[j])][s] < q
         if others:
-            sharing[op] = 1 + len(others)
+            sharing[op] = 1 + others
     return sharing

@@ -81,6 +81,34 @@ def test_products_ordered_by_a_chain_share_with_none_and_a_side_branch_with_it()
     assert plan.sharing[side] == 2
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_sharing_counts_the_streams_with_a_product_neither_before_nor_after(seed):
+    # random DAGs of products: the count against happens-before built from the plan itself
+    # (each stream's issue order, and every wait on the op that recorded its event)
+    tf.reset_default_graph()
+    rng = np.random.default_rng(seed)
+    values = [tf.placeholder(tf.float32, [4, 4]) for _ in range(3)]
+    feeds = list(values)
+    for _ in range(int(rng.integers(4, 14))):
+        a, b = rng.choice(len(values), 2)
+        values.append(tf.matmul(values[a], values[b]))
+    schedule, plan, _ = _lanes(values[3:], int(rng.integers(2, 6)), feeds)
+    steps = [k for k, s in enumerate(plan.streams) if s is not None]
+    recorded_by = {e: k for k, e in enumerate(plan.records) if e is not None}
+    before = {}  # step -> steps that happen before it
+    last_on = {}
+    for k in steps:
+        direct = {last_on[plan.streams[k]]} if plan.streams[k] in last_on else set()
+        direct |= {recorded_by[e] for e in plan.waits[k]}
+        before[k] = set(direct).union(*(before[d] for d in direct))
+        last_on[plan.streams[k]] = k
+    products = [k for k in steps if schedule.ops[k].type == "MatMul"]
+    for k in products:
+        streams = {plan.streams[j] for j in products if plan.streams[j] != plan.streams[k]
+                   and j not in before[k] and k not in before[j]}
+        assert plan.sharing.get(schedule.ops[k], 1) == 1 + len(streams)
+
+
 def test_a_product_is_launched_knowing_how_many_run_beside_it(monkeypatch):
     import types
     from tf0.session import cuda_ops
