@@ -5,8 +5,7 @@ template <typename T, int N> struct alignas(sizeof(T) * N) Vec { T v[N]; };
 template <typename T, int BM, int BN, int BK, int TM, int TN, bool TA, bool TB, bool VEC>
 __device__ void gemm_tile(const T* __restrict__ A, const T* __restrict__ B, T* __restrict__ C, int M, int N,
                           int K, i64 lda, i64 ldb, i64 ldc, i64 sa, i64 sb, i64 sc, int batch,
-                          int k_split, int relu, T* __restrict__ out,
-                          unsigned* __restrict__ counters) {
+                          int k_split, int relu) {
   constexpr int TX = BN / TN, THREADS = (BM / TM) * TX, PAD = 16 / sizeof(T);
   constexpr int HM = TM / 2, HN = TN / 2;
   constexpr int A_LOADS = BM * BK / THREADS, B_LOADS = BN * BK / THREADS;
@@ -141,7 +140,7 @@ __device__ void gemm_tile(const T* __restrict__ A, const T* __restrict__ B, T* _
   }
 
   // relu as unary.cu computes it (NaN propagates: NaN <= 0 is false), so a fused one
-  // matches bit for bit; split, it applies to the sum of the slices
+  // matches bit for bit; only unsplit (the launcher applies it to the sum of the slices)
   // (a NaN floor when unclamped: one select per output, nothing for the compiler to
   // specialize, which would double this unrolled code)
   const T floor = relu && splits == 1 ? T(0) : T(nan(""));
@@ -156,40 +155,15 @@ __device__ void gemm_tile(const T* __restrict__ A, const T* __restrict__ B, T* _
       if (n < N) C[(i64)m * ldc + n] = v <= floor ? T(0) : v;
     }
   }
-  if (splits == 1) return;
-  // Split K: the last block of this output tile to finish sums every slice in slice order
-  // (the same sums whichever block is last), writes `out`, and sets its counter back to 0
-  // for the next launch.
-  __shared__ bool last;
-  __threadfence();  // this block's slice is visible to every block before it is counted
-  __syncthreads();
-  const i64 tile = ((i64)b * gridDim.y + blockIdx.y) * gridDim.x + blockIdx.x;
-  if (t == 0) last = atomicAdd(&counters[tile], 1u) == (unsigned)(splits - 1);
-  __syncthreads();
-  if (!last) return;
-  __threadfence();
-  const T* slices = C - (i64)split * batch * M * N;
-  const i64 slice_stride = (i64)batch * M * N;
-#pragma unroll 1  // rolled: only the last block runs this, and compile time counts
-  for (int e = t; e < BM * BN; e += THREADS) {
-    const int m = m0 + e / BN, n = n0 + e % BN;
-    if (m < M && n < N) {
-      T v = T(0);
-#pragma unroll 4
-      for (int s = 0; s < splits; ++s) v += __ldcg(&slices[s * slice_stride + (i64)m * ldc + n]);
-      out[b * sc + (i64)m * ldc + n] = relu && v <= T(0) ? T(0) : v;
-    }
-  }
-  if (t == 0) counters[tile] = 0u;
 }
 
 #define GEMM(TILE, T, SUF, BM, BN, BK, TM, TN, TA, TB, TAB, VEC, MINB)                         \
   extern "C" __global__ void __launch_bounds__((BM / TM) * (BN / TN), MINB)                   \
       gemm_##TILE##_##TAB##_##SUF(const T* A, const T* B, T* C, int M, int N, int K, i64 lda,  \
                                   i64 ldb, i64 ldc, i64 sa, i64 sb, i64 sc, int batch,         \
-                                  int k_split, int relu, T* out, unsigned* counters) {        \
+                                  int k_split, int relu) {                                    \
     gemm_tile<T, BM, BN, BK, TM, TN, TA, TB, VEC>(A, B, C, M, N, K, lda, ldb, ldc, sa, sb, sc,\
-                                             batch, k_split, relu, out, counters);            \
+                                             batch, k_split, relu);                           \
   }
 // MINB: blocks per SM the register budget must allow
 #define GEMM_ALL(TILE, T, SUF, BM, BN, BK, TM, TN, VEC, MINB)      \

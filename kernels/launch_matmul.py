@@ -4,9 +4,10 @@ products that share the GPU with others running at the same time."""
 import numpy as np
 
 from . import loader
-from .device import cupy, empty, sm_count, suffix
+from .device import empty, sm_count, suffix
 from .launch_array import broadcast_to
-from .launch_elementwise import fill
+from .launch_elementwise import fill, unary
+from .launch_reduce import reduce
 
 # square output tiles: {name: (size, K step, threads per block, .cu family)}
 TILES = {"128v": (128, 16, 256, "matmul"), "64": (64, 8, 256, "matmul"),
@@ -24,25 +25,10 @@ def _batch_view(x, batch_shape):
     return full, x.shape[-1] * x.shape[-2]
 
 
-class SplitCounters:
-    """The zeroed arrival counters (one uint32 per output tile) that the split-K products of
-    one launch site (a MatMul of a plan) use in turn: each launch leaves them zeroed, and
-    launches of one site are ordered on the GPU. Arrays outgrown are kept: a captured
-    graph may still point at one."""
-
-    def __init__(self):
-        self.arrays = []
-
-    def take(self, count):
-        if not self.arrays or self.arrays[-1].size < count:
-            self.arrays.append(cupy().zeros(count, np.uint32))
-        return self.arrays[-1]
-
-
-def matmul(a, b, transpose_a=False, transpose_b=False, sharing=1, relu=False, counters=None):
+def matmul(a, b, transpose_a=False, transpose_b=False, sharing=1, relu=False):
     """op(a) @ op(b) for arrays of rank >= 2 (leading dims broadcast as batch dims), with
     relu applied when asked. sharing: how many products may run at once with this one (on
-    parallel streams); counters: the launch site's SplitCounters (fresh ones if None)."""
+    parallel streams)."""
     M, K = (a.shape[-1], a.shape[-2]) if transpose_a else (a.shape[-2], a.shape[-1])
     N = b.shape[-2] if transpose_b else b.shape[-1]
     batch_shape = tuple(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
@@ -57,8 +43,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, sharing=1, relu=False, co
     # the 128 x 128 tile with vector loads needs the contiguous extents to be multiples of 4
     aligned = (M if transpose_a else K) % 4 == 0 and (K if transpose_b else N) % 4 == 0
     tile, splits = tiling(M, N, K, batch, suffix(a.dtype), aligned, sharing)
-    return gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits, relu,
-                counters)
+    return gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits, relu)
 
 
 def _blocks(M, N, batch, tile):
@@ -99,11 +84,10 @@ def tiling(M, N, K, batch, suf, aligned, sharing=1):
     return ("32x4" if suf == "f32" and blocks * sharing > 2 * sms else "32"), 1
 
 
-def gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits, relu=False,
-         counters=None):
+def gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits, relu=False):
     """out_shape = batch dims + (M, N) from batch views a, b (batch strides sa, sb) with
-    one tile and K split into about `splits` slices summed in a fixed order, in one launch
-    (`counters`: SplitCounters, fresh ones if None); relu on the stored outputs."""
+    one tile and K split into about `splits` slices summed in a fixed order; relu on the
+    result (in the product's store when unsplit, after the sum of the slices otherwise)."""
     M, N = out_shape[-2:]
     K = a.shape[-2] if transpose_a else a.shape[-1]
     batch = int(np.prod(out_shape[:-2], dtype=np.int64))
@@ -111,18 +95,16 @@ def gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits, relu=F
     # slices of whole K steps (rounded down: a partial step costs a whole one)
     k_split = K if splits == 1 else max(bk, -(-K // splits) // bk * bk)
     splits = -(-K // k_split)
-    out = empty(out_shape, a.dtype)
-    grid = (-(-N // bm), -(-M // bm), batch * splits)
-    if splits == 1:
-        slices, arrivals = out, np.uint64(0)  # no workspace, no counters (never read)
-    else:
-        slices = empty((splits,) + out_shape, a.dtype)
-        arrivals = (counters or SplitCounters()).take(grid[0] * grid[1] * batch)
+    dst = empty(out_shape if splits == 1 else (splits,) + out_shape, a.dtype)
     lda, ldb = a.shape[-1], b.shape[-1]
     name = f"gemm_{tile}_{'t' if transpose_a else 'n'}{'t' if transpose_b else 'n'}_{suf}"
+    grid = (-(-N // bm), -(-M // bm), batch * splits)
     i64 = np.int64
-    loader.get(family, name)(grid, (threads,), (a, b, slices, np.int32(M), np.int32(N),
+    loader.get(family, name)(grid, (threads,), (a, b, dst, np.int32(M), np.int32(N),
                                               np.int32(K), i64(lda), i64(ldb), i64(N), i64(sa),
                                               i64(sb), i64(M * N), np.int32(batch),
-                                              np.int32(k_split), np.int32(relu), out, arrivals))
-    return out
+                                              np.int32(k_split), np.int32(relu and splits == 1)))
+    if splits == 1:
+        return dst
+    out = reduce("sum", dst, (0,))
+    return unary("relu", out, out=out) if relu else out

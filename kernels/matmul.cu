@@ -2,8 +2,9 @@
 // Transposes are folded into the tile loads (coalesced either way); leading dims are batch
 // dims addressed through per-operand batch strides (0 broadcasts an operand).
 //   gemm_<tile>_<ta><tb>_<dt>(A, B, C, M, N, K, lda, ldb, ldc, sa, sb, sc, batch, k_split,
-//                             relu, out, counters)
-// relu != 0 applies relu to each output as it is stored (a Relu fused into its product).
+//                             relu)
+// relu != 0 applies relu to each output as it is stored (a Relu fused into its product;
+// unsplit products only).
 // gemm_128v_*: the 128 x 128 x 16 tile with 16-byte global loads; the launcher uses it only
 // when the contiguous extent of each operand is a multiple of 4 (then a vector is either
 // wholly inside the matrix or wholly outside). gemm_64_*: 64 x 64 x 8 for mid sizes.
@@ -13,10 +14,10 @@
 // so shared-memory reads are vectors without bank conflicts. The next K tile is loaded into
 // registers while the current one is used.
 // blockIdx.z = batch index * splits + split: with k_split < K, split s covers
-// K range [s*k_split, (s+1)*k_split) and writes its slice of a [splits, batch, M, N]
-// workspace C; the last block of each output tile to arrive (an atomic count in `counters`,
-// one zeroed uint per output tile, left zeroed) adds the slices in slice order into `out`
-// (deterministic split-K in one launch). Unsplit, C is the output and out is unused.
+// K range [s*k_split, (s+1)*k_split) and C points at a [splits, batch, M, N] workspace whose
+// slices the launcher adds in a fixed order (deterministic split-K). Measured on an H200
+// (run 15): adding them in the same launch, by the last block of each output tile to
+// finish, made the seed step's split products 9.1 us against 5.9 with a reduction launch.
 #include "common.cuh"
 #include "gemm.cuh"
 

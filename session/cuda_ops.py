@@ -170,8 +170,7 @@ def _matmul(op, ctx):
     ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
     sharing = ctx.lanes.sharing.get(op, 1)  # products on parallel streams at the same time
     relu = op in ctx.relu_products
-    counters = M.SplitCounters()  # this op's, for a split K
-    return lambda a, b: M.matmul(a, b, ta, tb, sharing, relu, counters)
+    return lambda a, b: M.matmul(a, b, ta, tb, sharing, relu)
 
 
 _REDUCE = {"Sum": "sum", "Mean": "sum", "Prod": "prod", "Max": "max", "Min": "min",

@@ -137,23 +137,21 @@ def test_matmul_every_size(m, k, n, dtype):
                                         if tile not in ("128v", "32x4") or dt is np.float32])
 def test_every_matmul_tile_split_and_transpose(tile, dtype):
     """Each tile of matmul.cu launched directly (whatever the launcher would choose), for the
-    four transposes, unsplit and split along K (summed in the launch, twice with the same
-    counters), with and without a fused relu, on sizes leaving partial tiles (multiples of 4
-    for the 128v tile's vector loads), against float64, with poisoned outputs."""
+    four transposes, unsplit and split along K, with and without a fused relu, each twice
+    (the same bits), on sizes leaving partial tiles (multiples of 4 for the 128v tile's
+    vector loads), against float64, with poisoned outputs."""
     asarray = device.cupy().asarray
     rng = np.random.default_rng(len(tile))
     m, k, n = (36, 260, 68) if tile == "128v" else (33, 270, 65)
     a, b = rng.standard_normal((m, k)), rng.standard_normal((k, n))
     want = a @ b
     tol = 1e-4 if dtype is np.float32 else 1e-12
-    counters = M.SplitCounters()
     for ta, tb in ((False, False), (True, False), (False, True), (True, True)):
         da = asarray(np.ascontiguousarray((a.T if ta else a).astype(dtype)))
         db = asarray(np.ascontiguousarray((b.T if tb else b).astype(dtype)))
         for splits, relu in ((1, False), (3, False), (1, True), (3, True)):
-            got = M.gemm(da, db, 0, 0, ta, tb, (m, n), tile, splits, relu, counters).get()
-            # a second launch finds the arrival counters zeroed again
-            again = M.gemm(da, db, 0, 0, ta, tb, (m, n), tile, splits, relu, counters).get()
+            got = M.gemm(da, db, 0, 0, ta, tb, (m, n), tile, splits, relu).get()
+            again = M.gemm(da, db, 0, 0, ta, tb, (m, n), tile, splits, relu).get()
             assert got.tobytes() == again.tobytes()
             assert got.dtype == dtype
             ref = np.maximum(want, 0) if relu else want

@@ -1,7 +1,6 @@
 """The matmul launcher's choice of tile and K split (kernels/launch_matmul.tiling) on a
 132-SM GPU, checked against the rules its docstring states; no GPU needed."""
 import itertools
-import types
 
 import numpy as np
 import pytest
@@ -68,25 +67,23 @@ def test_products_sharing_the_gpu_take_the_32x4_tile_when_they_overfill_it():
     assert M.tiling(256, 256, 256, 1, "f64", False, sharing=8) == ("32", 1)
 
 
-def test_splits_are_slices_of_whole_k_steps_summed_in_the_same_launch(monkeypatch):
-    # 1000 in about 15 slices: slices of 64 (two 32-deep steps), so 16 of them, summed by
-    # the kernel into `out` with the launch site's counters (one per output tile)
+def test_splits_are_slices_of_whole_k_steps_and_relu_follows_their_sum(monkeypatch):
+    # 1000 in about 15 slices: slices of 64 (two 32-deep steps), so 16 of them; a fused
+    # relu is applied by the kernel when unsplit, after the sum of the slices otherwise
     launches = []
     monkeypatch.setattr(M, "empty", lambda shape, dtype: ("empty", shape))
-    monkeypatch.setattr(M, "cupy", lambda: types.SimpleNamespace(
-        zeros=lambda count, dtype: types.SimpleNamespace(size=count, zeroed=dtype)))
+    monkeypatch.setattr(M, "reduce", lambda kind, x, axes: ("sum of", x))
+    monkeypatch.setattr(M, "unary", lambda op, x, out: launches.append((op, x, out)) or out)
     monkeypatch.setattr(M.loader, "get", lambda family, name: lambda grid, block, args:
-                        launches.append((family, name, grid, block, args)))
+                        launches.append((family, name, grid, block, args[2], int(args[-2]),
+                                         int(args[-1]))))
     a, b = np.zeros((64, 1000), np.float32), np.zeros((1000, 100), np.float32)
-    counters = M.SplitCounters()
-    out = M.gemm(a, b, 0, 0, False, False, (64, 100), "32", 15, True, counters)
-    M.gemm(a, b, 0, 0, False, False, (64, 100), "32", 15, False, counters)
-    M.gemm(a, b, 0, 0, False, False, (64, 100), "32x4", 1, True)
-    (family, name, grid, block, args), again, unsplit = launches
-    assert (family, name, grid, block) == ("matmul_small", "gemm_32_nn_f32", (4, 2, 16), (256,))
-    assert args[2] == ("empty", (16, 64, 100)) and args[-4:-2] == (64, 1)
-    assert out == args[-2] == ("empty", (64, 100))
-    assert args[-1].size == 8 and args[-1].zeroed == np.uint32
-    assert again[4][-1] is args[-1]  # the site's counters, reused
-    assert unsplit[:4] == ("matmul_small", "gemm_32x4_nn_f32", (4, 2, 1), (64,))
-    assert unsplit[4][2] == unsplit[4][-2] and unsplit[4][-4:-2] == (1000, 1)
+    M.gemm(a, b, 0, 0, False, False, (64, 100), "32", 15, relu=True)
+    M.gemm(a, b, 0, 0, False, False, (64, 100), "32x4", 1, relu=True)
+    M.gemm(a, b, 0, 0, False, False, (64, 100), "32", 1)
+    slices, whole = ("empty", (16, 64, 100)), ("empty", (64, 100))
+    assert launches == [
+        ("matmul_small", "gemm_32_nn_f32", (4, 2, 16), (256,), slices, 64, 0),
+        ("relu", ("sum of", slices), ("sum of", slices)),
+        ("matmul_small", "gemm_32x4_nn_f32", (4, 2, 1), (64,), whole, 1000, 1),
+        ("matmul_small", "gemm_32_nn_f32", (4, 2, 1), (256,), whole, 1000, 0)]
