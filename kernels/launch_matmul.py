@@ -63,10 +63,10 @@ def tiling(M, N, K, batch, suf, aligned, sharing=1):
     the 32x4 tile, which gets more multiply-adds out of an SM, when the products running at
     once have more blocks than the 32 tile's two per SM, and the 32 tile (lower latency)
     otherwise.
-    Measured on an H200 (bench/profile_step.py, 2026-11-27): alone, the seed step's products
-    of 64-1000 rows took 3.7-5.9 us on the 32 tile with these splits (cuBLAS 3.4-9.7) and
-    4.7-7.0 on the 32x4 tile; 16 products of 256^2 on 8 streams took 66 us on the 32x4 tile,
-    72 on the 32 tile."""
+    Measured on an H200 (bench/profile_step.py, 2026-11-27, run 16): alone, the seed step's
+    products of 64-1000 rows took 3.8-5.9 us on the 32 tile with these splits (cuBLAS
+    3.4-9.7); 16 relu(A @ A) of 256^2 on 8 streams took 55 us on the 32x4 tile, 65 on the
+    32 tile, and on 1 stream 218 and 176."""
     sms = sm_count()
     if suf == "f32" and aligned:
         blocks = _blocks(M, N, batch, "128v")
