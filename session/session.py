@@ -192,7 +192,7 @@ class Session:
                 feed_tensors = tuple(map(self._feed_tensor, feed_dict))
             except _SparseKey:
                 feed_dict = _expand_sparse_feeds(feed_dict)
-                feed_tensors = tuple(self._feed_tensor(k) for k in feed_dict)
+                feed_tensors = tuple(map(self._feed_tensor, feed_dict))
         else:
             feed_tensors = ()
         trace = run_metadata is not None and options is not None and \
