@@ -326,9 +326,9 @@ class CudaPlan:
         entry.inputs = [feed if i in self.keyed or i in bind
                         else cupy.empty(np.shape(feed), feed.dtype)
                         for i, feed in enumerate(feeds)]
-        # whether a replay copies anything in: feeds not read in place, or run counters
-        entry.copied = self.counters is not None or any(
-            i not in self.keyed and i not in bind and np.size(feed) for i, feed in enumerate(feeds))
+        # the feeds a replay copies in (the others are keyed, read in place or empty)
+        entry.copied = [i for i, feed in enumerate(feeds)
+                        if i not in self.keyed and i not in bind and np.size(feed)]
         entry.pinned = {}
         entry.staged = cupy.cuda.Event(disable_timing=True)
         state, pool, refs = self.state, cupy.cuda.MemoryPool(), []
@@ -374,7 +374,7 @@ class CudaPlan:
     def _replay(self, entry, feeds, stream):
         """Launch a captured graph on the caller's `stream`: work the caller queued before
         this run comes first and work it queues later comes after, with no events."""
-        if entry.copied:
+        if entry.copied or self.counters is not None:
             self._stage(entry, feeds, stream)
         entry.graph.launch(stream)
         if self.state.pending is not None:
@@ -387,12 +387,10 @@ class CudaPlan:
         done)."""
         if entry.pinned:
             entry.staged.synchronize()  # the pinned buffers are free again
-        copies = list(zip(feeds, entry.inputs))
+        copies = [(i, feeds[i], entry.inputs[i]) for i in entry.copied]
         if self.counters is not None:
-            copies.append((self.counters.advance(entry.draws), self.counters.used()))
-        for i, (value, dst) in enumerate(copies):
-            if i in entry.bound or i in self.keyed or not dst.size:  # read in place or keyed
-                continue
+            copies.append((len(feeds), self.counters.advance(entry.draws), self.counters.used()))
+        for i, value, dst in copies:
             if type(value) is np.ndarray or np.isscalar(value):
                 pinned = entry.pinned.get(i)
                 if pinned is None:
