@@ -9,6 +9,12 @@ def fetch_key(fetches):
     kind = type(fetches)
     if kind is Tensor:  # the common leaf, first
         return fetches
+    if kind is list or kind is tuple:
+        for leaf in fetches:
+            if type(leaf) is not Tensor:
+                break
+        else:  # Tensors only: each is its own key
+            return (kind, tuple(fetches))
     if isinstance(fetches, (list, tuple)):
         return (kind, tuple(map(fetch_key, fetches)))
     if isinstance(fetches, dict):

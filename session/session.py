@@ -133,7 +133,8 @@ class Session:
         self._graph = graph if graph is not None else get_default_graph()
         self._config = config
         self._state = SessionState()
-        self._plans = {}
+        self._plans = {}  # by fetch structure and fed tensors
+        self._runs = {}  # the same plans by run()'s own fetch and feed keys
         self._feed_keys = {}
         self._lock = threading.RLock()
         self._closed = False
@@ -171,6 +172,7 @@ class Session:
     def close(self):
         self._closed = True
         self._plans.clear()
+        self._runs.clear()
         self._state.values.clear()
         for resource in self._state.resources.values():
             if hasattr(resource, "close"):  # stop background staging threads
@@ -187,21 +189,38 @@ class Session:
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
-        if feed_dict:
-            try:
-                feed_tensors = tuple(map(self._feed_tensor, feed_dict))
-            except _SparseKey:
-                feed_dict = _expand_sparse_feeds(feed_dict)
-                feed_tensors = tuple(map(self._feed_tensor, feed_dict))
-        else:
-            feed_tensors = ()
         trace = run_metadata is not None and options is not None and \
             options.trace_level >= RunOptions.SOFTWARE_TRACE
         on_device = options is not None and getattr(options, "fetch_device_arrays", False)
-        plan = self._plan_for(fetches, feed_tensors, trace, on_device)
+        # the caller's own fetch structure and feed keys, as given: a repeated run finds its
+        # plan without resolving names, Variables or Tensors again
+        key = (fetch_key(fetches), tuple(feed_dict) if feed_dict else (), trace, on_device)
+        plan = self._runs.get(key)
+        if plan is None:
+            plan, feed_dict = self._plan_for_feed_dict(fetches, feed_dict, trace, on_device,
+                                                       key)
         arrays = [check(v) for check, v in zip(plan.feed_checks, feed_dict.values())] \
-            if feed_tensors else ()
+            if feed_dict else ()
         return plan.rebuild(self._execute(plan, arrays, run_metadata, trace))
+
+    def _plan_for_feed_dict(self, fetches, feed_dict, trace, on_device, key):
+        """(plan, feed_dict): the plan of a run() call keyed `key` in self._runs, and its
+        feeds with every SparseTensor key expanded into its component tensors (such calls
+        are not remembered in self._runs: their values are expanded on every call)."""
+        if not feed_dict:
+            plan = self._runs[key] = self._plan_for(fetches, (), trace, on_device)
+            return plan, feed_dict
+        try:
+            feed_tensors = tuple(map(self._feed_tensor, feed_dict))
+            sparse = False
+        except _SparseKey:
+            feed_dict = _expand_sparse_feeds(feed_dict)
+            feed_tensors = tuple(map(self._feed_tensor, feed_dict))
+            sparse = True
+        plan = self._plan_for(fetches, feed_tensors, trace, on_device)
+        if not sparse:
+            self._runs[key] = plan
+        return plan, feed_dict
 
     def _plan_for(self, fetches, feed_tensors, trace=False, on_device=False):
         key = (fetch_key(fetches), feed_tensors, trace, on_device)

@@ -200,6 +200,39 @@ def test_plans_are_cached_and_reused():
         assert len(sess._plans) == 2
 
 
+def test_repeated_runs_keyed_by_the_callers_own_keys_stay_exact():
+    """run() finds a repeated call's plan by its fetch structure and feed keys as given;
+    keys naming one tensor share a plan, structures that hash alike keep their own shape,
+    sparse feeds take their new values, and a bad feed_dict fails every time."""
+    x = tf.placeholder(tf.float32, [2], name="xk")
+    y, z = x * 2.0, x + 1.0
+    sp = tf.sparse_placeholder(tf.float32, shape=[2, 2])
+    dense = tf.sparse_tensor_to_dense(sp)
+    pair = collections.namedtuple("pair", "a b")
+    fed = np.array([1.0, 3.0], np.float32)
+    with tf.Session() as sess:
+        for _ in range(2):
+            for key in (x, "xk:0"):
+                np.testing.assert_allclose(sess.run(y, {key: fed}), [2.0, 6.0])
+            for fetches, kind in (([y, z], list), ((y, z), tuple), (pair(y, z), pair)):
+                out = sess.run(fetches, {x: fed})
+                assert type(out) is kind
+                np.testing.assert_allclose(out[1], [2.0, 4.0])
+            nested = sess.run([y, (z, y)], {x: fed})
+            assert type(nested) is list and type(nested[1]) is tuple
+            np.testing.assert_allclose(nested[1][0], [2.0, 4.0])
+        assert len(sess._plans) == 5  # both keys of x share one plan
+        for value in (7.0, 9.0):
+            got = sess.run(dense, {sp: (np.array([[0, 1]]), np.array([value], np.float32),
+                                        np.array([2, 2]))})
+            np.testing.assert_allclose(got, [[0.0, value], [0.0, 0.0]])
+        for _ in range(2):
+            with pytest.raises(ValueError, match="more than one"):
+                sess.run(y, {x: fed, "xk:0": fed})
+    with pytest.raises(RuntimeError, match="closed"):
+        sess.run(y, {x: fed})
+
+
 def test_make_callable_and_config():
     x = tf.placeholder(tf.float32, [])
     y = x * x
