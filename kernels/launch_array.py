@@ -1,6 +1,6 @@
-"""Launchers of kernels/array.cu: layout changes through one strided-copy kernel, plus
-gather (and its deterministic gradient), one_hot, mirror padding, and a copy of several
-arrays into one block in one launch."""
+"""Launchers of kernels/array.cu (layout changes through one strided-copy kernel, mirror
+padding, and a copy of several arrays into one block in one launch) and gather.cu (gather
+and its deterministic gradient, one_hot)."""
 import numpy as np
 
 from . import loader
@@ -9,8 +9,14 @@ from .device import (THREADS, blocks_for, broadcast_strides, coalesce, constant,
 from .launch_elementwise import fill
 
 
+def family_of(name):
+    """The module that defines kernel `name`: gathers and one_hot in gather.cu, the others
+    in array.cu."""
+    return "gather" if name.startswith(("gather_", "one_hot_")) else "array"
+
+
 def _kernel(name):
-    return loader.get("array", name)
+    return loader.get(family_of(name), name)
 
 
 def strided_copy(src, dst, shape, src_strides, dst_strides, src_off=0, dst_off=0):

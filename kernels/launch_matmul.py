@@ -1,4 +1,4 @@
-"""Launcher of kernels/matmul.cu and matmul_small.cu: batched matmul with folded
+"""Launcher of kernels/matmul_<tile>.cu (one module per tile): batched matmul with folded
 transposes, deterministic split-K for problems too small to fill the GPU, and a tile for
 products that share the GPU with others running at the same time."""
 import numpy as np
@@ -9,9 +9,10 @@ from .launch_array import broadcast_to
 from .launch_elementwise import fill, unary
 from .launch_reduce import reduce
 
-# square output tiles: {name: (size, K step, threads per block, .cu family)}
-TILES = {"128v": (128, 16, 256, "matmul"), "64": (64, 8, 256, "matmul"),
-         "32": (32, 32, 256, "matmul_small"), "32x4": (32, 32, 64, "matmul_small")}
+# square output tiles: {name: (size, K step, threads per block)}; tile t's kernels are in
+# kernels/matmul_<t>.cu
+TILES = {"128v": (128, 16, 256), "64": (64, 8, 256), "32": (32, 32, 256),
+         "32x4": (32, 32, 64)}
 
 
 def _batch_view(x, batch_shape):
@@ -91,7 +92,7 @@ def gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits, relu=F
     M, N = out_shape[-2:]
     K = a.shape[-2] if transpose_a else a.shape[-1]
     batch = int(np.prod(out_shape[:-2], dtype=np.int64))
-    suf, (bm, bk, threads, family) = suffix(a.dtype), TILES[tile]
+    suf, (bm, bk, threads) = suffix(a.dtype), TILES[tile]
     # slices of whole K steps (rounded down: a partial step costs a whole one)
     k_split = K if splits == 1 else max(bk, -(-K // splits) // bk * bk)
     splits = -(-K // k_split)
@@ -100,10 +101,10 @@ def gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits, relu=F
     name = f"gemm_{tile}_{'t' if transpose_a else 'n'}{'t' if transpose_b else 'n'}_{suf}"
     grid = (-(-N // bm), -(-M // bm), batch * splits)
     i64 = np.int64
-    loader.get(family, name)(grid, (threads,), (a, b, dst, np.int32(M), np.int32(N),
-                                              np.int32(K), i64(lda), i64(ldb), i64(N), i64(sa),
-                                              i64(sb), i64(M * N), np.int32(batch),
-                                              np.int32(k_split), np.int32(relu and splits == 1)))
+    loader.get(f"matmul_{tile}", name)(
+        grid, (threads,), (a, b, dst, np.int32(M), np.int32(N), np.int32(K), i64(lda), i64(ldb),
+                           i64(N), i64(sa), i64(sb), i64(M * N), np.int32(batch),
+                           np.int32(k_split), np.int32(relu and splits == 1)))
     if splits == 1:
         return dst
     out = reduce("sum", dst, (0,))

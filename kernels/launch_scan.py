@@ -1,5 +1,6 @@
-"""Launchers of kernels/scan.cu: cumulative sums and products along an axis, the
-coordinates of the true elements of a boolean array, and sorting along the last axis."""
+"""Launchers of kernels/scan.cu (cumulative sums and products along an axis) and sort.cu
+(the coordinates of the true elements of a boolean array, and sorting along the last
+axis)."""
 import numpy as np
 
 from . import loader
@@ -7,8 +8,13 @@ from .device import THREADS, blocks_for, constant, empty, i64, sm_count, suffix
 from .launch_elementwise import cast
 
 
+def family_of(name):
+    """The module that defines kernel `name`: scan_* in scan.cu, the others in sort.cu."""
+    return "scan" if name.startswith("scan_") else "sort"
+
+
 def _kernel(name):
-    return loader.get("scan", name)
+    return loader.get(family_of(name), name)
 
 
 def cumulative(op, x, axis, exclusive=False, reverse=False):

@@ -89,3 +89,28 @@ def test_only_integer_ops_that_can_fail_make_a_plan_check_the_error_flag():
         for t in tensors:
             BINDERS[t.op.type][0](t.op, ctx)
         assert ctx.flagged == want
+
+
+@pytest.mark.skipif(nvrtc() is None, reason="cuda-bindings/nvrtc wheels missing")
+def test_launchers_ask_the_module_that_defines_each_kernel():
+    """Launchers serving two modules look every kernel up in the one that defines it, and
+    every matmul kernel the tiling can pick is in its tile's module."""
+    from tf0.kernels import launch_array, launch_matmul, launch_scan
+    for launcher, families in ((launch_scan, ("scan", "sort")),
+                               (launch_array, ("array", "gather"))):
+        for family in families:
+            for name in kernel_names(family):
+                assert launcher.family_of(name) == family, name
+    for tile in launch_matmul.TILES:
+        dtypes = ("f32",) if tile in ("128v", "32x4") else ("f32", "f64")
+        want = {f"gemm_{tile}_{t}_{d}" for t in ("nn", "nt", "tn", "tt") for d in dtypes}
+        assert kernel_names(f"matmul_{tile}") == want
+
+
+@pytest.mark.skipif(nvrtc() is None, reason="cuda-bindings/nvrtc wheels missing")
+def test_no_kernel_is_defined_by_two_modules():
+    seen = {}
+    for family in loader.FAMILIES:
+        for name in kernel_names(family):
+            assert name not in seen, f"{name} in {seen.get(name)}.cu and {family}.cu"
+            seen[name] = family

@@ -114,7 +114,7 @@ def test_broadcasting_and_reductions_on_awkward_shapes():
                                    (768, 520, 700), (1030, 516, 1024)])
 @pytest.mark.parametrize("dtype", [tf.float32, tf.float64], ids=["f32", "f64"])
 def test_matmul_every_size(m, k, n, dtype):
-    """Sizes that reach every tile of matmul.cu (32, 64, 128v), with and without split K."""
+    """Sizes that reach the tiles 32, 64 and 128v, with and without split K."""
     rng = np.random.default_rng(m * 1000 + k + n)
     a = rng.standard_normal((m, k)).astype(dtype.np)
     b = rng.standard_normal((k, n)).astype(dtype.np)
@@ -136,7 +136,7 @@ def test_matmul_every_size(m, k, n, dtype):
                                         for dt in (np.float32, np.float64)
                                         if tile not in ("128v", "32x4") or dt is np.float32])
 def test_every_matmul_tile_split_and_transpose(tile, dtype):
-    """Each tile of matmul.cu launched directly (whatever the launcher would choose), for the
+    """Each matmul tile (kernels/matmul_<tile>.cu) launched directly (whatever the launcher would choose), for the
     four transposes, unsplit and split along K, with and without a fused relu, each twice
     (the same bits), on sizes leaving partial tiles (multiples of 4 for the 128v tile's
     vector loads), against float64, with poisoned outputs."""

@@ -83,7 +83,7 @@ def test_splits_are_slices_of_whole_k_steps_and_relu_follows_their_sum(monkeypat
     M.gemm(a, b, 0, 0, False, False, (64, 100), "32", 1)
     slices, whole = ("empty", (16, 64, 100)), ("empty", (64, 100))
     assert launches == [
-        ("matmul_small", "gemm_32_nn_f32", (4, 2, 16), (256,), slices, 64, 0),
+        ("matmul_32", "gemm_32_nn_f32", (4, 2, 16), (256,), slices, 64, 0),
         ("relu", ("sum of", slices), ("sum of", slices)),
-        ("matmul_small", "gemm_32x4_nn_f32", (4, 2, 1), (64,), whole, 1000, 1),
-        ("matmul_small", "gemm_32_nn_f32", (4, 2, 1), (256,), whole, 1000, 0)]
+        ("matmul_32x4", "gemm_32x4_nn_f32", (4, 2, 1), (64,), whole, 1000, 1),
+        ("matmul_32", "gemm_32_nn_f32", (4, 2, 1), (256,), whole, 1000, 0)]
