@@ -103,6 +103,12 @@ def constant(value):
     return _cached(("const", value.dtype.str, value.shape, value.tobytes()), lambda: value)
 
 
+def memory_of(x):
+    """The object that every array sharing device array x's memory keeps alive (CuPy's
+    memory object)."""
+    return x.data.mem
+
+
 def slot_views(block, slots):
     """Arrays over byte ranges of a uint8 device array, sharing its memory: one for each
     (byte offset, shape, dtype) of `slots`."""

@@ -6,9 +6,9 @@ the keyed feeds (session/capture.py) — launches directly (it compiles what is 
 warms the caches), the second is captured as a CUDA graph on the session's streams and
 every later run replays it: host feeds are copied into the graph's input buffers through
 pinned host memory; after each replay one kernel packs its fetches into one block
-(session/fetch_block.py): a fresh device block, or one downloaded into a fresh pinned
-buffer, whose slices the user gets. A device-array feed whose
-memory was the same in the run before the capture is read by the graph in place (no copy);
+(session/fetch_block.py): a device block, or one downloaded into a pinned buffer, whose
+slices the user gets (fresh, or the last run's when the user holds nothing of it). A
+device-array feed whose memory was the same in the run before the capture is read by the graph in place (no copy);
 the graph then also keys on that address, and a feed that moves later is copied from then
 on (one more capture).
 
@@ -31,14 +31,13 @@ from tf0.ops.data_ops import next_element
 from .capture import capture_blocker, keyed_feeds
 from .cuda_backend import CudaPlanContext, CudaTracer, RandomCounters, compile_body, placement
 from .cuda_ops import RANDOM_OPS
-from .fetch_block import FetchBlock, packable
+from .fetch_block import PINNED_FETCH_BYTES, FetchBlock, packable
 from .plan import Schedule, _to_user, _to_user_copy
 from .streams import (WRITERS, assign_streams, host_read_feeds, single_stream,
                       variables_touched)
 
 MAX_GRAPHS = 4  # graphs kept per plan (feed shapes x variable buffers), least recent dropped
 MAX_KEYED_VALUES = 16  # values of the keyed feeds a plan captures graphs for
-PINNED_FETCH_BYTES = 16 << 20  # larger fetches of a replay are downloaded to pageable memory
 
 
 def variables_of(schedule):
@@ -405,8 +404,8 @@ class CudaPlan:
     def _finish(self, raw, forms, entry):
         """Check the kernel error flag, then turn raw values into what the user gets: for a
         replayed graph, device values come from its FetchBlock in one copy, to the device
-        or into a fresh pinned buffer (it goes back to CuPy's pinned pool when the user
-        drops the arrays), with one wait for all."""
+        or into a pinned buffer (fresh, or the last run's when the user holds nothing of
+        it), with one wait for all."""
         if self.uses_error_flag:
             self.device.check_errors()
         packed, waiting = {}, False
@@ -414,7 +413,7 @@ class CudaPlan:
         if block is not None and self.fetch_device:
             packed = block.to_device(self.cupy)
         elif block is not None:
-            packed = block.to_host(self.cupy, self._pinned((block.nbytes,), np.uint8))
+            packed = block.to_host(self.cupy, self._pinned)
             waiting = True
         out, device_array = [], self.cupy.ndarray
         for k, (x, form) in enumerate(zip(raw, forms)):

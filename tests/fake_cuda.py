@@ -366,6 +366,7 @@ def install(monkeypatch):
     monkeypatch.setattr(device, "cupy", lambda: fake)
     monkeypatch.setattr(device, "_CACHE", {})
     monkeypatch.setattr(device, "slot_views", _slot_views)
+    monkeypatch.setattr(device, "memory_of", lambda x: x)  # NumPy views refer to x (their base)
     monkeypatch.setattr(loader, "start", lambda: None)
     # sessions whose config asks for no GPU still run on NumPy: the references of the tests
     monkeypatch.setattr(cuda_backend, "available", lambda: True)

@@ -620,6 +620,58 @@ def test_a_replay_hands_out_every_fetch_from_one_block_and_keeps_none(null_gpu, 
             np.testing.assert_array_equal(g, w)
 
 
+@pytest.mark.parametrize("on_device", [False, True], ids=["host", "device"])
+def test_a_replay_hands_out_its_last_arrays_again_only_when_nothing_holds_them(null_gpu,
+                                                                              on_device):
+    """Dropped results come back as the same array objects with the new values; an array
+    the user still holds, a view of one, or a view of their memory keeps its values and
+    the run gets fresh arrays."""
+    import weakref
+    x = tf.placeholder(tf.float32, [4])
+    fetches = [x * 2.0, x + 1.0]
+    options = tf.RunOptions(fetch_device_arrays=on_device)
+
+    def values(got):
+        return [g.get() if on_device else np.array(g) for g in got]
+
+    with tf.Session(config=_gpu_config()) as sess:
+        def run(k):
+            return sess.run(fetches, {x: np.full(4, k, np.float32)}, options=options)
+        for k in range(3):  # direct, capture, replay
+            run(k)
+        got = run(3)
+        refs = [weakref.ref(g) for g in got]
+        del got
+        again = run(4)
+        assert all(g is r() for g, r in zip(again, refs))  # handed out again
+        np.testing.assert_array_equal(values(again), [np.full(4, 8.0), np.full(4, 5.0)])
+        held, del_later = again[1], again[0]
+        del again
+        fresh = run(5)
+        assert fresh[1] is not held and fresh[0] is not del_later
+        np.testing.assert_array_equal(values(fresh), [np.full(4, 10.0), np.full(4, 6.0)])
+        np.testing.assert_array_equal(values([held]), [np.full(4, 5.0)])
+        tail = fresh[0][1:]  # a view of a slot: the slot's array itself is dropped
+        del fresh, held, del_later
+        for k in (6, 7):
+            np.testing.assert_array_equal(values(run(k)), [np.full(4, 2.0 * k),
+                                                           np.full(4, k + 1.0)])
+        np.testing.assert_array_equal(values([tail]), [np.full(3, 10.0)])
+        kept, refs = [], []
+        for k in range(8, 14):  # each step's results assigned to the same name
+            got = run(k)
+            refs.append(weakref.ref(got[0]))
+            if k == 10:
+                kept.append(got[0])
+            np.testing.assert_array_equal(values(got), [np.full(4, 2.0 * k),
+                                                        np.full(4, k + 1.0)])
+        np.testing.assert_array_equal(values(kept), [np.full(4, 20.0)])
+        # during a step the name holds the step before's: the one before that comes back,
+        # unless the user kept it (k == 12 is fresh)
+        assert refs[2]() is refs[0]() and refs[3]() is refs[1]() and refs[5]() is refs[3]()
+        assert refs[4]() is not refs[2]()
+
+
 def test_a_callable_fetches_device_arrays_on_its_fast_path(null_gpu, monkeypatch):
     x = tf.placeholder(tf.float32, [2, 3])
     y = tf.reduce_sum(x * 2.0, axis=1)
