@@ -199,7 +199,8 @@ class SegmentCopy:
         self.table = constant(np.array([(x.data.ptr, offset, x.nbytes)
                                         for x, offset in zip(sources, offsets)], np.int64))
         self.blocks = blocks_for(max(x.nbytes for x in sources) // 16 + 1)
+        self.kernel = _kernel("copy_segments")
 
     def __call__(self, dst):
-        _kernel("copy_segments")((self.blocks, self.count), (THREADS,), (self.table, dst))
+        self.kernel((self.blocks, self.count), (THREADS,), (self.table, dst))
         return dst

@@ -9,6 +9,7 @@ import tf0 as tf
 from op_table import OPTIMIZERS, ROWS, draw
 from tf0.session.cuda_backend import placement
 from tf0.session.capture import capture_blocker, keyed_feeds
+from tf0.session import cuda_plan
 from tf0.session.cuda_plan import variables_of, write_buffers
 from tf0.session.plan import Schedule
 from tf0.session.streams import NO_LAUNCH, assign_streams
@@ -620,13 +621,19 @@ def test_a_replay_hands_out_every_fetch_from_one_block_and_keeps_none(null_gpu, 
             np.testing.assert_array_equal(g, w)
 
 
-@pytest.mark.parametrize("on_device", [False, True], ids=["host", "device"])
-def test_a_replay_hands_out_its_last_arrays_again_only_when_nothing_holds_them(null_gpu,
-                                                                              on_device):
+@pytest.mark.parametrize("on_device,pinned_over_buffer", [(False, False), (False, True),
+                                                          (True, False)],
+                         ids=["host", "host-buffer", "device"])
+def test_a_replay_hands_out_its_last_arrays_again_only_when_nothing_holds_them(
+        null_gpu, monkeypatch, on_device, pinned_over_buffer):
     """Dropped results come back as the same array objects with the new values; an array
     the user still holds, a view of one, or a view of their memory keeps its values and
-    the run gets fresh arrays."""
+    the run gets fresh arrays. host-buffer: pinned buffers that own no memory, as
+    cupyx.empty_pinned makes them (an array over a buffer object)."""
     import weakref
+    if pinned_over_buffer:
+        monkeypatch.setattr(cuda_plan.CudaPlan, "_pinned", lambda self, shape, dtype: np.ndarray(
+            shape, dtype, buffer=bytearray(int(np.prod(shape)) * np.dtype(dtype).itemsize)))
     x = tf.placeholder(tf.float32, [4])
     fetches = [x * 2.0, x + 1.0]
     options = tf.RunOptions(fetch_device_arrays=on_device)

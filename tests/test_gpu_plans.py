@@ -162,6 +162,63 @@ def test_fetches_of_a_replay_are_fresh_and_keep_their_dtypes(on_device):
             np.testing.assert_allclose(g, w, rtol=1e-6)
 
 
+@pytest.mark.parametrize("on_device", [False, True], ids=["host", "device"])
+def test_a_replay_reuses_dropped_fetches_and_never_overwrites_held_ones(on_device):
+    """With real CuPy and pinned memory: results the loop drops come back as the same
+    objects; whatever refers to a result's memory keeps its values: the array, a slice of
+    it, an array made over its memory pointer (device), a DLPack or
+    __cuda_array_interface__ consumer's array (device), a NumPy view (host)."""
+    import weakref
+    import cupy as cp
+    x = tf.placeholder(tf.float32, [64])
+    fetches = [x * 2.0, x + 1.0]
+    options = tf.RunOptions(fetch_device_arrays=on_device)
+
+    def run(k):
+        return sess.run(fetches, {x: np.full(64, k, np.float32)}, options=options)
+
+    def read(h):
+        """float32 values of a result or of whatever holds it."""
+        if isinstance(h, memoryview):
+            return np.frombuffer(h, np.float32)
+        return (cp.asnumpy(h) if on_device else np.asarray(h)).view(np.float32).ravel()
+
+    holders = [lambda a: a, lambda a: a[3:]]
+    if on_device:
+        holders += [lambda a: cp.ndarray(a.shape, a.dtype, memptr=a.data),
+                    lambda a: cp.from_dlpack(a),
+                    lambda a: cp.asarray(_CudaArrayInterface(a))]
+    else:
+        holders += [lambda a: a.view(np.int32), memoryview]
+    with tf.Session(config=_config()) as sess:
+        for k in range(3):
+            run(k)
+        got = run(3)
+        first = weakref.ref(got[0])
+        del got
+        got = run(4)
+        assert got[0] is first()  # dropped, handed out again
+        np.testing.assert_array_equal(read(got[0]), np.full(64, 8.0))
+        held = []
+        for i, hold in enumerate(holders):
+            k = 10 + i
+            got = run(k)
+            held.append((hold(got[0]), 2.0 * k))
+            del got
+            for later in range(20, 24):  # the step after next reuses every free block
+                np.testing.assert_array_equal(read(run(later)[1]), np.full(64, later + 1.0))
+        for h, value in held:
+            assert (read(h) == np.float32(value)).all(), value
+
+
+class _CudaArrayInterface:
+    """Only a __cuda_array_interface__ that refers to the array it was made from."""
+
+    def __init__(self, array):
+        self.array = array
+        self.__cuda_array_interface__ = array.__cuda_array_interface__
+
+
 def test_out_of_memory_names_the_op_and_leaves_the_session_usable():
     n = tf.placeholder(tf.int32, [])
     huge = tf.fill(tf.stack([n, n]), 1.0, name="huge_fill")
