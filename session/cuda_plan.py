@@ -410,11 +410,14 @@ class CudaPlan:
             self.device.check_errors()
         packed, waiting = {}, False
         block = entry.fetches if entry is not None else None
-        if block is not None and self.fetch_device:
-            packed = block.to_device(self.cupy)
-        elif block is not None:
-            packed = block.to_host(self.cupy, self._pinned)
-            waiting = True
+        if block is not None:
+            if self.fetch_device:
+                packed = block.to_device(self.cupy)
+                if len(packed) == len(raw):  # every fetch is in the block (in fetch order)
+                    return tuple(packed.values())
+            else:
+                packed = block.to_host(self.cupy, self._pinned)
+                waiting = True
         out, device_array = [], self.cupy.ndarray
         for k, (x, form) in enumerate(zip(raw, forms)):
             on_host = not isinstance(x, device_array)

@@ -31,6 +31,9 @@ def flatten(fetches, resolve):
     """(leaves, rebuild): leaves are resolved graph elements; rebuild(values) -> structure.
     A SparseTensor is three leaves, rebuilt as a SparseTensorValue."""
     from tf0.ops.sparse_ops import SparseTensor, SparseTensorValue
+    kind = type(fetches)
+    if (kind is list or kind is tuple) and all(type(f) is Tensor for f in fetches):
+        return [resolve(f) for f in fetches], kind  # the values in order are the structure
     leaves = []
 
     def build(f):
