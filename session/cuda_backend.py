@@ -66,7 +66,7 @@ class CudaDevice:
         from another stream (another thread's, say): runs launch on their caller's stream,
         and each reads what the runs before it wrote. Nothing to do on the same stream."""
         last = self._last_caller
-        if last is not None and last.ptr != caller.ptr:
+        if last is not caller and last is not None and last.ptr != caller.ptr:
             if self._handoff is None:
                 self._handoff = self.cupy.cuda.Event(disable_timing=True)
             self._handoff.record(last)

@@ -78,6 +78,8 @@ def _feed_checker(tensor, device=None):
     def convert(value):
         if type(value) is np.ndarray and value.dtype == dtype:
             arr = value
+        elif type(value) is device_array and value.dtype == dtype and value.flags.c_contiguous:
+            arr = value  # a CuPy array, used as it is
         elif type(value) is device_array or _is_device_array(value):
             arr = _device_feed(value, tensor, device)
         elif type(value) is float and kind == "f" or type(value) is int and kind in "iuf":
