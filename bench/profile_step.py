@@ -14,6 +14,7 @@
 Prints figures and profiles; `--json PATH` writes the figures.
 """
 import argparse
+import collections
 import cProfile
 import io
 import pstats
@@ -191,9 +192,14 @@ def seed_replay(results, profiles):
         sess.run(fetches, {X: x, Y: y})
     for _ in range(3):
         run_host_fed()
+    held = collections.deque(maxlen=3)
+
+    def run_held():  # results held for three steps: each step takes a fresh fetch block
+        held.append(sess.run(fetches, {X: xd, Y: yd}, options=on_device))
     plans = {p.cuda.fetch_device: p.cuda for p in sess._plans.values()
              if p.cuda is not None and p.cuda.graphs}
-    for label, fed, step in (("device", True, run), ("host", False, run_host_fed)):
+    for label, fed, step in (("device", True, run), ("device, results held", True, run_held),
+                             ("host", False, run_host_fed)):
         for part, us in _step_parts(plans[fed].graphs[-1], step).items():
             results[f"seed step, {label} feeds, us: {part}"] = us
     profiles["seed replay, 300 runs, by own time"] = host_profile(run, 300, top=20)
