@@ -103,6 +103,25 @@ def constant(value):
     return _cached(("const", value.dtype.str, value.shape, value.tobytes()), lambda: value)
 
 
+SLOT_ALIGN = 256  # bytes: every slot of a block starts as aligned as a fresh allocation
+
+
+def slot_layout(arrays):
+    """(slots, nbytes): `arrays` (anything with shape, dtype and nbytes) one after another in
+    one uint8 block of nbytes; slots[i] = (byte offset, shape, dtype) of arrays[i]."""
+    slots, offset = [], 0
+    for x in arrays:
+        slots.append((offset, tuple(x.shape), x.dtype))
+        offset += -(-x.nbytes // SLOT_ALIGN) * SLOT_ALIGN
+    return slots, offset
+
+
+def host_slot_views(buffer, slots):
+    """slot_views for a uint8 NumPy array (pinned host memory, say)."""
+    return [buffer[offset:offset + int(np.prod(shape)) * np.dtype(dtype).itemsize]
+            .view(dtype).reshape(shape) for offset, shape, dtype in slots]
+
+
 def memory_of(x):
     """The object that every array sharing device array x's memory keeps alive (CuPy's
     memory object)."""

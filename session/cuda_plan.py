@@ -4,13 +4,14 @@ Direct launch runs the plan's generated body op by op on the caller's current st
 CUDA graphs (the default), the first run of each key — the feed shapes, and the values of
 the keyed feeds (session/capture.py) — launches directly (it compiles what is missing and
 warms the caches), the second is captured as a CUDA graph on the session's streams and
-every later run replays it: host feeds are copied into the graph's input buffers through
-pinned host memory; after each replay one kernel packs its fetches into one block
-(session/fetch_block.py): a device block, or one downloaded into a pinned buffer, whose
-slices the user gets (fresh, or the last run's when the user holds nothing of it). A
-device-array feed whose memory was the same in the run before the capture is read by the graph in place (no copy);
-the graph then also keys on that address, and a feed that moves later is copied from then
-on (one more capture).
+every later run replays it: the feeds it copies in go into one block of device memory
+(session/input_block.py), host values through one pinned buffer in one copy; after each
+replay one kernel packs its fetches into one block (session/fetch_block.py): a device
+block, or one downloaded into a pinned buffer, whose slices the user gets (fresh, or one of
+the last runs' when the user holds nothing of it). A device-array feed whose memory was
+the same in the run before the capture is read by the graph in place (no copy); the graph
+then also keys on that address, and a feed that moves later is copied from then on (one
+more capture).
 
 A graph points at fixed memory, so:
 - intermediates come from a memory pool private to the graph, reused by liveness during the
@@ -32,6 +33,7 @@ from .capture import capture_blocker, keyed_feeds
 from .cuda_backend import CudaPlanContext, CudaTracer, RandomCounters, compile_body, placement
 from .cuda_ops import RANDOM_OPS
 from .fetch_block import PINNED_FETCH_BYTES, FetchBlock, packable
+from .input_block import InputBlock
 from .plan import Schedule, _to_user, _to_user_copy
 from .streams import (WRITERS, assign_streams, host_read_feeds, single_stream,
                       variables_touched)
@@ -63,8 +65,9 @@ def write_buffers(pairs, variable, current, cupy):
 
 class _Graph:
     """One captured graph: its key, what it reads and writes, and the memory it points at."""
-    __slots__ = ("shapes", "variables", "inputs", "bound", "copied", "pinned", "staged", "graph",
-                 "pool", "refs", "raw", "fetches", "writes", "draws")
+    __slots__ = ("shapes", "variables", "inputs", "bound", "copied", "counters_pinned",
+                 "staged", "staging", "graph", "pool", "refs", "raw", "fetches", "writes",
+                 "draws")
 
     def matches(self, shapes, variables, addresses):
         """Same key, and every feed the graph reads in place at the same address."""
@@ -322,14 +325,16 @@ class CudaPlan:
         cupy = self.cupy
         entry = _Graph()
         entry.shapes, entry.variables, entry.bound = shapes, variables, bind
-        entry.inputs = [feed if i in self.keyed or i in bind
+        # the feeds a replay copies in (the others are keyed, read in place or empty)
+        copied = [i for i, feed in enumerate(feeds)
+                  if i not in self.keyed and i not in bind and np.size(feed)]
+        entry.copied = InputBlock(feeds, copied, cupy) if copied else None
+        entry.inputs = [entry.copied.arrays[i] if i in copied
+                        else feed if i in self.keyed or i in bind
                         else cupy.empty(np.shape(feed), feed.dtype)
                         for i, feed in enumerate(feeds)]
-        # the feeds a replay copies in (the others are keyed, read in place or empty)
-        entry.copied = [i for i, feed in enumerate(feeds)
-                        if i not in self.keyed and i not in bind and np.size(feed)]
-        entry.pinned = {}
-        entry.staged = cupy.cuda.Event(disable_timing=True)
+        entry.counters_pinned = None
+        entry.staged, entry.staging = cupy.cuda.Event(disable_timing=True), False
         state, pool, refs = self.state, cupy.cuda.MemoryPool(), []
         current = dict(zip(self.read_vars, variables))
         s0, caller = self.device.streams(1)[0], cupy.cuda.get_current_stream()
@@ -384,22 +389,19 @@ class CudaPlan:
         """Copy the feeds, and the random ops' run counters, into the graph's input buffers
         on `stream` (host values via pinned memory, reused once the previous copies are
         done)."""
-        if entry.pinned:
+        if entry.staging:
             entry.staged.synchronize()  # the pinned buffers are free again
-        copies = [(i, feeds[i], entry.inputs[i]) for i in entry.copied]
+        staging = entry.copied is not None and entry.copied.stage(feeds, stream, self._pinned)
         if self.counters is not None:
-            copies.append((len(feeds), self.counters.advance(entry.draws), self.counters.used()))
-        for i, value, dst in copies:
-            if type(value) is np.ndarray or np.isscalar(value):
-                pinned = entry.pinned.get(i)
-                if pinned is None:
-                    pinned = entry.pinned[i] = self._pinned(dst.shape, dst.dtype)
-                np.copyto(pinned, value)
-                dst.set(pinned, stream=stream)
-            else:
-                E.copy(value, out=dst)
-        if entry.pinned:
+            first = self.counters.advance(entry.draws)
+            if entry.counters_pinned is None:
+                entry.counters_pinned = self._pinned(first.shape, first.dtype)
+            np.copyto(entry.counters_pinned, first)
+            self.counters.used().set(entry.counters_pinned, stream=stream)
+            staging = True
+        if staging:
             entry.staged.record(stream)
+        entry.staging = staging
 
     def _finish(self, raw, forms, entry):
         """Check the kernel error flag, then turn raw values into what the user gets: for a

@@ -1,7 +1,7 @@
 """The device fetches of a captured CUDA graph, handed out through one block of memory.
 
 After each replay one kernel copies every fetched device value (a buffer of the graph, at a
-fixed address) into its slot of one uint8 block (slots 256 bytes apart at least): a device
+fixed address) into its slot of one uint8 block (device.slot_layout): a device
 block for device-array fetches, or the plan's own device block that is then downloaded into
 a pinned host buffer for host fetches. Slots of the block become the user's arrays, so
 fetches share one allocation, freed when the user has dropped all of them.
@@ -22,7 +22,6 @@ import numpy as np
 from tf0.kernels import device
 from tf0.kernels import launch_array
 
-ALIGN = 256  # bytes: every slot starts as aligned as a fresh allocation
 # Host fetches larger than this are downloaded to pageable memory, and no larger block is
 # kept for later calls.
 PINNED_FETCH_BYTES = 16 << 20
@@ -67,16 +66,11 @@ class FetchBlock:
     def __init__(self, raw, indices):
         """Slots for the C-contiguous device arrays raw[k], k in `indices` (built during the
         capture: nothing is launched or uploaded here)."""
-        self.indices, self.slots, offset = list(indices), [], 0
-        for k in self.indices:
-            self.slots.append((offset, raw[k].shape, raw[k].dtype))
-            offset += -(-raw[k].nbytes // ALIGN) * ALIGN
-        self.nbytes = offset
+        self.indices = list(indices)
+        self.slots, self.nbytes = device.slot_layout([raw[k] for k in self.indices])
         self.sources = [raw[k] for k in self.indices]
         self._copy = self._host_block = None  # made on first use, outside the capture
         self._device_handouts, self._host_handouts = [], []  # of the last calls
-        # byte range of each slot, for host views
-        self._spans = [(o, o + raw[k].nbytes) for k, (o, _, _) in zip(self.indices, self.slots)]
 
     def _gather(self, block):
         if self._copy is None:
@@ -121,9 +115,7 @@ class FetchBlock:
         return dict(zip(self.indices, device.slot_views(block, self.slots)))
 
     def _host_views(self, pinned):
-        return {k: pinned[start:end].view(dtype).reshape(shape)
-                for k, (start, end), (_, shape, dtype)
-                in zip(self.indices, self._spans, self.slots)}
+        return dict(zip(self.indices, device.host_slot_views(pinned, self.slots)))
 
 
 def packable(raw, forms, device_array):

@@ -255,11 +255,6 @@ def _view_op(op, ctx):
     return run
 
 
-def _slot_views(block, slots):
-    return [block[offset:offset + int(np.prod(shape)) * np.dtype(dtype).itemsize]
-            .view(dtype).reshape(shape) for offset, shape, dtype in slots]
-
-
 def _copy(x, out=None):
     def run(x):
         dst = to_device(np.empty(x.shape, x.dtype)) if out is None else out
@@ -365,7 +360,7 @@ def install(monkeypatch):
     fake = _cupy_module()
     monkeypatch.setattr(device, "cupy", lambda: fake)
     monkeypatch.setattr(device, "_CACHE", {})
-    monkeypatch.setattr(device, "slot_views", _slot_views)
+    monkeypatch.setattr(device, "slot_views", device.host_slot_views)  # NumPy views
     monkeypatch.setattr(device, "memory_of", lambda x: x)  # NumPy views refer to x (their base)
     monkeypatch.setattr(loader, "start", lambda: None)
     # sessions whose config asks for no GPU still run on NumPy: the references of the tests

@@ -714,6 +714,41 @@ def _copies(null_gpu, since):
     return sum(name == "copy" for name, _ in null_gpu.launches[since:])
 
 
+def test_a_replay_copies_every_host_feed_in_one_copy(null_gpu, monkeypatch):
+    """Host feeds of several dtypes and shapes, a scalar among them, and a device feed at a
+    new address each run (so copied too): every run sees its own values, and a replay makes
+    one host-to-device copy for all host feeds and one copy kernel for the device feed."""
+    x = tf.placeholder(tf.float32, [3, 5])
+    labels = tf.placeholder(tf.int32, [3])
+    scale = tf.placeholder(tf.float32, [])
+    mask = tf.placeholder(tf.bool, [5])
+    moved = tf.placeholder(tf.float64, [2])
+    out = [tf.reduce_sum(x * scale, axis=1) + tf.cast(labels, tf.float32),
+           tf.where(mask, tf.reduce_max(x, axis=0), -x[0]), moved * 2.0]
+    uploads = []
+    real_set = fake_cuda.DeviceArray.set
+    monkeypatch.setattr(fake_cuda.DeviceArray, "set", lambda self, arr, stream=None: (
+        uploads.append(self.nbytes), real_set(self, arr, stream))[1])
+    rng = np.random.default_rng(3)
+    with tf.Session(config=_gpu_config()) as sess:
+        meta = tf.RunMetadata()
+        for k in range(5):
+            xv = rng.standard_normal((3, 5)).astype(np.float32)
+            lv, sv = rng.integers(-9, 9, 3).astype(np.int32), np.float32(k)
+            mv = rng.random(5) > 0.5
+            dv = rng.standard_normal(2)
+            uploads.clear()
+            start = len(null_gpu.launches)
+            got = sess.run(out, {x: xv, labels: lv, scale: sv, mask: mv,
+                                 moved: fake_cuda.to_device(dv)}, run_metadata=meta)
+            np.testing.assert_allclose(got[0], (xv.astype(np.float64) * k).sum(1) + lv,
+                                       rtol=1e-6, atol=1e-5)
+            np.testing.assert_array_equal(got[1], np.where(mv, xv.max(0), -xv[0]))
+            np.testing.assert_array_equal(got[2], dv * 2.0)
+        assert meta.launch == "replay"
+        assert len(uploads) == 1 and _copies(null_gpu, start) == 1
+
+
 def test_a_device_feed_at_a_stable_address_is_read_in_place(null_gpu):
     x = tf.placeholder(tf.float32, [2, 3])
     y = x * 3.0

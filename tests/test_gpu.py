@@ -136,10 +136,11 @@ def test_matmul_every_size(m, k, n, dtype):
                                         for dt in (np.float32, np.float64)
                                         if tile not in ("128v", "32x4") or dt is np.float32])
 def test_every_matmul_tile_split_and_transpose(tile, dtype):
-    """Each matmul tile (kernels/matmul_<tile>.cu) launched directly (whatever the launcher would choose), for the
-    four transposes, unsplit and split along K, with and without a fused relu, each twice
-    (the same bits), on sizes leaving partial tiles (multiples of 4 for the 128v tile's
-    vector loads), against float64, with poisoned outputs."""
+    """Each matmul tile (kernels/matmul_<tile>.cu) launched directly (whatever the
+    launcher would choose), for the four transposes, unsplit and split along K, with and
+    without a fused relu, each twice (the same bits), on sizes leaving partial tiles
+    (multiples of 4 for the 128v tile's vector loads), against float64, with poisoned
+    outputs."""
     asarray = device.cupy().asarray
     rng = np.random.default_rng(len(tile))
     m, k, n = (36, 260, 68) if tile == "128v" else (33, 270, 65)
