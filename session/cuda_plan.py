@@ -70,7 +70,8 @@ class _Graph:
                  "draws")
 
     def matches(self, shapes, variables, addresses):
-        """Same key, and every feed the graph reads in place at the same address."""
+        """Same key, and every feed the graph reads in place at the same address (same_key
+        written out: this runs before every replay)."""
         return self.shapes == shapes and all(map(operator.is_, self.variables, variables)) \
             and (not self.bound or all(addresses.get(i) == address
                                        for i, address in self.bound.items()))
