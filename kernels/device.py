@@ -122,10 +122,15 @@ def host_slot_views(buffer, slots):
             .view(dtype).reshape(shape) for offset, shape, dtype in slots]
 
 
-def memory_of(x):
-    """The object that every array sharing device array x's memory keeps alive (CuPy's
-    memory object)."""
-    return x.data.mem
+def memory_refs(x):
+    """What anything sharing device array x's memory refers to, besides x itself: x's
+    memory pointer (an array made over it) and its memory (any other pointer into it)."""
+    return (x.data, x.data.mem)
+
+
+def host_memory_refs(x):
+    """memory_refs for a NumPy array: its base, which NumPy's views of it refer to."""
+    return () if x.base is None else (x.base,)
 
 
 def slot_views(block, slots):

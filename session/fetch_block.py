@@ -32,19 +32,20 @@ KEPT_HANDOUTS = 2
 
 class _Handout:
     """A block, the arrays made over it ({fetch index: array}), and the reference counts
-    of what any view of those arrays refers to: each array, its base (NumPy), and the
-    memory under the block (CuPy). The counts are taken as the arrays are made, before
-    anything is launched or copied into the block and with no local variable of any
-    frame holding them, so they are the least there can be and any other holder shows."""
+    of each array and of what anything sharing their memory refers to (memory_refs: the
+    arrays' bases for NumPy, their memory pointers and memory for CuPy). The counts are
+    taken as the arrays are made, before anything is launched or copied into the block and
+    with no local variable of any frame holding them, so they are the least there can be
+    and any other holder shows."""
     __slots__ = ("block", "arrays", "watched", "counts")
 
-    def __init__(self, make, views, memory_of):
-        """make() -> the block; views(block) -> the arrays; memory_of(block) -> the object
-        under them."""
+    def __init__(self, make, views, memory_refs):
+        """make() -> the block; views(block) -> the arrays; memory_refs(array) -> what
+        anything sharing its memory refers to."""
         self.block = make()
         self.arrays = views(self.block)
-        self.watched = _distinct([memory_of(self.block), *self.arrays.values(),
-                                  *(a.base for a in self.arrays.values() if a.base is not None)])
+        self.watched = _distinct([*memory_refs(self.block), *self.arrays.values(),
+                                  *(r for a in self.arrays.values() for r in memory_refs(a))])
         self.counts = self._counts()
 
     def _counts(self):
@@ -80,7 +81,8 @@ class FetchBlock:
     def to_device(self, cupy):
         """{fetch index: a device array the user owns}, copied on the current stream."""
         handout = self._handout(self._device_handouts, lambda: _Handout(
-            lambda: cupy.empty((self.nbytes,), np.uint8), self._device_views, device.memory_of))
+            lambda: cupy.empty((self.nbytes,), np.uint8), self._device_views,
+            device.memory_refs))
         self._gather(handout.block)
         return handout.arrays
 
@@ -92,7 +94,7 @@ class FetchBlock:
             self._host_block = cupy.empty((self.nbytes,), np.uint8)
         handout = self._handout(self._host_handouts, lambda: _Handout(
             lambda: pinned_empty((self.nbytes,), np.uint8), self._host_views,
-            lambda pinned: pinned))
+            device.host_memory_refs))
         self._gather(self._host_block).get(out=handout.block, blocking=False)
         return handout.arrays
 

@@ -361,7 +361,7 @@ def install(monkeypatch):
     monkeypatch.setattr(device, "cupy", lambda: fake)
     monkeypatch.setattr(device, "_CACHE", {})
     monkeypatch.setattr(device, "slot_views", device.host_slot_views)  # NumPy views
-    monkeypatch.setattr(device, "memory_of", lambda x: x)  # NumPy views refer to x (their base)
+    monkeypatch.setattr(device, "memory_refs", device.host_memory_refs)  # NumPy arrays
     monkeypatch.setattr(loader, "start", lambda: None)
     # sessions whose config asks for no GPU still run on NumPy: the references of the tests
     monkeypatch.setattr(cuda_backend, "available", lambda: True)
