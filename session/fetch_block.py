@@ -12,8 +12,10 @@ A training loop usually drops a step's results by the step after next (or the ne
 nothing but the FetchBlock refers to that block, its arrays, or the memory under them, and a
 call hands out the same block and array objects again, with the new values, instead of
 allocating a block and making an array per fetch. Reference counts decide it: an array the
-user still holds, or any view of it, NumPy's or CuPy's, refers to that array or to its
-memory, and then the call takes a fresh block. (A weak reference is not a hold.)
+user still holds, or anything sharing its memory (a NumPy or CuPy view, an array made over
+its memory pointer, a DLPack or __cuda_array_interface__ consumer) refers to that array, to
+its base, or to its memory pointer or memory, and then the call takes a fresh block. (A weak
+reference is not a hold.)
 """
 import sys
 
