@@ -50,6 +50,15 @@ float64 = DType("float64", np.float64, "f64")
 int32 = DType("int32", np.int32, "i32")
 int64 = DType("int64", np.int64, "i64")
 bool_ = DType("bool", np.bool_, "b8")
+# A storage type (images, raw bytes): fed, fetched, held as a constant, and moved by the ops
+# of UINT8_OPS; arithmetic takes a cast first (Graph.create_op refuses anything else).
+uint8 = DType("uint8", np.uint8, "u8")
+UINT8_OPS = frozenset({
+    "Placeholder", "PlaceholderWithDefault", "Const", "Identity", "IdentityN", "StopGradient",
+    "Cast", "Reshape", "ExpandDims", "Squeeze", "Shape", "Size", "Rank", "Transpose", "Slice",
+    "StridedSlice", "ConcatV2", "Pack", "Unpack", "SplitV", "Tile", "BroadcastTo", "Pad",
+    "MirrorPad", "GatherV2", "Fill", "ZerosLike", "OnesLike", "IteratorGetNext", "CondMerge",
+    "NoOp", "Print", "PyFunc"})
 # Host objects held as tensors, never fed or fetched; not in ALL. variant: a TensorArray's
 # list of tensors (differentiable: its gradient is a list of gradients); loop_history: the
 # iterations a tf.while_loop records for its gradient.
@@ -59,7 +68,7 @@ loop_history = DType("loop_history", object, "hist")
 string = DType("string", object, "str")
 float16 = None  # not supported; kept out of ALL so `as_dtype` rejects it clearly
 
-ALL = (float32, float64, int32, int64, bool_)
+ALL = (float32, float64, int32, int64, bool_, uint8)
 _BY_NAME = {d.name: d for d in ALL}
 _BY_NAME.update({"float": float32, "double": float64, "int": int32, "long": int64,
                  "variant": variant, "loop_history": loop_history,  # for exported graphs

@@ -5,6 +5,7 @@ import re
 import sys
 import threading
 
+from . import dtypes
 from .op_def import lookup
 from .shapes import TensorShape, as_shape
 
@@ -277,6 +278,12 @@ class Graph:
                 specs = op_def.infer(op)
             except ValueError as e:
                 raise ValueError(f"{e} (while building {op_type} op {name!r})") from None
+            if op_type not in dtypes.UINT8_OPS and (
+                    any(t.dtype is dtypes.uint8 for t in inputs)
+                    or any(dt is dtypes.uint8 for _, dt in specs)):
+                raise TypeError(f"{op_type} op {name!r} does not take uint8 in tf0 (uint8 is "
+                                f"fed, fetched, reshaped, sliced, gathered and cast): cast it "
+                                f"first, e.g. tf.cast(x, tf.float32)")
             op.outputs = tuple(Tensor(op, i, dt, sh) for i, (sh, dt) in enumerate(specs))
             for t in inputs:
                 t._consumers.append(op)

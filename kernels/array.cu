@@ -51,6 +51,7 @@ COPY(double, f64)
 COPY(int, i32)
 COPY(i64, i64)
 COPY(bool, b8)
+COPY(unsigned char, u8)
 
 // Copies several byte ranges in one launch (the fetches of a replayed graph into one block):
 // row s of `table` is (source address, offset in dst, bytes) and is copied by grid row s,

@@ -10,12 +10,12 @@ import numpy as np
 THREADS = 256
 NULL = np.uint64(0)  # a null pointer argument
 SUFFIX = {np.dtype(np.float32): "f32", np.dtype(np.float64): "f64", np.dtype(np.int32): "i32",
-          np.dtype(np.int64): "i64", np.dtype(np.bool_): "b8"}
+          np.dtype(np.int64): "i64", np.dtype(np.bool_): "b8", np.dtype(np.uint8): "u8"}
 # When true, every output buffer is filled with a poison value before its kernel runs, so a
 # test can tell an element the kernel never wrote: NaN for floats, a sentinel for ints.
 POISON = {"enabled": False}
 _POISON_VALUE = {"f32": np.float32(np.nan), "f64": np.float64(np.nan), "i32": np.int32(-123456789),
-                 "i64": np.int64(-123456789), "b8": np.bool_(True)}
+                 "i64": np.int64(-123456789), "b8": np.bool_(True), "u8": np.uint8(0xA5)}
 
 
 @functools.lru_cache(maxsize=None)

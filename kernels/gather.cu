@@ -70,6 +70,7 @@ GATHER(double, f64)
 GATHER(int, i32)
 GATHER(i64, i64)
 GATHER(bool, b8)
+GATHER(unsigned char, u8)
 
 #define GATHER_GRAD(T, SUF, I, ISUF)                                                          \
   extern "C" __global__ void gather_grad_##SUF##_##ISUF(const T* dy, const I* idx, T* out,     \

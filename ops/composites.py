@@ -194,7 +194,9 @@ def saturate_cast(value, dtype, name=None):
     with name_scope(name, "saturate_cast"):
         value = convert_to_tensor(value)
         dtype = dtypes.as_dtype(dtype)
-        if value.dtype.is_bool or dtype.is_bool:
+        if value.dtype.is_bool or dtype.is_bool or (
+                float(value.dtype.min) >= float(dtype.min)
+                and float(value.dtype.max) <= float(dtype.max)):  # every value fits
             return math_ops.cast(value, dtype)
         kind = value.dtype.np.type
         low = kind(max(float(dtype.min), float(value.dtype.min)))

@@ -1,7 +1,7 @@
-"""tf.image's float image ops, built from other ops: flips, crops and padding, resizing
-(bilinear and nearest neighbour, TF1's sampling rule), standardization, brightness and
-contrast, grayscale. Images are [height, width, channels] or [batch, height, width,
-channels]."""
+"""tf.image's ops, built from other ops: dtype conversion (uint8 images to float and back),
+flips, crops and padding, resizing (bilinear and nearest neighbour, TF1's sampling rule),
+standardization, brightness and contrast, grayscale. Images are [height, width, channels]
+or [batch, height, width, channels]."""
 import numpy as np
 
 from tf0.engine import dtypes
@@ -29,6 +29,34 @@ def _image(image):
 def _axes(image):
     """(height axis, width axis) of an image or a batch of images."""
     return (0, 1) if image.shape.ndims == 3 else (1, 2)
+
+
+def convert_image_dtype(image, dtype, saturate=False, name=None):
+    """`image` in `dtype`, values rescaled as TF1 does: floats span [0, 1], integers
+    [0, their max]. Integer to integer shifts by the ratio of the ranges, integer to float
+    divides by the integer's max, float to integer multiplies by max + 0.5 and truncates
+    (values outside [0, 1] give unspecified results unless `saturate` clips them), float to
+    float casts. The same dtype returns the image as it is."""
+    image = convert_to_tensor(image)
+    dtype = dtypes.as_dtype(dtype)
+    src = image.dtype
+    if src.is_bool or dtype.is_bool:
+        raise TypeError(f"convert_image_dtype converts between float and integer images, "
+                        f"not {src.name} to {dtype.name}")
+    if src is dtype:
+        return OPS.identity(image, name=name)
+    with name_scope(name, "convert_image", [image]):
+        if src.is_integer and dtype.is_integer:
+            src_range, dst_range = int(src.max) + 1, int(dtype.max) + 1
+            if src_range > dst_range:  # uint8 is never the wider one: no arithmetic on it
+                return OPS.cast(OPS.floordiv(image, src.np.type(src_range // dst_range)), dtype)
+            return OPS.cast(image, dtype) * dtype.np.type(dst_range // src_range)
+        if src.is_integer:
+            return OPS.cast(image, dtype) * (1.0 / float(src.max))
+        if dtype.is_integer:
+            scaled = image * (float(dtype.max) + 0.5)
+            return OPS.saturate_cast(scaled, dtype) if saturate else OPS.cast(scaled, dtype)
+        return OPS.cast(image, dtype)
 
 
 def flip_left_right(image):

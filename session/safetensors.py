@@ -17,7 +17,7 @@ import numpy as np
 from tf0.engine import errors
 
 _CODES = {np.dtype(np.float32): "F32", np.dtype(np.float64): "F64", np.dtype(np.int32): "I32",
-          np.dtype(np.int64): "I64", np.dtype(np.bool_): "BOOL"}
+          np.dtype(np.int64): "I64", np.dtype(np.bool_): "BOOL", np.dtype(np.uint8): "U8"}
 _DTYPES = {code: dt for dt, code in _CODES.items()}
 
 

@@ -38,6 +38,11 @@ def _later(value):
     return tf.placeholder_with_default(np.int32(value), [])
 
 
+def _uint8(x):
+    """x (about N(0, 1)) as uint8 values around 100."""
+    return tf.cast(x * 10.0 + 100.0, tf.uint8)
+
+
 def draw(rng, shape, kind):
     """Random float64 values that keep every op away from its kinks and poles."""
     if kind == "any":
@@ -230,6 +235,16 @@ ROWS = [
     Row("pad", lambda x: tf.pad(x, [[1, 0], [2, 3]]), A, second=True),
     Row("pad_reflect", lambda x: tf.pad(x, [[1, 1], [2, 0]], mode="REFLECT"), A, grad=False),
     Row("broadcast_to", lambda x: tf.broadcast_to(x, [2, 3, 4]), [((3, 1), "any")]),
+    # ---- uint8: cast in, moved by the layout ops, cast out
+    Row("uint8_transpose_gather", lambda x: tf.cast(tf.concat(
+        [tf.transpose(_uint8(x))[:, ::-1], tf.gather(tf.transpose(_uint8(x)), IDX)], 1),
+        x.dtype), A, grad=False),
+    Row("uint8_reflect_split_tile", lambda x: tf.cast(tf.tile(tf.concat(tf.split(tf.pad(
+        _uint8(x), [[1, 1], [2, 2]], mode="REFLECT"), 2, axis=1), 0), [1, 2]), x.dtype), A,
+        grad=False, dynamic=False),
+    Row("uint8_pad_fill", lambda x: tf.cast(tf.concat(
+        [tf.pad(_uint8(x), [[1, 0], [0, 2]], constant_values=9), tf.fill([2, 6], np.uint8(5))],
+        0), x.dtype), A, grad=False, dynamic=False),
     Row("shape_size_rank", lambda x: x * tf.cast(tf.size(x) + tf.rank(x) + tf.shape(x)[0],
                                                  x.dtype), A),
     # ---- nn

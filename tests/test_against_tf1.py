@@ -1028,3 +1028,24 @@ def test_depthwise_and_separable_convolutions_match():
     (ours, _), (theirs, _) = _both(program)
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
+
+
+def test_uint8_images_convert_and_move_as_in_tf1():
+    rng = np.random.default_rng(9)
+    image = rng.integers(0, 256, (2, 4, 5, 3)).astype(np.uint8)
+    unit = np.concatenate([rng.uniform(0, 1, 20), [0.0, 1.0, 0.5, 0.999]]).astype(np.float32)
+
+    def program(tf):
+        x = tf.constant(image)
+        f = tf.constant(unit)
+        moved = tf.concat([tf.image.flip_left_right(x), x[:, ::-1]], 0)
+        return [tf.image.convert_image_dtype(x, tf.float32),
+                tf.image.convert_image_dtype(f, tf.uint8),
+                tf.image.convert_image_dtype(f, tf.uint8, saturate=True),
+                tf.image.convert_image_dtype(x, tf.int32),
+                tf.cast(tf.gather(moved, [3, 0], axis=2), tf.float32),
+                tf.pad(x, [[0, 0], [1, 1], [2, 0], [0, 0]], mode="REFLECT")], []
+    (ours, _), (theirs, _) = _both(program)
+    for a, b in zip(ours, theirs):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)

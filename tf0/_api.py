@@ -11,7 +11,7 @@ from tf0.engine import register_internal_dir as _register_internal_dir
 _register_internal_dir(__file__)
 
 from tf0.engine.dtypes import (DType, as_dtype, float32, float64, int32, int64,  # noqa: E402
-                               variant)
+                               uint8, variant)
 from tf0.engine.dtypes import bool_ as bool  # noqa: E402,A001
 from tf0.engine.dtypes import string  # noqa: E402
 from tf0.engine.gradients import RegisterGradient, gradients  # noqa: E402

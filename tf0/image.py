@@ -1,10 +1,11 @@
-"""tf0.image: float image ops (flips, crops, resizing, standardization, color)."""
+"""tf0.image: image ops (dtype conversion, flips, crops, resizing, standardization,
+color)."""
 from tf0.ops.image_ops import (ResizeMethod, adjust_brightness, adjust_contrast,  # noqa: F401
-                               central_crop, crop_to_bounding_box, flip_left_right,
-                               flip_up_down, grayscale_to_rgb, pad_to_bounding_box,
-                               per_image_standardization, random_brightness,
-                               random_flip_left_right, random_flip_up_down, resize_bilinear,
-                               resize_images, resize_nearest_neighbor, rgb_to_grayscale,
-                               transpose_image)
+                               central_crop, convert_image_dtype, crop_to_bounding_box,
+                               flip_left_right, flip_up_down, grayscale_to_rgb,
+                               pad_to_bounding_box, per_image_standardization,
+                               random_brightness, random_flip_left_right, random_flip_up_down,
+                               resize_bilinear, resize_images, resize_nearest_neighbor,
+                               rgb_to_grayscale, transpose_image)
 from tf0.ops.image_ops import resize_images as resize  # noqa: F401
 from tf0.ops import random_crop  # noqa: F401
