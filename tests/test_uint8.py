@@ -129,3 +129,17 @@ def test_datasets_of_uint8_images_feed_a_float_network():
     with tf.Session() as sess:
         np.testing.assert_allclose(sess.run(mean), IMAGE.mean(axis=(1, 2, 3)) / 255.0,
                                    rtol=1e-5)
+
+
+def test_a_saved_model_takes_uint8_images_and_keeps_uint8_constants(tmp_path):
+    with tf.Graph().as_default():
+        images = tf.placeholder(tf.uint8, [None, 5, 6, 3])
+        offset = tf.constant(np.array([1, 2, 3], np.uint8))
+        scaled = tf.image.convert_image_dtype(images, tf.float32)
+        out = tf.reduce_mean(scaled, axis=[1, 2]) + tf.cast(offset, tf.float32)
+        with tf.Session() as sess:
+            tf.saved_model.save(sess, str(tmp_path / "m"), inputs={"images": images},
+                                outputs={"out": out})
+    model = tf.saved_model.load(str(tmp_path / "m"))
+    got = model(images=IMAGE)["out"]
+    np.testing.assert_allclose(got, IMAGE.mean(axis=(1, 2)) / 255.0 + [1, 2, 3], rtol=1e-5)
