@@ -50,15 +50,17 @@ float64 = DType("float64", np.float64, "f64")
 int32 = DType("int32", np.int32, "i32")
 int64 = DType("int64", np.int64, "i64")
 bool_ = DType("bool", np.bool_, "b8")
-# A storage type (images, raw bytes): fed, fetched, held as a constant, and moved by the ops
-# of UINT8_OPS; arithmetic takes a cast first (Graph.create_op refuses anything else).
+# A storage type (images, raw bytes): fed, fetched, held as a constant, moved, selected and
+# compared by the ops of UINT8_OPS; arithmetic takes a cast first (Graph.create_op refuses
+# anything else).
 uint8 = DType("uint8", np.uint8, "u8")
 UINT8_OPS = frozenset({
     "Placeholder", "PlaceholderWithDefault", "Const", "Identity", "IdentityN", "StopGradient",
     "Cast", "Reshape", "ExpandDims", "Squeeze", "Shape", "Size", "Rank", "Transpose", "Slice",
     "StridedSlice", "ConcatV2", "Pack", "Unpack", "SplitV", "Tile", "BroadcastTo", "Pad",
-    "MirrorPad", "GatherV2", "Fill", "ZerosLike", "OnesLike", "IteratorGetNext", "CondMerge",
-    "NoOp", "Print", "PyFunc"})
+    "MirrorPad", "GatherV2", "Fill", "ZerosLike", "OnesLike", "Select", "Equal", "NotEqual",
+    "Less", "LessEqual", "Greater", "GreaterEqual", "IteratorGetNext", "CondMerge", "NoOp",
+    "Print", "PyFunc"})
 # Host objects held as tensors, never fed or fetched; not in ALL. variant: a TensorArray's
 # list of tensors (differentiable: its gradient is a list of gradients); loop_history: the
 # iterations a tf.while_loop records for its gradient.

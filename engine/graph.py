@@ -282,7 +282,7 @@ class Graph:
                     any(t.dtype is dtypes.uint8 for t in inputs)
                     or any(dt is dtypes.uint8 for _, dt in specs)):
                 raise TypeError(f"{op_type} op {name!r} does not take uint8 in tf0 (uint8 is "
-                                f"fed, fetched, reshaped, sliced, gathered and cast): cast it "
+                                f"fed, fetched, moved, gathered, compared and cast): cast it "
                                 f"first, e.g. tf.cast(x, tf.float32)")
             op.outputs = tuple(Tensor(op, i, dt, sh) for i, (sh, dt) in enumerate(specs))
             for t in inputs:

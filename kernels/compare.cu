@@ -1,6 +1,6 @@
-// Comparisons and logical ops (bool output) and select, with NumPy broadcasting.
+// Comparisons and logical ops (bool output), with NumPy broadcasting (select is in select.cu,
+// a module of its own so that the two compile side by side).
 //   compare_<dt>(op, a, b, out, n, sa, sb) / compare_bcast_<dt>(op, a, b, out, n, meta)
-//   select_<dt>(cond, a, b, out, n, meta)   meta null: every operand has the output's shape
 #include "common.cuh"
 
 template <typename T>
@@ -43,26 +43,4 @@ COMPARE(double, f64)
 COMPARE(int, i32)
 COMPARE(i64, i64)
 COMPARE(bool, b8)
-
-// ---- select ------------------------------------------------------------------------------
-// meta == nullptr: all three operands have the output's shape.
-template <typename T>
-__device__ void select_impl(const bool* c, const T* a, const T* b, T* out, i64 n, const i64* meta) {
-  if (meta == nullptr) {
-    GRID_STRIDE(i, n) out[i] = c[i] ? a[i] : b[i];
-  } else {
-    const StridedIndex idx{meta};
-    GRID_STRIDE(i, n) out[i] = c[idx.offset(i, 0)] ? a[idx.offset(i, 1)] : b[idx.offset(i, 2)];
-  }
-}
-#define SELECT(T, SUF)                                                                        \
-  extern "C" __global__ void select_##SUF(const bool* c, const T* a, const T* b, T* out, i64 n, \
-                                          const i64* meta) {                                  \
-    select_impl(c, a, b, out, n, meta);                                                       \
-  }
-SELECT(float, f32)
-SELECT(double, f64)
-SELECT(int, i32)
-SELECT(i64, i64)
-SELECT(bool, b8)
-
+COMPARE(unsigned char, u8)

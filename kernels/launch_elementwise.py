@@ -1,4 +1,5 @@
-"""Launchers of the elementwise kernels (kernels/unary.cu, binary.cu, compare.cu, cast.cu).
+"""Launchers of the elementwise kernels (kernels/unary.cu, binary.cu, compare.cu, select.cu,
+cast.cu).
 Inputs are C-contiguous CuPy arrays; outputs are new
 C-contiguous arrays (or `out=` when given, which may alias an input of the same shape)."""
 import numpy as np
@@ -11,7 +12,7 @@ from .opcodes import BINARY_CODE, COMPARE_CODE, UNARY_CODE
 
 def _kernel(name):
     """Elementwise kernels by name: the module is the name's first word."""
-    family = {"unary": "unary", "binary": "binary", "compare": "compare", "select": "compare"}
+    family = {"unary": "unary", "binary": "binary", "compare": "compare", "select": "select"}
     return loader.get(family.get(name.split("_")[0], "cast"), name)
 
 

@@ -13,11 +13,12 @@ import threading
 KERNEL_DIR = os.path.dirname(os.path.abspath(__file__))
 # One module per .cu file, each compiled on its own thread (longest first). Kernels are
 # spread over modules so that none takes long to compile: the elementwise ops over unary,
-# binary, compare and cast, each matmul tile a module, gathers apart from the layout copies,
-# sorting apart from the scans (1.0-2.7 s of NVRTC each on a 2-core machine, 2026-11-28).
-FAMILIES = ("compare", "scan", "matmul_32x4", "binary", "matmul_128v", "reduce", "nn",
-            "matmul_32", "conv", "gather", "unary", "array", "optimizer", "matmul_64", "sort",
-            "cast", "random")
+# binary, compare, select and cast, each matmul tile a module, gathers apart from the layout
+# copies, sorting apart from the scans (0.5-2.8 s of NVRTC each on a 2-core machine,
+# 2026-11-28).
+FAMILIES = ("scan", "matmul_32x4", "binary", "matmul_128v", "reduce", "nn", "matmul_32",
+            "conv", "array", "compare", "gather", "unary", "optimizer", "matmul_64", "select",
+            "cast", "sort", "random")
 _INCLUDE = re.compile(r'^#include "([^"]+)"\s*$', re.M)
 
 

@@ -242,6 +242,9 @@ ROWS = [
     Row("uint8_reflect_split_tile", lambda x: tf.cast(tf.tile(tf.concat(tf.split(tf.pad(
         _uint8(x), [[1, 1], [2, 2]], mode="REFLECT"), 2, axis=1), 0), [1, 2]), x.dtype), A,
         grad=False, dynamic=False),
+    Row("uint8_where_compare", lambda x: tf.cast(tf.where(
+        _uint8(x) > 100, _uint8(x), _uint8(-x)), x.dtype) * tf.cast(
+        _uint8(x) <= _uint8(-x), x.dtype), A, grad=False),
     Row("uint8_pad_fill", lambda x: tf.cast(tf.concat(
         [tf.pad(_uint8(x), [[1, 0], [0, 2]], constant_values=9), tf.fill([2, 6], np.uint8(5))],
         0), x.dtype), A, grad=False, dynamic=False),

@@ -97,9 +97,9 @@ def test_convert_image_dtype_follows_tf1():
 
 @pytest.mark.parametrize("op_type,build", [
     ("Add", lambda u: u + u), ("Sum", lambda u: tf.reduce_sum(u)),
-    ("Maximum", lambda u: tf.maximum(u, u)), ("Equal", lambda u: tf.equal(u, u)),
+    ("Maximum", lambda u: tf.maximum(u, u)), ("Neg", lambda u: -u),
     ("MatMul", lambda u: tf.matmul(tf.reshape(u, [1, 2]), tf.reshape(u, [2, 1])))],
-    ids=["add", "reduce_sum", "maximum", "equal", "matmul"])
+    ids=["add", "reduce_sum", "maximum", "neg", "matmul"])
 def test_other_ops_refuse_uint8_and_leave_the_graph_without_them(op_type, build):
     u = tf.constant(np.array([1, 2], np.uint8))
     graph = tf.get_default_graph()
@@ -143,3 +143,18 @@ def test_a_saved_model_takes_uint8_images_and_keeps_uint8_constants(tmp_path):
     model = tf.saved_model.load(str(tmp_path / "m"))
     got = model(images=IMAGE)["out"]
     np.testing.assert_allclose(got, IMAGE.mean(axis=(1, 2)) / 255.0 + [1, 2, 3], rtol=1e-5)
+
+
+def test_comparisons_select_and_random_flips_take_uint8():
+    x = tf.placeholder(tf.uint8, IMAGE.shape)
+    bright = x > 128
+    clipped = tf.where(bright, tf.fill(IMAGE.shape, np.uint8(128)), x)
+    flipped = tf.image.random_flip_left_right(x[0], seed=3)
+    with tf.Session() as sess:
+        got_bright, got_clipped, got_flip, equal = sess.run(
+            [bright, clipped, flipped, tf.equal(x, tf.reverse(x, [0]))], {x: IMAGE})
+    np.testing.assert_array_equal(got_bright, IMAGE > 128)
+    np.testing.assert_array_equal(got_clipped, np.minimum(IMAGE, 128))
+    assert got_flip.dtype == np.uint8
+    assert (got_flip == IMAGE[0]).all() or (got_flip == IMAGE[0][:, ::-1]).all()
+    np.testing.assert_array_equal(equal, IMAGE == IMAGE[::-1])
