@@ -723,8 +723,10 @@ def test_a_replay_copies_every_host_feed_in_one_copy(null_gpu, monkeypatch):
     scale = tf.placeholder(tf.float32, [])
     mask = tf.placeholder(tf.bool, [5])
     moved = tf.placeholder(tf.float64, [2])
+    pixels = tf.placeholder(tf.uint8, [7])
     out = [tf.reduce_sum(x * scale, axis=1) + tf.cast(labels, tf.float32),
-           tf.where(mask, tf.reduce_max(x, axis=0), -x[0]), moved * 2.0]
+           tf.where(mask, tf.reduce_max(x, axis=0), -x[0]), moved * 2.0,
+           tf.cast(pixels[::-1], tf.int32)]
     uploads = []
     real_set = fake_cuda.DeviceArray.set
     monkeypatch.setattr(fake_cuda.DeviceArray, "set", lambda self, arr, stream=None: (
@@ -736,15 +738,16 @@ def test_a_replay_copies_every_host_feed_in_one_copy(null_gpu, monkeypatch):
             xv = rng.standard_normal((3, 5)).astype(np.float32)
             lv, sv = rng.integers(-9, 9, 3).astype(np.int32), np.float32(k)
             mv = rng.random(5) > 0.5
-            dv = rng.standard_normal(2)
+            dv, pv = rng.standard_normal(2), rng.integers(0, 256, 7).astype(np.uint8)
             uploads.clear()
             start = len(null_gpu.launches)
             got = sess.run(out, {x: xv, labels: lv, scale: sv, mask: mv,
-                                 moved: fake_cuda.to_device(dv)}, run_metadata=meta)
+                                 moved: fake_cuda.to_device(dv), pixels: pv}, run_metadata=meta)
             np.testing.assert_allclose(got[0], (xv.astype(np.float64) * k).sum(1) + lv,
                                        rtol=1e-6, atol=1e-5)
             np.testing.assert_array_equal(got[1], np.where(mv, xv.max(0), -xv[0]))
             np.testing.assert_array_equal(got[2], dv * 2.0)
+            np.testing.assert_array_equal(got[3], pv[::-1])
         assert meta.launch == "replay"
         assert len(uploads) == 1 and _copies(null_gpu, start) == 1
 

@@ -212,7 +212,7 @@ def test_a_replay_reuses_dropped_fetches_and_never_overwrites_held_ones(on_devic
 
 
 def test_host_feeds_of_every_dtype_staged_in_one_block_match_numpy():
-    """A replay's host feeds (float32, int32, a float32 scalar, bool, int64) share one
+    """A replay's host feeds (float32, int32, a float32 scalar, bool, int64, uint8) share one
     device block and one copy; a float64 device feed at a new address each run is copied
     after it. Every run sees its own values."""
     import cupy as cp
@@ -222,8 +222,10 @@ def test_host_feeds_of_every_dtype_staged_in_one_block_match_numpy():
     mask = tf.placeholder(tf.bool, [5])
     big = tf.placeholder(tf.int64, [2])
     moved = tf.placeholder(tf.float64, [2])
+    pixels = tf.placeholder(tf.uint8, [7])
     out = [tf.reduce_sum(x * scale, axis=1) + tf.cast(labels, tf.float32),
-           tf.where(mask, tf.reduce_max(x, axis=0), -x[0]), moved * 2.0 + tf.cast(big, tf.float64)]
+           tf.where(mask, tf.reduce_max(x, axis=0), -x[0]), moved * 2.0 + tf.cast(big, tf.float64),
+           tf.cast(pixels[::-1], tf.int32)]
     rng = np.random.default_rng(4)
     with tf.Session(config=_config()) as sess:
         meta = tf.RunMetadata()
@@ -231,13 +233,14 @@ def test_host_feeds_of_every_dtype_staged_in_one_block_match_numpy():
             xv = rng.standard_normal((3, 5)).astype(np.float32)
             lv = rng.integers(-9, 9, 3).astype(np.int32)
             mv, bv = rng.random(5) > 0.5, rng.integers(-2**40, 2**40, 2)
-            dv = rng.standard_normal(2)
+            dv, pv = rng.standard_normal(2), rng.integers(0, 256, 7).astype(np.uint8)
             got = sess.run(out, {x: xv, labels: lv, scale: np.float32(k), mask: mv, big: bv,
-                                 moved: cp.asarray(dv)}, run_metadata=meta)
+                                 moved: cp.asarray(dv), pixels: pv}, run_metadata=meta)
             np.testing.assert_allclose(got[0], (xv.astype(np.float64) * k).sum(1) + lv,
                                        rtol=1e-6, atol=1e-5)
             np.testing.assert_array_equal(got[1], np.where(mv, xv.max(0), -xv[0]))
             np.testing.assert_array_equal(got[2], dv * 2.0 + bv)
+            np.testing.assert_array_equal(got[3], pv[::-1])
         assert meta.launch == "replay"
 
 
