@@ -73,6 +73,20 @@ def _cols(code, x, out, outer, R, inner, scale, suf, split=True):
         _cols(code, dst, out, outer, nchunks, inner, scale, suf, split=False)
 
 
+def _of_nothing(op, dtype, mean):
+    """The reduction of no elements: the op's identity (the mean of nothing is NaN)."""
+    if dtype == np.bool_:
+        return op == "min"  # any() of nothing is False, all() is True
+    if mean:
+        return np.nan
+    if op in _IDENTITY:
+        return _IDENTITY[op]
+    if np.dtype(dtype).kind == "f":
+        return -np.inf if op == "max" else np.inf
+    info = np.iinfo(dtype)
+    return info.min if op == "max" else info.max
+
+
 def reduce(op, x, axes, keepdims=False, mean=False):
     """op in sum/prod/max/min (any = max and all = min on bools) over `axes` (tuple of
     non-negative ints, None for all). mean=True divides the sum by the reduced count."""
@@ -91,11 +105,7 @@ def reduce(op, x, axes, keepdims=False, mean=False):
         src, outer, R, inner = _as_three_dims(x, axes)
     if R == 0:
         from .launch_elementwise import fill
-        if x.dtype == np.bool_:
-            value = op == "min"  # any() of nothing is False, all() is True
-        else:
-            value = np.nan if mean else _IDENTITY.get(op, -np.inf if op == "max" else np.inf)
-        return fill(out_shape, x.dtype, value)
+        return fill(out_shape, x.dtype, _of_nothing(op, x.dtype, mean))
     scale = 1.0 / R if mean else 1.0
     if inner == 1:
         _rows(code, src, out, outer, R, scale, suf)

@@ -47,6 +47,7 @@ from .parsing_ops import (FixedLenFeature, VarLenFeature, decode_raw, parse_exam
                           parse_single_example)
 from .sparse_ops import (SparseTensor, SparseTensorValue, sparse_placeholder,
                          sparse_reduce_sum, sparse_tensor_dense_matmul, sparse_tensor_to_dense)
+from .partition_ops import dynamic_partition, dynamic_stitch
 from .scatter_ops import (scatter_add, scatter_nd_add, scatter_nd_sub, scatter_nd_update,
                           scatter_sub, scatter_update)
 from .debug_ops import (Print, assert_equal, assert_greater, assert_greater_equal,

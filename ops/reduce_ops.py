@@ -29,6 +29,14 @@ def _resolved_axes(axes, ndim):
     return tuple(range(ndim)) if axes is None else tuple(a % ndim if ndim else 0 for a in axes)
 
 
+def _extreme(dtype, highest):
+    """The largest (highest) or smallest value of a NumPy dtype, infinities for floats."""
+    if np.dtype(dtype).kind == "f":
+        return np.inf if highest else -np.inf
+    info = np.iinfo(dtype)
+    return info.max if highest else info.min
+
+
 def _reduce_bind(ufunc, mean=False):
     """A reduction through `ufunc.reduce` (NumPy's own np.sum/np.max/... call the same),
     with the axes resolved now when the input's rank is static."""
@@ -38,10 +46,13 @@ def _reduce_bind(ufunc, mean=False):
         rank = op.inputs[0].shape.ndims
         static = None if rank is None else _resolved_axes(axes, rank)
         reduce = ufunc.reduce
+        # max and min of nothing: the identity (-inf / +inf, or the integer limits), as TF1
+        extra = {"initial": _extreme(dtype, ufunc is np.minimum)} \
+            if ufunc in (np.maximum, np.minimum) else {}
 
         def reduce_np(x):
             axis = static if static is not None else _resolved_axes(axes, x.ndim)
-            out = reduce(x, axis=axis, dtype=dtype, keepdims=keep)
+            out = reduce(x, axis=axis, dtype=dtype, keepdims=keep, **extra)
             if mean:
                 count = 1
                 for a in axis:

@@ -1049,3 +1049,31 @@ def test_uint8_images_convert_and_move_as_in_tf1():
     for a, b in zip(ours, theirs):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
+
+
+def test_dynamic_partition_and_stitch_match():
+    rng = np.random.default_rng(12)
+    data = rng.standard_normal((7, 3)).astype(np.float32)
+    parts = np.array([2, 0, 2, 3, 0, 2, 0], np.int32)
+    grid = rng.standard_normal((2, 3, 2)).astype(np.float32)
+    grid_parts = np.array([[1, 0, 1], [0, 0, 1]], np.int32)
+
+    def program(tf):
+        x = tf.constant(data)
+        outs = tf.dynamic_partition(x, parts, 4)  # partition 1 stays empty
+        places = tf.dynamic_partition(tf.range(7), parts, 4)
+        back = tf.dynamic_stitch(places, outs)
+        dup = tf.dynamic_stitch([tf.constant([[0, 5], [2, 2]]), tf.constant([5, 1])],
+                                [tf.constant([[1.0, 2.0], [3.0, 4.0]]), tf.constant([7.0, 8.0])])
+        empty = tf.dynamic_stitch([tf.constant(np.zeros(0, np.int32))],
+                                  [tf.constant(np.zeros((0, 2), np.float32))])
+        loss = tf.reduce_sum(tf.square(back) * tf.range(1.0, 4.0))
+        return [outs, back, dup, empty, tf.gradients(loss, x)[0],
+                tf.dynamic_partition(tf.constant(grid), grid_parts, 2)], []
+    (ours, _), (theirs, _) = _both(program)
+    for a, b in zip(ours[1:5], theirs[1:5]):
+        np.testing.assert_array_equal(a, b)
+    for listed in (0, 5):
+        for a, b in zip(ours[listed], theirs[listed]):
+            assert a.shape == b.shape
+            np.testing.assert_array_equal(a, b)

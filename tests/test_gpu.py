@@ -109,6 +109,19 @@ def test_broadcasting_and_reductions_on_awkward_shapes():
     _compare(*_both(fetches, feed), tf.float32, "awkward")
 
 
+def test_max_and_min_of_nothing_match_the_cpu():
+    """Reductions over an empty axis (fed, so the launcher runs) fill their identities,
+    integer limits included."""
+    f, i = tf.placeholder(tf.float32, [None, 3]), tf.placeholder(tf.int32, [2, None])
+    fetches = [tf.reduce_max(f, axis=0), tf.reduce_min(f, axis=0),
+               tf.reduce_max(i, axis=1), tf.reduce_min(i, axis=1)]
+    first, second, ref = _both(fetches, {f: np.zeros((0, 3), np.float32),
+                                         i: np.zeros((2, 0), np.int32)})
+    for got, again, want in zip(first, second, ref):
+        assert np.asarray(got).tobytes() == np.asarray(want).tobytes()
+        assert np.asarray(again).tobytes() == np.asarray(want).tobytes()
+
+
 @pytest.mark.parametrize("m,k,n", [(1, 1, 1), (0, 3, 4), (3, 0, 4), (5, 7, 0), (17, 31, 13),
                                    (127, 129, 131), (64, 1000, 100), (1, 4099, 3), (257, 3, 259),
                                    (768, 520, 700), (1030, 516, 1024)])

@@ -115,6 +115,22 @@ def test_reductions_with_keepdims_and_negative_axes():
     assert out[4] == 6 and out[4].dtype == np.int32
 
 
+def test_max_and_min_of_nothing_are_their_identities():
+    """TF1: the max of no elements is -inf (a float) or the integer's lowest value, the min
+    +inf or the highest, the sum 0, the product 1; any() is False and all() True."""
+    empty_f, empty_i = np.zeros((0, 3), np.float32), np.zeros((2, 0), np.int64)
+    out = _run([tf.reduce_max(empty_f), tf.reduce_min(empty_f, axis=0),
+                tf.reduce_max(empty_i, axis=1), tf.reduce_min(tf.constant(empty_i.T)),
+                tf.reduce_sum(empty_i, axis=1), tf.reduce_prod(empty_f, axis=0),
+                tf.reduce_any(tf.constant(np.zeros(0, bool))),
+                tf.reduce_all(tf.constant(np.zeros(0, bool)))])
+    assert out[0] == -np.inf and out[1].tolist() == [np.inf] * 3
+    lo, hi = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    assert out[2].tolist() == [lo, lo] and out[3] == hi and out[3].dtype == np.int64
+    assert out[4].tolist() == [0, 0] and out[5].tolist() == [1.0] * 3
+    assert not out[6] and out[7]
+
+
 def test_inf_and_nan_are_results_not_warnings():
     import warnings
     x = tf.placeholder(tf.float32, [3])
