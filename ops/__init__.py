@@ -50,10 +50,10 @@ from .sparse_ops import (SparseTensor, SparseTensorValue, sparse_placeholder,
 from .partition_ops import dynamic_partition, dynamic_stitch
 from .scatter_ops import (scatter_add, scatter_nd_add, scatter_nd_sub, scatter_nd_update,
                           scatter_sub, scatter_update)
-from .debug_ops import (Print, assert_equal, assert_greater, assert_greater_equal,
-                        assert_less, assert_less_equal, assert_negative, assert_non_negative,
-                        assert_non_positive, assert_none_equal, assert_positive, assert_rank,
-                        assert_type, check_numerics, print_)
+from .debug_ops import (Print, add_check_numerics_ops, assert_equal, assert_greater,
+                        assert_greater_equal, assert_less, assert_less_equal, assert_negative,
+                        assert_non_negative, assert_non_positive, assert_none_equal,
+                        assert_positive, assert_rank, assert_type, check_numerics, print_)
 from .tensor_array import TensorArray, add_n_lists as _add_n_lists, \
     zeros_like_list as _zeros_like_list
 from .variables import (Variable, assign, assign_add, assign_sub, global_variables,

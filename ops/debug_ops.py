@@ -7,11 +7,11 @@ import sys
 import numpy as np
 
 from tf0.engine import dtypes, errors
-from tf0.engine.graph import name_scope
+from tf0.engine.graph import get_default_graph, name_scope
 
 from .control_flow import Assert, summary
 from .core import OPS, convert_to_tensor, defop, make_op
-from .sources import identity
+from .sources import group, identity
 
 
 # ---- tf.Print / tf.print ----------------------------------------------------------------------
@@ -104,6 +104,25 @@ def check_numerics(tensor, message, name=None):
     NaN or an infinity."""
     return make_op("CheckNumerics", [convert_to_tensor(tensor)], {"message": message},
                    name=name or "CheckNumerics")
+
+
+def add_check_numerics_ops():
+    """TF1's tf.add_check_numerics_ops: a check_numerics of every float tensor of the default
+    graph, each named "<op name>:<output index>" and run after the one before, as one op to
+    run beside a step. Refuses graphs whose float tensors are made inside tf.cond branches
+    or tf.while_loop bodies, as TF1 does."""
+    graph = get_default_graph()
+    checks = []
+    for op in graph.get_operations():
+        for out in op.outputs:
+            if not out.dtype.is_floating:
+                continue
+            if op.attrs.get("_cond") or op.attrs.get("_frame"):
+                raise ValueError(f"tf.add_check_numerics_ops() is not compatible with "
+                                 f"tf.cond and tf.while_loop ('{op.name}' is made in one)")
+            with graph.control_dependencies(checks[-1:]):
+                checks.append(check_numerics(out, f"{op.name}:{out.value_index}"))
+    return group(*checks)
 
 
 # ---- tf.assert_* ------------------------------------------------------------------------------

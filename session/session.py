@@ -324,6 +324,8 @@ class Session:
             cls, message = errors.ResourceExhaustedError, f"Out of memory: {exc}"
         else:
             cls, message = errors.InvalidArgumentError, f"{type(exc).__name__}: {exc}"
+        if where in message:  # the op's own message names it already
+            where = ""
         return cls(op.node_def if op is not None else None, op, message + where)
 
     def _load_variable(self, var_op, value):

@@ -38,10 +38,40 @@ def test_print_and_check_numerics(device, capsys, monkeypatch):
             sess.run(checked, {x: [1.0, 0.0]})
         with pytest.raises(tf.errors.InvalidArgumentError, match="Tensor had NaN") as info:
             sess.run(checked, {x: [-1.0]})
-    assert "type CheckNumerics" in str(info.value)
+    assert str(info.value).count("type CheckNumerics") == 1  # named once
     out, err = capsys.readouterr()
     assert err.count("x, sum: [1. 2....][6.]\n") == 2  # first_n=2 of three runs
     assert out == "x =|[1. 2. 3.]|end!\n"
+
+
+@pytest.mark.parametrize("device", ["numpy", "null_gpu"])
+def test_add_check_numerics_ops_checks_every_float_tensor(device, monkeypatch):
+    if device == "null_gpu":
+        fake_cuda.install(monkeypatch)
+    x = tf.placeholder(tf.float32, [2], name="x")
+    count = tf.size(x)  # int32: not checked
+    ratio = tf.div(1.0, x, name="ratio")
+    root = tf.sqrt(ratio - 1.0, name="root")
+    graph = tf.get_default_graph()
+    floats = {t.name for op in graph.get_operations() for t in op.outputs
+              if t.dtype == tf.float32}
+    check = tf.add_check_numerics_ops()
+    checked = {op.inputs[0].name for op in graph.get_operations() if op.type == "CheckNumerics"}
+    assert checked == floats and {"x:0", "ratio:0", "root:0"} <= checked
+    assert count.name not in checked
+    with tf.Session() as sess:
+        got, _, n = sess.run([root, check, count], {x: [0.25, 0.5]})
+        np.testing.assert_allclose(got, np.sqrt([3.0, 1.0]), rtol=1e-6)
+        assert n == 2
+        with pytest.raises(tf.errors.InvalidArgumentError, match="ratio:0 : Tensor had Inf"):
+            sess.run(check, {x: [0.0, 1.0]})
+        with pytest.raises(tf.errors.InvalidArgumentError, match="root:0 : Tensor had NaN"):
+            sess.run(check, {x: [2.0, 1.0]})
+    with tf.Graph().as_default():
+        y = tf.cond(tf.constant(True), lambda: tf.constant(1.0) * 2.0, lambda: tf.constant(0.0))
+        with pytest.raises(ValueError, match="tf.cond and tf.while_loop"):
+            tf.add_check_numerics_ops()
+    assert y is not None
 
 
 def test_assertions_pass_or_raise_with_their_message():
