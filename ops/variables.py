@@ -50,6 +50,16 @@ class Variable:
                 self._snapshot = make_op("ReadVariable", [self._variable], name="read")
         graph.add_to_collections(collections, self)
 
+    @classmethod
+    def from_ops(cls, variable, initializer, snapshot, initial_value, trainable):
+        """A Variable over ops already in a graph (an imported meta graph): its VariableV2
+        output, Assign op, read tensor and initial value; adds it to no collection."""
+        self = cls.__new__(cls)
+        self._variable, self._initializer_op = variable, initializer
+        self._snapshot, self._initial_value = snapshot, initial_value
+        self._trainable, self.constraint = trainable, None
+        return self
+
     # ---- identity ------------------------------------------------------------------------
     @property
     def name(self):

@@ -26,8 +26,9 @@ FORMAT = "tf0-saved-model-1"
 _VARIABLE_READS = ("VariableV2", "ReadVariable")
 
 
-def _encode(value, weights, key):
-    """A JSON-able form of an attribute value; arrays go to `weights` under `key`."""
+def encode_attr(value, weights, key):
+    """A JSON-able form of an attribute value; arrays go to `weights` under `key` (the
+    inverse of decode_attr; also used by session/meta_graph.py)."""
     if isinstance(value, dtypes.DType):
         return {"dtype": value.name}
     if isinstance(value, TensorShape):
@@ -42,13 +43,13 @@ def _encode(value, weights, key):
     if value is Ellipsis:
         return {"ellipsis": True}
     if isinstance(value, (tuple, list)):
-        return {"tuple": [_encode(v, weights, f"{key}/{i}") for i, v in enumerate(value)]}
+        return {"tuple": [encode_attr(v, weights, f"{key}/{i}") for i, v in enumerate(value)]}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"attribute {key} of type {type(value).__name__} cannot be exported")
 
 
-def _decode(value, weights):
+def decode_attr(value, weights):
     if isinstance(value, dict):
         if "dtype" in value:
             return dtypes.as_dtype(value["dtype"])
@@ -63,7 +64,7 @@ def _decode(value, weights):
         if "ellipsis" in value:
             return Ellipsis
         if "tuple" in value:
-            return tuple(_decode(v, weights) for v in value["tuple"])
+            return tuple(decode_attr(v, weights) for v in value["tuple"])
     return value
 
 
@@ -92,10 +93,10 @@ def save(sess, export_dir, inputs, outputs):
                                                         f"{op.name}, which is not an input")
         if op.type in _VARIABLE_READS:
             node = {"name": op.name, "type": "Const", "inputs": [],
-                    "attrs": {"value": _encode(np.asarray(values[op]), weights, op.name),
+                    "attrs": {"value": encode_attr(np.asarray(values[op]), weights, op.name),
                               "dtype": {"dtype": op.outputs[0].dtype.name}}}
             if frame_of(op):  # a read inside a loop body stays in it
-                node["attrs"]["_frame"] = _encode(frame_of(op), weights, "")
+                node["attrs"]["_frame"] = encode_attr(frame_of(op), weights, "")
         else:
             if op.op_def.stateful and op.type not in ("RandomUniform", "RandomStandardNormal",
                                                       "TruncatedNormal", "RandomUniformInt",
@@ -104,7 +105,7 @@ def save(sess, export_dir, inputs, outputs):
                                                             f"{op.name} ({op.type})")
             node = {"name": op.name, "type": op.type,
                     "inputs": [renamed.get(t, t.name) for t in op.inputs],
-                    "attrs": {k: _encode(v, weights, f"{op.name}/{k}")
+                    "attrs": {k: encode_attr(v, weights, f"{op.name}/{k}")
                               for k, v in op.attrs.items()}}
         node["outputs"] = [{"dtype": t.dtype.name,
                             "shape": None if t.shape.dims is None else list(t.shape.dims)}
@@ -173,7 +174,7 @@ def load(export_dir, config=None):
     with graph.as_default():
         for node in spec["nodes"]:
             ins = [tensors[name] for name in node["inputs"]]
-            attrs = {k: _decode(v, weights) for k, v in node["attrs"].items()}
+            attrs = {k: decode_attr(v, weights) for k, v in node["attrs"].items()}
             with graph.while_frame(attrs.get("_frame", ())):
                 op = graph.create_op(node["type"], ins, attrs, name=node["name"] + "/")
             for i, t in enumerate(op.outputs):

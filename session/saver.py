@@ -1,10 +1,12 @@
 """tf.train.Saver: checkpoints of variables as safetensors files.
 
-save(sess, "dir/model.ckpt", global_step=7) writes dir/model.ckpt-7.safetensors and
-records it in dir/checkpoint (TF1's text format); the path returned, "dir/model.ckpt-7", is
-what restore() and latest_checkpoint() use. Restore reads and checks everything before it
+save(sess, "dir/model.ckpt", global_step=7) writes dir/model.ckpt-7.safetensors and the
+graph as dir/model.ckpt-7.meta (session/meta_graph.py), and records it in dir/checkpoint
+(TF1's text format); the path returned, "dir/model.ckpt-7", is what restore() and
+latest_checkpoint() use. Restore reads and checks everything before it
 assigns anything, so a bad checkpoint changes no variable.
 """
+import logging
 import os
 import re
 
@@ -14,6 +16,7 @@ from tf0.engine import errors
 from tf0.engine.graph import GraphKeys, get_default_graph
 
 from . import safetensors
+from .meta_graph import export_meta_graph
 
 SUFFIX = ".safetensors"
 _STATE_FILE = "checkpoint"
@@ -121,9 +124,18 @@ class Saver:
             raise ValueError("No variables to save")
         self._max_to_keep = max_to_keep
         self._kept = []
+        self._meta_graph = True  # False once the graph proved not exportable
 
-    def save(self, sess, save_path, global_step=None, write_state=True, **unused):
-        """Write the variables' values; returns the checkpoint prefix."""
+    def export_meta_graph(self, filename=None, **kwargs):
+        """tf.train.export_meta_graph of the default graph."""
+        return export_meta_graph(filename, **kwargs)
+
+    def save(self, sess, save_path, global_step=None, latest_filename=None,
+             meta_graph_suffix="meta", write_meta_graph=True, write_state=True, **unused):
+        """Write the variables' values, and the graph as <prefix>.meta (a meta graph, for
+        tf.train.import_meta_graph) unless write_meta_graph is False or the graph holds
+        ops that cannot be exported (then once a warning says so); returns the checkpoint
+        prefix."""
         prefix = save_path
         if global_step is not None:
             step = global_step if isinstance(global_step, (int, np.integer)) else \
@@ -133,6 +145,12 @@ class Saver:
         values = sess.run([self._vars[n] for n in names])
         safetensors.write(prefix + SUFFIX, {n: np.asarray(v) for n, v in zip(names, values)},
                           {"format": "tf0-checkpoint-1"})
+        if write_meta_graph and self._meta_graph:
+            try:
+                export_meta_graph(f"{prefix}.{meta_graph_suffix}", graph=sess.graph)
+            except TypeError as e:
+                self._meta_graph = False
+                logging.getLogger("tf0").warning(f"Saver writes no meta graph: {e}")
         if write_state:
             folder = os.path.dirname(os.path.abspath(prefix))
             _, every = _read_state(folder)
@@ -140,8 +158,9 @@ class Saver:
             self._kept = [p for p in self._kept if p != prefix] + [prefix]
             if self._max_to_keep and len(self._kept) > self._max_to_keep:
                 for old in self._kept[:-self._max_to_keep]:
-                    if os.path.exists(old + SUFFIX):
-                        os.unlink(old + SUFFIX)
+                    for path in (old + SUFFIX, f"{old}.{meta_graph_suffix}"):
+                        if os.path.exists(path):
+                            os.unlink(path)
                     every = [p for p in every if p != old]
                 self._kept = self._kept[-self._max_to_keep:]
             _write_state(folder, prefix, every)
