@@ -107,8 +107,9 @@ def _read(meta_graph_or_file):
             with open(meta_graph_or_file) as f:
                 meta = json.load(f)
         except FileNotFoundError:
-            raise errors.NotFoundError(None, None, f"No meta graph file "
-                                                   f"{meta_graph_or_file}") from None
+            raise errors.NotFoundError(None, None, f"No meta graph file {meta_graph_or_file} "
+                                                   f"(Saver.save writes none for graphs holding "
+                                                   f"py_func or tf.data iterators)") from None
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise errors.DataLossError(None, None, f"{meta_graph_or_file} is not a tf0 meta "
                                                    f"graph: {e}") from None

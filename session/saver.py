@@ -134,8 +134,8 @@ class Saver:
              meta_graph_suffix="meta", write_meta_graph=True, write_state=True, **unused):
         """Write the variables' values, and the graph as <prefix>.meta (a meta graph, for
         tf.train.import_meta_graph) unless write_meta_graph is False or the graph holds
-        ops that cannot be exported (then once a warning says so); returns the checkpoint
-        prefix."""
+        ops that cannot be exported (then the "tf0" logger says so once, at INFO level);
+        returns the checkpoint prefix."""
         prefix = save_path
         if global_step is not None:
             step = global_step if isinstance(global_step, (int, np.integer)) else \
@@ -150,7 +150,7 @@ class Saver:
                 export_meta_graph(f"{prefix}.{meta_graph_suffix}", graph=sess.graph)
             except TypeError as e:
                 self._meta_graph = False
-                logging.getLogger("tf0").warning(f"Saver writes no meta graph: {e}")
+                logging.getLogger("tf0").info(f"Saver writes no meta graph: {e}")
         if write_state:
             folder = os.path.dirname(os.path.abspath(prefix))
             _, every = _read_state(folder)

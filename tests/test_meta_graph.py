@@ -86,6 +86,7 @@ def test_loops_conds_and_constants_come_back():
 
 def test_graphs_that_cannot_be_exported_name_the_op_and_checkpoints_still_save(tmp_path,
                                                                               caplog):
+    caplog.set_level("INFO", logger="tf0")
     with tf.Graph().as_default():
         v = tf.Variable(2.0, name="v")
         tf.py_func(lambda a: a * 2, [v.value()], tf.float32, name="doubler")
