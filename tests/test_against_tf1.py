@@ -1077,3 +1077,36 @@ def test_dynamic_partition_and_stitch_match():
         for a, b in zip(ours[listed], theirs[listed]):
             assert a.shape == b.shape
             np.testing.assert_array_equal(a, b)
+
+
+def test_sampled_losses_match_for_given_candidates():
+    rng = np.random.default_rng(21)
+    weights = rng.standard_normal((30, 5)).astype(np.float32)
+    biases = rng.standard_normal(30).astype(np.float32)
+    inputs = rng.standard_normal((3, 5)).astype(np.float32)
+    labels = np.array([[4, 9], [2, 2], [17, 0]], np.int64)
+    sampled = np.array([9, 1, 2, 25], np.int64)
+    true_count = rng.uniform(0.1, 0.9, (3, 2)).astype(np.float32)
+    sampled_count = rng.uniform(0.1, 0.9, 4).astype(np.float32)
+
+    def program(tf):
+        w, b, x = tf.constant(weights), tf.constant(biases), tf.constant(inputs)
+        values = (tf.constant(sampled), tf.constant(true_count), tf.constant(sampled_count))
+        out = []
+        for loss, hits in ((tf.nn.nce_loss, False), (tf.nn.nce_loss, True),
+                           (tf.nn.sampled_softmax_loss, True),
+                           (tf.nn.sampled_softmax_loss, False)):
+            value = loss(w, b, labels, x, 4, 30, num_true=2, sampled_values=values,
+                         remove_accidental_hits=hits)
+            out += [value, tf.gradients(tf.reduce_sum(value * [1.0, 2.0, 3.0]), [w, x])]
+        return out, []
+    (ours, _), (theirs, _) = _both(program)
+    for a, b in zip(ours[0::2], theirs[0::2]):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-5)
+    for (gw, gx), (tw, tx) in zip(ours[1::2], theirs[1::2]):
+        if hasattr(tw, "indices"):  # TF1's gradient of a gather: IndexedSlices
+            dense = np.zeros(tw.dense_shape, np.float64)
+            np.add.at(dense, tw.indices, tw.values)
+            tw = dense
+        np.testing.assert_allclose(gw, tw, rtol=2e-5, atol=1e-5)
+        np.testing.assert_allclose(gx, tx, rtol=2e-5, atol=1e-5)

@@ -25,6 +25,7 @@ NO_KERNEL = {
     "CondMerge": "tf.cond: passes on one of its inputs", "Assert": "host: checks a condition",
     "Print": "host: writes downloaded values", "CheckNumerics": "host: checks a download",
     "PyFunc": "host: the user's Python function",
+    "CandidateSampler": "host: keeps each new draw, one after another",
     "ParseExample": "host: parses byte strings", "DecodeRaw": "host: reads byte strings",
     **{t: "host: serializes downloaded values" for t in (
         "ScalarSummary", "HistogramSummary", "MergeSummary")},
