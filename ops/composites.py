@@ -189,6 +189,12 @@ def xw_plus_b(x, weights, biases, name=None):
         return OPS.bias_add(OPS.matmul(x, weights), biases)
 
 
+def relu_layer(x, weights, biases, name=None):
+    """relu(matmul(x, weights) + biases)."""
+    with name_scope(name, "relu_layer"):
+        return OPS.relu(xw_plus_b(x, weights, biases))
+
+
 def saturate_cast(value, dtype, name=None):
     """Cast, first clipping values to the range of `dtype`."""
     with name_scope(name, "saturate_cast"):

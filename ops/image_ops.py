@@ -131,6 +131,23 @@ def pad_to_bounding_box(image, offset_height, offset_width, target_height, targe
     return pad(image, pads if image.shape.ndims == 3 else [[0, 0]] + pads)
 
 
+def resize_image_with_crop_or_pad(image, target_height, target_width):
+    """Each image cropped about its centre, or padded with zeros around it, to
+    target_height x target_width (static sizes; TF1's offsets: the extra row or column of
+    an odd difference goes after)."""
+    image = _image(image)
+    h_axis, w_axis = _axes(image)
+    height, width = image.shape.dims[h_axis], image.shape.dims[w_axis]
+    if height is None or width is None:
+        raise ValueError("resize_image_with_crop_or_pad needs a static height and width")
+    cropped = crop_to_bounding_box(image, max((height - target_height) // 2, 0),
+                                   max((width - target_width) // 2, 0),
+                                   min(target_height, height), min(target_width, width))
+    return pad_to_bounding_box(cropped, max((target_height - height) // 2, 0),
+                               max((target_width - width) // 2, 0), target_height,
+                               target_width)
+
+
 def _source_positions(out_size, in_size, align_corners):
     """TF1's (legacy) sampling: float source coordinates of each output row or column."""
     if align_corners and out_size > 1:

@@ -65,6 +65,30 @@ def checkpoint_exists(prefix):
     return os.path.exists(prefix + SUFFIX)
 
 
+class NewCheckpointReader:
+    """tf.train.NewCheckpointReader: the tensors of one checkpoint (a prefix, or a folder
+    for its newest), read once."""
+
+    def __init__(self, filepattern):
+        self._tensors, _ = safetensors.read(_prefix(filepattern) + SUFFIX)
+
+    def get_variable_to_shape_map(self):
+        return {name: list(value.shape) for name, value in self._tensors.items()}
+
+    def get_variable_to_dtype_map(self):
+        from tf0.engine import dtypes
+        return {name: dtypes.as_dtype(value.dtype) for name, value in self._tensors.items()}
+
+    def has_tensor(self, name):
+        return name in self._tensors
+
+    def get_tensor(self, name):
+        """The value saved under `name` (a NumPy array; NotFoundError when absent)."""
+        if name not in self._tensors:
+            raise errors.NotFoundError(None, None, f"Key {name} not found in checkpoint")
+        return self._tensors[name].copy()
+
+
 class CheckpointState:
     """What tf.train.get_checkpoint_state reports: the newest checkpoint prefix and every
     one still recorded, oldest first."""

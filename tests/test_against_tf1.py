@@ -1110,3 +1110,22 @@ def test_sampled_losses_match_for_given_candidates():
             tw = dense
         np.testing.assert_allclose(gw, tw, rtol=2e-5, atol=1e-5)
         np.testing.assert_allclose(gx, tx, rtol=2e-5, atol=1e-5)
+
+
+def test_crop_or_pad_where_v2_and_relu_layer_match():
+    rng = np.random.default_rng(31)
+    x = rng.standard_normal((2, 5, 6, 3)).astype(np.float32)
+    v = rng.standard_normal((3, 4)).astype(np.float32)
+
+    def program(tf):
+        images = tf.constant(x)
+        crop_pad = [tf.image.resize_image_with_crop_or_pad(images, h, w)
+                    for h, w in ((3, 8), (7, 4), (5, 6), (2, 1))]
+        picked = tf.where_v2(images > 0, images, tf.zeros([6, 1]))
+        relu_layer = tf.nn.relu_layer(tf.constant(v), tf.ones([4, 2]), tf.constant([0.5, -9.0]))
+        return [crop_pad, picked, relu_layer], []
+    (ours, _), (theirs, _) = _both(program)
+    for a, b in zip(ours[0], theirs[0]):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(ours[1], theirs[1])
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-6)

@@ -1,3 +1,6 @@
-"""tf0.contrib (the module tf.contrib): only `layers`' regularizers, initializers and
-flatten; the rest of TF1's contrib is not part of tf0."""
+"""tf0.contrib (the module tf.contrib): `layers`' regularizers, initializers, flatten,
+fully_connected and conv2d; `rnn`'s cells; `framework`'s global step. The rest of TF1's
+contrib is not part of tf0."""
+import tf0.contrib_framework as framework  # noqa: F401
 import tf0.contrib_layers as layers  # noqa: F401
+import tf0.contrib_rnn as rnn  # noqa: F401

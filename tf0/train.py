@@ -9,9 +9,9 @@ from tf0.ops.optimizers import (AdadeltaOptimizer, AdagradOptimizer,  # noqa: F4
                                 create_global_step, get_global_step, get_or_create_global_step)
 from tf0.ops.moving_average import ExponentialMovingAverage  # noqa: F401
 from tf0.session.meta_graph import export_meta_graph, import_meta_graph  # noqa: F401
-from tf0.session.saver import (CheckpointState, Saver, checkpoint_exists,  # noqa: F401
-                               get_checkpoint_state, latest_checkpoint, list_variables,
-                               load_variable)
+from tf0.session.saver import (CheckpointState, NewCheckpointReader, Saver,  # noqa: F401
+                               checkpoint_exists, get_checkpoint_state, latest_checkpoint,
+                               list_variables, load_variable)
 from tf0.session.hooks import (CheckpointSaverHook, LoggingTensorHook,  # noqa: F401,E402
                                NanLossDuringTrainingError, NanTensorHook, SecondOrStepTimer,
                                SessionRunArgs, SessionRunContext, SessionRunHook,
