@@ -168,6 +168,23 @@ def segment_sum(data, segment_ids, name=None):
         return unsorted_segment_sum(data, ids, OPS.maximum(OPS.reduce_max(ids) + 1, 0))
 
 
+def segment_mean(data, segment_ids, name=None):
+    """unsorted_segment_mean with num_segments = max(segment_ids) + 1 (0 for a segment
+    with no entries)."""
+    with name_scope(name, "SegmentMean"):
+        ids = convert_to_tensor(segment_ids)
+        return unsorted_segment_mean(data, ids, OPS.maximum(OPS.reduce_max(ids) + 1, 0))
+
+
+def cross(a, b, name=None):
+    """The cross products of the 3-vectors along the last dimension of a and b."""
+    with name_scope(name, "Cross"):
+        a, b = convert_to_tensor(a), convert_to_tensor(b)
+        ax, ay, az = (a[..., i] for i in range(3))
+        bx, by, bz = (b[..., i] for i in range(3))
+        return stack([ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx], axis=-1)
+
+
 def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
     """Means of the slices of data by segment (0 for an empty segment)."""
     with name_scope(name, "UnsortedSegmentMean"):

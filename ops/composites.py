@@ -88,6 +88,46 @@ def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
         return mean, variance
 
 
+def sufficient_statistics(x, axes, shift=None, keep_dims=None, name=None, keepdims=None):
+    """(count, sum of x - shift, sum of (x - shift)^2, shift) over axes (shift None: the
+    sums of x and x^2); count is the number of values reduced, in x's dtype."""
+    keep = bool(keepdims or keep_dims)
+    with name_scope(name, "sufficient_statistics"):
+        x = convert_to_tensor(x)
+        dims = OPS.gather(OPS.shape(x), list(axes))
+        count = OPS.cast(OPS.reduce_prod(dims), x.dtype)
+        centered = x if shift is None else x - shift
+        mean_ss = OPS.reduce_sum(centered, axis=axes, keepdims=keep)
+        var_ss = OPS.reduce_sum(OPS.square(centered), axis=axes, keepdims=keep)
+        return count, mean_ss, var_ss, shift
+
+
+def normalize_moments(counts, mean_ss, variance_ss, shift, name=None):
+    """(mean, variance) from sufficient_statistics' sums."""
+    with name_scope(name, "normalize"):
+        divisor = OPS.reciprocal(counts)
+        shifted_mean = mean_ss * divisor
+        mean = shifted_mean if shift is None else shifted_mean + shift
+        return mean, variance_ss * divisor - OPS.square(shifted_mean)
+
+
+def weighted_moments(x, axes, frequency_weights, name=None, keep_dims=None, keepdims=None):
+    """(mean, variance) of x over axes, each value counted frequency_weights times
+    (weights broadcast against x)."""
+    keep = bool(keepdims or keep_dims)
+    with name_scope(name, "weighted_moments"):
+        x = convert_to_tensor(x)
+        weights = OPS.cast(convert_to_tensor(frequency_weights), x.dtype)
+        divisor = OPS.reciprocal(OPS.reduce_sum(weights + OPS.zeros_like(x), axis=axes,
+                                                keepdims=True))
+        mean = OPS.reduce_sum(weights * x, axis=axes, keepdims=True) * divisor
+        variance = OPS.reduce_sum(weights * OPS.squared_difference(x, mean), axis=axes,
+                                  keepdims=True) * divisor
+        if not keep:
+            mean, variance = OPS.squeeze(mean, axes), OPS.squeeze(variance, axes)
+        return mean, variance
+
+
 def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
     """(x - mean) * scale / sqrt(variance + epsilon) + offset (offset/scale may be None)."""
     with name_scope(name, "batchnorm"):

@@ -239,6 +239,15 @@ def adjust_contrast(images, contrast_factor):
     return (images - mean) * contrast_factor + mean
 
 
+def random_contrast(image, lower, upper, seed=None):
+    """adjust_contrast by one factor drawn uniformly from [lower, upper)."""
+    if not 0 <= lower < upper:
+        raise ValueError("random_contrast needs 0 <= lower < upper")
+    image = _image(image)
+    return adjust_contrast(image, random_uniform([], lower, upper, dtype=image.dtype,
+                                                 seed=seed))
+
+
 def rgb_to_grayscale(images, name=None):
     """[..., 3] RGB to [..., 1] luma (ITU-R 601-2 weights, as TF1)."""
     images = convert_to_tensor(images)

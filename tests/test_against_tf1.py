@@ -1129,3 +1129,28 @@ def test_crop_or_pad_where_v2_and_relu_layer_match():
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(ours[1], theirs[1])
     np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-6)
+
+
+def test_moment_helpers_segment_mean_and_cross_match():
+    rng = np.random.default_rng(41)
+    x = rng.standard_normal((2, 3, 4))
+    w = rng.uniform(0.1, 2.0, (2, 3, 1))
+
+    def program(tf):
+        t = tf.constant(x)
+        count, mean_ss, var_ss, _ = tf.nn.sufficient_statistics(t, [0, 2])
+        shifted = tf.nn.sufficient_statistics(t, [1], shift=tf.constant(0.5, tf.float64),
+                                              keep_dims=True)
+        return [[count, mean_ss, var_ss], list(shifted),
+                tf.nn.normalize_moments(count, mean_ss, var_ss, None),
+                tf.nn.normalize_moments(*shifted),
+                tf.nn.weighted_moments(t, [1], tf.constant(w)),
+                tf.nn.weighted_moments(t, [1, 2], tf.constant(w), keep_dims=True),
+                tf.segment_mean(tf.constant([1.0, 2.0, 3.0, 4.0, 5.0]),
+                                tf.constant([0, 0, 1, 3, 3])),
+                tf.cross(tf.constant(x[:, :, :3]), tf.constant(x[:, :, 1:]))], []
+    (ours, _), (theirs, _) = _both(program)
+    for a, b in zip(ours, theirs):
+        for u, v in zip(a if isinstance(a, (list, tuple)) else [a],
+                        b if isinstance(b, (list, tuple)) else [b]):
+            np.testing.assert_allclose(u, v, rtol=1e-12, atol=1e-12)

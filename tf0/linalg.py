@@ -1,6 +1,6 @@
 """tf0.linalg: the linear-algebra names TF1.13+ code uses."""
-from tf0.ops import (einsum, eye, l2_normalize, matmul, matrix_transpose,  # noqa: F401
-                     norm, tensordot)
+from tf0.ops import (cross, einsum, eye, l2_normalize, matmul,  # noqa: F401
+                     matrix_transpose, norm, tensordot)
 from tf0.ops import matrix_transpose as transpose  # noqa: F401
 from tf0.ops import matrix_diag as diag, matrix_diag_part as diag_part, trace  # noqa: F401
 from tf0.ops import matrix_band_part as band_part  # noqa: F401

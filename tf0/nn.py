@@ -5,8 +5,10 @@ from tf0.ops import (U as _U, bias_add, l2_loss, leaky_relu, log_softmax,  # noq
                      sparse_softmax_cross_entropy_with_logits)
 
 from tf0.ops.composites import (batch_normalization, embedding_lookup,  # noqa: E402,F401
-                                fused_batch_norm, l2_normalize, moments, relu_layer, selu,
-                                weighted_cross_entropy_with_logits, xw_plus_b)
+                                fused_batch_norm, l2_normalize, moments, normalize_moments,
+                                relu_layer, selu, sufficient_statistics,
+                                weighted_cross_entropy_with_logits, weighted_moments,
+                                xw_plus_b)
 from tf0.ops.math_composites import (atrous_conv2d, crelu,  # noqa: E402,F401
                                      local_response_normalization, softsign, swish,
                                      zero_fraction)
