@@ -1,4 +1,5 @@
-"""TF1's summaries for TensorBoard: tf.summary.scalar, histogram, merge and merge_all.
+"""TF1's summaries for TensorBoard: tf.summary.scalar, histogram, image, merge and
+merge_all.
 
 Each op computes a serialized Summary protocol buffer (a scalar of dtype string, fetched as
 bytes) on the host from the values it is given; session/events.FileWriter writes them to
@@ -14,6 +15,7 @@ from tf0.engine import dtypes, errors
 from tf0.engine.graph import GraphKeys, get_default_graph
 from tf0.engine.shapes import TensorShape
 
+from . import png
 from . import proto_wire as pb
 from .core import convert_to_tensor, defop, make_op
 
@@ -91,6 +93,46 @@ def _histogram_bind(op, ctx):
     return histogram_summary_np
 
 
+def normalized_image(image):
+    """A float image [h, w, c] as uint8, by TF1's rule: all values >= 0 are scaled so the
+    largest is 255; otherwise 0 goes to 128 and the largest magnitude to 127 away from it.
+    A pixel with a non-finite channel is red."""
+    image = np.asarray(image, np.float64)
+    finite = np.isfinite(image)
+    low = float(image[finite].min()) if finite.any() else 0.0
+    high = float(image[finite].max()) if finite.any() else 0.0
+    if low < 0:
+        magnitude = max(abs(low), abs(high))
+        scale, offset = (0.0 if magnitude < 1e-6 else 127.0 / magnitude), 128.0
+    else:
+        scale, offset = (0.0 if high < 1e-6 else 255.0 / high), 0.0
+    out = (np.where(finite, image, 0.0).astype(np.float32) * np.float32(scale)
+           + np.float32(offset)).astype(np.uint8)
+    bad = ~finite.all(axis=-1)
+    out[bad] = np.array([255, 0, 0, 255], np.uint8)[:image.shape[-1]]
+    return out
+
+
+def _image_bind(op, ctx):
+    tag, max_images = op.attrs["tag"], op.attrs["max_images"]
+
+    def image_summary_np(images):
+        images = np.asarray(images)
+        if images.ndim != 4 or images.shape[-1] not in (1, 3, 4):
+            raise errors.InvalidArgumentError(
+                op.node_def, op, f"Tensor must be 4-D with last dim 1, 3, or 4, not "
+                                 f"{list(images.shape)} (tag '{tag}')")
+        values = []
+        for i, image in enumerate(images[:max_images]):
+            pixels = image if image.dtype == np.uint8 else normalized_image(image)
+            name = f"{tag}/image" if max_images == 1 else f"{tag}/image/{i}"
+            body = (pb.int_field(1, image.shape[0]) + pb.int_field(2, image.shape[1])
+                    + pb.int_field(3, image.shape[2]) + pb.bytes_field(4, png.encode(pixels)))
+            values.append(value_message(name, pb.bytes_field(4, body)))
+        return b"".join(values)
+    return image_summary_np
+
+
 def _tags(summary):
     return [next(v for f, _, v in pb.fields(value) if f == 1).decode()
             for field, _, value in pb.fields(summary) if field == 1]
@@ -114,6 +156,7 @@ def _merge_bind(op, ctx):
 defop("ScalarSummary", _string_scalar, _scalar_bind)
 defop("HistogramSummary", _string_scalar, _histogram_bind)
 defop("MergeSummary", _string_scalar, _merge_bind)
+defop("ImageSummary", _string_scalar, _image_bind)
 
 
 def _clean_tag(name):
@@ -122,13 +165,13 @@ def _clean_tag(name):
     return re.sub(r"[^-/\w\.]", "_", name).lstrip("/") if name is not None else None
 
 
-def _summary(op_type, name, values, collections, family):
+def _summary(op_type, name, values, collections, family, **attrs):
     name, family = _clean_tag(name), _clean_tag(family)
     graph = values.graph if hasattr(values, "graph") else get_default_graph()
     with graph.name_scope(name if family is None else f"{family}/{name}") as scope:
         tag = scope.rstrip("/") if family is None else f"{family}/{scope.rstrip('/')}"
-        out = make_op(op_type, [convert_to_tensor(values)], {"tag": tag}, name=scope,
-                      graph=graph)
+        out = make_op(op_type, [convert_to_tensor(values)], {"tag": tag, **attrs},
+                      name=scope, graph=graph)
     for key in (GraphKeys.SUMMARIES,) if collections is None else collections:
         graph.add_to_collection(key, out)
     return out
@@ -150,6 +193,18 @@ def histogram(name, values, collections=None, family=None):
     if not (values.dtype.is_floating or values.dtype.is_integer):
         raise TypeError(f"tf.summary.histogram needs real numbers, got {values.dtype.name}")
     return _summary("HistogramSummary", name, values, collections, family)
+
+
+def image(name, tensor, max_outputs=3, collections=None, family=None):
+    """tf.summary.image: the first max_outputs images of tensor [batch, height, width,
+    channels] (1, 3 or 4 channels; uint8 as they are, floats normalized each on its own as
+    TF1 does) as PNG, under tags name/image/0, ... (name/image for one)."""
+    tensor = convert_to_tensor(tensor)
+    if not (tensor.dtype.is_floating or tensor.dtype is dtypes.uint8):
+        raise TypeError(f"tf.summary.image needs float or uint8 images, got "
+                        f"{tensor.dtype.name}")
+    return _summary("ImageSummary", name, tensor, collections, family,
+                    max_images=int(max_outputs))
 
 
 def merge(inputs, collections=None, name=None):

@@ -4,7 +4,8 @@ Their implementations take any plan context, so most bind to the op's own."""
 from .cuda_ops import AFTER_FIRST, ALL_INPUTS, AS_PLACED, binds
 
 
-@binds("Assert", "ScalarSummary", "HistogramSummary", "MergeSummary", host_inputs=ALL_INPUTS)
+@binds("Assert", "ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary",
+       host_inputs=ALL_INPUTS)
 def _on_downloads(op, ctx):
     return op.op_def.numpy(op, ctx)
 

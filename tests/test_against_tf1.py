@@ -1154,3 +1154,29 @@ def test_moment_helpers_segment_mean_and_cross_match():
         for u, v in zip(a if isinstance(a, (list, tuple)) else [a],
                         b if isinstance(b, (list, tuple)) else [b]):
             np.testing.assert_allclose(u, v, rtol=1e-12, atol=1e-12)
+
+
+def test_image_summaries_match():
+    rng = np.random.default_rng(51)
+    floats = rng.uniform(-1, 2, (3, 4, 6, 3)).astype(np.float32)
+    floats[2] = np.abs(floats[2])
+    floats[0, 0, 1, 2] = np.inf
+    gray = rng.integers(0, 256, (2, 5, 3, 1)).astype(np.uint8)
+
+    def program(tf):
+        return [tf.summary.image("pics", tf.constant(floats), max_outputs=3),
+                tf.summary.image("gray", tf.constant(gray), max_outputs=1)], []
+    (ours, _), (theirs, _) = _both(program)
+    with tf1.Graph().as_default():
+        encoded = tf1.placeholder(tf1.string, [])
+        decode = tf1.image.decode_png(encoded)
+        with tf1.Session() as sess:
+            for a, b in zip(ours, theirs):
+                va, vb = tf1.Summary.FromString(a).value, tf1.Summary.FromString(b).value
+                assert [v.tag for v in va] == [v.tag for v in vb]
+                for x, y in zip(va, vb):
+                    assert (x.image.height, x.image.width, x.image.colorspace) == \
+                        (y.image.height, y.image.width, y.image.colorspace)
+                    np.testing.assert_array_equal(
+                        sess.run(decode, {encoded: x.image.encoded_image_string}),
+                        sess.run(decode, {encoded: y.image.encoded_image_string}))

@@ -28,7 +28,7 @@ NO_KERNEL = {
     "CandidateSampler": "host: keeps each new draw, one after another",
     "ParseExample": "host: parses byte strings", "DecodeRaw": "host: reads byte strings",
     **{t: "host: serializes downloaded values" for t in (
-        "ScalarSummary", "HistogramSummary", "MergeSummary")},
+        "ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary")},
     "While": "tf.while_loop: runs its body's plan per iteration",
     "WhileGrad": "tf.while_loop: runs its gradient's plan per iteration",
     "LoopVar": "tf.while_loop: fed by its loop",

@@ -104,6 +104,67 @@ def test_scalar_and_histogram_summaries_hold_their_values():
         assert np.sum((v >= lo) & (v < hi)) == n
 
 
+def _decode_png(data):
+    """uint8 [h, w, c] of a PNG whose rows are all unfiltered (the PNG spec: signature,
+    chunks of length, type, data, CRC-32; IHDR, then zlib-compressed scanlines)."""
+    import zlib
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, chunks = 8, {}
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        assert struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])[0] == \
+            zlib.crc32(kind + body) & 0xFFFFFFFF
+        chunks[kind] = chunks.get(kind, b"") + body
+        pos += 12 + length
+    width, height, depth, color = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+    channels = {0: 1, 2: 3, 6: 4}[color]
+    assert depth == 8
+    rows = np.frombuffer(zlib.decompress(chunks[b"IDAT"]), np.uint8).reshape(height, -1)
+    assert (rows[:, 0] == 0).all()  # filter type 0
+    return rows[:, 1:].reshape(height, width, channels)
+
+
+def _tf1_normalized(image):
+    """TF1's float-to-uint8 rule for image summaries, written from its documentation."""
+    finite = np.isfinite(image)
+    low, high = image[finite].min(), image[finite].max()
+    if low < 0:
+        scale, offset = 127.0 / max(-low, high), 128.0
+    else:
+        scale, offset = 255.0 / high, 0.0
+    out = (np.where(finite, image, 0) * scale + offset).astype(np.uint8)
+    out[~finite.all(-1)] = [255, 0, 0, 255][:image.shape[-1]]
+    return out
+
+
+def test_image_summaries_hold_pngs_of_the_first_images():
+    rng = np.random.default_rng(4)
+    floats = rng.uniform(-2, 3, (3, 4, 5, 3)).astype(np.float32)
+    floats[1] = np.abs(floats[1])  # all positive: scaled to 255
+    floats[0, 1, 2, 1] = np.nan
+    gray = rng.integers(0, 256, (2, 3, 2, 1)).astype(np.uint8)
+    x = tf.placeholder(tf.float32, [None, 4, 5, 3])
+    u = tf.placeholder(tf.uint8, [None, 3, 2, 1])
+    tf.summary.image("pics", x, max_outputs=2)
+    tf.summary.image("gray", u, max_outputs=1)
+    with tf.Session() as sess:
+        summary = sess.run(tf.summary.merge_all(), {x: floats, u: gray})
+    values = _values(summary)
+    assert [tag for tag, _ in values] == ["pics/image/0", "pics/image/1", "gray/image"]
+    for (_, fields), want in zip(values, [_tf1_normalized(floats[0].astype(np.float64)),
+                                          _tf1_normalized(floats[1].astype(np.float64)),
+                                          gray[0]]):
+        img = _message(fields[4][0])
+        assert (img[1][0], img[2][0], img[3][0]) == want.shape
+        got = _decode_png(img[4][0])
+        assert np.abs(got.astype(int) - want).max() <= 1  # float32 rounding at .5
+    assert (_decode_png(_message(values[0][1][4][0])[4][0])[1, 2] == [255, 0, 0]).all()
+    with pytest.raises(tf.errors.InvalidArgumentError, match="4-D"):
+        with tf.Session() as sess:
+            sess.run(tf.summary.image("bad", tf.zeros([2, 3, 4, 2])))
+
+
 def test_file_writer_writes_framed_events_in_order(tmp_path):
     x = tf.placeholder(tf.float32, [])
     summary = tf.summary.scalar("x", x)

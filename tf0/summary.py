@@ -1,3 +1,3 @@
 """TF1's tf.summary: summary ops and the FileWriter that writes them for TensorBoard."""
-from tf0.ops.summary_ops import histogram, merge, merge_all, scalar  # noqa: F401
+from tf0.ops.summary_ops import histogram, image, merge, merge_all, scalar  # noqa: F401
 from tf0.session.events import FileWriter  # noqa: F401
