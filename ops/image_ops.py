@@ -220,23 +220,45 @@ def per_image_standardization(image):
     return (x - mean) / OPS.maximum(std, OPS.rsqrt(count))
 
 
+def in_float(image, adjust):
+    """adjust(image) for a float image; an integer image (uint8, say) is converted to
+    float32 first and back after, clipped to its range (convert_image_dtype), as TF1's
+    color adjustments do."""
+    image = convert_to_tensor(image)
+    if image.dtype.is_floating:
+        return adjust(image)
+    out = adjust(convert_image_dtype(image, dtypes.float32))
+    return convert_image_dtype(out, image.dtype, saturate=True)
+
+
+def random_number(image, low, high, seed):
+    """One uniform number in [low, high) of the float dtype an image is adjusted in."""
+    dtype = image.dtype if image.dtype.is_floating else dtypes.float32
+    return random_uniform([], low, high, dtype=dtype, seed=seed)
+
+
 def adjust_brightness(image, delta):
-    return convert_to_tensor(image) + delta
+    """image plus delta (integer images through floats in [0, 1])."""
+    return in_float(image, lambda x: x + delta)
 
 
 def random_brightness(image, max_delta, seed=None):
-    """image plus one uniform delta in [-max_delta, max_delta)."""
+    """adjust_brightness by one uniform delta in [-max_delta, max_delta)."""
     if max_delta < 0:
         raise ValueError("max_delta must be non-negative")
     image = convert_to_tensor(image)
-    return image + random_uniform([], -max_delta, max_delta, dtype=image.dtype, seed=seed)
+    return adjust_brightness(image, random_number(image, -max_delta, max_delta, seed))
 
 
 def adjust_contrast(images, contrast_factor):
-    """(x - mean) * contrast_factor + mean, the mean over each image's pixels per channel."""
+    """(x - mean) * contrast_factor + mean, the mean over each image's pixels per channel
+    (integer images through floats in [0, 1])."""
     images = _image(images)
-    mean = OPS.reduce_mean(images, axis=[-3, -2], keepdims=True)
-    return (images - mean) * contrast_factor + mean
+
+    def stretch(x):
+        mean = OPS.reduce_mean(x, axis=[-3, -2], keepdims=True)
+        return (x - mean) * contrast_factor + mean
+    return in_float(images, stretch)
 
 
 def random_contrast(image, lower, upper, seed=None):
@@ -244,8 +266,7 @@ def random_contrast(image, lower, upper, seed=None):
     if not 0 <= lower < upper:
         raise ValueError("random_contrast needs 0 <= lower < upper")
     image = _image(image)
-    return adjust_contrast(image, random_uniform([], lower, upper, dtype=image.dtype,
-                                                 seed=seed))
+    return adjust_contrast(image, random_number(image, lower, upper, seed))
 
 
 def rgb_to_grayscale(images, name=None):

@@ -1180,3 +1180,29 @@ def test_image_summaries_match():
                     np.testing.assert_array_equal(
                         sess.run(decode, {encoded: x.image.encoded_image_string}),
                         sess.run(decode, {encoded: y.image.encoded_image_string}))
+
+
+def test_hsv_conversions_and_color_adjustments_match():
+    rng = np.random.default_rng(61)
+    rgb = rng.uniform(0, 1, (2, 4, 5, 3)).astype(np.float32)
+    rgb[0, 0, :3] = [[0.5, 0.5, 0.5], [0.0, 0.0, 0.0], [1.0, 0.2, 0.2]]  # gray, black, red
+    rgb[0, 1, :2] = [[0.3, 0.9, 0.3], [0.2, 0.2, 0.9]]  # a green and a blue maximum
+    pixels = (rgb * 255).astype(np.uint8)
+
+    def program(tf):
+        x = tf.constant(rgb)
+        hsv = tf.image.rgb_to_hsv(x)
+        return [hsv, tf.image.hsv_to_rgb(hsv),
+                tf.image.adjust_hue(x, 0.3), tf.image.adjust_hue(x, -0.45),
+                tf.image.adjust_saturation(x, 0.4), tf.image.adjust_saturation(x, 3.0),
+                tf.image.adjust_hue(tf.constant(pixels), 0.2),
+                tf.image.adjust_saturation(tf.constant(pixels), 1.7),
+                tf.image.adjust_brightness(tf.constant(pixels), 0.2),
+                tf.image.adjust_contrast(tf.constant(pixels), 1.6)], []
+    (ours, _), (theirs, _) = _both(program)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        assert a.dtype == b.dtype
+        if a.dtype == np.uint8:  # rounding of a value a hair from .5 may differ by one
+            assert np.abs(a.astype(int) - b).max() <= 1, k
+        else:
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=2e-6, err_msg=str(k))

@@ -1,5 +1,5 @@
 """tf0.image: image ops (dtype conversion, flips, crops, resizing, standardization,
-color)."""
+color, HSV)."""
 from tf0.ops.image_ops import (ResizeMethod, adjust_brightness, adjust_contrast,  # noqa: F401
                                central_crop, convert_image_dtype, crop_to_bounding_box,
                                flip_left_right, flip_up_down, grayscale_to_rgb,
@@ -11,4 +11,6 @@ from tf0.ops.image_ops import (ResizeMethod, adjust_brightness, adjust_contrast,
 from tf0.ops.image_ops import (  # noqa: F401
     resize_image_with_crop_or_pad as resize_with_crop_or_pad)
 from tf0.ops.image_ops import resize_images as resize  # noqa: F401
+from tf0.ops.image_color import (adjust_hue, adjust_saturation, hsv_to_rgb,  # noqa: F401
+                                 random_hue, random_saturation, rgb_to_hsv)
 from tf0.ops import random_crop  # noqa: F401
