@@ -270,10 +270,12 @@ def random_contrast(image, lower, upper, seed=None):
 
 
 def rgb_to_grayscale(images, name=None):
-    """[..., 3] RGB to [..., 1] luma (ITU-R 601-2 weights, as TF1)."""
-    images = convert_to_tensor(images)
-    weights = OPS.constant(np.array([0.2989, 0.5870, 0.1140], images.dtype.np))
-    return OPS.reduce_sum(images * weights, axis=-1, keepdims=True)
+    """[..., 3] RGB to [..., 1] luma (ITU-R 601-2 weights, as TF1; integer images through
+    floats)."""
+    def luma(x):
+        weights = OPS.constant(np.array([0.2989, 0.5870, 0.1140], x.dtype.np))
+        return OPS.reduce_sum(x * weights, axis=-1, keepdims=True)
+    return in_float(images, luma)
 
 
 def grayscale_to_rgb(images, name=None):

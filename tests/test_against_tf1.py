@@ -1198,7 +1198,8 @@ def test_hsv_conversions_and_color_adjustments_match():
                 tf.image.adjust_hue(tf.constant(pixels), 0.2),
                 tf.image.adjust_saturation(tf.constant(pixels), 1.7),
                 tf.image.adjust_brightness(tf.constant(pixels), 0.2),
-                tf.image.adjust_contrast(tf.constant(pixels), 1.6)], []
+                tf.image.adjust_contrast(tf.constant(pixels), 1.6),
+                tf.image.rgb_to_grayscale(tf.constant(pixels))], []
     (ours, _), (theirs, _) = _both(program)
     for k, (a, b) in enumerate(zip(ours, theirs)):
         assert a.dtype == b.dtype
