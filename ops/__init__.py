@@ -11,10 +11,11 @@ from .composites import (batch_normalization, clip_by_global_norm, clip_by_norm,
                          is_nan, l2_normalize, moments, norm, reduce_logsumexp, reduce_std,
                          reduce_variance, saturate_cast, selu,
                          weighted_cross_entropy_with_logits, xw_plus_b)
-from .array_composites import (cross, depth_to_space, diag, diag_part, gather_nd, linspace,
-                               matrix_band_part, matrix_diag, matrix_diag_part, meshgrid, roll,
-                               scatter_nd, segment_mean, segment_sum, shape_n, space_to_depth,
-                               trace, unsorted_segment_mean, unsorted_segment_sum)
+from .array_composites import (cross, depth_to_space, diag, diag_part, gather_nd,
+                               histogram_fixed_width, linspace, matrix_band_part, matrix_diag,
+                               matrix_diag_part, meshgrid, roll, scatter_nd, searchsorted,
+                               segment_mean, segment_sum, shape_n, space_to_depth, trace,
+                               unsorted_segment_mean, unsorted_segment_sum)
 from .math_composites import (bincount, confusion_matrix, log_sigmoid, random_crop,
                               random_shuffle, truncatediv)
 from .control_flow import Assert, case, cond, merge as _cond_merge

@@ -176,6 +176,34 @@ def segment_mean(data, segment_ids, name=None):
         return unsorted_segment_mean(data, ids, OPS.maximum(OPS.reduce_max(ids) + 1, 0))
 
 
+def histogram_fixed_width(values, value_range, nbins=100, dtype=dtypes.int32, name=None):
+    """Counts [nbins] of values in nbins equal bins over value_range [lo, hi]; values
+    below lo count in the first bin, values from hi on in the last."""
+    with name_scope(name, "histogram_fixed_width"):
+        values = convert_to_tensor(values)
+        value_range = math_ops.cast(convert_to_tensor(value_range), values.dtype)
+        lo, hi = value_range[0], value_range[1]
+        scaled = (reshape(values, [-1]) - lo) / (hi - lo)
+        bins = OPS.clip_by_value(OPS.floor(scaled * float(nbins)), 0.0, float(nbins - 1))
+        ones = OPS.ones_like(bins, dtype=dtypes.float64)  # exact counts up to 2^53
+        counts = unsorted_segment_sum(ones, math_ops.cast(bins, dtypes.int32), int(nbins))
+        return math_ops.cast(counts, dtypes.as_dtype(dtype))
+
+
+def searchsorted(sorted_sequence, values, side="left", out_type=dtypes.int32, name=None):
+    """For each of values [..., m], where it would go in the row of sorted_sequence
+    [..., n] (the same leading dims) to keep it sorted: before equal elements ("left") or
+    after them ("right"). Compares every value with every element (n * m work)."""
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right', got {side!r}")
+    with name_scope(name, "searchsorted"):
+        seq = convert_to_tensor(sorted_sequence)
+        values = convert_to_tensor(values, dtype=seq.dtype)
+        below = (OPS.less if side == "left" else OPS.less_equal)(
+            expand_dims(seq, -2), expand_dims(values, -1))
+        return _sum(math_ops.cast(below, dtypes.as_dtype(out_type)), axis=-1)
+
+
 def cross(a, b, name=None):
     """The cross products of the 3-vectors along the last dimension of a and b."""
     with name_scope(name, "Cross"):

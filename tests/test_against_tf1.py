@@ -1207,3 +1207,22 @@ def test_hsv_conversions_and_color_adjustments_match():
             assert np.abs(a.astype(int) - b).max() <= 1, k
         else:
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=2e-6, err_msg=str(k))
+
+
+def test_histogram_fixed_width_and_searchsorted_match():
+    rng = np.random.default_rng(71)
+    values = rng.uniform(-3, 8, 500)
+    seq = np.sort(rng.integers(0, 20, (3, 12)), axis=1).astype(np.int32)
+    probes = rng.integers(-2, 22, (3, 7)).astype(np.int32)
+
+    def program(tf):
+        return [tf.histogram_fixed_width(tf.constant(values), [0.0, 5.0], nbins=7),
+                tf.histogram_fixed_width(tf.constant(values.astype(np.float32)),
+                                         tf.constant([-1.0, 6.0], tf.float32), nbins=3,
+                                         dtype=tf.int64),
+                tf.searchsorted(seq, probes), tf.searchsorted(seq, probes, side="right"),
+                tf.searchsorted(np.sort(values), values[:20], out_type=tf.int64)], []
+    (ours, _), (theirs, _) = _both(program)
+    for a, b in zip(ours, theirs):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)

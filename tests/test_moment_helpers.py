@@ -1,5 +1,6 @@
 """tf.nn.sufficient_statistics / normalize_moments / weighted_moments, tf.segment_mean,
-tf.cross and tf.image.random_contrast against NumPy in float64."""
+tf.cross, tf.image.random_contrast, tf.histogram_fixed_width and tf.searchsorted against
+NumPy in float64."""
 import numpy as np
 
 import tf0 as tf
@@ -56,3 +57,19 @@ def test_random_contrast_scales_about_the_mean_by_a_factor_in_range():
             assert np.ptp(ratio) < 1e-9  # one factor for the whole image
             factors.append(ratio.flat[0])
     assert all(0.3 <= f < 0.6 for f in factors) and len(set(factors)) > 1
+
+
+def test_histogram_fixed_width_and_searchsorted():
+    values = RNG.uniform(-3, 8, 400)
+    seq = np.sort(RNG.integers(0, 20, (2, 10)), axis=1)
+    probes = RNG.integers(-2, 22, (2, 6))
+    with tf.Session() as sess:
+        counts, left, right = sess.run([
+            tf.histogram_fixed_width(values, [0.0, 5.0], nbins=5),
+            tf.searchsorted(seq, probes), tf.searchsorted(seq, probes, side="right")])
+    bins = np.clip(np.floor((values - 0.0) / 5.0 * 5), 0, 4).astype(int)
+    np.testing.assert_array_equal(counts, np.bincount(bins, minlength=5))
+    for row in range(2):
+        np.testing.assert_array_equal(left[row], np.searchsorted(seq[row], probes[row]))
+        np.testing.assert_array_equal(right[row], np.searchsorted(seq[row], probes[row],
+                                                                  side="right"))

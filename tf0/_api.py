@@ -64,9 +64,10 @@ from tf0.ops import (clip_by_global_norm, clip_by_norm, global_norm, norm,  # no
 from tf0.ops import add_check_numerics_ops, dynamic_partition, dynamic_stitch  # noqa: E402
 from tf0.ops import where as where_v2  # noqa: E402 (tf.where broadcasts already)
 from tf0.ops import (count_nonzero, cross, diag, diag_part, gather_nd,  # noqa: E402
-                     is_finite, is_inf, is_nan, linspace, matrix_diag, matrix_diag_part,
-                     meshgrid, multinomial, saturate_cast, scatter_nd, segment_mean,
-                     segment_sum, shape_n, trace, unsorted_segment_mean, unsorted_segment_sum)
+                     histogram_fixed_width, is_finite, is_inf, is_nan, linspace, matrix_diag,
+                     matrix_diag_part, meshgrid, multinomial, saturate_cast, scatter_nd,
+                     searchsorted, segment_mean, segment_sum, shape_n, trace,
+                     unsorted_segment_mean, unsorted_segment_sum)
 from tf0.ops import linspace as lin_space  # noqa: E402
 from tf0.ops import range_ as range  # noqa: E402,A001
 from tf0.ops import slice_ as slice  # noqa: E402,A001
