@@ -10,11 +10,12 @@ def _on_downloads(op, ctx):
     return op.op_def.numpy(op, ctx)
 
 
-@binds("PyFunc", "ParseExample", "DecodeRaw", "CandidateSampler", host_inputs=ALL_INPUTS)
+@binds("PyFunc", "ParseExample", "DecodeRaw", "CandidateSampler", "CheckpointValue",
+       host_inputs=ALL_INPUTS)
 def _computed_on_host(op, ctx):
     """The op's NumPy implementation on downloaded inputs (a user's Python function,
-    parsing of byte strings, candidate sampling); numeric results go to the device, byte
-    strings stay on the host, where tf0 keeps strings."""
+    parsing of byte strings, candidate sampling, a checkpoint read); numeric results go to
+    the device, byte strings stay on the host, where tf0 keeps strings."""
     compute = op.op_def.numpy(op, ctx)
 
     def place(v):

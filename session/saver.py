@@ -70,7 +70,7 @@ class NewCheckpointReader:
     for its newest), read once."""
 
     def __init__(self, filepattern):
-        self._tensors, _ = safetensors.read(_prefix(filepattern) + SUFFIX)
+        self._tensors, _ = safetensors.read(prefix_of(filepattern) + SUFFIX)
 
     def get_variable_to_shape_map(self):
         return {name: list(value.shape) for name, value in self._tensors.items()}
@@ -107,7 +107,7 @@ def get_checkpoint_state(checkpoint_dir, latest_filename=None):
     return None if latest is None else CheckpointState(latest, every)
 
 
-def _prefix(ckpt_dir_or_file):
+def prefix_of(ckpt_dir_or_file):
     """A checkpoint prefix from itself or from the folder holding it (its newest)."""
     if os.path.isdir(ckpt_dir_or_file):
         prefix = latest_checkpoint(ckpt_dir_or_file)
@@ -120,13 +120,13 @@ def _prefix(ckpt_dir_or_file):
 
 def list_variables(ckpt_dir_or_file):
     """[(name, shape)] of every tensor in a checkpoint, sorted by name."""
-    tensors, _ = safetensors.read(_prefix(ckpt_dir_or_file) + SUFFIX)
+    tensors, _ = safetensors.read(prefix_of(ckpt_dir_or_file) + SUFFIX)
     return sorted((name, list(value.shape)) for name, value in tensors.items())
 
 
 def load_variable(ckpt_dir_or_file, name):
     """The value saved under `name` (a NumPy array)."""
-    prefix = _prefix(ckpt_dir_or_file)
+    prefix = prefix_of(ckpt_dir_or_file)
     tensors, _ = safetensors.read(prefix + SUFFIX)
     key = name[:-2] if name.endswith(":0") else name
     if key not in tensors:

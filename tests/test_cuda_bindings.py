@@ -26,6 +26,7 @@ NO_KERNEL = {
     "Print": "host: writes downloaded values", "CheckNumerics": "host: checks a download",
     "PyFunc": "host: the user's Python function",
     "CandidateSampler": "host: keeps each new draw, one after another",
+    "CheckpointValue": "host: reads a checkpoint file",
     "ParseExample": "host: parses byte strings", "DecodeRaw": "host: reads byte strings",
     **{t: "host: serializes downloaded values" for t in (
         "ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary")},
