@@ -49,6 +49,7 @@ from .parsing_ops import (FixedLenFeature, VarLenFeature, decode_raw, parse_exam
 from .sparse_ops import (SparseTensor, SparseTensorValue, sparse_placeholder,
                          sparse_reduce_sum, sparse_tensor_dense_matmul, sparse_tensor_to_dense)
 from .partition_ops import dynamic_partition, dynamic_stitch
+from .solve_ops import matrix_determinant, matrix_inverse, matrix_solve
 from .sampled_losses import (log_uniform_candidate_sampler, nce_loss, sampled_softmax_loss,
                              uniform_candidate_sampler)
 from .scatter_ops import (scatter_add, scatter_nd_add, scatter_nd_sub, scatter_nd_update,

@@ -235,6 +235,18 @@ ROWS = [
     Row("pad", lambda x: tf.pad(x, [[1, 0], [2, 3]]), A, second=True),
     Row("pad_reflect", lambda x: tf.pad(x, [[1, 1], [2, 0]], mode="REFLECT"), A, grad=False),
     Row("broadcast_to", lambda x: tf.broadcast_to(x, [2, 3, 4]), [((3, 1), "any")]),
+    # ---- dense linear algebra (host LAPACK), on well-conditioned matrices
+    Row("matrix_inverse", lambda x: tf.matrix_inverse(x + 4.0 * np.eye(3)), [((2, 3, 3), "any")],
+        rtol=1e-4),
+    Row("matrix_inverse_adjoint", lambda x: tf.matrix_inverse(x + 4.0 * np.eye(3), adjoint=True),
+        [((3, 3), "any")], rtol=1e-4),
+    Row("matrix_determinant", lambda x: tf.matrix_determinant(x + 2.0 * np.eye(3)),
+        [((2, 3, 3), "any")], rtol=1e-4),
+    Row("matrix_solve", lambda a, b: tf.matrix_solve(a + 4.0 * np.eye(3), b),
+        [((3, 3), "any"), ((3, 2), "any")], rtol=1e-4),
+    Row("matrix_solve_adjoint", lambda a, b: tf.matrix_solve(a + 4.0 * np.eye(3), b,
+                                                             adjoint=True),
+        [((2, 3, 3), "any"), ((2, 3, 1), "any")], rtol=1e-4),
     # ---- uint8: cast in, moved by the layout ops, cast out
     Row("uint8_transpose_gather", lambda x: tf.cast(tf.concat(
         [tf.transpose(_uint8(x))[:, ::-1], tf.gather(tf.transpose(_uint8(x)), IDX)], 1),

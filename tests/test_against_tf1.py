@@ -1226,3 +1226,23 @@ def test_histogram_fixed_width_and_searchsorted_match():
     for a, b in zip(ours, theirs):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
+
+
+def test_inverse_determinant_and_solve_match_with_gradients():
+    rng = np.random.default_rng(81)
+    a = rng.standard_normal((2, 3, 3)) + 3 * np.eye(3)
+    b = rng.standard_normal((2, 3, 2))
+    shapes = [(2, 3, 3), (2, 3, 3), (2,), (2, 3, 2), (2, 3, 2), (3, 3), (), (3, 2)]
+    weights = [rng.standard_normal(s) for s in shapes]
+
+    def program(tf):
+        ta, tb = tf.constant(a), tf.constant(b)
+        outs = [tf.matrix_inverse(ta), tf.matrix_inverse(ta, adjoint=True),
+                tf.matrix_determinant(ta), tf.matrix_solve(ta, tb),
+                tf.matrix_solve(ta, tb, adjoint=True), tf.linalg.inv(ta[0]),
+                tf.linalg.det(ta[1]), tf.linalg.solve(ta[0], tb[0])]
+        loss = tf.add_n([tf.reduce_sum(o * w) for o, w in zip(outs, weights)])
+        return [outs, tf.gradients(loss, [ta, tb])], []
+    (ours, _), (theirs, _) = _both(program)
+    for a_, b_ in zip(ours[0] + ours[1], theirs[0] + theirs[1]):
+        np.testing.assert_allclose(a_, b_, rtol=1e-10, atol=1e-12)

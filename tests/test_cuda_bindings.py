@@ -27,6 +27,8 @@ NO_KERNEL = {
     "PyFunc": "host: the user's Python function",
     "CandidateSampler": "host: keeps each new draw, one after another",
     "CheckpointValue": "host: reads a checkpoint file",
+    **{t: "host: NumPy's LAPACK" for t in ("MatrixInverse", "MatrixDeterminant",
+                                            "MatrixSolve")},
     "ParseExample": "host: parses byte strings", "DecodeRaw": "host: reads byte strings",
     **{t: "host: serializes downloaded values" for t in (
         "ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary")},
