@@ -11,11 +11,12 @@ def _on_downloads(op, ctx):
 
 
 @binds("PyFunc", "ParseExample", "DecodeRaw", "CandidateSampler", "CheckpointValue",
-       "MatrixInverse", "MatrixDeterminant", "MatrixSolve", host_inputs=ALL_INPUTS)
+       "MatrixInverse", "MatrixDeterminant", "MatrixSolve", "UnsortedSegmentMax",
+       "UnsortedSegmentMin", host_inputs=ALL_INPUTS)
 def _computed_on_host(op, ctx):
     """The op's NumPy implementation on downloaded inputs (a user's Python function,
     parsing of byte strings, candidate sampling, a checkpoint read, LAPACK's dense linear
-    algebra); numeric results go to
+    algebra, segment maxima); numeric results go to
     the device, byte strings stay on the host, where tf0 keeps strings."""
     compute = op.op_def.numpy(op, ctx)
 

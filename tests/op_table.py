@@ -235,6 +235,11 @@ ROWS = [
     Row("pad", lambda x: tf.pad(x, [[1, 0], [2, 3]]), A, second=True),
     Row("pad_reflect", lambda x: tf.pad(x, [[1, 1], [2, 0]], mode="REFLECT"), A, grad=False),
     Row("broadcast_to", lambda x: tf.broadcast_to(x, [2, 3, 4]), [((3, 1), "any")]),
+    # ---- segment extremes (host), distinct values: no ties for the finite differences
+    Row("unsorted_segment_max", lambda x: tf.unsorted_segment_max(x, [1, 0, 1], 2),
+        [((3, 4), "distinct")]),
+    Row("segment_min", lambda x: tf.segment_min(x, [0, 0, 1]), [((3, 4), "distinct")],
+        partial=True),  # the segment count is read from the ids' values
     # ---- dense linear algebra (host LAPACK), on well-conditioned matrices
     Row("matrix_inverse", lambda x: tf.matrix_inverse(x + 4.0 * np.eye(3)), [((2, 3, 3), "any")],
         rtol=1e-4),

@@ -1246,3 +1246,22 @@ def test_inverse_determinant_and_solve_match_with_gradients():
     (ours, _), (theirs, _) = _both(program)
     for a_, b_ in zip(ours[0] + ours[1], theirs[0] + theirs[1]):
         np.testing.assert_allclose(a_, b_, rtol=1e-10, atol=1e-12)
+
+
+def test_segment_extremes_match_with_ties_and_empty_segments():
+    data = np.array([[1.0, 5.0], [3.0, 2.0], [3.0, 7.0], [0.0, 2.0], [-4.0, 1.0]])
+    ints = np.array([4, -2, 9, 9, 0], np.int32)
+    weights = np.arange(10.0).reshape(5, 2) - 3
+
+    def program(tf):
+        x = tf.constant(data)
+        mx = tf.unsorted_segment_max(x, [0, 2, 0, 2, -1], 5)  # ties, empty segments 1, 3, 4
+        mn = tf.unsorted_segment_min(x, [[0, 1, 1, 3, 3]][0], 4)
+        out = [mx, mn, tf.segment_max(x, [0, 0, 1, 1, 3]), tf.segment_min(x, [0, 1, 1, 2, 2]),
+               tf.unsorted_segment_max(tf.constant(ints), [1, 1, 0, 0, 2], 4)]
+        loss = tf.reduce_sum(mx[:3] * weights[:3]) + tf.reduce_sum(mn[:4] * weights[:4])
+        return out + [tf.gradients(loss, x)[0]], []
+    (ours, _), (theirs, _) = _both(program)
+    for a, b in zip(ours, theirs):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)

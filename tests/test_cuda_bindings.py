@@ -29,6 +29,7 @@ NO_KERNEL = {
     "CheckpointValue": "host: reads a checkpoint file",
     **{t: "host: NumPy's LAPACK" for t in ("MatrixInverse", "MatrixDeterminant",
                                             "MatrixSolve")},
+    **{t: "host: NumPy's ufunc.at" for t in ("UnsortedSegmentMax", "UnsortedSegmentMin")},
     "ParseExample": "host: parses byte strings", "DecodeRaw": "host: reads byte strings",
     **{t: "host: serializes downloaded values" for t in (
         "ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary")},

@@ -63,6 +63,8 @@ from tf0.ops import (clip_by_global_norm, clip_by_norm, global_norm, norm,  # no
                      reduce_logsumexp)
 from tf0.ops import add_check_numerics_ops, dynamic_partition, dynamic_stitch  # noqa: E402
 from tf0.ops import matrix_determinant, matrix_inverse, matrix_solve  # noqa: E402
+from tf0.ops import (segment_max, segment_min, unsorted_segment_max,  # noqa: E402
+                     unsorted_segment_min)
 from tf0.ops import where as where_v2  # noqa: E402 (tf.where broadcasts already)
 from tf0.ops import (count_nonzero, cross, diag, diag_part, gather_nd,  # noqa: E402
                      histogram_fixed_width, is_finite, is_inf, is_nan, linspace, matrix_diag,

@@ -11,7 +11,8 @@ from tf0.ops import (U as _U, B as _B, abs, add, add_n, argmax, argmin,  # noqa:
                      reduce_sum, round, rsqrt, scalar_mul, sigmoid, sign, sin, softmax,
                      softplus, sqrt, square, squared_difference, subtract, tanh, truediv,
                      count_nonzero, cumprod, cumsum, is_finite, is_inf, is_nan, reduce_std,
-                     reduce_variance, segment_mean, segment_sum, unsorted_segment_mean,
+                     reduce_variance, segment_max, segment_mean, segment_min, segment_sum,
+                     unsorted_segment_max, unsorted_segment_mean, unsorted_segment_min,
                      unsorted_segment_sum)
 
 divide = truediv
