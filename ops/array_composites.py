@@ -160,12 +160,17 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
                        name="SegmentSum")
 
 
+def segment_count(segment_ids):
+    """max(segment_ids) + 1: the segments of the sorted segment ops (0 without ids)."""
+    return OPS.maximum(OPS.reduce_max(segment_ids) + 1, 0)
+
+
 def segment_sum(data, segment_ids, name=None):
     """unsorted_segment_sum with num_segments = max(segment_ids) + 1 (ids sorted, as TF1
     requires; the count is read from the ids' values)."""
     with name_scope(name, "SegmentSum"):
         ids = convert_to_tensor(segment_ids)
-        return unsorted_segment_sum(data, ids, OPS.maximum(OPS.reduce_max(ids) + 1, 0))
+        return unsorted_segment_sum(data, ids, segment_count(ids))
 
 
 def segment_mean(data, segment_ids, name=None):
@@ -173,7 +178,7 @@ def segment_mean(data, segment_ids, name=None):
     with no entries)."""
     with name_scope(name, "SegmentMean"):
         ids = convert_to_tensor(segment_ids)
-        return unsorted_segment_mean(data, ids, OPS.maximum(OPS.reduce_max(ids) + 1, 0))
+        return unsorted_segment_mean(data, ids, segment_count(ids))
 
 
 def histogram_fixed_width(values, value_range, nbins=100, dtype=dtypes.int32, name=None):

@@ -1,15 +1,15 @@
 """tf.dynamic_partition and tf.dynamic_stitch, written in terms of other ops (boolean_mask,
-a stable argsort, the segment sums and gather), so both backends and the gradients come
+last_of_each's stable sort, the segment sums and gather), so both backends and the gradients come
 with them. Their output sizes depend on the values of their inputs (a count read back from
 the device), so plans holding them launch op by op, as with boolean_mask."""
 from tf0.engine import dtypes
 from tf0.engine.graph import name_scope
 
-from .array_composites import unsorted_segment_sum
+from .array_composites import segment_count, unsorted_segment_sum
 from .array_ops import concat, reshape, shape
 from .core import OPS, convert_to_tensor
 from .index_ops import gather
-from .scan_ops import argsort, boolean_mask
+from .scan_ops import boolean_mask, last_of_each
 
 
 def dynamic_partition(data, partitions, num_partitions, name=None):
@@ -38,14 +38,10 @@ def dynamic_stitch(indices, data, name=None):
         slice_shape = shape(data[0])[k:]
         flat_index = concat([reshape(i, [-1]) for i in indices], 0)
         flat_data = concat([reshape(d, concat([[-1], slice_shape], 0)) for d in data], 0)
-        count = OPS.maximum(OPS.reduce_max(flat_index) + 1, 0)
-        # the last of each run of equal indices in a stable sort is the one that wins
-        order = argsort(flat_index)
-        sorted_index = gather(flat_index, order)
-        last = concat([OPS.not_equal(sorted_index[:-1], sorted_index[1:]),
-                       OPS.ones_like(sorted_index[-1:]) > 0], 0)  # [True] unless empty
-        winner_index = boolean_mask(sorted_index, last)
-        winner_at = boolean_mask(order, last)
+        count = segment_count(flat_index)
+        last = last_of_each(flat_index)  # the later of equal indices wins
+        winner_index = boolean_mask(flat_index, last)
+        winner_at = boolean_mask(OPS.range_(OPS.size(flat_index)), last)
         # each index has one winner: these sums are exact, and `covered` marks the indices
         source = unsorted_segment_sum(winner_at, winner_index, count)
         covered = unsorted_segment_sum(OPS.ones_like(winner_index), winner_index, count) > 0

@@ -168,6 +168,16 @@ def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
                                                   {"descending": descending}), values, axis)
 
 
+def last_of_each(flat_keys):
+    """bool [n]: whether each of the keys [n] is the last with its value (stable sort, then a
+    comparison of neighbours, taken back to the original order)."""
+    order = argsort(flat_keys)
+    ordered = gather(flat_keys, order)
+    last_sorted = concat([OPS.not_equal(ordered[1:], ordered[:-1]),
+                          OPS.constant(np.array([True]))], 0)
+    return gather(last_sorted, argsort(order))
+
+
 def sort(values, axis=-1, direction="ASCENDING", name=None):
     """tf.sort: `values` sorted along `axis`; the gradient goes back to the positions the
     values came from."""

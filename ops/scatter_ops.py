@@ -3,16 +3,13 @@ the variable assigns: no kernels of their own. Rows are indexed along the variab
 dimension (scatter_*) or by index tuples (scatter_nd_*). Duplicate indices add up for add
 and sub; for update the last one in index order wins (TF1 leaves that order undefined;
 here it is fixed, so runs agree bit for bit)."""
-import numpy as np
-
 from tf0.engine.graph import name_scope
 
 from . import math_ops
 from .array_composites import _flat_index, scatter_nd
-from .array_ops import concat, expand_dims, shape
+from .array_ops import expand_dims, shape
 from .core import OPS, convert_to_tensor
-from .index_ops import gather
-from .scan_ops import argsort
+from .scan_ops import last_of_each
 from .variables import Variable
 
 
@@ -62,16 +59,6 @@ def scatter_nd_sub(ref, indices, updates, use_locking=None, name=None):
         return ref.assign_sub(_scattered(ref._current(), convert_to_tensor(indices), updates))
 
 
-def _last_of_each(flat_keys):
-    """bool [n]: whether each key is the last with its value (stable sort, then a
-    comparison of neighbours, taken back to the original order)."""
-    order = argsort(flat_keys)
-    ordered = gather(flat_keys, order)
-    last_sorted = concat([OPS.not_equal(ordered[1:], ordered[:-1]),
-                          OPS.constant(np.array([True]))], 0)
-    return gather(last_sorted, argsort(order))
-
-
 def _update(ref, index_tuples, updates):
     """ref with the rows (or elements) at index_tuples replaced by updates, the last
     update winning for a duplicate."""
@@ -85,7 +72,7 @@ def _update(ref, index_tuples, updates):
     # row-major positions in ref; out-of-range tuples (-1) are reported by scatter_nd below
     keys = OPS.reshape(_flat_index(index_tuples, shape(current)[:depth], "scatter_update"),
                        [-1])
-    last = OPS.reshape(_last_of_each(keys), shape(index_tuples)[:-1])
+    last = OPS.reshape(last_of_each(keys), shape(index_tuples)[:-1])
     keep = math_ops.cast(last, ref.dtype)
     while keep.shape.ndims < updates.shape.ndims:
         keep = expand_dims(keep, -1)

@@ -9,7 +9,7 @@ from tf0.engine import dtypes
 from tf0.engine.graph import constant_value, name_scope
 from tf0.engine.shapes import TensorShape
 
-from .array_composites import unsorted_segment_sum
+from .array_composites import segment_count, unsorted_segment_sum
 from .core import OPS, convert_to_tensor, defop, make_op
 
 _UFUNC = {"UnsortedSegmentMax": np.maximum, "UnsortedSegmentMin": np.minimum}
@@ -89,7 +89,7 @@ def _sorted(unsorted, data, segment_ids, name):
     with name_scope(name):
         data = convert_to_tensor(data)
         ids = convert_to_tensor(segment_ids)
-        count = OPS.reduce_max(ids) + 1
+        count = segment_count(ids)
         out = unsorted(data, ids, count)
         present = unsorted_segment_sum(OPS.ones_like(ids, dtype=dtypes.float32), ids, count)
         present = OPS.reshape(present > 0, OPS.concat(
