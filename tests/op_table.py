@@ -223,6 +223,8 @@ ROWS = [
     Row("gather_axis1", lambda x: tf.gather(x, [[3, 3], [0, 1]], axis=1), A),
     Row("gather_nd", lambda x: tf.gather_nd(x, [[2, 1], [0, 3], [2, 1]]), A, second=True),
     Row("scatter_nd", lambda x: tf.scatter_nd([[1], [0], [1]], x, [2, 4]), A),
+    Row("unsorted_segment_sum_int", lambda x: tf.cast(tf.unsorted_segment_sum(
+        tf.cast(x * 10.0, tf.int32), [1, 0, 1], 2), x.dtype), A, grad=False, partial=True),
     Row("cumsum", lambda x: tf.cumsum(x, 1) * tf.cumsum(x, 0, exclusive=True, reverse=True), A,
         second=True),
     Row("cumprod", lambda x: tf.cumprod(x, 1, reverse=True), POS, second=True),
