@@ -23,9 +23,10 @@ def _tensors(path, mtime_ns, size):
     return safetensors.read(path)[0]
 
 
-def _read(path, name):
+def _checkpoint(path):
+    """{name: array} of the checkpoint file at path, read again only when it changed."""
     stat = os.stat(path)
-    return _tensors(path, stat.st_mtime_ns, stat.st_size)[name]
+    return _tensors(path, stat.st_mtime_ns, stat.st_size)
 
 
 def _checkpoint_value_infer(op):
@@ -37,7 +38,7 @@ def _checkpoint_value_bind(op, ctx):
 
     def read():
         try:
-            value = _read(path, name)
+            value = _checkpoint(path)[name]
         except (OSError, KeyError) as e:
             raise errors.NotFoundError(op.node_def, op, f"cannot read {name} from "
                                                         f"{path}: {e}") from None
@@ -72,8 +73,7 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
     either side). Call it before tf.global_variables_initializer()."""
     path = prefix_of(ckpt_dir_or_file) + SUFFIX
     try:
-        shapes = {name: value.shape for name, value in _tensors(
-            path, os.stat(path).st_mtime_ns, os.stat(path).st_size).items()}
+        shapes = {name: value.shape for name, value in _checkpoint(path).items()}
     except FileNotFoundError:
         raise errors.NotFoundError(None, None, f"No checkpoint at {path}") from None
     variables = _variables_by_name(get_default_graph())

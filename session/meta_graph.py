@@ -24,7 +24,7 @@ import numpy as np
 from tf0.engine import errors
 from tf0.engine.graph import Operation, Tensor, get_default_graph
 
-from .saved_model import decode_attr, encode_attr
+from .saved_model import create_nodes, encode_attr
 
 FORMAT = "tf0-meta-graph-1"
 
@@ -150,13 +150,7 @@ def _build(graph, meta, arrays):
     """Create the nodes of `meta` in `graph` and fill its collections; returns the imported
     Variables by op name."""
     from tf0.ops.variables import Variable
-    for node in meta["nodes"]:
-        attrs = {k: decode_attr(v, arrays) for k, v in node["attrs"].items()}
-        inputs = [graph.as_graph_element(t) for t in node["inputs"]]
-        control = [graph.get_operation_by_name(c) for c in node["control_inputs"]]
-        with graph.while_frame(attrs.get("_frame", ())):
-            graph.create_op(node["type"], inputs, attrs, name=node["name"] + "/",
-                            control_inputs=control)
+    create_nodes(graph, meta["nodes"], arrays)
     variables = {}
     for key, items in meta["collections"].items():
         for item in items:

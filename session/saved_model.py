@@ -170,15 +170,21 @@ def load(export_dir, config=None):
                                                       f"{spec.get('format')!r}")
     weights, _ = safetensors.read(os.path.join(export_dir, "weights.safetensors"))
     graph = Graph()
-    tensors = {}
     with graph.as_default():
-        for node in spec["nodes"]:
-            ins = [tensors[name] for name in node["inputs"]]
-            attrs = {k: decode_attr(v, weights) for k, v in node["attrs"].items()}
-            with graph.while_frame(attrs.get("_frame", ())):
-                op = graph.create_op(node["type"], ins, attrs, name=node["name"] + "/")
-            for i, t in enumerate(op.outputs):
-                tensors[f"{node['name']}:{i}"] = t
-    sig = spec["signature"]
-    return Signature(graph, {k: tensors[v] for k, v in sig["inputs"].items()},
-                     {k: tensors[v] for k, v in sig["outputs"].items()}, config)
+        create_nodes(graph, spec["nodes"], weights)
+    sig, tensor = spec["signature"], graph.as_graph_element
+    return Signature(graph, {k: tensor(v) for k, v in sig["inputs"].items()},
+                     {k: tensor(v) for k, v in sig["outputs"].items()}, config)
+
+
+def create_nodes(graph, nodes, weights):
+    """Create exported nodes in `graph`, in their order: each under its own name, with its
+    inputs (tensor names) and control inputs (op names, when given), its attributes
+    decoded, in its loop body's frame. Also used by session/meta_graph.py."""
+    for node in nodes:
+        attrs = {k: decode_attr(v, weights) for k, v in node["attrs"].items()}
+        inputs = [graph.as_graph_element(t) for t in node["inputs"]]
+        control = [graph.get_operation_by_name(c) for c in node.get("control_inputs", ())]
+        with graph.while_frame(attrs.get("_frame", ())):
+            graph.create_op(node["type"], inputs, attrs, name=node["name"] + "/",
+                            control_inputs=control)
