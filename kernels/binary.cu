@@ -5,6 +5,7 @@
 // err/id: an integer op that cannot produce a value (division by zero, negative power)
 // records its op id in *err; the session reports that op after the run.
 #include "common.cuh"
+#include "special.cuh"
 
 __device__ __forceinline__ void raise_error(int* err, int id) { atomicCAS(err, 0, id); }
 
@@ -21,6 +22,8 @@ __device__ __forceinline__ T binary_apply(int op, T a, T b, double param, int* e
         return r;
       }
       case TF0_OP_pow: return b == T(2) ? a * a : pow(a, b);  // squares: exact and fast
+      case TF0_OP_atan2: return atan2(a, b);
+      case TF0_OP_zeta: return T(tf0_zeta(double(a), double(b)));
       default: break;
     }
   } else {

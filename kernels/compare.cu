@@ -14,7 +14,8 @@ __device__ __forceinline__ bool compare_apply(int op, T a, T b) {
     case TF0_OP_greater_equal: return a >= b;
     case TF0_OP_logical_and: return a && b;
     case TF0_OP_logical_or: return a || b;
-    default: return a != b;  // logical_xor
+    case TF0_OP_logical_xor: return a != b;
+    default: return false;
   }
 }
 

@@ -7,12 +7,14 @@ entry, so the .cu switch statements and the launchers cannot disagree.
 
 UNARY = ("negative", "abs", "sign", "square", "relu", "relu6", "sqrt", "rsqrt", "reciprocal",
          "exp", "log", "log1p", "sin", "cos", "tanh", "sigmoid", "softplus", "elu", "floor",
-         "ceil", "round", "leaky_relu", "logical_not", "erf", "erfc")
+         "ceil", "round", "leaky_relu", "logical_not", "erf", "erfc", "tan", "asin", "acos",
+         "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "expm1", "lgamma", "digamma",
+         "erfinv", "ndtri")
 # ops of UNARY that integer tensors accept (the rest need floats; logical_not needs bools)
 UNARY_INTEGER = ("negative", "abs", "sign", "square", "relu", "relu6")
 
 BINARY = ("add", "subtract", "multiply", "realdiv", "floordiv", "floormod", "maximum",
-          "minimum", "squared_difference", "pow", "relu_grad", "relu6_grad", "leaky_relu_grad")
+          "minimum", "squared_difference", "pow", "relu_grad", "relu6_grad", "leaky_relu_grad", "atan2", "zeta")
 COMPARE = ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
            "logical_and", "logical_or", "logical_xor")
 

@@ -2,6 +2,7 @@
 // from kernels/opcodes.py). Kept apart from elementwise.cu so the two compile in parallel.
 //   unary_<dt>(op, x, y, n, param)      param: leaky_relu's alpha
 #include "common.cuh"
+#include "special.cuh"
 
 
 template <typename T>
@@ -29,6 +30,20 @@ __device__ __forceinline__ T unary_apply(int op, T x, double param) {
       case TF0_OP_leaky_relu: return x > T(0) ? x : x * T(param);
       case TF0_OP_erf: return erf(x);
       case TF0_OP_erfc: return erfc(x);
+      case TF0_OP_tan: return tan(x);
+      case TF0_OP_asin: return asin(x);
+      case TF0_OP_acos: return acos(x);
+      case TF0_OP_atan: return atan(x);
+      case TF0_OP_sinh: return sinh(x);
+      case TF0_OP_cosh: return cosh(x);
+      case TF0_OP_asinh: return asinh(x);
+      case TF0_OP_acosh: return acosh(x);
+      case TF0_OP_atanh: return atanh(x);
+      case TF0_OP_expm1: return expm1(x);
+      case TF0_OP_lgamma: return lgamma(x);
+      case TF0_OP_digamma: return T(tf0_digamma(double(x)));
+      case TF0_OP_erfinv: return erfinv(x);
+      case TF0_OP_ndtri: return normcdfinv(x);
       default: break;
     }
   }

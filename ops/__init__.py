@@ -3,7 +3,7 @@ from tf0.engine.graph import OPERATORS, register_internal_dir
 
 from . import (array_ops, control_flow, data_ops, index_ops, init_ops, math_ops, nn_ops,
                random_ops, reduce_ops, sources, state_ops, train_ops, functional_ops,
-               conv_ops, summary_ops, scan_ops, py_func)
+               conv_ops, summary_ops, scan_ops, py_func, special_math)
 from .array_ops import (broadcast_to, concat, expand_dims, pad, rank, reshape, shape, size,
                         split, squeeze, stack, tile, transpose, unstack)
 from .composites import (batch_normalization, clip_by_global_norm, clip_by_norm,
@@ -16,8 +16,11 @@ from .array_composites import (cross, depth_to_space, diag, diag_part, gather_nd
                                matrix_diag_part, meshgrid, roll, scatter_nd, searchsorted,
                                segment_mean, segment_sum, shape_n, space_to_depth, trace,
                                unsorted_segment_mean, unsorted_segment_sum)
-from .math_composites import (bincount, confusion_matrix, log_sigmoid, random_crop,
-                              random_shuffle, truncatediv)
+from .math_composites import (bincount, confusion_matrix, div_no_nan, invert_permutation,
+                              is_non_decreasing, is_strictly_increasing, log_sigmoid,
+                              multiply_no_nan, random_crop, random_shuffle, reciprocal_no_nan,
+                              truncatediv, truncatemod, xlog1py)
+from .special_math import lbeta, polygamma
 from .control_flow import Assert, case, cond, merge as _cond_merge
 from .core import constant, convert_to_tensor, register_tensor_conversion_function
 from .index_ops import gather, one_hot, slice_, strided_slice_getitem

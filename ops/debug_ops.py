@@ -11,6 +11,7 @@ from tf0.engine.graph import get_default_graph, name_scope
 
 from .control_flow import Assert, summary
 from .core import OPS, convert_to_tensor, defop, make_op
+from .math_ops import float_only
 from .sources import group, identity
 
 
@@ -88,14 +89,7 @@ def _check_numerics_bind(op, ctx):
     return check
 
 
-def _float_only(op):
-    x = op.inputs[0]
-    if not x.dtype.is_floating:
-        raise ValueError(f"check_numerics needs a float tensor, got {x.dtype.name}")
-    return [(x.shape, x.dtype)]
-
-
-defop("CheckNumerics", _float_only, _check_numerics_bind, grad=lambda op, dy: [dy],
+defop("CheckNumerics", float_only, _check_numerics_bind, grad=lambda op, dy: [dy],
       fresh_output=False)
 
 

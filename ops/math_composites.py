@@ -1,7 +1,9 @@
 """Math, activation and evaluation ops written in terms of other ops (no kernels or
 gradient rules of their own): swish, softsign, crelu, log_sigmoid, zero_fraction, xlogy,
-xdivy, truncatediv, reduce_euclidean_norm, polyval, confusion_matrix, bincount, local
-response normalization, atrous_conv2d, and the shuffles random_shuffle and random_crop."""
+xdivy, xlog1py, truncatediv, truncatemod, div_no_nan, multiply_no_nan, reciprocal_no_nan,
+is_non_decreasing, is_strictly_increasing, invert_permutation, reduce_euclidean_norm,
+polyval, confusion_matrix, bincount, local response normalization, atrous_conv2d, and the
+shuffles random_shuffle and random_crop."""
 import numpy as np
 
 from tf0.engine import dtypes
@@ -87,6 +89,77 @@ def truncatediv(x, y, name=None):
         # floor division rounds down: one more where the quotient is negative and inexact
         inexact = OPS.not_equal(q * y, x) & OPS.not_equal(x < 0, y < 0)
         return q + math_ops.cast(inexact, x.dtype)
+
+
+def truncatemod(x, y, name=None):
+    """The remainder of truncatediv (C's %, fmod for floats): its sign follows x."""
+    with name_scope(name, "truncatemod"):
+        x, y = convert_to_tensor(x), convert_to_tensor(y, dtype=convert_to_tensor(x).dtype)
+        r = OPS.floormod(x, y)  # its sign follows y: one y back where x and y differ in sign
+        return OPS.where(OPS.not_equal(r, 0) & OPS.not_equal(x < 0, y < 0), r - y, r)
+
+
+def xlog1py(x, y, name=None):
+    """x * log1p(y), and 0 where x == 0 (whatever y is)."""
+    with name_scope(name, "xlog1py"):
+        x, safe_y = _where_x_is_zero(x, y)
+        return x * OPS.log1p(safe_y)
+
+
+def div_no_nan(x, y, name=None):
+    """x / y, and 0 where y == 0 (value and gradients, as TF1)."""
+    with name_scope(name, "div_no_nan"):
+        x = convert_to_tensor(x)
+        y = convert_to_tensor(y, dtype=x.dtype)
+        zero = OPS.equal(y, OPS.zeros_like(y))
+        quotient = x / OPS.where(zero, OPS.ones_like(y), y)
+        return OPS.where(zero, OPS.zeros_like(quotient), quotient)
+
+
+def multiply_no_nan(x, y, name=None):
+    """x * y, and 0 where y == 0 even where x is inf or NaN."""
+    with name_scope(name, "multiply_no_nan"):
+        x = convert_to_tensor(x)
+        y = convert_to_tensor(y, dtype=x.dtype)
+        # a finite x times 0 is 0 already, and keeps d/dy = x there
+        keep = OPS.is_finite(x) | OPS.not_equal(y, OPS.zeros_like(y))
+        return OPS.where(keep, x, OPS.zeros_like(x)) * y
+
+
+def reciprocal_no_nan(x, name=None):
+    """1 / x, and 0 where x == 0."""
+    with name_scope(name, "reciprocal_no_nan"):
+        x = convert_to_tensor(x)
+        return div_no_nan(OPS.ones_like(x), x)
+
+
+def _consecutive(x, compare, name):
+    with name_scope(None, name):
+        flat = reshape(convert_to_tensor(x), [-1])
+        return OPS.reduce_all(compare(flat[1:], flat[:-1]))
+
+
+def is_non_decreasing(x, name=None):
+    """A bool scalar: every element of x (flattened) >= the one before; True when empty."""
+    return _consecutive(x, OPS.greater_equal, name or "is_non_decreasing")
+
+
+def is_strictly_increasing(x, name=None):
+    """A bool scalar: every element of x (flattened) > the one before; True when empty."""
+    return _consecutive(x, OPS.greater, name or "is_strictly_increasing")
+
+
+def invert_permutation(x, name=None):
+    """y with y[x[i]] = i for a permutation x of 0..n-1 (int32 or int64, shape [n]); anything
+    else fails at run time with InvalidArgumentError."""
+    with name_scope(name, "invert_permutation"):
+        x = convert_to_tensor(x)
+        n = shape(x, out_type=x.dtype)
+        positions = OPS.range_(0, n[0], 1, dtype=x.dtype)
+        check = Assert(OPS.reduce_all(OPS.equal(OPS.sort(x), positions)),
+                       ["invert_permutation: not a permutation of 0..n-1:", x])
+        with get_default_graph().control_dependencies([check]):
+            return OPS.scatter_nd(OPS.expand_dims(x, 1), positions, n)
 
 
 def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):

@@ -25,7 +25,7 @@ def sum_to(grad, like):
 
 
 # ---- unary ops ------------------------------------------------------------------------------
-def _float_only(op):
+def float_only(op):
     x = op.inputs[0]
     if not x.dtype.is_floating:
         raise ValueError(f"{op.type} requires a float tensor, got {x.dtype.name} ({x.name})")
@@ -68,27 +68,27 @@ _UNARY = [
     ("Abs", "abs", np.abs, lambda x, y, dy: dy * OPS.sign(x), _numeric),
     ("Sign", "sign", np.sign, lambda x, y, dy: OPS.zeros_like(x), _numeric),
     ("Square", "square", np.square, lambda x, y, dy: dy * (2 * x), _numeric),
-    ("Sqrt", "sqrt", np.sqrt, lambda x, y, dy: dy / (2 * y), _float_only),
+    ("Sqrt", "sqrt", np.sqrt, lambda x, y, dy: dy / (2 * y), float_only),
     ("Rsqrt", "rsqrt", lambda x: (1 / np.sqrt(x)).astype(x.dtype, copy=False),
-     lambda x, y, dy: dy * (-0.5 * y * y * y), _float_only),
-    ("Reciprocal", "reciprocal", np.reciprocal, lambda x, y, dy: -dy * y * y, _float_only),
-    ("Exp", "exp", np.exp, lambda x, y, dy: dy * y, _float_only),
-    ("Log", "log", np.log, lambda x, y, dy: dy / x, _float_only),
-    ("Log1p", "log1p", np.log1p, lambda x, y, dy: dy / (1 + x), _float_only),
-    ("Sin", "sin", np.sin, lambda x, y, dy: dy * OPS.cos(x), _float_only),
-    ("Cos", "cos", np.cos, lambda x, y, dy: -dy * OPS.sin(x), _float_only),
-    ("Tanh", "tanh", np.tanh, lambda x, y, dy: dy * (1 - y * y), _float_only),
-    ("Sigmoid", "sigmoid", _sigmoid, lambda x, y, dy: dy * (y * (1 - y)), _float_only),
-    ("Softplus", "softplus", _softplus, lambda x, y, dy: dy * OPS.sigmoid(x), _float_only),
+     lambda x, y, dy: dy * (-0.5 * y * y * y), float_only),
+    ("Reciprocal", "reciprocal", np.reciprocal, lambda x, y, dy: -dy * y * y, float_only),
+    ("Exp", "exp", np.exp, lambda x, y, dy: dy * y, float_only),
+    ("Log", "log", np.log, lambda x, y, dy: dy / x, float_only),
+    ("Log1p", "log1p", np.log1p, lambda x, y, dy: dy / (1 + x), float_only),
+    ("Sin", "sin", np.sin, lambda x, y, dy: dy * OPS.cos(x), float_only),
+    ("Cos", "cos", np.cos, lambda x, y, dy: -dy * OPS.sin(x), float_only),
+    ("Tanh", "tanh", np.tanh, lambda x, y, dy: dy * (1 - y * y), float_only),
+    ("Sigmoid", "sigmoid", _sigmoid, lambda x, y, dy: dy * (y * (1 - y)), float_only),
+    ("Softplus", "softplus", _softplus, lambda x, y, dy: dy * OPS.sigmoid(x), float_only),
     ("Elu", "elu", _elu,
-     lambda x, y, dy: OPS.where(x > 0, dy, dy * (y + 1)), _float_only),
-    ("Floor", "floor", np.floor, lambda x, y, dy: OPS.zeros_like(x), _float_only),
-    ("Ceil", "ceil", np.ceil, lambda x, y, dy: OPS.zeros_like(x), _float_only),
-    ("Round", "round", np.round, lambda x, y, dy: OPS.zeros_like(x), _float_only),
+     lambda x, y, dy: OPS.where(x > 0, dy, dy * (y + 1)), float_only),
+    ("Floor", "floor", np.floor, lambda x, y, dy: OPS.zeros_like(x), float_only),
+    ("Ceil", "ceil", np.ceil, lambda x, y, dy: OPS.zeros_like(x), float_only),
+    ("Round", "round", np.round, lambda x, y, dy: OPS.zeros_like(x), float_only),
     ("Erf", "erf", _erf, lambda x, y, dy: dy * (2 / math.sqrt(math.pi)) * OPS.exp(-x * x),
-     _float_only),
+     float_only),
     ("Erfc", "erfc", _erfc, lambda x, y, dy: dy * (-2 / math.sqrt(math.pi)) * OPS.exp(-x * x),
-     _float_only),
+     float_only),
 ]
 
 
@@ -105,9 +105,17 @@ def _unary_builder(op_type, default_name):
 
 
 UNARY_BUILDERS = {}
-for _type, _name, _fn, _rule, _infer in _UNARY:
-    defop(_type, _infer, fixed(_fn), grad=_unary_grad(_rule), kernels=(f"unary:{_name}",))
-    UNARY_BUILDERS[_name] = _unary_builder(_type, _type)
+
+
+def define_unary(rows):
+    """Register the OpDef of each (type, name, numpy, gradient, inference) row, launching
+    the unary kernel's op code `name`; its builder goes into UNARY_BUILDERS."""
+    for op_type, name, fn, rule, infer in rows:
+        defop(op_type, infer, fixed(fn), grad=_unary_grad(rule), kernels=(f"unary:{name}",))
+        UNARY_BUILDERS[name] = _unary_builder(op_type, op_type)
+
+
+define_unary(_UNARY)
 
 
 # relu family: the gradient is its own primitive so the backward pass is one fused kernel.
@@ -160,7 +168,7 @@ defop("ReluGrad", _mask_grad_infer, _grad_mask_bind(lambda x: x > 0), grad=_mask
 defop("Relu6", _numeric, fixed(_relu6), grad=_mask_grad_rule("Relu6Grad"), kernels=("unary:relu6",))
 defop("Relu6Grad", _mask_grad_infer, _grad_mask_bind(lambda x: (x > 0) & (x < 6)),
       grad=_mask_grad_grad, kernels=("binary:relu6_grad",))
-defop("LeakyRelu", _float_only, _leaky_bind, grad=_mask_grad_rule("LeakyReluGrad"),
+defop("LeakyRelu", float_only, _leaky_bind, grad=_mask_grad_rule("LeakyReluGrad"),
       kernels=("unary:leaky_relu",))
 defop("LeakyReluGrad", _mask_grad_infer, _grad_mask_bind(lambda x: x > 0),
       grad=_mask_grad_grad, kernels=("binary:leaky_relu_grad",))
@@ -307,11 +315,20 @@ def _binary_builder(op_type, default_name):
 
 
 BINARY_BUILDERS = {}
-for _type, _name, _fn, _rule, _infer in _BINARY:
-    _grad = NO_GRADIENT if _rule is None else _binary_grad(_rule)
-    family = "compare" if _infer is broadcast_to_bool or _infer is _bool_only else "binary"
-    defop(_type, _infer, fixed(_fn), grad=_grad, kernels=(f"{family}:{_name}",))
-    BINARY_BUILDERS[_name] = _binary_builder(_type, _type)
+
+
+def define_binary(rows):
+    """Register the OpDef of each (type, name, numpy, gradient, inference) row, launching
+    the binary (or, for bool results, compare) kernel's op code `name`; a row without a
+    gradient rule is not differentiable. Its builder goes into BINARY_BUILDERS."""
+    for op_type, name, fn, rule, infer in rows:
+        grad = NO_GRADIENT if rule is None else _binary_grad(rule)
+        family = "compare" if infer is broadcast_to_bool or infer is _bool_only else "binary"
+        defop(op_type, infer, fixed(fn), grad=grad, kernels=(f"{family}:{name}",))
+        BINARY_BUILDERS[name] = _binary_builder(op_type, op_type)
+
+
+define_binary(_BINARY)
 
 defop("Pow", _no_bool, _pow_bind, grad=_pow_grad, kernels=("binary:pow",))
 BINARY_BUILDERS["pow"] = _binary_builder("Pow", "Pow")

@@ -5,28 +5,9 @@ import os
 import re
 
 import numpy as np
-import pytest
 
 import tf0
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-tf1 = pytest.importorskip("tensorflow.compat.v1")
-tf1.disable_v2_behavior()
-
-
-def _both(program):
-    """Run program(tf_module) -> (fetches, names) in a fresh graph of each library."""
-    results = []
-    for lib in (tf0, tf1):
-        graph = lib.Graph()
-        with graph.as_default():
-            lib.set_random_seed(0)
-            fetches, extra = program(lib)
-            with lib.Session(graph=graph) as sess:
-                sess.run(lib.global_variables_initializer())
-                results.append((sess.run(fetches), extra(lib) if callable(extra) else extra))
-    return results
+from tf1_reference import both as _both, tf1
 
 
 def test_names_of_ops_scopes_and_layers():

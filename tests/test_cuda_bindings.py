@@ -61,6 +61,16 @@ def test_every_op_names_kernels_that_exist():
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("family", sorted(CODES))
+def test_every_op_code_has_its_case_in_the_kernel(family):
+    """A code without a `case` would fall through to the switch's default (the input passed
+    on unchanged): no compiler would notice. (logical_not has a bool kernel of its own.)"""
+    text = loader.source(family)
+    missing = [name for name in CODES[family] if f"case TF0_OP_{name}:" not in text
+               and name != "logical_not"]
+    assert not missing, f"kernels/{family}.cu has no case for {missing}"
+
+
 def test_every_op_has_a_cuda_binding():
     missing = [t for t in REGISTRY if t not in BINDERS and t not in HOST_OPS
                and t != "Placeholder"]

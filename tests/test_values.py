@@ -166,12 +166,14 @@ def test_zeros_and_ones_take_shape_lists_holding_tensors():
 def test_tf_math_names_are_the_top_level_functions():
     # as in TF1, a few live only under tf.math (or tf.nn at the top)
     only_in_math = {"xlogy", "xdivy", "polyval", "reduce_euclidean_norm", "softsign", "top_k",
-                    "in_top_k"}
+                    "in_top_k", "divide_no_nan", "multiply_no_nan", "reciprocal_no_nan",
+                    "xlog1py", "zero_fraction", "erfinv", "ndtri"}
     names = [n for n in dir(tf.math) if not n.startswith("_") and n not in only_in_math]
     assert len(names) > 50
     assert all(getattr(tf.math, n) is getattr(tf, n) for n in names)
     assert not any(hasattr(tf, n) for n in only_in_math)
     assert tf.math.softsign is tf.nn.softsign and tf.math.top_k is tf.nn.top_k
+    assert tf.math.zero_fraction is tf.nn.zero_fraction
 
 
 def test_the_facade_modules_are_tf0s_own():

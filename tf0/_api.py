@@ -66,6 +66,8 @@ from tf0.ops import matrix_determinant, matrix_inverse, matrix_solve  # noqa: E4
 from tf0.ops import (segment_max, segment_min, unsorted_segment_max,  # noqa: E402
                      unsorted_segment_min)
 from tf0.ops import where as where_v2  # noqa: E402 (tf.where broadcasts already)
+from tf0.ops import (div_no_nan, invert_permutation, is_non_decreasing,  # noqa: E402
+                     is_strictly_increasing, lbeta, polygamma, truncatemod)
 from tf0.ops import (count_nonzero, cross, diag, diag_part, gather_nd,  # noqa: E402
                      histogram_fixed_width, is_finite, is_inf, is_nan, linspace, matrix_diag,
                      matrix_diag_part, meshgrid, multinomial, saturate_cast, scatter_nd,
@@ -105,6 +107,8 @@ if _os.environ.get("TF0_DEVICE", "").lower() != "cpu" and _importlib_util.find_s
 globals().update(_U)
 globals().update(_B)
 globals().update(_R)
+for _math_only in ("erfinv", "ndtri", "multiply_no_nan", "reciprocal_no_nan", "xlog1py"):
+    del globals()[_math_only]  # TF1 has these under tf.math only
 newaxis = None
 control_dependencies = lambda control_inputs: get_default_graph().control_dependencies(  # noqa
     control_inputs)
@@ -118,6 +122,20 @@ divide = math.divide
 mod = math.mod
 realdiv = _B["realdiv"]
 neg = _U["negative"]
+rint = math.rint
+floor_div = floordiv  # noqa: F405 (TF1's other spellings of the same ops)
+accumulate_n = add_n
+arg_max, arg_min = argmax, argmin
+reverse_v2 = reverse  # noqa: F405
+double = float64
+all_variables = global_variables
+initialize_all_variables = global_variables_initializer
+initialize_local_variables = local_variables_initializer
+initialize_variables = variables_initializer
+
+
+def to_double(x, name="ToDouble"):
+    return cast(x, float64, name=name)
 is_tensor = lambda x: isinstance(x, Tensor)  # noqa: E731
 Session.__module__ = "tf0"
 

@@ -16,11 +16,18 @@ from tf0.ops import (U as _U, B as _B, abs, add, add_n, argmax, argmin,  # noqa:
                      unsorted_segment_sum)
 
 divide = truediv
-erf = _U["erf"]
-erfc = _U["erfc"]
 mod = _B["floormod"]
+globals().update({name: _U[name] for name in (
+    "erf", "erfc", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
+    "expm1", "lgamma", "digamma", "erfinv", "ndtri")})
+atan2, zeta = _B["atan2"], _B["zeta"]
+rint = round
+accumulate_n = add_n
+from tf0.ops import (div_no_nan as divide_no_nan, invert_permutation,  # noqa: E402,F401
+                     is_non_decreasing, is_strictly_increasing, lbeta, multiply_no_nan,
+                     polygamma, reciprocal_no_nan, xlog1py)
 
 from tf0.ops.math_composites import (bincount, confusion_matrix, log_sigmoid,  # noqa: E402,F401
                                      polyval, reduce_euclidean_norm, softsign, truncatediv,
-                                     xdivy, xlogy)
+                                     truncatemod, xdivy, xlogy, zero_fraction)
 from tf0.ops.nn_ops import in_top_k, top_k  # noqa: E402,F401

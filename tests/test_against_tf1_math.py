@@ -1,0 +1,78 @@
+"""Differential tests of the trigonometric, hyperbolic and special functions and the
+no-NaN arithmetic against TensorFlow's compat.v1 (skipped without TensorFlow)."""
+import numpy as np
+
+from tf1_reference import both
+
+
+def _close(ours, theirs, rtol, atol=0.0):
+    for k, (x, y) in enumerate(zip(ours, theirs)):
+        assert np.asarray(x).dtype == np.asarray(y).dtype, k
+        np.testing.assert_allclose(x, y, rtol=rtol, atol=atol, err_msg=str(k))
+
+
+def test_special_functions_and_their_gradients_match():
+    rng = np.random.default_rng(11)
+    unit = rng.uniform(-0.95, 0.95, 40)
+    wide = np.concatenate([rng.uniform(-6.5, 12, 40), [0.5, 1, 2, 1e-3, 25.0, -2.5]])
+    order = np.repeat([0.0, 1.0, 2.0, 3.0], 10)
+
+    def program(tf):
+        u, w = tf.constant(unit), tf.constant(wide)
+        p = tf.constant(np.abs(unit) * 0.999 + 1e-4)
+        q = tf.constant(np.abs(wide[:40]) + 0.2)
+        outs = [tf.tan(u), tf.asin(u), tf.acos(u), tf.atan(w), tf.sinh(u * 3), tf.cosh(u * 3),
+                tf.asinh(w), tf.acosh(tf.abs(w) + 1.01), tf.atanh(u), tf.expm1(u * 4),
+                tf.lgamma(w), tf.digamma(w), tf.math.erfinv(u), tf.math.ndtri(p),
+                tf.atan2(u, w[:40]), tf.zeta(q + 1.01, tf.abs(w[:40]) + 0.05),
+                tf.polygamma(tf.constant(order), q), tf.lbeta(tf.reshape(q, [8, 5]))]
+        grads = tf.gradients([tf.reduce_sum(o) for o in outs],
+                             [u, w, p, q])
+        return outs + grads, None
+    (ours, _), (theirs, _) = both(program)
+    _close(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+def test_float32_special_functions_match():
+    x = np.linspace(0.05, 7.0, 50).astype(np.float32)
+
+    def program(tf):
+        t = tf.constant(x)
+        return [tf.lgamma(t), tf.digamma(t), tf.math.erfinv(t / 8), tf.math.ndtri(t / 8),
+                tf.zeta(t + 1.5, t)], None
+    (ours, _), (theirs, _) = both(program)
+    _close(ours, theirs, rtol=3e-6, atol=1e-6)
+
+
+def test_poles_and_domain_edges_match():
+    def program(tf):
+        edge = tf.constant([0.0, -1.0, -3.0, 1.0, -1.5], tf.float64)
+        s = tf.constant([1.0, 0.5, 2.0, 2.5, 2.0, 3.0], tf.float64)
+        q = tf.constant([2.0, 2.0, 0.0, -1.5, -1.5, 0.25], tf.float64)
+        return [tf.lgamma(edge), tf.digamma(edge), tf.zeta(s, q),
+                tf.math.erfinv(tf.constant([1.0, -1.0, 1.5, 0.0], tf.float64)),
+                tf.math.ndtri(tf.constant([0.0, 1.0, 1.5, 1e-300, 0.5], tf.float64)),
+                tf.polygamma(tf.constant([1.5, -1.0, 1.0], tf.float64),
+                             tf.constant([2.0, 2.0, -1.5], tf.float64))], None
+    (ours, _), (theirs, _) = both(program)
+    _close(ours, theirs, rtol=1e-12)
+
+
+def test_no_nan_arithmetic_and_integer_helpers_match():
+    def program(tf):
+        a = tf.constant([1.0, 2.0, -3.0, 0.0])
+        b = tf.constant([0.0, 2.0, 4.0, 0.0])
+        outs = [tf.div_no_nan(a, b), tf.math.multiply_no_nan(a, b),
+                tf.math.multiply_no_nan(tf.constant([np.inf, np.nan]), tf.constant([0.0, 0.0])),
+                tf.math.reciprocal_no_nan(b), tf.math.xlog1py(tf.constant([0.0, 1.0]),
+                                                            tf.constant([-1.0, 1.0])),
+                tf.truncatemod(tf.constant([-7, 7, -7, 7, 6]), tf.constant([3, -3, -3, 3, -3])),
+                tf.truncatemod(tf.constant([-7.5, 7.5]), tf.constant([2.0, -2.0])),
+                tf.invert_permutation([3, 4, 0, 2, 1]), tf.math.zero_fraction([0, 1, 0, 3]),
+                tf.is_non_decreasing([1, 1, 2]), tf.is_strictly_increasing([1, 1, 2]),
+                tf.is_strictly_increasing([[1, 2], [3, 4]]), tf.rint([0.5, 1.5, -2.5])]
+        grads = tf.gradients(tf.reduce_sum(tf.div_no_nan(a, b)) +
+                             tf.reduce_sum(tf.math.multiply_no_nan(a, b)), [a, b])
+        return outs + grads, None
+    (ours, _), (theirs, _) = both(program)
+    _close(ours, theirs, rtol=1e-6)
