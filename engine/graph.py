@@ -203,6 +203,7 @@ class GraphKeys:
     LOCAL_INIT_OP = "local_init_op"
     TRAIN_OP = "train_op"
     SAVERS = "savers"
+    QUEUE_RUNNERS = "queue_runners"
     VARIABLES = GLOBAL_VARIABLES
 
 

@@ -21,6 +21,11 @@ from .math_composites import (bincount, confusion_matrix, div_no_nan, invert_per
                               multiply_no_nan, random_crop, random_shuffle, reciprocal_no_nan,
                               truncatediv, truncatemod, xlog1py)
 from .special_math import lbeta, polygamma
+from .queue_ops import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue
+from .queue_runner import QueueRunner, add_queue_runner
+from . import input_pipeline
+from .reader_ops import (FixedLengthRecordReader, ReaderBase, TextLineReader, TFRecordReader,
+                         WholeFileReader, decode_csv, read_file)
 from .control_flow import Assert, case, cond, merge as _cond_merge
 from .core import constant, convert_to_tensor, register_tensor_conversion_function
 from .index_ops import gather, one_hot, slice_, strided_slice_getitem

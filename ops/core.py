@@ -14,7 +14,7 @@ def register_tensor_conversion_function(base_type, conversion_func):
     _conversion_functions.append((base_type, conversion_func))
 
 
-def _string_array(value):
+def string_array(value):
     """A NumPy object array of bytes (str encoded as UTF-8), as TF1 holds strings."""
     raw = np.array(value, dtype=object)
     flat = [v.encode() if isinstance(v, str) else v for v in raw.reshape(-1)]
@@ -28,7 +28,7 @@ def _string_array(value):
 def _checked_array(value, dtype):
     """`value` as a NumPy array of `dtype`; TypeError when Python numbers would lose value."""
     if dtype is dtypes.string:
-        return _string_array(value)
+        return string_array(value)
     if isinstance(value, (np.ndarray, np.generic)):
         arr = np.asarray(value)
         if arr.dtype.kind in "fc" and dtype.is_integer and not np.all(np.isfinite(arr)):
@@ -37,7 +37,7 @@ def _checked_array(value, dtype):
     raw = np.asarray(value)
     if raw.dtype.kind == "O" or raw.dtype.kind in "US":
         raise TypeError(f"Cannot convert {value!r} to a {dtype.name} tensor")
-    if dtype.is_integer or dtype.is_bool:
+    if (dtype.is_integer or dtype.is_bool) and raw.size:  # [] is float64 to NumPy: any dtype
         if raw.dtype.kind == "f" or (dtype.is_bool and raw.dtype.kind != "b"):
             raise TypeError(f"Expected {dtype.name}, got {value!r} of type "
                             f"'{type(value).__name__}' instead.")

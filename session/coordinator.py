@@ -1,13 +1,13 @@
 """tf.train.Coordinator: threads that stop together, and the first error one of them hit,
-re-raised where they are joined (TF1's protocol). tf.train.start_queue_runners is here for
-TF1 scripts that call it: tf0 has no queue runners (input pipelines are tf.data), so it
-starts no thread."""
+re-raised where they are joined (TF1's protocol); tf.train.start_queue_runners starts the
+threads of a graph's queue runners (ops/queue_runner.py)."""
 import contextlib
 import sys
 import threading
 import time
 
 from tf0.engine import errors
+from tf0.engine.graph import GraphKeys, get_default_session
 
 
 class Coordinator:
@@ -96,6 +96,13 @@ class Coordinator:
             raise info[1].with_traceback(info[2])
 
 
-def start_queue_runners(sess=None, coord=None, daemon=True, start=True, collection=None):
-    """The threads of the graph's queue runners: none in tf0 (an empty list)."""
-    return []
+def start_queue_runners(sess=None, coord=None, daemon=True, start=True,
+                        collection=GraphKeys.QUEUE_RUNNERS):
+    """Create (and start) the threads of every QueueRunner in the session graph's
+    `collection`, for `sess` (default: the default session); returns them."""
+    sess = sess or get_default_session()
+    if sess is None:
+        raise ValueError("Cannot start queue runners: no default session is registered. "
+                         "Use `with sess.as_default()` or pass an explicit session.")
+    return [t for qr in sess.graph.get_collection(collection)
+            for t in qr.create_threads(sess, coord, daemon, start)]

@@ -5,14 +5,17 @@ from .cuda_ops import AFTER_FIRST, ALL_INPUTS, AS_PLACED, binds
 
 
 @binds("Assert", "ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary",
-       host_inputs=ALL_INPUTS)
+       "QueueEnqueue", "QueueClose", "ReaderReset", host_inputs=ALL_INPUTS)
 def _on_downloads(op, ctx):
     return op.op_def.numpy(op, ctx)
 
 
 @binds("PyFunc", "ParseExample", "DecodeRaw", "CandidateSampler", "CheckpointValue",
        "MatrixInverse", "MatrixDeterminant", "MatrixSolve", "UnsortedSegmentMax",
-       "UnsortedSegmentMin", host_inputs=ALL_INPUTS)
+       "UnsortedSegmentMin", "QueueDequeue", "QueueSize", "QueueIsClosed", "LimitEpochs",
+       "ReaderRead", "ReaderNumRecordsProduced", "ReaderNumWorkUnitsCompleted", "DecodeCSV",
+       "ReadFile",
+       host_inputs=ALL_INPUTS)
 def _computed_on_host(op, ctx):
     """The op's NumPy implementation on downloaded inputs (a user's Python function,
     parsing of byte strings, candidate sampling, a checkpoint read, LAPACK's dense linear

@@ -27,7 +27,9 @@ import operator
 import numpy as np
 
 from tf0.kernels import launch_elementwise as E
+from tf0.engine import dtypes
 from tf0.ops.data_ops import next_element
+from tf0.ops.queue_ops import RUN
 
 from .capture import capture_blocker, keyed_feeds
 from .cuda_backend import CudaPlanContext, CudaTracer, RandomCounters, compile_body, placement
@@ -103,8 +105,12 @@ class CudaPlan:
         self.host_feeds = host_read_feeds(schedule, host)
         self.launch = None
         self._events = [self.cupy.cuda.Event(disable_timing=True) for _ in range(2)]
-        # Iterators run on the host before each run; their elements enter the graph like feeds.
-        self.prologue = [op for op in schedule.ops if op.type == "IteratorGetNext"]
+        # Iterators run on the host before each run, and dequeues took their rows before it
+        # (queue_ops.PRE_RUN): their elements enter the graph like feeds (strings, which
+        # never go to the device, keep their dequeue in the plan, which then runs directly).
+        self.prologue = [op for op in schedule.ops if op.type == "IteratorGetNext" or
+                         op.type == "QueueDequeue" and not any(
+                             t.dtype is dtypes.string for t in op.outputs)]
         graph_schedule, self.keyed = schedule, []
         if not device.cuda_graphs:
             self.reason = "CUDA graphs are off (GPUOptions(cuda_graphs=False) or " \
@@ -213,15 +219,18 @@ class CudaPlan:
         return inputs, shapes + tuple(values)
 
     def _next_elements(self):
-        """The next element of every iterator the plan reads, flat (device arrays staged by
-        the iterator's thread); None when one of them has not been started."""
+        """The next element of every iterator the plan reads (device arrays staged by the
+        iterator's thread) and the rows its dequeues took (host arrays), flat; None when an
+        iterator has not been started."""
         from . import cuda_ops
         resources = self.state.resources
-        if any(op.attrs["iterator"] not in resources for op in self.prologue):
+        if any(op.type == "IteratorGetNext" and op.attrs["iterator"] not in resources
+               for op in self.prologue):
             return None
         elements = []
         for op in self.prologue:
-            value = next_element(op, resources, None, cuda_ops.stager)
+            value = RUN.taken[op] if op.type == "QueueDequeue" else \
+                next_element(op, resources, None, cuda_ops.stager)
             elements.extend(value if len(op.outputs) > 1 else [value])
         return elements
 

@@ -12,8 +12,8 @@ checkpoint into it and runs or trains it by tensor names.
  "seed": the graph-level seed}
 
 Collection items of other kinds (Python objects) are left out and listed under "skipped".
-A graph holding ops whose attributes are Python objects (tf.py_func, tf.data iterators)
-cannot be exported: export_meta_graph says which op.
+A graph holding ops whose attributes are Python objects (tf.py_func, tf.data iterators,
+queues and readers) cannot be exported: export_meta_graph says which op.
 """
 import base64
 import json
@@ -109,7 +109,8 @@ def _read(meta_graph_or_file):
         except FileNotFoundError:
             raise errors.NotFoundError(None, None, f"No meta graph file {meta_graph_or_file} "
                                                    f"(Saver.save writes none for graphs holding "
-                                                   f"py_func or tf.data iterators)") from None
+                                                   f"py_func, tf.data iterators, queues or "
+                                                   f"readers)") from None
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise errors.DataLossError(None, None, f"{meta_graph_or_file} is not a tf0 meta "
                                                    f"graph: {e}") from None

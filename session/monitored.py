@@ -9,6 +9,7 @@ from tf0.ops.variables import global_variables_initializer, local_variables_init
 
 from .hooks import (CheckpointSaverHook, SessionRunArgs, SessionRunContext, SessionRunValues,
                     StepCounterHook, SummarySaverHook)
+from .coordinator import Coordinator, start_queue_runners
 from .saver import Saver, latest_checkpoint
 from .session import Session
 
@@ -93,8 +94,11 @@ class MonitoredSession:
         creator.scaffold.finalize()
         graph.finalize()  # as in TF1: hooks add their ops in begin()
         self._sess = creator.create_session()
+        self._coord = Coordinator()
+        self._threads = start_queue_runners(self._sess, self._coord)
+        self._grace = stop_grace_period_secs
         for hook in self._hooks:
-            hook.after_create_session(self._sess, None)
+            hook.after_create_session(self._sess, self._coord)
         self._stop = False
 
     @property
@@ -105,7 +109,7 @@ class MonitoredSession:
         return self._sess
 
     def should_stop(self):
-        return self._stop
+        return self._stop or self._coord.should_stop()
 
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         if self._stop:
@@ -142,8 +146,12 @@ class MonitoredSession:
                 for hook in self._hooks:
                     hook.end(self._sess)
         finally:
-            self._sess.close()
-            self._sess = None
+            try:  # the queue runners stop first; an error one of them hit is raised here
+                self._coord.request_stop()
+                self._coord.join(self._threads, self._grace, ignore_live_threads=True)
+            finally:
+                self._sess.close()
+                self._sess = None
 
     def __enter__(self):
         return self

@@ -7,6 +7,8 @@ from tf0.engine import errors
 from tf0.engine.graph import (Operation, Tensor, default_session, get_default_graph,
                               register_internal_dir)
 
+from tf0.ops.core import string_array
+from tf0.ops.queue_ops import POST_RUN, PRE_RUN, RUN
 from tf0.ops.sparse_ops import SparseTensor
 
 from . import cuda_backend
@@ -20,7 +22,7 @@ register_internal_dir(__file__)
 
 class _Plan:
     __slots__ = ("run", "bodies", "rebuild", "feed_checks", "stateful",
-                 "tracer", "peak_bytes", "cuda")
+                 "tracer", "peak_bytes", "cuda", "waits")
 
 
 def _device_feed(value, tensor, device):
@@ -82,6 +84,12 @@ def _feed_checker(tensor, device=None):
             arr = value  # a CuPy array, used as it is
         elif type(value) is device_array or _is_device_array(value):
             arr = _device_feed(value, tensor, device)
+        elif kind == "O":  # strings: bytes (str is encoded as UTF-8)
+            try:
+                arr = string_array(value)
+            except TypeError:
+                raise TypeError(f"Cannot feed {value!r} to string tensor "
+                                f"'{tensor.name}'") from None
         elif type(value) is float and kind == "f" or type(value) is int and kind in "iuf":
             try:
                 arr = dtype.type(value)  # a Python number: a NumPy scalar of the fed dtype
@@ -234,6 +242,34 @@ class Session:
 
     def _execute(self, plan, arrays, run_metadata=None, trace=False):
         """Run a plan on checked feed arrays; commit its variable writes if it succeeds."""
+        if plan.waits is not None:
+            return self._execute_waiting(plan, arrays, run_metadata, trace)
+        return self._execute_locked(plan, arrays, run_metadata, trace)
+
+    def _execute_waiting(self, plan, arrays, run_metadata, trace):
+        """A run with queue ops (ops/queue_ops.py): their waits happen outside the lock, so
+        that other threads' runs go on meanwhile. Dequeues and reads take their rows first,
+        enqueues put theirs after the run."""
+        resources = self._state.resources
+        pre, _ = plan.waits
+        outer = getattr(RUN, "taken", None), getattr(RUN, "outbox", None)
+        try:
+            try:
+                RUN.taken = {op: PRE_RUN[op.type](op, resources) for op in pre}
+            except errors.OpError as exc:
+                raise self._wrap_error(exc, plan) from None
+            RUN.outbox = []
+            values = self._execute_locked(plan, arrays, run_metadata, trace)
+            try:
+                for op, rows in RUN.outbox:
+                    POST_RUN[op.type](op, resources, rows)
+            except errors.OpError as exc:
+                raise self._wrap_error(exc, plan) from None
+            return values
+        finally:
+            RUN.taken, RUN.outbox = outer
+
+    def _execute_locked(self, plan, arrays, run_metadata=None, trace=False):
         state = self._state
         with self._lock:
             if plan.stateful:
@@ -313,6 +349,9 @@ class Session:
         plan.rebuild = rebuild
         plan.feed_checks = [_feed_checker(t, self._device) for t in feed_tensors]
         plan.stateful = schedule.stateful
+        pre = tuple(op for op in schedule.ops if op.type in PRE_RUN)
+        post = any(op.type in POST_RUN for op in schedule.ops)
+        plan.waits = (pre, post) if pre or post else None
         return plan
 
     def _wrap_error(self, exc, plan):

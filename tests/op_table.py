@@ -331,6 +331,11 @@ RANDOM_ROWS = [
 COVERED_ELSEWHERE = {
     "ParseExample": "test_tfrecord", "DecodeRaw": "test_tfrecord",
     "CandidateSampler": "test_sampled_losses", "CheckpointValue": "test_checkpoint_init",
+    **{t: "test_queues" for t in ("QueueEnqueue", "QueueDequeue", "QueueClose", "QueueSize",
+                                  "QueueIsClosed", "LimitEpochs")},
+    **{t: "test_readers" for t in ("ReaderRead", "ReaderNumRecordsProduced",
+                                   "ReaderNumWorkUnitsCompleted", "ReaderReset", "DecodeCSV",
+                                   "ReadFile")},
     "Placeholder": "test_session", "VariableV2": "test_variables",
     "ReadVariable": "test_variables", "Assign": "test_variables",
     "AssignAdd": "test_variables", "AssignSub": "test_variables",

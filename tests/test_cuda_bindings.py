@@ -27,6 +27,13 @@ NO_KERNEL = {
     "PyFunc": "host: the user's Python function",
     "CandidateSampler": "host: keeps each new draw, one after another",
     "CheckpointValue": "host: reads a checkpoint file",
+    **{t: "host: a queue's rows live on the host" for t in (
+        "QueueEnqueue", "QueueDequeue", "QueueClose", "QueueSize", "QueueIsClosed",
+        "LimitEpochs")},
+    **{t: "host: readers read files" for t in (
+        "ReaderRead", "ReaderNumRecordsProduced", "ReaderNumWorkUnitsCompleted",
+        "ReaderReset", "ReadFile")},
+    "DecodeCSV": "host: parses byte strings",
     **{t: "host: NumPy's LAPACK" for t in ("MatrixInverse", "MatrixDeterminant",
                                             "MatrixSolve")},
     **{t: "host: NumPy's ufunc.at" for t in ("UnsortedSegmentMax", "UnsortedSegmentMin")},

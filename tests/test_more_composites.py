@@ -201,7 +201,10 @@ def test_coordinator_stops_threads_and_reraises_the_first_error():
     coord.request_stop(tf.errors.OutOfRangeError(None, None, "end of data"))  # a clean stop
     coord.join([])
     coord.raise_requested_exception()  # nothing recorded
-    assert tf.train.start_queue_runners(coord=coord) == []
+    with tf.Session() as sess:  # a graph without queue runners starts no thread
+        assert tf.train.start_queue_runners(sess, coord=coord) == []
+    with pytest.raises(ValueError, match="no default session"):
+        tf.train.start_queue_runners(coord=coord)
 
 
 def test_coordinator_names_threads_that_outlive_the_grace_period():

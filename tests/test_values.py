@@ -3,6 +3,7 @@ independently of tf0's implementation (float64 formulas, Python's own arithmetic
 import math
 
 import numpy as np
+import pytest
 
 import tf0 as tf
 
@@ -181,3 +182,22 @@ def test_the_facade_modules_are_tf0s_own():
     for name in ("layers", "losses", "linalg", "nn", "train", "data", "debugging", "metrics"):
         assert getattr(tf, name).__name__ == f"tf0.{name}", name
     assert tf.math.__name__ == "tf0.math_names"
+
+
+def test_empty_lists_make_empty_constants_of_any_dtype():
+    for dtype in (tf.int32, tf.int64, tf.bool, tf.uint8, tf.float32, tf.string):
+        t = tf.constant([], dtype)
+        assert t.dtype is dtype and t.shape.as_list() == [0]
+    with tf.Session() as sess:
+        assert sess.run(tf.constant([[]], tf.int32)).shape == (1, 0)
+
+
+def test_string_placeholders_take_bytes_str_and_lists():
+    s = tf.placeholder(tf.string, [None])
+    joined = tf.decode_csv(s, [[""], [0]])
+    with tf.Session() as sess:
+        text, num = sess.run(joined, {s: ["a,1", b"b,2"]})
+        assert text.tolist() == [b"a", b"b"] and num.tolist() == [1, 2]
+        assert sess.run(tf.identity(s), {s: np.array(["x"])}).tolist() == [b"x"]
+        with pytest.raises(TypeError, match="string tensor"):
+            sess.run(s, {s: [1, 2]})

@@ -66,6 +66,9 @@ from tf0.ops import matrix_determinant, matrix_inverse, matrix_solve  # noqa: E4
 from tf0.ops import (segment_max, segment_min, unsorted_segment_max,  # noqa: E402
                      unsorted_segment_min)
 from tf0.ops import where as where_v2  # noqa: E402 (tf.where broadcasts already)
+from tf0.ops import (FIFOQueue, FixedLengthRecordReader,  # noqa: E402,F401
+                     PaddingFIFOQueue, QueueBase, RandomShuffleQueue, ReaderBase,
+                     TextLineReader, TFRecordReader, WholeFileReader, decode_csv, read_file)
 from tf0.ops import (div_no_nan, invert_permutation, is_non_decreasing,  # noqa: E402
                      is_strictly_increasing, lbeta, polygamma, truncatemod)
 from tf0.ops import (count_nonzero, cross, diag, diag_part, gather_nd,  # noqa: E402

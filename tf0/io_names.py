@@ -5,3 +5,6 @@ from tf0.ops.parsing_ops import (FixedLenFeature, VarLenFeature, decode_raw,  # 
                                  parse_example, parse_single_example)
 from tf0.session.tfrecord import (TFRecordCompressionType, TFRecordOptions,  # noqa: F401
                                   TFRecordWriter, tf_record_iterator)
+from tf0.ops.queue_ops import (FIFOQueue, PaddingFIFOQueue, QueueBase,  # noqa: F401,E402
+                               RandomShuffleQueue)
+from tf0.ops.reader_ops import decode_csv, read_file  # noqa: F401,E402

@@ -24,3 +24,8 @@ from tf0.session.monitored import (ChiefSessionCreator, MonitoredSession,  # noq
 from tf0.session.coordinator import Coordinator, start_queue_runners  # noqa: F401,E402
 from tf0.ops.example_proto import (BytesList, Example, Feature, Features,  # noqa: F401,E402
                                    FloatList, Int64List)
+from tf0.ops.queue_runner import QueueRunner, add_queue_runner  # noqa: F401,E402
+from tf0.ops.input_pipeline import (batch, batch_join, input_producer,  # noqa: F401,E402
+                                    limit_epochs, range_input_producer, shuffle_batch,
+                                    shuffle_batch_join, slice_input_producer,
+                                    string_input_producer)
