@@ -36,8 +36,8 @@ from .nn_ops import (bias_add, l2_loss, log_softmax, sigmoid_cross_entropy_with_
                      softmax, softmax_cross_entropy_with_logits,
                      softmax_cross_entropy_with_logits_v2,
                      sparse_softmax_cross_entropy_with_logits)
-from .random_ops import (categorical, multinomial, random_normal, random_uniform,
-                         set_random_seed, truncated_normal)
+from .random_ops import (categorical, multinomial, random_gamma, random_normal,
+                         random_uniform, set_random_seed, truncated_normal)
 from .reduce_ops import REDUCE_BUILDERS, argmax, argmin
 from .sources import (fill, group, identity, no_op, ones, ones_like, placeholder,
                       placeholder_with_default, range_, stop_gradient, tuple_, zeros, zeros_like)

@@ -111,3 +111,37 @@ def uniform_int(shape, dtype, key, run, minval, maxval):
     words = _words(n, run, key).reshape(-1)[:n]
     span = np.uint64(int(maxval) - int(minval))
     return (words % span).astype(np.int64).astype(dtype).reshape(shape) + dtype(minval)
+
+
+def _uniform_pairs(blocks, attempt, run, key):
+    """Two float64 uniforms in [0, 1) per block: (b, 2)."""
+    words = np.stack(philox4x32(blocks, attempt, run, key), axis=1)
+    return uniform_bits_to_float(words.reshape(-1, 2, 2), np.float64)
+
+
+def gamma(alpha, key, run):
+    """Gamma(alpha, 1) draws (float64), one per element of `alpha`, by Marsaglia and Tsang's
+    squeeze: element i uses blocks 2i and 2i+1 of attempt 0, 1, ... until it is accepted.
+    alpha < 1 draws for alpha + 1 and scales by u^(1 / alpha); alpha <= 0 gives NaN."""
+    a = np.asarray(alpha, np.float64).reshape(-1)
+    boosted = a < 1
+    d = np.where(boosted, a + 1, a) - 1 / 3
+    c = 1 / np.sqrt(9 * np.where(d > 0, d, 1.0))
+    out = np.full(a.size, np.nan)
+    pending = np.flatnonzero(a > 0).astype(np.uint64)
+    attempt = 0
+    while pending.size:
+        u01 = _uniform_pairs(2 * pending, attempt, run, key)
+        u23 = _uniform_pairs(2 * pending + np.uint64(1), attempt, run, key)
+        z, _ = _box_muller(u01[:, 0], u01[:, 1], np.float64)
+        i = pending.astype(np.intp)
+        v = (1 + c[i] * z) ** 3
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ok = (v > 0) & (np.log(1 - u23[:, 0]) < 0.5 * z * z + d[i] - d[i] * v +
+                            d[i] * np.log(np.where(v > 0, v, 1.0)))
+        draw = d[i] * v
+        boost = np.where(boosted[i], (1 - u23[:, 1]) ** (1 / a[i]), 1.0)  # 1 - u: in (0, 1]
+        out[i[ok]] = (draw * boost)[ok]
+        pending = pending[~ok]
+        attempt += 1
+    return out.reshape(np.shape(alpha))

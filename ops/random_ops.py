@@ -132,3 +132,39 @@ def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
     """tf.multinomial: tf.random.categorical under its TF1 name."""
     return categorical(logits, num_samples, dtype=output_dtype, seed=seed,
                        name=name or "multinomial")
+
+
+def _gamma_infer(op):
+    shape, alpha = op.inputs
+    return [(shape_from_tensor(shape).concatenate(alpha.shape), op.attrs["dtype"])]
+
+
+def _gamma_bind(op, ctx):
+    key = (op.attrs["seed"], op.attrs["seed2"])
+    dtype, next_run = op.attrs["dtype"].np, ctx.random_counter(op)
+
+    def draw(shape, alpha):
+        alpha = np.broadcast_to(alpha, tuple(int(d) for d in shape) + np.shape(alpha))
+        return philox.gamma(alpha, key, next_run()).astype(dtype)
+    return draw
+
+
+# RandomGamma(shape, alpha): Gamma(alpha, 1) draws of shape `shape` + alpha.shape, on the
+# host (a rejection sampler; plans holding it launch op by op on the GPU). Unlike TF1's, the
+# draws have no gradient with respect to alpha (TF1 differentiates them implicitly).
+defop("RandomGamma", _gamma_infer, _gamma_bind, grad=NO_GRADIENT, stateful=True)
+
+
+def random_gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=None):
+    """Gamma(alpha, beta) draws (beta: rate) of shape `shape` + broadcast(alpha, beta).shape;
+    the same numbers on both backends for a given seed."""
+    dtype = _float_dtype(dtype, "random_gamma")
+    with name_scope(name, "random_gamma"):
+        alpha = convert_to_tensor(alpha, dtype=dtype)
+        if beta is not None:
+            beta = convert_to_tensor(beta, dtype=dtype)
+            alpha = alpha + OPS.zeros_like(beta)
+        seed1, seed2 = get_seed(seed)
+        draws = make_op("RandomGamma", [_shape_tensor(shape), alpha],
+                        {"dtype": dtype, "seed": seed1, "seed2": seed2}, name="RandomGamma")
+        return draws if beta is None else draws / beta

@@ -333,6 +333,7 @@ COVERED_ELSEWHERE = {
     "CandidateSampler": "test_sampled_losses", "CheckpointValue": "test_checkpoint_init",
     **{t: "test_queues" for t in ("QueueEnqueue", "QueueDequeue", "QueueClose", "QueueSize",
                                   "QueueIsClosed", "LimitEpochs")},
+    "RandomGamma": "test_random",
     **{t: "test_readers" for t in ("ReaderRead", "ReaderNumRecordsProduced",
                                    "ReaderNumWorkUnitsCompleted", "ReaderReset", "DecodeCSV",
                                    "ReadFile")},

@@ -4,6 +4,7 @@ errors of closed queues (skipped without TensorFlow)."""
 import numpy as np
 
 import tf0
+from test_queues import _drain as drain
 from tf1_reference import tf1
 
 
@@ -17,17 +18,7 @@ def _drain(build):
             with lib.Session(graph=graph) as sess:
                 sess.run([lib.global_variables_initializer(),
                           lib.local_variables_initializer()])
-                coord = lib.train.Coordinator()
-                threads = lib.train.start_queue_runners(sess, coord)
-                got = []
-                try:
-                    while True:
-                        got.append(sess.run(fetches))
-                except lib.errors.OutOfRangeError:
-                    pass
-                coord.request_stop()
-                coord.join(threads)
-        results.append(got)
+                results.append(drain(sess, fetches, lib))
     return results
 
 

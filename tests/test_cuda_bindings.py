@@ -34,6 +34,7 @@ NO_KERNEL = {
         "ReaderRead", "ReaderNumRecordsProduced", "ReaderNumWorkUnitsCompleted",
         "ReaderReset", "ReadFile")},
     "DecodeCSV": "host: parses byte strings",
+    "RandomGamma": "host: a rejection sampler over Philox",
     **{t: "host: NumPy's LAPACK" for t in ("MatrixInverse", "MatrixDeterminant",
                                             "MatrixSolve")},
     **{t: "host: NumPy's ufunc.at" for t in ("UnsortedSegmentMax", "UnsortedSegmentMin")},

@@ -9,16 +9,16 @@ import pytest
 import tf0 as tf
 
 
-def _drain(sess, fetches):
+def _drain(sess, fetches, lib=tf):
     """Every value of `fetches` until OutOfRangeError, with the graph's queue runners running
-    under a coordinator that is joined at the end."""
-    coord = tf.train.Coordinator()
-    threads = tf.train.start_queue_runners(sess, coord)
+    under a coordinator that is joined at the end (lib: tf0, or TF1 itself)."""
+    coord = lib.train.Coordinator()
+    threads = lib.train.start_queue_runners(sess, coord)
     got = []
     try:
         while True:
             got.append(sess.run(fetches))
-    except tf.errors.OutOfRangeError:
+    except lib.errors.OutOfRangeError:
         pass
     finally:
         coord.request_stop()

@@ -72,3 +72,31 @@ def test_distributions(dtype):
     s = np.sort(zv[:20000])
     cdf = np.array([0.5 * (1 + erf((v - 2.0) / (0.5 * sqrt(2)))) for v in s])
     assert np.max(np.abs(cdf - np.arange(1, len(s) + 1) / len(s))) < 0.015
+
+
+def test_random_gamma_follows_chi_square_and_the_moments():
+    import math
+    g = tf.random_gamma([40000], [0.5, 1.0, 3.0, 40.0, 0.0], dtype=tf.float64, seed=3)
+    scaled = tf.random.gamma([20000], 2.0, beta=[1.0, 4.0], seed=1)
+    with tf.Session() as sess:
+        v, w = sess.run([g, scaled])
+        again = sess.run(g)
+    alpha = np.array([0.5, 1.0, 3.0, 40.0])
+    assert v.shape == (40000, 5) and w.shape == (20000, 2) and w.dtype == np.float32
+    assert np.all(np.isnan(v[:, 4]))  # alpha <= 0
+    np.testing.assert_allclose(v[:, :4].mean(0), alpha, rtol=0.02)
+    np.testing.assert_allclose(v[:, :4].var(0), alpha, rtol=0.05)
+    np.testing.assert_allclose(w.mean(0), [2.0, 0.5], rtol=0.03)
+    assert not np.array_equal(v[:, :4], again[:, :4])  # each run draws anew
+    # 2 Gamma(1/2) is chi-square with one degree of freedom: P(X <= x) = erf(sqrt(x / 2))
+    x = np.sort(2 * v[:, 0])
+    cdf = np.array([math.erf(math.sqrt(t / 2)) for t in x])
+    assert np.max(np.abs(cdf - np.arange(1, len(x) + 1) / len(x))) < 0.01
+
+
+def test_random_gamma_is_the_same_in_every_session_for_a_seed():
+    tf.set_random_seed(5)
+    g = tf.random_gamma([3, 2], [[0.5], [7.0]])
+    assert g.shape.as_list() == [3, 2, 2, 1]
+    with tf.Session() as a, tf.Session() as b:
+        np.testing.assert_array_equal(a.run(g), b.run(g))

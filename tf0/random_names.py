@@ -5,3 +5,6 @@ from tf0.ops import random_normal as normal  # noqa: F401
 from tf0.ops import random_uniform as uniform  # noqa: F401
 from tf0.ops import truncated_normal  # noqa: F401
 from tf0.ops import random_shuffle as shuffle  # noqa: F401
+from tf0.ops import random_gamma as gamma  # noqa: F401
+from tf0.ops import (log_uniform_candidate_sampler,  # noqa: F401
+                     uniform_candidate_sampler)
