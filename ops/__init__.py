@@ -58,6 +58,9 @@ from .sparse_ops import (SparseTensor, SparseTensorValue, sparse_placeholder,
                          sparse_reduce_sum, sparse_tensor_dense_matmul, sparse_tensor_to_dense)
 from .partition_ops import dynamic_partition, dynamic_stitch
 from .solve_ops import matrix_determinant, matrix_inverse, matrix_solve
+from .decompositions import (cholesky, cholesky_solve, logdet, matrix_set_diag,
+                             matrix_triangular_solve, qr, self_adjoint_eig,
+                             self_adjoint_eigvals, slogdet, svd)
 from .segment_ops import segment_max, segment_min, unsorted_segment_max, unsorted_segment_min
 from .sampled_losses import (log_uniform_candidate_sampler, nce_loss, sampled_softmax_loss,
                              uniform_candidate_sampler)

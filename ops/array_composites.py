@@ -260,18 +260,25 @@ def roll(input, shift, axis, name=None):  # noqa: A002 (TF1's argument name)
 
 def matrix_band_part(input, num_lower, num_upper, name=None):  # noqa: A002
     """The band of each innermost matrix: element (i, j) kept where (num_lower < 0 or
-    i - j <= num_lower) and (num_upper < 0 or j - i <= num_upper), else zero. The matrix
-    size must be known; num_lower and num_upper are ints."""
+    i - j <= num_lower) and (num_upper < 0 or j - i <= num_upper), else zero.
+    num_lower and num_upper are ints; a matrix size known only at run time costs a mask
+    built in the graph."""
     with name_scope(name, "MatrixBandPart"):
         x = convert_to_tensor(input)
         dims = x.shape.dims
-        if dims is None or len(dims) < 2 or None in dims[-2:]:
-            raise ValueError(f"matrix_band_part needs matrices of known size, got {x.shape}")
-        i, j = np.arange(dims[-2])[:, None], np.arange(dims[-1])[None, :]
-        keep = ((int(num_lower) < 0) | (i - j <= int(num_lower))) & \
-            ((int(num_upper) < 0) | (j - i <= int(num_upper)))
-        keep = broadcast_to(OPS.constant(keep), shape(x))
-        return math_ops.where(keep, x, OPS.zeros_like(x))
+        if dims is not None and len(dims) < 2:
+            raise ValueError(f"matrix_band_part needs matrices [..., m, n], got {x.shape}")
+        lower, upper = int(num_lower), int(num_upper)
+        if dims is not None and None not in dims[-2:]:
+            i, j = np.arange(dims[-2])[:, None], np.arange(dims[-1])[None, :]
+            keep = OPS.constant(((lower < 0) | (i - j <= lower)) & ((upper < 0) | (j - i <= upper)))
+        else:
+            size = shape(x)
+            i = OPS.expand_dims(OPS.range_(size[-2]), 1)
+            j = OPS.expand_dims(OPS.range_(size[-1]), 0)
+            keep = OPS.logical_and(OPS.logical_or(lower < 0, i - j <= lower),
+                                   OPS.logical_or(upper < 0, j - i <= upper))
+        return math_ops.where(broadcast_to(keep, shape(x)), x, OPS.zeros_like(x))
 
 
 def space_to_depth(input, block_size, name=None, data_format="NHWC"):  # noqa: A002

@@ -48,3 +48,18 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False):
     if rank is None or rank < 2:
         raise ValueError(f"matrix_transpose needs rank >= 2 of known rank, got {a.shape}")
     return transpose(a, [*range(rank - 2), rank - 1, rank - 2], name=name)
+
+
+def matvec(a, b, transpose_a=False, name=None):
+    """a [..., m, n] times the vectors b [..., n] -> [..., m]."""
+    with name_scope(name, "matvec"):
+        b = convert_to_tensor(b)
+        return OPS.squeeze(OPS.matmul(a, OPS.expand_dims(b, -1), transpose_a=transpose_a), -1)
+
+
+def normalize(tensor, ord="euclidean", axis=None, name=None):  # noqa: A002
+    """(tensor / its norm, the norm with kept dimensions) for tf.norm's `ord` and `axis`."""
+    with name_scope(name, "normalize"):
+        x = convert_to_tensor(tensor)
+        norm = OPS.norm(x, ord=ord, axis=axis, keepdims=True)
+        return x / norm, norm

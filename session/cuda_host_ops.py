@@ -14,7 +14,8 @@ def _on_downloads(op, ctx):
        "MatrixInverse", "MatrixDeterminant", "MatrixSolve", "UnsortedSegmentMax",
        "UnsortedSegmentMin", "QueueDequeue", "QueueSize", "QueueIsClosed", "LimitEpochs",
        "ReaderRead", "ReaderNumRecordsProduced", "ReaderNumWorkUnitsCompleted", "DecodeCSV",
-       "ReadFile", "RandomGamma",
+       "ReadFile", "RandomGamma", "Cholesky", "MatrixTriangularSolve", "SelfAdjointEigV2",
+       "Qr", "Svd", "LogMatrixDeterminant",
        host_inputs=ALL_INPUTS)
 def _computed_on_host(op, ctx):
     """The op's NumPy implementation on downloaded inputs (a user's Python function,

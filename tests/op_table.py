@@ -14,6 +14,8 @@ C34 = np.array([[True, False, True, True],  # a fixed condition / label pattern
                 [False, False, True, False],
                 [True, True, False, True]])
 IDX = np.array([2, 0, 2, 1])
+W33 = np.linspace(0.5, 1.5, 9).reshape(3, 3)  # weights that make losses of sign-free
+W43 = np.linspace(-1.0, 2.0, 12).reshape(4, 3)  # factors (squared by the test) vary
 
 
 class Row:
@@ -272,6 +274,28 @@ ROWS = [
     Row("matrix_solve_adjoint", lambda a, b: tf.matrix_solve(a + 4.0 * np.eye(3), b,
                                                              adjoint=True),
         [((2, 3, 3), "any"), ((2, 3, 1), "any")], rtol=1e-4),
+    Row("cholesky", lambda x: tf.cholesky(tf.matmul(x, x, transpose_b=True) + 3.0 * np.eye(3)),
+        [((2, 3, 3), "any")], rtol=1e-4, dynamic=False),  # its gradient needs the rank
+    Row("triangular_solve", lambda a, b: tf.matrix_triangular_solve(a + 4.0 * np.eye(3), b),
+        [((3, 3), "any"), ((3, 2), "any")], rtol=1e-4),
+    Row("triangular_solve_upper_adjoint", lambda a, b: tf.matrix_triangular_solve(
+        a + 4.0 * np.eye(3), b, lower=False, adjoint=True),
+        [((2, 3, 3), "any"), ((2, 3, 1), "any")], rtol=1e-4),
+    Row("self_adjoint_eig", lambda x: tf.concat([tf.self_adjoint_eig(x + tf.matrix_transpose(
+        x))[1] * W33, tf.expand_dims(tf.self_adjoint_eigvals(x + tf.matrix_transpose(x)), 1)],
+        1), [((3, 3), "any")], rtol=1e-4, dynamic=False),
+    Row("qr", lambda x: tf.concat([tf.qr(x)[0] * W43, tf.qr(x)[1] * W33], 0),
+        [((4, 3), "any")], rtol=1e-4, dynamic=False),
+    Row("svd", lambda x: tf.concat([tf.svd(x)[1] * W43, tf.svd(x)[2] * W33,
+                                    tf.expand_dims(tf.svd(x, compute_uv=False), 0)], 0),
+        [((4, 3), "any")], rtol=1e-4, dynamic=False),
+    Row("svd_wide", lambda x: tf.svd(tf.transpose(x))[2] * W43, [((4, 3), "any")], rtol=1e-4,
+        dynamic=False),
+    Row("slogdet", lambda x: tf.linalg.slogdet(x + 3.0 * np.eye(3))[1], [((2, 3, 3), "any")],
+        rtol=1e-4),
+    Row("lstsq_pinv", lambda a: tf.matrix_solve_ls(a, W43[:, :2]) + tf.linalg.pinv(a)[:, :2] +
+        tf.matrix_solve_ls(a, W43[:, :2], l2_regularizer=0.1, fast=False),
+        [((4, 3), "any")], rtol=1e-4, dynamic=False),
     # ---- uint8: cast in, moved by the layout ops, cast out
     Row("uint8_transpose_gather", lambda x: tf.cast(tf.concat(
         [tf.transpose(_uint8(x))[:, ::-1], tf.gather(tf.transpose(_uint8(x)), IDX)], 1),

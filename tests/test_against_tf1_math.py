@@ -76,3 +76,37 @@ def test_no_nan_arithmetic_and_integer_helpers_match():
         return outs + grads, None
     (ours, _), (theirs, _) = both(program)
     _close(ours, theirs, rtol=1e-6)
+
+
+def test_decompositions_and_their_gradients_match():
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((2, 4, 4))
+    spd = x @ np.swapaxes(x, -1, -2) + 4 * np.eye(4)
+    tall = rng.standard_normal((2, 5, 3))
+    rhs = rng.standard_normal((2, 4, 2))
+    diagonal = rng.standard_normal((2, 4))
+
+    def program(tf):
+        a, t, b = tf.constant(spd), tf.constant(tall), tf.constant(rhs)
+        chol = tf.cholesky(a)
+        low = tf.matrix_triangular_solve(chol, b)
+        up = tf.matrix_triangular_solve(tf.matrix_transpose(chol), b, lower=False,
+                                        adjoint=True)
+        e, v = tf.self_adjoint_eig(a)
+        q, r = tf.qr(t)
+        s, u, w = tf.svd(t)
+        s_wide = tf.svd(tf.matrix_transpose(t), compute_uv=False)
+        sign, logabs = tf.linalg.slogdet(a - 3.0)
+        outs = [chol, low, up, e, tf.abs(v), tf.abs(q), tf.abs(r), s, tf.abs(u), tf.abs(w),
+                s_wide, sign, logabs, tf.cholesky_solve(chol, b), tf.linalg.logdet(a),
+                tf.matrix_solve_ls(t, tf.constant(tall[..., :2] * 2.0 + 1.0)),
+                tf.matrix_set_diag(a, tf.constant(diagonal))]
+        loss = (tf.reduce_sum(chol * chol) + tf.reduce_sum(low) + tf.reduce_sum(up * up) +
+                tf.reduce_sum(e * e) + tf.reduce_sum(v * v * e[:, None, :]) +
+                tf.reduce_sum(q * q * r[:, None, 0, :]) + tf.reduce_sum(r * r) +
+                tf.reduce_sum(s * s * s) + tf.reduce_sum(u * u * s[:, None, :]) +
+                tf.reduce_sum(w * w * s[:, None, :]) + tf.reduce_sum(s_wide) +
+                tf.reduce_sum(logabs))
+        return outs + tf.gradients(loss, [a, t, b]), None
+    (ours, _), (theirs, _) = both(program)
+    _close(ours, theirs, rtol=1e-8, atol=1e-10)

@@ -35,8 +35,9 @@ NO_KERNEL = {
         "ReaderReset", "ReadFile")},
     "DecodeCSV": "host: parses byte strings",
     "RandomGamma": "host: a rejection sampler over Philox",
-    **{t: "host: NumPy's LAPACK" for t in ("MatrixInverse", "MatrixDeterminant",
-                                            "MatrixSolve")},
+    **{t: "host: NumPy's LAPACK" for t in (
+        "MatrixInverse", "MatrixDeterminant", "MatrixSolve", "Cholesky",
+        "MatrixTriangularSolve", "SelfAdjointEigV2", "Qr", "Svd", "LogMatrixDeterminant")},
     **{t: "host: NumPy's ufunc.at" for t in ("UnsortedSegmentMax", "UnsortedSegmentMin")},
     "ParseExample": "host: parses byte strings", "DecodeRaw": "host: reads byte strings",
     **{t: "host: serializes downloaded values" for t in (

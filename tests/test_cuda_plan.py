@@ -870,7 +870,9 @@ def test_every_op_of_the_table_through_capture_and_replay(null_gpu, row):
         assert meta.launch == "direct" and "decides on the device" in meta.launch_reason
     elif row.name == "boolean_mask":  # how many elements it keeps is a device value
         assert meta.launch == "direct" and "depends on device values" in meta.launch_reason
-    elif row.name.startswith(("matrix_", "unsorted_segment_max", "segment_min")):  # host ops
+    elif row.name.startswith(("matrix_", "unsorted_segment_max", "segment_min", "cholesky",
+                              "triangular_solve", "self_adjoint_eig", "qr", "svd", "slogdet",
+                              "lstsq")):  # host ops
         assert meta.launch == "direct" and ("on the host" in meta.launch_reason
                                             or "launch parameter" in meta.launch_reason)
     elif meta.launch_reason == "the plan launches no kernels":  # views, folded gradients

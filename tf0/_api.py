@@ -64,6 +64,9 @@ from tf0.ops import (clip_by_global_norm, clip_by_norm, global_norm, norm,  # no
                      reduce_logsumexp)
 from tf0.ops import add_check_numerics_ops, dynamic_partition, dynamic_stitch  # noqa: E402
 from tf0.ops import matrix_determinant, matrix_inverse, matrix_solve  # noqa: E402
+from tf0.ops import (cholesky, cholesky_solve, matrix_set_diag,  # noqa: E402,F401
+                     matrix_triangular_solve, qr, self_adjoint_eig, self_adjoint_eigvals, svd)
+from tf0.ops.decompositions import matrix_solve_ls  # noqa: E402,F401
 from tf0.ops import (segment_max, segment_min, unsorted_segment_max,  # noqa: E402
                      unsorted_segment_min)
 from tf0.ops import where as where_v2  # noqa: E402 (tf.where broadcasts already)
