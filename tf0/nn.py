@@ -29,3 +29,13 @@ sigmoid = _U["sigmoid"]
 tanh = _U["tanh"]
 elu = _U["elu"]
 softplus = _U["softplus"]
+from tf0.ops.nn_extras import (avg_pool1d, batch_norm_with_global_normalization,  # noqa: E402,F401
+                               conv2d_backprop_filter, conv2d_backprop_input, convolution,
+                               depthwise_conv2d_native,
+                               depthwise_conv2d_native_backprop_filter,
+                               depthwise_conv2d_native_backprop_input,
+                               embedding_lookup_sparse, log_poisson_loss, max_pool1d, pool,
+                               safe_embedding_lookup_sparse, static_bidirectional_rnn)
+from tf0.ops.math_composites import swish as silu  # noqa: E402,F401
+from tf0.ops.conv_ops import avg_pool as avg_pool2d, max_pool as max_pool2d  # noqa: E402,F401
+from tf0.ops.conv_ops import avg_pool as avg_pool_v2, max_pool as max_pool_v2  # noqa: E402,F401

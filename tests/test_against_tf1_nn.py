@@ -1,0 +1,64 @@
+"""More of tf.nn through tf0 and TensorFlow's compat.v1: 1-D pooling, the generic
+convolution and pool, conv2d's backprops, Poisson loss, global batch norm, the static
+bidirectional RNN and the sparse embedding lookups, with gradients (skipped without
+TensorFlow)."""
+import numpy as np
+
+from tf1_reference import both
+
+RNG = np.random.default_rng(51)
+
+
+def test_nn_composites_match_with_gradients():
+    x1 = RNG.standard_normal((2, 9, 3))
+    x2 = RNG.standard_normal((2, 6, 5, 3))
+    w1 = RNG.standard_normal((3, 3, 4))
+    w2 = RNG.standard_normal((3, 2, 3, 4))
+    dw = RNG.standard_normal((2, 2, 3, 2))
+    params = RNG.standard_normal((7, 4))
+    steps = RNG.standard_normal((4, 2, 3))
+
+    def program(tf):
+        a, b, f1, f2, d, p = [tf.constant(v) for v in (x1, x2, w1, w2, dw, params)]
+        nn = tf.nn
+        conv = nn.conv2d(b, f2, [1, 1, 1, 1], "SAME")
+        dconv = nn.depthwise_conv2d_native(b, d, [1, 1, 1, 1], "VALID")
+        ids = tf.SparseTensor([[0, 0], [0, 1], [2, 0], [3, 2]], tf.constant([1, 4, 6, -1],
+                                                                           tf.int64), [4, 3])
+        wts = tf.SparseTensor([[0, 0], [0, 1], [2, 0], [3, 2]], tf.constant(
+            [0.5, 2.0, 1.0, 3.0], tf.float64), [4, 3])
+        ids_ok = tf.SparseTensor([[0, 0], [0, 1], [2, 0]], tf.constant([1, 4, 6], tf.int64),
+                                 [3, 2])
+        with tf.variable_scope("birnn", initializer=tf.constant_initializer(0.1)):
+            outs, fw, bw = nn.static_bidirectional_rnn(
+                nn.rnn_cell.BasicRNNCell(3), nn.rnn_cell.BasicRNNCell(2),
+                tf.unstack(tf.constant(steps)), sequence_length=[4, 2], dtype=tf.float64)
+        results = [
+            nn.max_pool1d(a, 2, 2, "SAME"), nn.avg_pool1d(a, [1, 3, 1], [1, 2, 1], "VALID"),
+            nn.convolution(a, f1, "SAME", strides=[2]), nn.convolution(b, f2, "VALID"),
+            nn.convolution(b, f2, "SAME", dilation_rate=[2, 1]),
+            nn.pool(a, [3], "MAX", "SAME", strides=[2]), nn.pool(b, [2, 2], "AVG", "VALID"),
+            nn.conv2d_backprop_input(tf.shape(b), f2, conv, [1, 1, 1, 1], "SAME"),
+            nn.conv2d_backprop_filter(b, [3, 2, 3, 4], conv, [1, 1, 1, 1], "SAME"),
+            nn.depthwise_conv2d_native_backprop_filter(b, [2, 2, 3, 2], dconv, [1, 1, 1, 1],
+                                                       "VALID"),
+            nn.depthwise_conv2d_native_backprop_input(tf.shape(b), d, dconv, [1, 1, 1, 1],
+                                                      "VALID"),
+            nn.log_poisson_loss(tf.abs(a) * 3.0, a), nn.log_poisson_loss(tf.abs(a) * 3.0, a,
+                                                                         True),
+            nn.batch_norm_with_global_normalization(b, tf.reduce_mean(b, [0, 1, 2]),
+                                                    tf.ones([3], tf.float64), b[0, 0, 0],
+                                                    b[1, 1, 1], 1e-3, True),
+            tf.stack(outs), fw, bw,
+            nn.embedding_lookup_sparse(p, ids_ok, None, combiner="sum"),
+            nn.embedding_lookup_sparse(p, ids_ok, None),
+            nn.safe_embedding_lookup_sparse(p, ids, wts, combiner="sqrtn"),
+            nn.safe_embedding_lookup_sparse(p, ids, None, default_id=0),
+        ]
+        loss = tf.add_n([tf.reduce_sum(r * r) for r in results])
+        grads = tf.gradients(loss, [a, b, f1, f2, d, p])  # TF1's for p: IndexedSlices
+        return results + [tf.convert_to_tensor(g) for g in grads], None
+    (ours, _), (theirs, _) = both(program)
+    for k, (x, y) in enumerate(zip(ours, theirs)):
+        assert np.asarray(x).shape == np.asarray(y).shape, k
+        np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-10, err_msg=str(k))
