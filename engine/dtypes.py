@@ -60,7 +60,8 @@ UINT8_OPS = frozenset({
     "StridedSlice", "ConcatV2", "Pack", "Unpack", "SplitV", "Tile", "BroadcastTo", "Pad",
     "MirrorPad", "GatherV2", "Fill", "ZerosLike", "OnesLike", "Select", "Equal", "NotEqual",
     "Less", "LessEqual", "Greater", "GreaterEqual", "IteratorGetNext", "CondMerge", "NoOp",
-    "Print", "PyFunc", "ImageSummary"})
+    "Print", "PyFunc", "ImageSummary", "DecodeRaw", "EncodePng", "DecodePng", "QueueEnqueue",
+    "QueueDequeue", "LimitEpochs"})
 # Host objects held as tensors, never fed or fetched; not in ALL. variant: a TensorArray's
 # list of tensors (differentiable: its gradient is a list of gradients); loop_history: the
 # iterations a tf.while_loop records for its gradient.

@@ -23,12 +23,12 @@ from .math_composites import (bincount, confusion_matrix, div_no_nan, invert_per
 from .special_math import lbeta, polygamma
 from .queue_ops import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue
 from .queue_runner import QueueRunner, add_queue_runner
-from . import input_pipeline
+from . import input_pipeline, image_extras
 from .reader_ops import (FixedLengthRecordReader, ReaderBase, TextLineReader, TFRecordReader,
                          WholeFileReader, decode_csv, read_file)
 from .control_flow import Assert, case, cond, merge as _cond_merge
 from .core import constant, convert_to_tensor, register_tensor_conversion_function
-from .index_ops import gather, one_hot, slice_, strided_slice_getitem
+from .index_ops import gather, one_hot, slice_, strided_slice, strided_slice_getitem
 from .math_ops import (BINARY_BUILDERS, UNARY_BUILDERS, add_n, cast, clip_by_value, div,
                        leaky_relu, logical_not, matmul, relu, relu6, scalar_mul, sum_to,
                        to_float, to_int32, to_int64, truediv, where)

@@ -510,8 +510,29 @@ def _pad_grad(op, dy):
     return [make_op("StridedSlice", [dy], {"index": index}, name="StridedSlice")]
 
 
+def _mirror_pad_grad(op, dy):
+    """Each padded axis folds back onto the input: a matmul by the 0/1 matrix [n + pads, n]
+    that sends every output position to the input position it copies."""
+    x, mode = op.inputs[0], op.attrs["mode"]
+    grad = dy
+    for axis, (before, after) in enumerate(op.attrs["paddings"]):
+        if not before and not after:
+            continue
+        n = x.shape.dims[axis] if x.shape.ndims is not None else None
+        if n is None:
+            raise ValueError(f"the gradient of a {mode} pad needs the size of axis {axis} "
+                             f"of {x.name} known when the graph is built")
+        source = np.pad(np.arange(n), (before, after), mode=mode)
+        fold = np.zeros((len(source), n), dy.dtype.np)
+        fold[np.arange(len(source)), source] = 1
+        rank = x.shape.ndims
+        folded = OPS.tensordot(grad, fold, axes=[[axis], [0]])  # the axis comes out last
+        grad = transpose(folded, [*range(axis), rank - 1, *range(axis, rank - 1)])
+    return [grad]
+
+
 defop("Pad", _pad_infer, _pad_bind, grad=_pad_grad, kernels=("fill", "strided_copy"))
-defop("MirrorPad", _pad_infer, _pad_bind, grad=None, kernels=("mirror_pad",))
+defop("MirrorPad", _pad_infer, _pad_bind, grad=_mirror_pad_grad, kernels=("mirror_pad",))
 
 
 def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):

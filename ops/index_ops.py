@@ -9,6 +9,7 @@ import numpy as np
 
 from tf0.engine import dtypes, errors
 from tf0.engine.gradients import NO_GRADIENT
+from tf0.engine.graph import name_scope
 from tf0.engine.shapes import TensorShape
 
 from .array_ops import RunTimeParts, _static_int_list, int_parts, run_time_value
@@ -149,6 +150,33 @@ def strided_slice_getitem(tensor, key):
     index, run_time = _normalize_index(key)
     return make_op("StridedSlice", [tensor, *run_time], {"index": index},
                    name="strided_slice")
+
+
+def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0,
+                  new_axis_mask=0, shrink_axis_mask=0, var=None, name=None):
+    """tf.strided_slice: input_[begin:end:strides] written out per dimension, with TF1's
+    bit masks (bit i of begin_mask/end_mask ignores begin[i]/end[i], of ellipsis_mask makes
+    entry i `...`, of new_axis_mask a new axis, of shrink_axis_mask the single index
+    begin[i]). begin, end, strides: lists of ints or scalar tensors."""
+    begin = int_parts(begin, "strided_slice begin")
+    end = int_parts(end, "strided_slice end")
+    strides = [1] * len(begin) if strides is None else \
+        int_parts(strides, "strided_slice strides")
+    if not len(begin) == len(end) == len(strides):
+        raise ValueError("strided_slice: begin, end and strides must have one length")
+    key = []
+    for i, (b, e, s) in enumerate(zip(begin, end, strides)):
+        if ellipsis_mask >> i & 1:
+            key.append(Ellipsis)
+        elif new_axis_mask >> i & 1:
+            key.append(None)
+        elif shrink_axis_mask >> i & 1:
+            key.append(b)
+        else:
+            key.append(slice(None if begin_mask >> i & 1 else b,
+                             None if end_mask >> i & 1 else e, s))
+    with name_scope(name, "strided_slice"):
+        return strided_slice_getitem(convert_to_tensor(input_), tuple(key))
 
 
 def slice_(input_, begin, size, name=None):

@@ -168,8 +168,8 @@ defop("DecodeRaw", _decode_raw_infer, _decode_raw_bind, grad=NO_GRADIENT)
 
 def decode_raw(input_bytes=None, out_type=None, little_endian=True, name=None,
                bytes=None):  # noqa: A002 (TF1's argument name)
-    """The bytes of each string as a vector of out_type values (float32, float64, int32 or
-    int64: tf0 has no narrower types; all strings one size)."""
+    """The bytes of each string as a vector of out_type values (uint8, int32, int64,
+    float32 or float64; all strings one size)."""
     data = input_bytes if input_bytes is not None else bytes
     return make_op("DecodeRaw", [convert_to_tensor(data, dtype=dtypes.string)],
                    {"out_type": dtypes.as_dtype(out_type), "little_endian": bool(little_endian)},

@@ -15,7 +15,7 @@ def _on_downloads(op, ctx):
        "UnsortedSegmentMin", "QueueDequeue", "QueueSize", "QueueIsClosed", "LimitEpochs",
        "ReaderRead", "ReaderNumRecordsProduced", "ReaderNumWorkUnitsCompleted", "DecodeCSV",
        "ReadFile", "RandomGamma", "Cholesky", "MatrixTriangularSolve", "SelfAdjointEigV2",
-       "Qr", "Svd", "LogMatrixDeterminant",
+       "Qr", "Svd", "LogMatrixDeterminant", "NonMaxSuppression", "EncodePng", "DecodePng",
        host_inputs=ALL_INPUTS)
 def _computed_on_host(op, ctx):
     """The op's NumPy implementation on downloaded inputs (a user's Python function,

@@ -16,6 +16,7 @@ C34 = np.array([[True, False, True, True],  # a fixed condition / label pattern
 IDX = np.array([2, 0, 2, 1])
 W33 = np.linspace(0.5, 1.5, 9).reshape(3, 3)  # weights that make losses of sign-free
 W43 = np.linspace(-1.0, 2.0, 12).reshape(4, 3)  # factors (squared by the test) vary
+W54 = np.linspace(0.5, 2.0, 20).reshape(5, 4)
 
 
 class Row:
@@ -161,6 +162,8 @@ ROWS = [
     Row("xlogy_xdivy", lambda x, y: tf.math.xlogy(x, y) + tf.math.xdivy(x, y),
         [((3, 4), "any"), ((3, 4), "pos")]),
     Row("roll", lambda x: tf.roll(x, [1, -1], [0, 1]), A, dynamic=False),
+    Row("mirror_pads", lambda x: tf.pad(x, [[1, 1], [2, 1]], "REFLECT")[:, :4] * W54 +
+        tf.pad(x, [[2, 0], [0, 3]], "SYMMETRIC")[:, 3:], A, second=True, dynamic=False),
     Row("band_part", lambda x: tf.matrix_band_part(x, 1, 0), A, dynamic=False),
     Row("space_to_depth", lambda x: tf.depth_to_space(
         tf.space_to_depth(x, 2) * x[:, :2, :1, :1], 2), [((2, 4, 2, 3), "any")], dynamic=False),
@@ -358,6 +361,7 @@ COVERED_ELSEWHERE = {
     **{t: "test_queues" for t in ("QueueEnqueue", "QueueDequeue", "QueueClose", "QueueSize",
                                   "QueueIsClosed", "LimitEpochs")},
     "RandomGamma": "test_random",
+    **{t: "test_image_extras" for t in ("NonMaxSuppression", "EncodePng", "DecodePng")},
     **{t: "test_readers" for t in ("ReaderRead", "ReaderNumRecordsProduced",
                                    "ReaderNumWorkUnitsCompleted", "ReaderReset", "DecodeCSV",
                                    "ReadFile")},

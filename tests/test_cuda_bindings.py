@@ -35,6 +35,8 @@ NO_KERNEL = {
         "ReaderReset", "ReadFile")},
     "DecodeCSV": "host: parses byte strings",
     "RandomGamma": "host: a rejection sampler over Philox",
+    "NonMaxSuppression": "host: a greedy loop over boxes",
+    **{t: "host: PNG files are byte strings" for t in ("EncodePng", "DecodePng")},
     **{t: "host: NumPy's LAPACK" for t in (
         "MatrixInverse", "MatrixDeterminant", "MatrixSolve", "Cholesky",
         "MatrixTriangularSolve", "SelfAdjointEigV2", "Qr", "Svd", "LogMatrixDeterminant")},

@@ -72,11 +72,18 @@ def test_gradient_op_names_live_under_gradients_scope():
     assert g2.op.name.startswith("gradients_1/")
 
 
-def test_missing_gradient_rule_raises_lookup_error():
+def test_missing_gradient_rule_raises_lookup_error(monkeypatch):
+    from tf0.engine.op_def import REGISTRY
+    monkeypatch.setattr(REGISTRY["MirrorPad"], "grad", None)  # every real op has a rule
     x = tf.placeholder(tf.float32, [3, 3])
     y = tf.pad(x, [[1, 1], [1, 1]], mode="REFLECT")
-    with pytest.raises(LookupError):
+    with pytest.raises(LookupError, match="No gradient defined for operation"):
         tf.gradients(tf.reduce_sum(y), x)
+    g = tf.get_default_graph()
+    with g.gradient_override_map({"Square": "NoSuchGradient"}):
+        z = tf.square(x)
+    with pytest.raises(LookupError, match="NoSuchGradient"):
+        tf.gradients(z, x)
 
 
 def test_gradient_of_gather_accumulates_repeated_indices():

@@ -138,3 +138,42 @@ def test_reading_csv_files_into_shuffled_batches(tmp_path):
     assert sorted(seen.tolist()) == sorted([k * 10 + r for k in range(3) for r in range(5)] * 2)
     for i, v in got:
         np.testing.assert_array_equal(v, (i % 10) / 4)
+
+
+def test_a_cifar10_style_binary_pipeline(tmp_path):
+    """Fixed-length records of a label byte and a 3x32x32 image, decoded, sliced and
+    batched as TF1's CIFAR-10 example does."""
+    rng = np.random.default_rng(5)
+    labels = rng.integers(0, 10, 12).astype(np.uint8)
+    images = rng.integers(0, 256, (12, 3, 32, 32)).astype(np.uint8)
+    records = np.concatenate([labels[:, None], images.reshape(12, -1)], 1)
+    for k in range(2):
+        (tmp_path / f"data_{k}.bin").write_bytes(records[6 * k:6 * k + 6].tobytes())
+    files = _filename_queue([tmp_path / f"data_{k}.bin" for k in range(2)])
+    _, value = tf.FixedLengthRecordReader(record_bytes=1 + 3 * 32 * 32).read(files)
+    record = tf.decode_raw(value, tf.uint8)
+    label = tf.cast(tf.strided_slice(record, [0], [1]), tf.int32)
+    label.set_shape([1])  # as the example does: the record's length is a run-time value
+    depth_major = tf.reshape(tf.strided_slice(record, [1], [1 + 3 * 32 * 32]), [3, 32, 32])
+    image = tf.transpose(depth_major, [1, 2, 0])
+    image_batch, label_batch = tf.train.batch([image, label], 4)
+    assert image_batch.dtype is tf.uint8 and image_batch.shape.as_list() == [4, 32, 32, 3]
+    with tf.Session() as sess:
+        got = _drain(sess, [image_batch, label_batch])
+    np.testing.assert_array_equal(np.concatenate([g[0] for g in got]),
+                                  images.transpose(0, 2, 3, 1))
+    np.testing.assert_array_equal(np.concatenate([g[1] for g in got])[:, 0], labels)
+
+
+def test_strided_slice_with_masks():
+    x = np.arange(60).reshape(3, 4, 5)
+    cases = [  # (arguments, the same index in NumPy)
+        (([0, 1, 0], [3, 4, 5], [1, 2, 2]), np.s_[0:3, 1:4:2, 0:5:2]),
+        (([1, 0, 0], [2, 0, 0], [1, 1, 1], 0, 0b110), np.s_[1:2, 0:, 0:]),
+        (([2, 0], [0, 0], [-1, 1], 0b00, 0b11), np.s_[2::-1, 0:]),
+        (([1, 0, 3], [2, 0, 4], [1, 1, 1], 0, 0, 0, 0, 0b101), np.s_[1, 0:0, 3]),
+        (([0, 0, 1], [0, 0, 2], [1, 1, 1], 0, 0, 0b001, 0b010), np.s_[..., None, 1:2]),
+    ]
+    with tf.Session() as sess:
+        for args, index in cases:
+            np.testing.assert_array_equal(sess.run(tf.strided_slice(x, *args)), x[index])

@@ -67,6 +67,7 @@ from tf0.ops import matrix_determinant, matrix_inverse, matrix_solve  # noqa: E4
 from tf0.ops import (cholesky, cholesky_solve, matrix_set_diag,  # noqa: E402,F401
                      matrix_triangular_solve, qr, self_adjoint_eig, self_adjoint_eigvals, svd)
 from tf0.ops.decompositions import matrix_solve_ls  # noqa: E402,F401
+from tf0.ops.image_extras import extract_image_patches  # noqa: E402,F401
 from tf0.ops import (segment_max, segment_min, unsorted_segment_max,  # noqa: E402
                      unsorted_segment_min)
 from tf0.ops import where as where_v2  # noqa: E402 (tf.where broadcasts already)

@@ -14,3 +14,9 @@ from tf0.ops.image_ops import resize_images as resize  # noqa: F401
 from tf0.ops.image_color import (adjust_hue, adjust_saturation, hsv_to_rgb,  # noqa: F401
                                  random_hue, random_saturation, rgb_to_hsv)
 from tf0.ops import random_crop  # noqa: F401
+from tf0.ops.image_extras import (adjust_gamma, crop_and_resize, decode_png,  # noqa: F401
+                                  encode_png, extract_image_patches, image_gradients,
+                                  non_max_suppression, psnr, rgb_to_yiq, rgb_to_yuv, rot90,
+                                  sobel_edges, ssim, total_variation, yiq_to_rgb, yuv_to_rgb)
+from tf0.ops.image_extras import extract_image_patches as extract_patches  # noqa: F401
+from tf0.ops.image_ops import transpose_image as transpose  # noqa: F401
