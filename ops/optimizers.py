@@ -81,19 +81,20 @@ class Optimizer:
             raise ValueError("No gradients provided for any variable: "
                              f"{[v.name for _, v in grads_and_vars]}")
         graph = pairs[0][1].graph
-        with graph.name_scope(name or self._name):
+        with graph.name_scope(name or self._name) as scope:
             self._prepare()
             updates = []
             for g, v in pairs:
                 with graph.name_scope("update_" + v.op.name.replace("/", "_")):
                     slots = [self._slot(v, s, init) for s, init in self.SLOTS]
                     updates.append(self._apply(g, v, slots))
-            train = self._finish(updates, name or self._name)
-        if global_step is None:
-            return train
-        with graph.control_dependencies([train]):
-            return global_step.assign_add(np.asarray(1, global_step.dtype.np),
-                                          name=name or self._name).op
+            # as TF1's, the returned op takes the scope's own name ("train", not
+            # "train/train"), so that programs can run it by that name
+            if global_step is None:
+                return self._finish(updates, scope)
+            with graph.control_dependencies([self._finish(updates, "update")]):
+                return global_step.assign_add(np.asarray(1, global_step.dtype.np),
+                                              name=scope).op
 
     def minimize(self, loss, global_step=None, var_list=None, gate_gradients=1,
                  aggregation_method=None, colocate_gradients_with_ops=False, name=None,

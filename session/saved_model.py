@@ -140,10 +140,10 @@ def _with_loop_bodies(ops):
 class Signature:
     """A loaded model: call it with the inputs as keyword arguments."""
 
-    def __init__(self, graph, inputs, outputs, config=None):
+    def __init__(self, graph, inputs, outputs, config=None, session=None):
         self.graph = graph
         self.inputs, self.outputs = inputs, outputs
-        self._session = Session(graph=graph, config=config)
+        self._session = session if session is not None else Session(graph=graph, config=config)
 
     def __call__(self, **feeds):
         missing = set(self.inputs) - set(feeds)

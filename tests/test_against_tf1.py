@@ -1246,3 +1246,17 @@ def test_segment_extremes_match_with_ties_and_empty_segments():
     for a, b in zip(ours, theirs):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
+
+
+def test_train_op_names_match():
+    def program(tf):
+        w = tf.Variable(1.0)
+        gs = tf.train.get_or_create_global_step()
+        ops = [tf.train.GradientDescentOptimizer(0.1).minimize(w * w, name="train"),
+               tf.train.GradientDescentOptimizer(0.1).minimize(w * w),
+               tf.train.AdamOptimizer(0.1).minimize(w * w),
+               tf.train.MomentumOptimizer(0.1, 0.9).minimize(w * w, global_step=gs, name="t"),
+               tf.train.RMSPropOptimizer(0.1).minimize(w * w, global_step=gs)]
+        return [], [op.name for op in ops]
+    (_, ours), (_, theirs) = _both(program)
+    assert ours == theirs
