@@ -28,6 +28,7 @@ import tf0.nn as nn  # noqa: E402
 import tf0.data as data  # noqa: E402
 import tf0.debugging as debugging  # noqa: E402
 import tf0.distributions as distributions  # noqa: E402
+import tf0.estimator as estimator  # noqa: E402
 import tf0.layers as layers  # noqa: E402
 import tf0.linalg as linalg  # noqa: E402
 import tf0.losses as losses  # noqa: E402
