@@ -23,7 +23,7 @@ from .math_composites import (bincount, confusion_matrix, div_no_nan, invert_per
 from .special_math import lbeta, polygamma
 from .queue_ops import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue
 from .queue_runner import QueueRunner, add_queue_runner
-from . import input_pipeline, image_extras
+from . import input_pipeline, image_extras, feature_columns
 from .reader_ops import (FixedLengthRecordReader, ReaderBase, TextLineReader, TFRecordReader,
                          WholeFileReader, decode_csv, read_file)
 from .control_flow import Assert, case, cond, merge as _cond_merge

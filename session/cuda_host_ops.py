@@ -16,6 +16,7 @@ def _on_downloads(op, ctx):
        "ReaderRead", "ReaderNumRecordsProduced", "ReaderNumWorkUnitsCompleted", "DecodeCSV",
        "ReadFile", "RandomGamma", "Cholesky", "MatrixTriangularSolve", "SelfAdjointEigV2",
        "Qr", "Svd", "LogMatrixDeterminant", "NonMaxSuppression", "EncodePng", "DecodePng",
+       "VocabularyLookup", "ClassNames",
        host_inputs=ALL_INPUTS)
 def _computed_on_host(op, ctx):
     """The op's NumPy implementation on downloaded inputs (a user's Python function,

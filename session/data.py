@@ -15,7 +15,7 @@ from tf0.engine import dtypes, errors
 from tf0.engine.graph import Graph, Tensor, get_default_graph
 from tf0.engine.shapes import TensorShape, as_shape
 from tf0.ops import placeholder
-from tf0.ops.core import convert_to_tensor
+from tf0.ops.core import convert_to_tensor, string_array
 from tf0.ops.random_ops import get_seed
 
 from .background import Ahead
@@ -174,6 +174,9 @@ def _component(value):
     if isinstance(value, Tensor) or hasattr(value, "_as_graph_element"):
         t = convert_to_tensor(value)
         return t, t.shape, t.dtype
+    if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind in "SUO":
+        arr = string_array(value)  # NumPy strings: tf.string (bytes objects)
+        return arr, TensorShape(arr.shape), dtypes.string
     dtype = dtypes.infer_dtype(value)
     if isinstance(value, (np.ndarray, np.generic)):
         dtype = dtypes.as_dtype(value.dtype)

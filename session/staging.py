@@ -16,6 +16,9 @@ def device_stager(host_iterator, depth=2):
         staged = []
         for value in element:
             host = np.asarray(value, order="C")
+            if host.dtype == object:  # strings stay on the host, as everywhere in tf0
+                staged.append((host, None))
+                continue
             pinned = cupyx.empty_pinned(host.shape, host.dtype)
             np.copyto(pinned, host)
             dev = cupy.empty(host.shape, host.dtype)

@@ -362,6 +362,7 @@ COVERED_ELSEWHERE = {
                                   "QueueIsClosed", "LimitEpochs")},
     "RandomGamma": "test_random",
     **{t: "test_image_extras" for t in ("NonMaxSuppression", "EncodePng", "DecodePng")},
+    **{t: "test_feature_columns" for t in ("VocabularyLookup", "ClassNames")},
     **{t: "test_readers" for t in ("ReaderRead", "ReaderNumRecordsProduced",
                                    "ReaderNumWorkUnitsCompleted", "ReaderReset", "DecodeCSV",
                                    "ReadFile")},

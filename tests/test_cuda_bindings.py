@@ -36,6 +36,7 @@ NO_KERNEL = {
     "DecodeCSV": "host: parses byte strings",
     "RandomGamma": "host: a rejection sampler over Philox",
     "NonMaxSuppression": "host: a greedy loop over boxes",
+    **{t: "host: strings to ids and back" for t in ("VocabularyLookup", "ClassNames")},
     **{t: "host: PNG files are byte strings" for t in ("EncodePng", "DecodePng")},
     **{t: "host: NumPy's LAPACK" for t in (
         "MatrixInverse", "MatrixDeterminant", "MatrixSolve", "Cholesky",

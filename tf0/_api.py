@@ -29,6 +29,7 @@ import tf0.data as data  # noqa: E402
 import tf0.debugging as debugging  # noqa: E402
 import tf0.distributions as distributions  # noqa: E402
 import tf0.estimator as estimator  # noqa: E402
+import tf0.feature_column as feature_column  # noqa: E402
 import tf0.layers as layers  # noqa: E402
 import tf0.linalg as linalg  # noqa: E402
 import tf0.losses as losses  # noqa: E402
@@ -69,6 +70,7 @@ from tf0.ops import (cholesky, cholesky_solve, matrix_set_diag,  # noqa: E402,F4
                      matrix_triangular_solve, qr, self_adjoint_eig, self_adjoint_eigvals, svd)
 from tf0.ops.decompositions import matrix_solve_ls  # noqa: E402,F401
 from tf0.ops.image_extras import extract_image_patches  # noqa: E402,F401
+from tf0.ops.feature_columns import tables_initializer  # noqa: E402
 from tf0.ops import (segment_max, segment_min, unsorted_segment_max,  # noqa: E402
                      unsorted_segment_min)
 from tf0.ops import where as where_v2  # noqa: E402 (tf.where broadcasts already)
@@ -141,6 +143,9 @@ all_variables = global_variables
 initialize_all_variables = global_variables_initializer
 initialize_local_variables = local_variables_initializer
 initialize_variables = variables_initializer
+
+
+initialize_all_tables = tables_initializer
 
 
 def to_double(x, name="ToDouble"):

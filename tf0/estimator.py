@@ -16,3 +16,5 @@ export = _Namespace(
     build_raw_serving_input_receiver_fn=build_raw_serving_input_receiver_fn,
     build_parsing_serving_input_receiver_fn=build_parsing_serving_input_receiver_fn)
 inputs = _Namespace(numpy_input_fn=numpy_input_fn)
+from tf0.session.premade_estimators import (DNNClassifier, DNNRegressor,  # noqa: E402,F401
+                                            LinearClassifier, LinearRegressor)
