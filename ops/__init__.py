@@ -42,7 +42,7 @@ from .reduce_ops import REDUCE_BUILDERS, argmax, argmin
 from .sources import (fill, group, identity, no_op, ones, ones_like, placeholder,
                       placeholder_with_default, range_, stop_gradient, tuple_, zeros, zeros_like)
 from .variable_scope import AUTO_REUSE, VariableScope, get_variable, get_variable_scope, \
-    variable_scope
+    make_template, variable_scope
 from .functional_ops import foldl, foldr, map_fn, scan, while_loop
 from .rnn import reverse_sequence, sequence_mask
 from .einsum import einsum, tensordot

@@ -2,7 +2,7 @@
 import contextlib
 
 from tf0.engine import dtypes
-from tf0.engine.graph import get_default_graph
+from tf0.engine.graph import GraphKeys, get_default_graph
 
 from . import init_ops
 from .variables import Variable
@@ -144,3 +144,66 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
         if loss is not None:
             graph.add_to_collection("regularization_losses", loss)
     return var
+
+
+class Template:
+    """tf.make_template's callable: the first call creates func's variables in a variable
+    scope of its own, every later call reuses them."""
+
+    def __init__(self, name, func, create_scope_now=False, unique_name=None, **kwargs):
+        self._name, self._func, self._kwargs = name, func, kwargs
+        self._unique_name, self._scope = unique_name, None
+        self._variables_created = False
+        if create_scope_now:
+            with variable_scope(unique_name, default_name=name) as scope:
+                self._scope = scope
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def variable_scope(self):
+        return self._scope
+
+    @property
+    def variable_scope_name(self):
+        return None if self._scope is None else self._scope.name
+
+    def __call__(self, *args, **kwargs):
+        call = dict(self._kwargs, **kwargs)
+        if self._scope is None:
+            with variable_scope(self._unique_name, default_name=self._name) as scope:
+                self._scope = scope
+                result = self._func(*args, **call)
+        else:
+            with variable_scope(self._scope, reuse=self._variables_created or None):
+                result = self._func(*args, **call)
+        self._variables_created = True
+        return result
+
+    def _collection(self, key):
+        prefix = self._scope.name + "/" if self._scope is not None else None
+        return [] if prefix is None else [
+            v for v in get_default_graph().get_collection(key) if v.op.name.startswith(prefix)]
+
+    @property
+    def variables(self):
+        return self._collection(GraphKeys.GLOBAL_VARIABLES)
+
+    @property
+    def trainable_variables(self):
+        return self._collection(GraphKeys.TRAINABLE_VARIABLES)
+
+    @property
+    def global_variables(self):
+        return self.variables
+
+
+def make_template(name_, func_, create_scope_now_=False, unique_name_=None,
+                  custom_getter_=None, **kwargs):
+    """func_ wrapped so that its variables are shared between calls (TF1's make_template):
+    kwargs are passed to every call."""
+    if custom_getter_ is not None:
+        raise NotImplementedError("tf0's make_template takes no custom_getter_")
+    return Template(name_, func_, create_scope_now_, unique_name_, **kwargs)

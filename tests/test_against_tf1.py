@@ -1260,3 +1260,18 @@ def test_train_op_names_match():
         return [], [op.name for op in ops]
     (_, ours), (_, theirs) = _both(program)
     assert ours == theirs
+
+
+def test_make_template_variable_names_match():
+    def program(tf):
+        def layer(x, units):
+            w = tf.get_variable("w", [2, units])
+            return tf.matmul(x, w)
+        with tf.variable_scope("outer"):
+            t = tf.make_template("dense", layer, units=3)
+            t(tf.ones([1, 2]))
+            t(tf.ones([4, 2]))
+        tf.make_template("dense", layer, units=2)(tf.ones([1, 2]))
+        return [], lambda lib: [v.op.name for v in lib.global_variables()]
+    (_, ours), (_, theirs) = _both(program)
+    assert ours == theirs

@@ -29,3 +29,4 @@ from tf0.ops.input_pipeline import (batch, batch_join, input_producer,  # noqa: 
                                     limit_epochs, range_input_producer, shuffle_batch,
                                     shuffle_batch_join, slice_input_producer,
                                     string_input_producer)
+from tf0.session.supervisor import SessionManager, Supervisor  # noqa: F401,E402
