@@ -24,6 +24,17 @@ from .special_math import lbeta, polygamma
 from .queue_ops import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue
 from .queue_runner import QueueRunner, add_queue_runner
 from . import input_pipeline, image_extras, feature_columns
+from .array_extras import (batch_gather, batch_to_space, batch_to_space_nd,
+                           broadcast_dynamic_shape, broadcast_static_shape, clip_by_average_norm,
+                           dimension_at_index, dimension_value, get_static_value,
+                           histogram_fixed_width_bins, parallel_stack, repeat, space_to_batch,
+                           space_to_batch_nd, tensor_scatter_nd_add, tensor_scatter_nd_sub,
+                           tensor_scatter_nd_update, unravel_index)
+from .check_ops import (assert_integer, assert_near, assert_rank_at_least, assert_rank_in,
+                        assert_same_float_dtype, assert_scalar, assert_variables_initialized,
+                        ensure_shape, get_local_variable, is_numeric_tensor,
+                        is_variable_initialized, model_variables, moving_average_variables,
+                        report_uninitialized_variables, verify_tensor_all_finite)
 from .reader_ops import (FixedLengthRecordReader, ReaderBase, TextLineReader, TFRecordReader,
                          WholeFileReader, decode_csv, read_file)
 from .control_flow import Assert, case, cond, merge as _cond_merge
@@ -61,7 +72,8 @@ from .solve_ops import matrix_determinant, matrix_inverse, matrix_solve
 from .decompositions import (cholesky, cholesky_solve, logdet, matrix_set_diag,
                              matrix_triangular_solve, qr, self_adjoint_eig,
                              self_adjoint_eigvals, slogdet, svd)
-from .segment_ops import segment_max, segment_min, unsorted_segment_max, unsorted_segment_min
+from .segment_ops import (segment_max, segment_min, segment_prod, unsorted_segment_max,
+                          unsorted_segment_min, unsorted_segment_prod, unsorted_segment_sqrt_n)
 from .sampled_losses import (log_uniform_candidate_sampler, nce_loss, sampled_softmax_loss,
                              uniform_candidate_sampler)
 from .scatter_ops import (scatter_add, scatter_nd_add, scatter_nd_sub, scatter_nd_update,

@@ -6,7 +6,7 @@ import numpy as np
 from tf0.engine import dtypes
 
 from . import random_ops
-from .core import constant
+from .core import OPS, constant
 from .sources import ones, zeros
 
 
@@ -153,3 +153,64 @@ class ContribVarianceScaling(Initializer):
 def xavier_initializer(uniform=True, seed=None, dtype=dtypes.float32):
     """tf.contrib.layers.xavier_initializer: variance 1 / mean(fan_in, fan_out)."""
     return ContribVarianceScaling(1.0, "FAN_AVG", uniform, seed, dtype)
+
+
+class Orthogonal(Initializer):
+    """A (semi-)orthogonal matrix, reshaped to the variable's shape and scaled by gain: the
+    Q of a normal matrix's QR, each column's sign made that of R's diagonal, as TF1."""
+
+    def __init__(self, gain=1.0, seed=None, dtype=dtypes.float32):
+        super().__init__(dtype)
+        self.gain, self.seed = gain, seed
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        from .array_composites import matrix_diag_part
+        from .decompositions import qr
+        dtype = self._dtype(dtype)
+        shape = [int(d) for d in shape]
+        if len(shape) < 2:
+            raise ValueError("The tensor to initialize must be at least two-dimensional")
+        rows, cols = int(np.prod(shape[:-1])), shape[-1]
+        a = random_ops.random_normal([max(rows, cols), min(rows, cols)], dtype=dtype,
+                                     seed=self.seed)
+        q, r = qr(a)
+        q = q * OPS.sign(matrix_diag_part(r))
+        if rows < cols:
+            q = OPS.transpose(q)
+        return self.gain * OPS.reshape(q, shape)
+
+
+class Identity(Initializer):
+    """gain times the identity matrix (2-D shapes only)."""
+
+    def __init__(self, gain=1.0, dtype=dtypes.float32):
+        super().__init__(dtype)
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        if len(shape) != 2:
+            raise ValueError("Identity matrix initializer can only be used for 2D matrices.")
+        dtype = self._dtype(dtype)
+        return constant(self.gain * np.eye(int(shape[0]), int(shape[1])), dtype=dtype)
+
+
+class UniformUnitScaling(Initializer):
+    """Uniform in +-factor * sqrt(3 / fan_in), fan_in the product of all but the last dim."""
+
+    def __init__(self, factor=1.0, seed=None, dtype=dtypes.float32):
+        super().__init__(dtype)
+        self.factor, self.seed = factor, seed
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        fan_in = max(1, int(np.prod(shape[:-1])))
+        limit = math.sqrt(3.0 / fan_in) * self.factor
+        return random_ops.random_uniform(shape, -limit, limit, self._dtype(dtype),
+                                         seed=self.seed)
+
+
+def lecun_normal(seed=None):
+    return VarianceScaling(1.0, "fan_in", "truncated_normal", seed)
+
+
+def lecun_uniform(seed=None):
+    return VarianceScaling(1.0, "fan_in", "uniform", seed)

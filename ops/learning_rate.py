@@ -84,3 +84,59 @@ def piecewise_constant(x, boundaries, values, name=None):
         for boundary, value in zip(reversed(boundaries), reversed(values[:-1])):
             out = math_ops.where(x <= convert_to_tensor(boundary, dtype=x.dtype), value, out)
         return out
+
+
+def cosine_decay_restarts(learning_rate, global_step, first_decay_steps, t_mul=2.0, m_mul=1.0,
+                          alpha=0.0, name=None):
+    """Cosine decay that restarts: the i-th period lasts first_decay_steps * t_mul^i steps
+    and starts from learning_rate * m_mul^i (SGDR)."""
+    with get_default_graph().name_scope(name or "SGDRDecay"):
+        lr = convert_to_tensor(learning_rate, dtype=dtypes.float32)
+        done = _step(global_step) / float(first_decay_steps)
+        if t_mul == 1.0:
+            restart = OPS.floor(done)
+            done = done - restart
+        else:
+            restart = OPS.floor(OPS.log(1.0 - done * (1.0 - t_mul)) / math.log(t_mul))
+            before = (1.0 - OPS.pow(convert_to_tensor(float(t_mul)), restart)) / (1.0 - t_mul)
+            done = (done - before) / OPS.pow(convert_to_tensor(float(t_mul)), restart)
+        factor = OPS.pow(convert_to_tensor(float(m_mul)), restart)
+        cosine = 0.5 * factor * (1.0 + OPS.cos(math.pi * done))
+        return lr * ((1.0 - float(alpha)) * cosine + float(alpha))
+
+
+def _linear_cosine(lr, global_step, decay_steps, num_periods, alpha, beta, noise=None):
+    step = OPS.minimum(_step(global_step), float(decay_steps))
+    linear = (float(decay_steps) - step) / float(decay_steps)
+    if noise is not None:
+        linear = linear + noise(step)
+    fraction = 2.0 * float(num_periods) * step / float(decay_steps)
+    cosine = 0.5 * (1.0 + OPS.cos(math.pi * fraction))
+    return lr * ((float(alpha) + linear) * cosine + float(beta))
+
+
+def linear_cosine_decay(learning_rate, global_step, decay_steps, num_periods=0.5, alpha=0.0,
+                        beta=0.001, name=None):
+    """learning_rate * ((alpha + linear) * cosine + beta): a linear fall to 0 over
+    decay_steps times num_periods cosine periods."""
+    with get_default_graph().name_scope(name or "LinearCosineDecay"):
+        lr = convert_to_tensor(learning_rate, dtype=dtypes.float32)
+        return _linear_cosine(lr, global_step, decay_steps, num_periods, alpha, beta)
+
+
+def noisy_linear_cosine_decay(learning_rate, global_step, decay_steps, initial_variance=1.0,
+                              variance_decay=0.55, num_periods=0.5, alpha=0.0, beta=0.001,
+                              name=None):
+    """linear_cosine_decay with normal noise of variance initial_variance / (1 + step) **
+    variance_decay added to its linear part, drawn anew on each run."""
+    from .random_ops import random_normal
+    with get_default_graph().name_scope(name or "NoisyLinearCosineDecay"):
+        lr = convert_to_tensor(learning_rate, dtype=dtypes.float32)
+
+        def noise(step):
+            std = OPS.sqrt(float(initial_variance) / OPS.pow(1.0 + step, float(variance_decay)))
+            return random_normal([]) * std
+        return _linear_cosine(lr, global_step, decay_steps, num_periods, alpha, beta, noise)
+
+
+piecewise_constant_decay = piecewise_constant

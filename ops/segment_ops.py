@@ -1,8 +1,10 @@
-"""Segment maxima and minima: tf.unsorted_segment_max / min and tf.segment_max / min. One
-host op each (NumPy's ufunc.at in slice order; on the GPU backend the values are downloaded
-and the result uploaded), with TF1's gradient: each segment's gradient shared equally by
-the slices that reach its extreme. A segment no slice reaches holds the dtype's lowest
-(max) or highest (min) finite value in the unsorted form, 0 in the sorted one, as in TF1."""
+"""Segment maxima, minima and products: tf.unsorted_segment_max / min / prod and
+tf.segment_max / min / prod. One host op each (NumPy's ufunc.at in slice order; on the GPU
+backend the values are downloaded and the result uploaded), with TF1's gradients: each
+segment's gradient shared equally by the slices that reach its extreme; a product's
+divided by each factor, with zeros handled as TF1 does. A segment no slice reaches holds
+the dtype's lowest (max) or highest (min) finite value, or 1 (prod), in the unsorted form,
+0 in the sorted one, as in TF1."""
 import numpy as np
 
 from tf0.engine import dtypes
@@ -12,7 +14,8 @@ from tf0.engine.shapes import TensorShape
 from .array_composites import segment_count, unsorted_segment_sum
 from .core import OPS, convert_to_tensor, defop, make_op
 
-_UFUNC = {"UnsortedSegmentMax": np.maximum, "UnsortedSegmentMin": np.minimum}
+_UFUNC = {"UnsortedSegmentMax": np.maximum, "UnsortedSegmentMin": np.minimum,
+          "UnsortedSegmentProd": np.multiply}
 
 
 def _infer(op):
@@ -25,6 +28,8 @@ def _infer(op):
 
 
 def _empty_value(dtype, op_type):
+    if op_type == "UnsortedSegmentProd":
+        return 1
     info = np.finfo(dtype) if np.dtype(dtype).kind == "f" else np.iinfo(dtype)
     return info.min if op_type == "UnsortedSegmentMax" else info.max
 
@@ -57,8 +62,25 @@ def _grad(op, dy):
     return [OPS.where(chosen, spread, OPS.zeros_like(spread)), None, None]
 
 
-for _type in _UFUNC:
+def _prod_grad(op, dy):
+    data, ids, count = op.inputs
+    is_zero = OPS.equal(data, OPS.zeros_like(data))
+    zeros = unsorted_segment_sum(OPS.cast(is_zero, dy.dtype), ids, count)
+    dy = OPS.where(zeros > 1, OPS.zeros_like(dy), dy)  # two zeros: no factor matters alone
+    others = unsorted_segment_prod(OPS.where(is_zero, OPS.ones_like(data), data), ids, count)
+    index = OPS.maximum(ids, 0)
+    partial = OPS.where(is_zero, OPS.gather(others, index),
+                        OPS.gather(op.outputs[0], index) / data)
+    inner = OPS.ones_like(OPS.shape(data)[ids.shape.ndims:])
+    kept = OPS.reshape(ids >= 0, OPS.concat([OPS.shape(ids), inner], 0))
+    spread = OPS.where(OPS.broadcast_to(kept, OPS.shape(data)), OPS.gather(dy, index),
+                       OPS.zeros_like(data))
+    return [spread * partial, None, None]
+
+
+for _type in ("UnsortedSegmentMax", "UnsortedSegmentMin"):
     defop(_type, _infer, _bind, grad=_grad)
+defop("UnsortedSegmentProd", _infer, _bind, grad=_prod_grad)
 
 
 def _segment(op_type, data, segment_ids, num_segments, name):
@@ -84,6 +106,22 @@ def unsorted_segment_min(data, segment_ids, num_segments, name=None):
     return _segment("UnsortedSegmentMin", data, segment_ids, num_segments, name)
 
 
+def unsorted_segment_prod(data, segment_ids, num_segments, name=None):
+    """As unsorted_segment_max, the product (1 for a segment no slice reaches)."""
+    return _segment("UnsortedSegmentProd", data, segment_ids, num_segments, name)
+
+
+def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
+    """Each segment's sum divided by the square root of its slice count (0 when empty)."""
+    with name_scope(name, "UnsortedSegmentSqrtN"):
+        data = convert_to_tensor(data)
+        total = unsorted_segment_sum(data, segment_ids, num_segments)
+        ids = convert_to_tensor(segment_ids)
+        count = unsorted_segment_sum(OPS.cast(ids >= 0, data.dtype), ids, num_segments)
+        shape = OPS.concat([[-1], OPS.ones_like(OPS.shape(total)[1:])], 0)
+        return total / OPS.reshape(OPS.sqrt(OPS.maximum(count, 1.0)), shape)
+
+
 def _sorted(unsorted, data, segment_ids, name):
     """The sorted-ids form: max(segment_ids) + 1 segments, 0 where an id is missing."""
     with name_scope(name):
@@ -106,3 +144,10 @@ def segment_max(data, segment_ids, name=None):
 def segment_min(data, segment_ids, name=None):
     """As segment_max, the smallest."""
     return _sorted(unsorted_segment_min, data, segment_ids, name or "SegmentMin")
+
+
+def segment_prod(data, segment_ids, name=None):
+    """As segment_max, the product (1 for an id that does not occur, as TF1)."""
+    with name_scope(name, "SegmentProd"):
+        ids = convert_to_tensor(segment_ids)
+        return unsorted_segment_prod(data, ids, segment_count(ids))

@@ -12,7 +12,7 @@ def _on_downloads(op, ctx):
 
 @binds("PyFunc", "ParseExample", "DecodeRaw", "CandidateSampler", "CheckpointValue",
        "MatrixInverse", "MatrixDeterminant", "MatrixSolve", "UnsortedSegmentMax",
-       "UnsortedSegmentMin", "QueueDequeue", "QueueSize", "QueueIsClosed", "LimitEpochs",
+       "UnsortedSegmentMin", "UnsortedSegmentProd", "QueueDequeue", "QueueSize", "QueueIsClosed", "LimitEpochs",
        "ReaderRead", "ReaderNumRecordsProduced", "ReaderNumWorkUnitsCompleted", "DecodeCSV",
        "ReadFile", "RandomGamma", "Cholesky", "MatrixTriangularSolve", "SelfAdjointEigV2",
        "Qr", "Svd", "LogMatrixDeterminant", "NonMaxSuppression", "EncodePng", "DecodePng",

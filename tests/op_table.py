@@ -265,6 +265,9 @@ ROWS = [
         [((3, 4), "distinct")]),
     Row("segment_min", lambda x: tf.segment_min(x, [0, 0, 1]), [((3, 4), "distinct")],
         partial=True),  # the segment count is read from the ids' values
+    Row("segment_prods", lambda x: tf.unsorted_segment_prod(x, [0, 2, 0], 3) +
+        tf.math.unsorted_segment_sqrt_n(x, [1, 1, 0], 3), NZ),
+    Row("segment_prod", lambda x: tf.segment_prod(x, [0, 0, 1]), NZ, partial=True),
     # ---- dense linear algebra (host LAPACK), on well-conditioned matrices
     Row("matrix_inverse", lambda x: tf.matrix_inverse(x + 4.0 * np.eye(3)), [((2, 3, 3), "any")],
         rtol=1e-4),

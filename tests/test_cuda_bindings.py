@@ -41,7 +41,8 @@ NO_KERNEL = {
     **{t: "host: NumPy's LAPACK" for t in (
         "MatrixInverse", "MatrixDeterminant", "MatrixSolve", "Cholesky",
         "MatrixTriangularSolve", "SelfAdjointEigV2", "Qr", "Svd", "LogMatrixDeterminant")},
-    **{t: "host: NumPy's ufunc.at" for t in ("UnsortedSegmentMax", "UnsortedSegmentMin")},
+    **{t: "host: NumPy's ufunc.at" for t in ("UnsortedSegmentMax", "UnsortedSegmentMin",
+                                              "UnsortedSegmentProd")},
     "ParseExample": "host: parses byte strings", "DecodeRaw": "host: reads byte strings",
     **{t: "host: serializes downloaded values" for t in (
         "ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary")},

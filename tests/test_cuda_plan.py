@@ -871,6 +871,7 @@ def test_every_op_of_the_table_through_capture_and_replay(null_gpu, row):
     elif row.name == "boolean_mask":  # how many elements it keeps is a device value
         assert meta.launch == "direct" and "depends on device values" in meta.launch_reason
     elif row.name.startswith(("matrix_", "unsorted_segment_max", "segment_min", "cholesky",
+                              "segment_prod",
                               "triangular_solve", "self_adjoint_eig", "qr", "svd", "slogdet",
                               "lstsq")):  # host ops
         assert meta.launch == "direct" and ("on the host" in meta.launch_reason

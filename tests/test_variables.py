@@ -163,3 +163,18 @@ def test_a_variable_used_under_control_dependencies_is_read_after_them():
         assert got[2] == 1.0
         np.testing.assert_array_equal(got[3], np.ones(3))
         np.testing.assert_array_equal(sess.run(v), np.ones(3))  # one bump for all four
+
+
+def test_orthogonal_identity_and_unit_scaling_initializers():
+    q = tf.get_variable("q", [6, 4], initializer=tf.orthogonal_initializer(gain=2.0))
+    wide = tf.get_variable("w", [2, 3, 5], initializer=tf.initializers.orthogonal())
+    u = tf.get_variable("u", [50, 40], initializer=tf.uniform_unit_scaling_initializer(1.5))
+    eye = tf.get_variable("eye", [2, 3], initializer=tf.initializers.identity(3.0))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        qv, wv, uv, ev = sess.run([q, wide, u, eye])
+    np.testing.assert_allclose(qv.T @ qv, 4 * np.eye(4), atol=1e-5)  # orthogonal columns
+    flat = wv.reshape(6, 5)  # six rows in five dimensions: the columns are orthonormal
+    np.testing.assert_allclose(flat.T @ flat, np.eye(5), atol=1e-5)
+    assert np.abs(uv).max() <= 1.5 * np.sqrt(3 / 50) + 1e-6 and uv.std() > 0.1
+    np.testing.assert_array_equal(ev, [[3, 0, 0], [0, 3, 0]])

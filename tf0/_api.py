@@ -71,6 +71,12 @@ from tf0.ops import (cholesky, cholesky_solve, matrix_set_diag,  # noqa: E402,F4
 from tf0.ops.decompositions import matrix_solve_ls  # noqa: E402,F401
 from tf0.ops.image_extras import extract_image_patches  # noqa: E402,F401
 from tf0.ops.feature_columns import tables_initializer  # noqa: E402
+from tf0.ops import (tensor_scatter_nd_add as tensor_scatter_add,  # noqa: E402,F401
+                     tensor_scatter_nd_sub as tensor_scatter_sub,
+                     tensor_scatter_nd_update as tensor_scatter_update)
+from tf0.ops.random_ops import get_seed  # noqa: E402,F401
+from tf0.ops.init_ops import (Orthogonal as orthogonal_initializer,  # noqa: E402,F401
+                              UniformUnitScaling as uniform_unit_scaling_initializer)
 from tf0.ops import (segment_max, segment_min, unsorted_segment_max,  # noqa: E402
                      unsorted_segment_min)
 from tf0.ops import where as where_v2  # noqa: E402 (tf.where broadcasts already)

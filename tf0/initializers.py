@@ -8,3 +8,9 @@ from tf0.ops.init_ops import (Constant as constant, GlorotNormal as glorot_norma
 from tf0.ops.variables import global_variables_initializer as _gvi
 
 global_variables = _gvi
+from tf0.ops.init_ops import (Identity as identity, Orthogonal as orthogonal,  # noqa: F401,E402
+                              UniformUnitScaling as uniform_unit_scaling, lecun_normal,
+                              lecun_uniform)
+from tf0.ops.variables import (local_variables_initializer as local_variables,  # noqa: F401,E402
+                               variables_initializer as variables)
+from tf0.ops.feature_columns import tables_initializer  # noqa: F401,E402

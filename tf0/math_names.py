@@ -31,3 +31,5 @@ from tf0.ops.math_composites import (bincount, confusion_matrix, log_sigmoid,  #
                                      polyval, reduce_euclidean_norm, softsign, truncatediv,
                                      truncatemod, xdivy, xlogy, zero_fraction)
 from tf0.ops.nn_ops import in_top_k, top_k  # noqa: E402,F401
+from tf0.ops import (segment_prod, unsorted_segment_prod,  # noqa: E402,F401
+                     unsorted_segment_sqrt_n)

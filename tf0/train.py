@@ -1,6 +1,8 @@
 """tf0.train: optimizers, the global step, learning-rate decay and checkpoints."""
-from tf0.ops.learning_rate import (cosine_decay, exponential_decay,  # noqa: F401
-                                   inverse_time_decay, natural_exp_decay, piecewise_constant,
+from tf0.ops.learning_rate import (cosine_decay, cosine_decay_restarts,  # noqa: F401
+                                   exponential_decay, inverse_time_decay, linear_cosine_decay,
+                                   natural_exp_decay, noisy_linear_cosine_decay,
+                                   piecewise_constant, piecewise_constant_decay,
                                    polynomial_decay)
 from tf0.ops.optimizers import (AdadeltaOptimizer, AdagradOptimizer,  # noqa: F401
                                 AdamOptimizer, FtrlOptimizer, GradientDescentOptimizer,

@@ -1,0 +1,59 @@
+"""TF1's smaller array, segment and check functions through tf0 and TensorFlow's compat.v1,
+with gradients (skipped without TensorFlow)."""
+import numpy as np
+
+from tf1_reference import both
+
+RNG = np.random.default_rng(121)
+
+
+def test_array_extras_and_segment_products_match():
+    x = RNG.standard_normal((2, 6, 4, 3))
+    data = RNG.standard_normal((7, 3))
+    data[2, 1] = 0.0
+    data[5, :] = 0.0
+    ids = np.array([0, 0, 1, 1, 1, 3, 3])
+    table = RNG.standard_normal((3, 5, 2))
+
+    def program(tf):
+        xt, dt, tt = tf.constant(x), tf.constant(data), tf.constant(table)
+        s2b = tf.space_to_batch_nd(xt, [2, 2], [[0, 0], [1, 1]])
+        outs = [s2b, tf.batch_to_space_nd(s2b, [2, 2], [[0, 0], [1, 1]]),
+                tf.space_to_batch(xt, [[0, 0], [0, 0]], block_size=2),
+                tf.batch_gather(tt, [[4, 0], [1, 1], [2, 3]]),
+                tf.unravel_index([0, 5, 17, 23], [2, 3, 4]),
+                tf.repeat(tt[0], [1, 0, 2, 1, 3], axis=0), tf.repeat(tt[1, 0], 3),
+                tf.tensor_scatter_nd_update(tt, [[0, 1], [2, 4]], tf.ones([2, 2], tf.float64)),
+                tf.tensor_scatter_nd_add(tt, [[1]], tf.ones([1, 5, 2], tf.float64)),
+                tf.unsorted_segment_prod(dt, ids, 5), tf.segment_prod(dt, ids),
+                tf.math.unsorted_segment_sqrt_n(dt, ids, 4),
+                tf.histogram_fixed_width_bins(dt, tf.constant([-1.0, 1.0], tf.float64), nbins=5),
+                tf.broadcast_dynamic_shape(tf.shape(xt), [4, 1])]
+        floats = [o for o in outs if o.dtype == tf.float64]
+        grads = tf.gradients(tf.add_n([tf.reduce_sum(o * o) for o in floats]), [xt, dt, tt])
+        # TF1's clip_by_average_norm works in float32 only
+        clipped = tf.clip_by_average_norm(tf.cast(dt, tf.float32), 0.1)
+        return outs + grads + [clipped], None
+    (ours, _), (theirs, _) = both(program)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        assert np.asarray(a).shape == np.asarray(b).shape, k
+        rtol = 2e-6 if k == len(ours) - 1 else 1e-10
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-12, err_msg=str(k))
+
+
+def test_schedules_and_deterministic_initializers_match():
+    def program(tf):
+        values = []
+        for step in (0, 7, 23, 60, 150):
+            gs = tf.constant(step, tf.int64)
+            values += [tf.train.cosine_decay_restarts(0.5, gs, 10, t_mul=2.0, m_mul=0.7,
+                                                      alpha=0.1),
+                       tf.train.cosine_decay_restarts(0.5, gs, 10, t_mul=1.0),
+                       tf.train.linear_cosine_decay(0.5, gs, 100, num_periods=2.0, alpha=0.1),
+                       tf.train.piecewise_constant_decay(gs, [10, 50], [1.0, 0.5, 0.1])]
+        eye = tf.get_variable("eye", [3, 4], initializer=tf.initializers.identity(2.0))
+        return values + [eye], None
+    (ours, _), (theirs, _) = both(program)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        np.testing.assert_allclose(a, b, rtol=1e-6, err_msg=str(k))
+
