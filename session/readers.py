@@ -1,24 +1,26 @@
 """What TF1's readers read (ops/reader_ops.py): each session's position in each reader's
 files, and the records of the four kinds of file. Registers ReaderRead's step before its
-run (queue_ops.PRE_RUN), where it may wait for a file name on the reader's queue."""
+run (queue_ops.PRE_RUN), where it may wait for a file name on the reader's queue. The
+same records feed tf.data's TextLineDataset and FixedLengthRecordDataset."""
 import os
 import threading
 
 import numpy as np
 
-from tf0.engine import errors
+from tf0.engine import dtypes, errors
+from tf0.engine.graph import Tensor
+from tf0.engine.shapes import TensorShape
 from tf0.ops.queue_ops import PRE_RUN, runtime as queue_runtime
 from tf0.ops.reader_ops import path_of
 
-from .tfrecord import tf_record_iterator
+from .data import Dataset
+from .tfrecord import TFRecordOptions, contents as decompressed, tf_record_iterator
 
 
-def _contents(path, op):
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except FileNotFoundError:
-        raise errors.NotFoundError(None, op, f"{path}; No such file or directory") from None
+def _contents(path, op, compression=None):
+    if not os.path.exists(path):
+        raise errors.NotFoundError(None, op, f"{path}; No such file or directory")
+    return decompressed(path, TFRecordOptions(compression).compression_type)
 
 
 def _tfrecords(path, options, op):
@@ -29,7 +31,7 @@ def _tfrecords(path, options, op):
 
 
 def _text_lines(path, options, op):
-    lines = _contents(path, op).split(b"\n")
+    lines = _contents(path, op, options.get("compression")).split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()  # the newline that ends the last line
     for number, line in enumerate(lines, 1):
@@ -38,7 +40,7 @@ def _text_lines(path, options, op):
 
 
 def _fixed_length(path, options, op):
-    data = _contents(path, op)
+    data = _contents(path, op, options.get("compression"))
     size, hop = options["record_bytes"], options["hop_bytes"] or options["record_bytes"]
     start, end = options["header_bytes"], len(data) - options["footer_bytes"]
     for index, at in enumerate(range(start, end - size + 1, hop)):
@@ -108,3 +110,41 @@ def _read(op, resources):
 
 
 PRE_RUN["ReaderRead"] = _read
+
+
+class _FileRecords(Dataset):
+    """The records of `filenames` (a path, a list of them, or a string tensor of them),
+    file after file, as scalar strings."""
+
+    def __init__(self, filenames, kind, options):
+        self._files, self._kind, self._options = filenames, kind, options
+        captures = [filenames] if isinstance(filenames, Tensor) else []
+        super().__init__(None, [(TensorShape([]), dtypes.string)], captures)
+
+    def _gen(self, env):
+        files = env[self._files] if isinstance(self._files, Tensor) else self._files
+        for name in np.atleast_1d(np.asarray(files, dtype=object)).reshape(-1):
+            for _, value in _RECORDS[self._kind](path_of(name), self._options, None):
+                yield (np.array(value, dtype=object),)
+
+
+class TextLineDataset(_FileRecords):
+    """The lines of text files, without their line ends (compression_type: "", "GZIP" or
+    "ZLIB")."""
+
+    def __init__(self, filenames, compression_type=None, buffer_size=None,
+                 num_parallel_reads=None):
+        super().__init__(filenames, "text_line", {"skip_header_lines": 0,
+                                                  "compression": compression_type})
+
+
+class FixedLengthRecordDataset(_FileRecords):
+    """Records of record_bytes bytes after header_bytes and before footer_bytes of each
+    file."""
+
+    def __init__(self, filenames, record_bytes, header_bytes=None, footer_bytes=None,
+                 buffer_size=None, compression_type=None, num_parallel_reads=None):
+        super().__init__(filenames, "fixed_length", {
+            "record_bytes": int(record_bytes), "header_bytes": int(header_bytes or 0),
+            "footer_bytes": int(footer_bytes or 0), "hop_bytes": 0,
+            "compression": compression_type})

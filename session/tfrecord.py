@@ -81,7 +81,8 @@ class TFRecordWriter:
         self.close()
 
 
-def _contents(path, kind):
+def contents(path, kind):
+    """The bytes of the file at `path`, decompressed (kind: a TFRecordCompressionType)."""
     with open(path, "rb") as f:
         data = f.read()
     try:
@@ -99,7 +100,7 @@ def tf_record_iterator(path, options=None):
     path = os.fspath(path)
     if not os.path.exists(path):
         raise errors.NotFoundError(None, None, f"{path}: No such file or directory")
-    data, pos = _contents(path, _kind(options)), 0
+    data, pos = contents(path, _kind(options)), 0
     while pos < len(data):
         if pos + 12 > len(data):
             raise errors.DataLossError(None, None, f"{path}: truncated record at {pos}")

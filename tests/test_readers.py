@@ -177,3 +177,30 @@ def test_strided_slice_with_masks():
     with tf.Session() as sess:
         for args, index in cases:
             np.testing.assert_array_equal(sess.run(tf.strided_slice(x, *args)), x[index])
+
+
+def test_text_line_and_fixed_length_datasets(tmp_path):
+    import gzip
+    (tmp_path / "a.csv").write_bytes(b"id,v\r\n1,2.5\n3,4.5")
+    with gzip.open(tmp_path / "b.csv.gz", "wb") as f:
+        f.write(b"id,v\n5,6.5\n")
+    (tmp_path / "r.bin").write_bytes(b"HD" + bytes(range(9)) + b"F")
+
+    def parse(line):
+        key, value = tf.decode_csv(line, [[0], [0.0]])
+        return {"id": key}, value
+    lines = tf.data.TextLineDataset([str(tmp_path / "a.csv")]).skip(1).map(parse).batch(5)
+    zipped = tf.data.TextLineDataset(str(tmp_path / "b.csv.gz"), compression_type="GZIP")
+    records = tf.data.FixedLengthRecordDataset(str(tmp_path / "r.bin"), 3, header_bytes=2,
+                                               footer_bytes=1)
+    with tf.Session() as sess:
+        features, values = sess.run(lines.make_one_shot_iterator().get_next())
+        nxt = zipped.make_one_shot_iterator().get_next()
+        texts = [sess.run(nxt), sess.run(nxt)]
+        nxt = records.make_one_shot_iterator().get_next()
+        got = [sess.run(nxt) for _ in range(3)]
+        with pytest.raises(tf.errors.OutOfRangeError):
+            sess.run(nxt)
+    assert features["id"].tolist() == [1, 3] and values.tolist() == [2.5, 4.5]
+    assert texts == [b"id,v", b"5,6.5"]
+    assert got == [bytes(range(0, 3)), bytes(range(3, 6)), bytes(range(6, 9))]

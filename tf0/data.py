@@ -6,3 +6,5 @@ from tf0.session.tfrecord import TFRecordDataset  # noqa: F401
 
 class experimental:
     AUTOTUNE = AUTOTUNE
+from tf0.session.readers import (FixedLengthRecordDataset,  # noqa: F401,E402
+                                 TextLineDataset)
