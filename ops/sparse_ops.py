@@ -7,12 +7,13 @@ import collections
 import numpy as np
 
 from tf0.engine import dtypes
+from tf0.engine.gradients import NO_GRADIENT
 from tf0.engine.graph import constant_value, name_scope
 from tf0.engine.shapes import TensorShape, as_shape
 
 from . import math_ops
 from .array_composites import scatter_nd
-from .core import OPS, convert_to_tensor
+from .core import OPS, convert_to_tensor, defop, make_op
 from .reduce_ops import REDUCE_BUILDERS
 from .sources import placeholder, placeholder_with_default
 
@@ -89,10 +90,32 @@ def sparse_placeholder(dtype, shape=None, name=None):
     return sparse
 
 
+def _strings_to_dense_bind(op, ctx):
+    default = op.attrs["default"]
+
+    def to_dense(indices, values, dense_shape):
+        out = np.full(tuple(int(d) for d in dense_shape), default, object)
+        for index, value in zip(np.asarray(indices).tolist(), np.asarray(values, object)):
+            out[tuple(index)] = value
+        return out
+    return to_dense
+
+
+# SparseStringsToDense(indices, values, dense_shape): the string values at their indices,
+# attrs["default"] elsewhere; on the host, where strings live.
+defop("SparseStringsToDense", lambda op: [(TensorShape(None), dtypes.string)],
+      _strings_to_dense_bind, grad=NO_GRADIENT)
+
+
 def sparse_tensor_to_dense(sp_input, default_value=0, validate_indices=True, name=None):
     """The dense tensor of dense_shape: the values at their indices, default_value
     elsewhere."""
     sp = SparseTensor.from_value(sp_input)
+    if sp.values.dtype is dtypes.string:
+        default = b"" if default_value in (0, None) else default_value
+        return make_op("SparseStringsToDense", [sp.indices, sp.values, sp.dense_shape],
+                       {"default": default.encode() if isinstance(default, str) else default},
+                       name=name or "SparseToDense")
     with name_scope(name, "SparseToDense"):
         dense = scatter_nd(sp.indices, sp.values, sp.dense_shape)
         if default_value == 0 or default_value is None:

@@ -16,7 +16,9 @@ def _on_downloads(op, ctx):
        "ReaderRead", "ReaderNumRecordsProduced", "ReaderNumWorkUnitsCompleted", "DecodeCSV",
        "ReadFile", "RandomGamma", "Cholesky", "MatrixTriangularSolve", "SelfAdjointEigV2",
        "Qr", "Svd", "LogMatrixDeterminant", "NonMaxSuppression", "EncodePng", "DecodePng",
-       "VocabularyLookup", "ClassNames",
+       "VocabularyLookup", "ClassNames", "StringStrip", "StringLower", "StringUpper",
+       "StringLength", "RegexReplace", "RegexFullMatch", "StringToNumber", "AsString",
+       "StringJoin", "ReduceJoin", "Substr", "StringSplit", "SparseStringsToDense",
        host_inputs=ALL_INPUTS)
 def _computed_on_host(op, ctx):
     """The op's NumPy implementation on downloaded inputs (a user's Python function,

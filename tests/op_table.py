@@ -366,6 +366,10 @@ COVERED_ELSEWHERE = {
     "RandomGamma": "test_random",
     **{t: "test_image_extras" for t in ("NonMaxSuppression", "EncodePng", "DecodePng")},
     **{t: "test_feature_columns" for t in ("VocabularyLookup", "ClassNames")},
+    **{t: "test_string_ops" for t in (
+        "StringStrip", "StringLower", "StringUpper", "StringLength", "RegexReplace",
+        "RegexFullMatch", "StringToNumber", "AsString", "StringJoin", "ReduceJoin", "Substr",
+        "StringSplit", "SparseStringsToDense")},
     **{t: "test_readers" for t in ("ReaderRead", "ReaderNumRecordsProduced",
                                    "ReaderNumWorkUnitsCompleted", "ReaderReset", "DecodeCSV",
                                    "ReadFile")},

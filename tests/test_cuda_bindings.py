@@ -37,6 +37,10 @@ NO_KERNEL = {
     "RandomGamma": "host: a rejection sampler over Philox",
     "NonMaxSuppression": "host: a greedy loop over boxes",
     **{t: "host: strings to ids and back" for t in ("VocabularyLookup", "ClassNames")},
+    **{t: "host: tf.strings" for t in (
+        "StringStrip", "StringLower", "StringUpper", "StringLength", "RegexReplace",
+        "RegexFullMatch", "StringToNumber", "AsString", "StringJoin", "ReduceJoin", "Substr",
+        "StringSplit", "SparseStringsToDense")},
     **{t: "host: PNG files are byte strings" for t in ("EncodePng", "DecodePng")},
     **{t: "host: NumPy's LAPACK" for t in (
         "MatrixInverse", "MatrixDeterminant", "MatrixSolve", "Cholesky",

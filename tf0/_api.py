@@ -75,6 +75,10 @@ from tf0.ops import (tensor_scatter_nd_add as tensor_scatter_add,  # noqa: E402,
                      tensor_scatter_nd_sub as tensor_scatter_sub,
                      tensor_scatter_nd_update as tensor_scatter_update)
 from tf0.ops.random_ops import get_seed  # noqa: E402,F401
+import tf0.strings as strings  # noqa: E402
+from tf0.ops.string_ops import (as_string, reduce_join, regex_replace,  # noqa: E402,F401
+                                string_join, string_split, string_to_number, substr)
+from tf0.ops.string_ops import strip as string_strip  # noqa: E402,F401
 from tf0.ops.init_ops import (Orthogonal as orthogonal_initializer,  # noqa: E402,F401
                               UniformUnitScaling as uniform_unit_scaling_initializer)
 from tf0.ops import (segment_max, segment_min, unsorted_segment_max,  # noqa: E402

@@ -1,0 +1,33 @@
+"""tf.strings and TF1's string functions through tf0 and TensorFlow's compat.v1 (skipped
+without TensorFlow)."""
+import numpy as np
+
+from tf1_reference import both
+
+
+def test_string_ops_match():
+    def program(tf):
+        s = tf.constant(["  Hello World ", "a,,b c", "", "x-y-z"])
+        sp = tf.string_split(s, delimiter=", ")
+        sp2 = tf.string_split(s, delimiter="", skip_empty=False)
+        sp3 = tf.strings.split(s, sep="-")
+        sp4 = tf.strings.split(s)
+        return [tf.strings.strip(s), tf.strings.lower(s), tf.strings.upper(s),
+                tf.strings.length(s), tf.string_join([s, "!", s], separator="|"),
+                tf.reduce_join(tf.reshape(s, [2, 2]), axis=1, separator="+"),
+                tf.reduce_join(tf.reshape(s, [2, 2]), axis=0, keep_dims=True),
+                tf.substr(s, 0, 3), tf.substr(s[:2], -4, 2), tf.regex_replace(s, "[aeiou]", "_"),
+                tf.regex_replace(s, "(l+)", r"<\1>", replace_global=False),
+                tf.strings.regex_full_match(s, ".*o.*"),
+                tf.string_to_number(tf.constant(["1.5", "-2", "3e2"])),
+                tf.string_to_number(tf.constant(["7", "-12"]), out_type=tf.int64),
+                tf.as_string(tf.constant([1.5, -0.25])), tf.as_string(tf.constant([3, -4])),
+                tf.as_string(tf.constant([2.5]), precision=2, width=8, fill="0"),
+                sp.indices, sp.values, sp.dense_shape, sp2.indices, sp2.values,
+                sp2.dense_shape, sp3.indices, sp3.values, sp3.dense_shape, sp4.indices,
+                sp4.values, sp4.dense_shape], None
+    (ours, _), (theirs, _) = both(program)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        a, b = np.asarray(a), np.asarray(b)
+        assert a.shape == b.shape, (k, a, b)
+        assert a.tolist() == b.tolist(), (k, a, b)
