@@ -172,11 +172,14 @@ class CheckpointSaverHook(SessionRunHook):
     def __init__(self, checkpoint_dir, save_secs=None, save_steps=None, saver=None,
                  checkpoint_basename="model.ckpt", scaffold=None, listeners=None):
         self._dir, self._saver, self._scaffold = checkpoint_dir, saver, scaffold
+        self._listeners = list(listeners or [])
         self._timer = SecondOrStepTimer(save_secs, save_steps)
         self._path = os.path.join(checkpoint_dir, checkpoint_basename)
 
     def begin(self):
         self._step = _global_step_tensor()
+        for listener in self._listeners:
+            listener.begin()
 
     def after_create_session(self, session, coord):
         # the scaffold's saver exists once the monitored session has finalized it
@@ -196,16 +199,83 @@ class CheckpointSaverHook(SessionRunHook):
             step = int(run_context.session.run(self._step))
             if self._timer.should_trigger_for_step(step):
                 self._timer.update_last_triggered_step(step)
-                self._save(run_context.session, step)
+                if self._save(run_context.session, step):
+                    run_context.request_stop()
 
     def end(self, session):
         step = int(session.run(self._step))
         if step != self._timer.last_triggered_step():
             self._save(session, step)
+        for listener in self._listeners:
+            listener.end(session, step)
 
     def _save(self, session, step):
+        """Save, telling the listeners; True when one of them asks to stop."""
+        for listener in self._listeners:
+            listener.before_save(session, step)
         os.makedirs(self._dir, exist_ok=True)
         self._saver.save(session, self._path, global_step=step)
+        return any([bool(listener.after_save(session, step)) for listener in self._listeners])
+
+
+class CheckpointSaverListener:
+    """Told around each save of a CheckpointSaverHook; after_save returning True stops
+    the training."""
+
+    def begin(self):
+        pass
+
+    def before_save(self, session, global_step_value):
+        pass
+
+    def after_save(self, session, global_step_value):
+        pass
+
+    def end(self, session, global_step_value):
+        pass
+
+
+class FinalOpsHook(SessionRunHook):
+    """Runs final_ops (with final_ops_feed_dict) when the session ends; final_ops_values
+    holds what they gave."""
+
+    def __init__(self, final_ops, final_ops_feed_dict=None):
+        self._ops, self._feeds, self._values = final_ops, final_ops_feed_dict, None
+
+    @property
+    def final_ops_values(self):
+        return self._values
+
+    def end(self, session):
+        if self._ops is not None:
+            self._values = session.run(self._ops, feed_dict=self._feeds)
+
+
+class FeedFnHook(SessionRunHook):
+    """Adds feed_fn()'s feed dict to every run."""
+
+    def __init__(self, feed_fn):
+        self._feed_fn = feed_fn
+
+    def before_run(self, run_context):
+        return SessionRunArgs(fetches=None, feed_dict=self._feed_fn())
+
+
+class GlobalStepWaiterHook(SessionRunHook):
+    """Holds each run back until the global step reaches wait_until_step (for workers that
+    start after a chief; one process never waits long)."""
+
+    def __init__(self, wait_until_step):
+        self._wait_until = wait_until_step
+
+    def begin(self):
+        self._step = _global_step_tensor()
+
+    def before_run(self, run_context):
+        while self._wait_until > 0 and \
+                int(run_context.session.run(self._step)) < self._wait_until:
+            time.sleep(0.5)
+        self._wait_until = 0
 
 
 class SummarySaverHook(SessionRunHook):

@@ -42,7 +42,7 @@ def _read_state(folder):
     return (resolve(latest.group(1)) if latest else None), [resolve(p) for p in every]
 
 
-def _write_state(folder, latest, every):
+def write_checkpoint_state(folder, latest, every):
     lines = [f'model_checkpoint_path: "{os.path.basename(latest)}"']
     lines += [f'all_model_checkpoint_paths: "{os.path.basename(p)}"' for p in every]
     tmp = _state_path(folder) + ".tmp"
@@ -187,7 +187,7 @@ class Saver:
                             os.unlink(path)
                     every = [p for p in every if p != old]
                 self._kept = self._kept[-self._max_to_keep:]
-            _write_state(folder, prefix, every)
+            write_checkpoint_state(folder, prefix, every)
         return prefix
 
     def restore(self, sess, save_path):

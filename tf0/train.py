@@ -32,3 +32,10 @@ from tf0.ops.input_pipeline import (batch, batch_join, input_producer,  # noqa: 
                                     shuffle_batch_join, slice_input_producer,
                                     string_input_producer)
 from tf0.session.supervisor import SessionManager, Supervisor  # noqa: F401,E402
+from tf0.session.hooks import (CheckpointSaverListener, FeedFnHook,  # noqa: F401,E402
+                               FinalOpsHook, GlobalStepWaiterHook)
+from tf0.session.train_utils import (assert_global_step, basic_train_loop,  # noqa: F401,E402
+                                     checkpoints_iterator, get_checkpoint_mtimes,
+                                     global_step, load_checkpoint, remove_checkpoint,
+                                     update_checkpoint_state, write_graph)
+from tf0.session.monitored import ChiefSessionCreator as WorkerSessionCreator  # noqa: F401,E402
