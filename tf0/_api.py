@@ -79,6 +79,11 @@ import tf0.strings as strings  # noqa: E402
 from tf0.ops.string_ops import (as_string, reduce_join, regex_replace,  # noqa: E402,F401
                                 string_join, string_split, string_to_number, substr)
 from tf0.ops.string_ops import strip as string_strip  # noqa: E402,F401
+from tf0.ops.sparse_more import (sparse_add, sparse_concat,  # noqa: E402,F401
+                                 sparse_fill_empty_rows, sparse_reduce_max, sparse_reorder,
+                                 sparse_reshape, sparse_retain, sparse_segment_mean,
+                                 sparse_segment_sqrt_n, sparse_segment_sum, sparse_softmax,
+                                 sparse_to_dense, sparse_to_indicator, sparse_transpose)
 from tf0.ops.init_ops import (Orthogonal as orthogonal_initializer,  # noqa: E402,F401
                               UniformUnitScaling as uniform_unit_scaling_initializer)
 from tf0.ops import (segment_max, segment_min, unsorted_segment_max,  # noqa: E402
