@@ -40,8 +40,9 @@ from .reader_ops import (FixedLengthRecordReader, ReaderBase, TextLineReader, TF
 from .control_flow import Assert, case, cond, merge as _cond_merge
 from .core import constant, convert_to_tensor, register_tensor_conversion_function
 from .index_ops import gather, one_hot, slice_, strided_slice, strided_slice_getitem
+from .relu_ops import leaky_relu, relu, relu6
 from .math_ops import (BINARY_BUILDERS, UNARY_BUILDERS, add_n, cast, clip_by_value, div,
-                       leaky_relu, logical_not, matmul, relu, relu6, scalar_mul, sum_to,
+                       logical_not, matmul, scalar_mul, sum_to,
                        to_float, to_int32, to_int64, truediv, where)
 from .nn_ops import (bias_add, l2_loss, log_softmax, sigmoid_cross_entropy_with_logits,
                      softmax, softmax_cross_entropy_with_logits,
