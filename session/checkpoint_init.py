@@ -7,6 +7,7 @@ all of them, and nothing of it enters the graph or its meta graph).
 """
 import functools
 import os
+import re
 
 from tf0.engine import errors
 from tf0.engine.graph import GraphKeys, get_default_graph
@@ -105,3 +106,35 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
                              f"shape of tensor {name} ({list(shapes[name])}) from checkpoint")
     for var, name in loads:
         _load_into(var, path, name, shapes[name])
+
+
+def warm_start(ckpt_to_initialize_from, vars_to_warm_start=".*", var_name_to_vocab_info=None,
+               var_name_to_prev_var_name=None):
+    """Initialize variables from a checkpoint (init_from_checkpoint): the trainable ones
+    whose names match the regex vars_to_warm_start (or, for a list of regexes, the global
+    ones matching any), each read under its name in var_name_to_prev_var_name if given."""
+    if var_name_to_vocab_info:
+        raise NotImplementedError("tf0's warm_start remaps no vocabularies")
+    graph = get_default_graph()
+    if isinstance(vars_to_warm_start, str) or vars_to_warm_start is None:
+        patterns = [vars_to_warm_start or ".*"]
+        candidates = graph.get_collection(GraphKeys.TRAINABLE_VARIABLES)
+    else:
+        patterns = list(vars_to_warm_start)
+        candidates = graph.get_collection(GraphKeys.GLOBAL_VARIABLES)
+    renamed = var_name_to_prev_var_name or {}
+    chosen = {renamed.get(v.op.name, v.op.name): v for v in candidates
+              if any(re.match(p, v.op.name) for p in patterns)}
+    if chosen:
+        init_from_checkpoint(ckpt_to_initialize_from, chosen)
+
+
+class WarmStartSettings:
+    """What an Estimator warm-starts from: a checkpoint and which variables."""
+
+    def __init__(self, ckpt_to_initialize_from, vars_to_warm_start=".*",
+                 var_name_to_vocab_info=None, var_name_to_prev_var_name=None):
+        self.ckpt_to_initialize_from = ckpt_to_initialize_from
+        self.vars_to_warm_start = vars_to_warm_start
+        self.var_name_to_vocab_info = var_name_to_vocab_info
+        self.var_name_to_prev_var_name = var_name_to_prev_var_name

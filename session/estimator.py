@@ -20,6 +20,7 @@ from tf0.ops.random_ops import set_random_seed
 from tf0.ops.sources import group, placeholder
 from tf0.ops.summary_ops import merge, scalar
 
+from .checkpoint_init import WarmStartSettings, warm_start
 from .data import Dataset
 from .events import FileWriter
 from .hooks import LoggingTensorHook, NanTensorHook, StopAtStepHook
@@ -144,6 +145,8 @@ class Estimator:
             _log.warning(f"Using temporary folder as model directory: {model_dir}")
         self._model_fn, self._params = model_fn, dict(params or {})
         self._config = config.replace(model_dir=model_dir)
+        if isinstance(warm_start_from, (str, os.PathLike)):
+            warm_start_from = WarmStartSettings(os.fspath(warm_start_from))
         self._warm_start_from = warm_start_from
 
     @property
@@ -214,6 +217,10 @@ class Estimator:
             global_step = self._start(graph)
             features, labels = self._call_input_fn(input_fn, ModeKeys.TRAIN)
             spec = self._call_model_fn(features, labels, ModeKeys.TRAIN)
+            ws = self._warm_start_from
+            if ws is not None and self.latest_checkpoint() is None:
+                warm_start(ws.ckpt_to_initialize_from, ws.vars_to_warm_start,
+                           ws.var_name_to_vocab_info, ws.var_name_to_prev_var_name)
             all_hooks = list(hooks or []) + spec.training_hooks + [
                 NanTensorHook(spec.loss),
                 LoggingTensorHook({"loss": spec.loss, "step": global_step},

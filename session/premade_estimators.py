@@ -2,7 +2,7 @@
 LinearClassifier and LinearRegressor, with TF1's heads (binary logistic, multi-class
 softmax, regression), predictions, evaluation metrics, variable names and default
 optimizers (Adagrad 0.05 for DNNs; Ftrl for linear models). The training loss is the
-weighted sum over the batch, as TF1's canned estimators report it."""
+weighted sum over the batch (TF1's default loss_reduction), or the reduction asked for."""
 import math
 
 from tf0.engine import dtypes
@@ -11,6 +11,7 @@ from tf0.ops.array_ops import concat, expand_dims, reshape
 from tf0.ops.core import OPS, convert_to_tensor
 from tf0.ops.feature_columns import class_names, input_layer, linear_model
 from tf0.ops.layers import dense, dropout as dropout_layer
+from tf0.ops.losses import Reduction
 from tf0.ops.math_ops import cast
 from tf0.ops.nn_ops import sigmoid_cross_entropy_with_logits, softmax
 from tf0.ops.nn_ops import sparse_softmax_cross_entropy_with_logits
@@ -50,9 +51,14 @@ class _Head:
     """Loss, predictions and metrics for logits [batch, logits_dimension]."""
 
     def __init__(self, kind, n_classes=2, label_dimension=1, label_vocabulary=None,
-                 weight_column=None):
+                 weight_column=None, loss_reduction=None):
         self.kind, self.n_classes, self.vocabulary = kind, n_classes, label_vocabulary
         self.weight_column = weight_column
+        self.loss_reduction = loss_reduction or Reduction.SUM
+        if self.loss_reduction not in (Reduction.SUM, Reduction.MEAN,
+                                       Reduction.SUM_OVER_BATCH_SIZE,
+                                       Reduction.SUM_BY_NONZERO_WEIGHTS):
+            raise ValueError(f"Invalid loss_reduction: {loss_reduction}")
         self.logits_dimension = {"binary": 1, "multi": n_classes,
                                  "regression": label_dimension}[kind]
 
@@ -106,6 +112,13 @@ class _Head:
         unweighted = self.per_example_loss(logits, labels)
         weights = _weights(features, self.weight_column, unweighted[:, :1])
         loss = OPS.reduce_sum(unweighted * weights)
+        if self.loss_reduction == Reduction.MEAN:
+            loss = loss / OPS.reduce_sum(weights * OPS.ones_like(unweighted))
+        elif self.loss_reduction == Reduction.SUM_OVER_BATCH_SIZE:
+            loss = loss / cast(OPS.size(unweighted), loss.dtype)
+        elif self.loss_reduction == Reduction.SUM_BY_NONZERO_WEIGHTS:
+            nonzero = OPS.not_equal(weights * OPS.ones_like(unweighted), 0.0)
+            loss = loss / OPS.maximum(OPS.reduce_sum(cast(nonzero, loss.dtype)), 1.0)
         if mode == ModeKeys.TRAIN:
             return EstimatorSpec(mode, loss=loss,
                                  train_op=optimizer.minimize(loss,
@@ -138,14 +151,15 @@ class _Head:
         return metrics
 
 
-def _classifier_head(n_classes, label_vocabulary, weight_column):
+def _classifier_head(n_classes, label_vocabulary, weight_column, loss_reduction):
     if n_classes < 2:
         raise ValueError(f"n_classes must be > 1: {n_classes}")
     if label_vocabulary is not None and len(label_vocabulary) != n_classes:
         raise ValueError(f"label_vocabulary {label_vocabulary} should have n_classes "
                          f"{n_classes} entries")
     return _Head("binary" if n_classes == 2 else "multi", n_classes=n_classes,
-                 label_vocabulary=label_vocabulary, weight_column=weight_column)
+                 label_vocabulary=label_vocabulary, weight_column=weight_column,
+                 loss_reduction=loss_reduction)
 
 
 def _dnn_model_fn(head, hidden_units, feature_columns, optimizer, activation_fn, dropout):
@@ -174,14 +188,21 @@ def _linear_model_fn(head, feature_columns, optimizer, sparse_combiner):
     return model_fn
 
 
+def _no_batch_norm(batch_norm):
+    if batch_norm:
+        raise NotImplementedError("tf0's canned DNNs have no batch_norm option")
+
+
 class DNNClassifier(Estimator):
     def __init__(self, hidden_units, feature_columns, model_dir=None, n_classes=2,
                  weight_column=None, label_vocabulary=None, optimizer="Adagrad",
                  activation_fn=OPS.relu, dropout=None, input_layer_partitioner=None,
                  config=None, warm_start_from=None, loss_reduction=None, batch_norm=False):
-        head = _classifier_head(n_classes, label_vocabulary, weight_column)
+        _no_batch_norm(batch_norm)
+        head = _classifier_head(n_classes, label_vocabulary, weight_column, loss_reduction)
         super().__init__(_dnn_model_fn(head, hidden_units, feature_columns, optimizer,
-                                       activation_fn, dropout), model_dir, config)
+                                       activation_fn, dropout), model_dir, config,
+                         warm_start_from=warm_start_from)
 
 
 class DNNRegressor(Estimator):
@@ -189,19 +210,21 @@ class DNNRegressor(Estimator):
                  weight_column=None, optimizer="Adagrad", activation_fn=OPS.relu,
                  dropout=None, input_layer_partitioner=None, config=None,
                  warm_start_from=None, loss_reduction=None, batch_norm=False):
+        _no_batch_norm(batch_norm)
         head = _Head("regression", label_dimension=label_dimension,
-                     weight_column=weight_column)
+                     weight_column=weight_column, loss_reduction=loss_reduction)
         super().__init__(_dnn_model_fn(head, hidden_units, feature_columns, optimizer,
-                                       activation_fn, dropout), model_dir, config)
+                                       activation_fn, dropout), model_dir, config,
+                         warm_start_from=warm_start_from)
 
 
 class LinearClassifier(Estimator):
     def __init__(self, feature_columns, model_dir=None, n_classes=2, weight_column=None,
                  label_vocabulary=None, optimizer="Ftrl", config=None, partitioner=None,
                  warm_start_from=None, loss_reduction=None, sparse_combiner="sum"):
-        head = _classifier_head(n_classes, label_vocabulary, weight_column)
+        head = _classifier_head(n_classes, label_vocabulary, weight_column, loss_reduction)
         super().__init__(_linear_model_fn(head, feature_columns, optimizer, sparse_combiner),
-                         model_dir, config)
+                         model_dir, config, warm_start_from=warm_start_from)
 
 
 class LinearRegressor(Estimator):
@@ -209,6 +232,6 @@ class LinearRegressor(Estimator):
                  optimizer="Ftrl", config=None, partitioner=None, warm_start_from=None,
                  loss_reduction=None, sparse_combiner="sum"):
         head = _Head("regression", label_dimension=label_dimension,
-                     weight_column=weight_column)
+                     weight_column=weight_column, loss_reduction=loss_reduction)
         super().__init__(_linear_model_fn(head, feature_columns, optimizer, sparse_combiner),
-                         model_dir, config)
+                         model_dir, config, warm_start_from=warm_start_from)

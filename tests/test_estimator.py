@@ -102,3 +102,50 @@ def test_estimator_errors(tmp_path):
     with pytest.raises(ValueError, match="different values"):
         tf.estimator.Estimator(model_fn, model_dir=str(tmp_path / "a"),
                                config=tf.estimator.RunConfig(model_dir=str(tmp_path / "b")))
+
+
+def test_warm_start_from_another_models_checkpoint(tmp_path):
+    first = _estimator(tmp_path / "first")
+    first.train(_input(X, Y, epochs=None, shuffle=True), steps=30)
+    second = tf.estimator.Estimator(
+        model_fn, model_dir=str(tmp_path / "second"), params={"hidden": 8},
+        warm_start_from=tf.estimator.WarmStartSettings(str(tmp_path / "first"),
+                                                       vars_to_warm_start="dense_1/.*"))
+    second.train(_input(X, Y), steps=1)
+    # its first step started from first's output layer, not a fresh one; the hidden layer
+    # (not warm-started) is freshly initialized
+    moved = second.get_variable_value("dense_1/bias") - first.get_variable_value("dense_1/bias")
+    assert np.abs(moved).max() < 0.2
+    assert not np.allclose(second.get_variable_value("dense/kernel"),
+                           first.get_variable_value("dense/kernel"))
+
+
+def test_warm_start_function_and_loss_reductions(tmp_path):
+    w = tf.Variable([1.0, 2.0], name="w")
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        tf.train.Saver().save(sess, str(tmp_path / "ckpt"))
+    tf.reset_default_graph()
+    renamed = tf.Variable([0.0, 0.0], name="renamed")
+    tf.train.warm_start(str(tmp_path / "ckpt"), ".*", var_name_to_prev_var_name={
+        "renamed": "w"})
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_array_equal(sess.run(renamed), [1.0, 2.0])
+    with pytest.raises(NotImplementedError, match="batch_norm"):
+        tf.estimator.DNNClassifier([4], [tf.feature_column.numeric_column("x")],
+                                   batch_norm=True)
+    with pytest.raises(ValueError, match="loss_reduction"):
+        tf.estimator.DNNRegressor([4], [tf.feature_column.numeric_column("x")],
+                                  loss_reduction="sideways")
+
+
+def test_a_mean_loss_reduction_reports_the_average_loss(tmp_path):
+    x = RNG.standard_normal(120).astype(np.float32)
+    est = tf.estimator.LinearRegressor([tf.feature_column.numeric_column("x")],
+                                       model_dir=str(tmp_path),
+                                       loss_reduction=tf.losses.Reduction.MEAN)
+    fn = tf.estimator.inputs.numpy_input_fn({"x": x}, 2 * x, batch_size=40, shuffle=False)
+    est.train(fn, steps=2)
+    result = est.evaluate(fn)
+    assert result["loss"] == pytest.approx(result["average_loss"], rel=1e-5)

@@ -18,3 +18,4 @@ export = _Namespace(
 inputs = _Namespace(numpy_input_fn=numpy_input_fn)
 from tf0.session.premade_estimators import (DNNClassifier, DNNRegressor,  # noqa: E402,F401
                                             LinearClassifier, LinearRegressor)
+from tf0.session.checkpoint_init import WarmStartSettings  # noqa: E402,F401

@@ -10,7 +10,7 @@ from tf0.ops.optimizers import (AdadeltaOptimizer, AdagradOptimizer,  # noqa: F4
                                 ProximalGradientDescentOptimizer, RMSPropOptimizer,
                                 create_global_step, get_global_step, get_or_create_global_step)
 from tf0.ops.moving_average import ExponentialMovingAverage  # noqa: F401
-from tf0.session.checkpoint_init import init_from_checkpoint  # noqa: F401
+from tf0.session.checkpoint_init import init_from_checkpoint, warm_start  # noqa: F401
 from tf0.session.meta_graph import export_meta_graph, import_meta_graph  # noqa: F401
 from tf0.session.saver import (CheckpointState, NewCheckpointReader, Saver,  # noqa: F401
                                checkpoint_exists, get_checkpoint_state, latest_checkpoint,
