@@ -159,8 +159,9 @@ def _source_positions(out_size, in_size, align_corners):
 
 def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=False,
                   preserve_aspect_ratio=False):
-    """images resized to size = (new_height, new_width) by bilinear interpolation (as
-    float32, like TF1) or nearest neighbour (same dtype); static input sizes."""
+    """images resized to size = (new_height, new_width) by bilinear, bicubic or area
+    interpolation (as float32, like TF1) or nearest neighbour (same dtype), with TF1's
+    legacy sampling; static input sizes."""
     images = _image(images)
     single = images.shape.ndims == 3
     batch = OPS.expand_dims(images, 0) if single else images
@@ -180,9 +181,54 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
         elif method == ResizeMethod.BILINEAR:
             out = _bilinear(x, _source_positions(out_h, height, align_corners), height, 1)
             out = _bilinear(out, _source_positions(out_w, width, align_corners), width, 2)
+        elif method in (ResizeMethod.BICUBIC, ResizeMethod.AREA):
+            weights = _bicubic_weights if method == ResizeMethod.BICUBIC else _area_weights
+            out = _resample(x, weights(out_h, height, align_corners), 1)
+            out = _resample(out, weights(out_w, width, align_corners), 2)
         else:
-            raise NotImplementedError("tf0 resizes by BILINEAR or NEAREST_NEIGHBOR only")
+            raise ValueError(f"Resize method {method} is not supported")
         return out[0] if single else out
+
+
+def _resample(x, weights, axis):
+    """x [b, h, w, c] with `axis` replaced by weights [out, in] times it (separable)."""
+    moved = OPS.tensordot(x, weights.T.astype(x.dtype.np), axes=[[axis], [0]])
+    order = [0, 3, 1, 2] if axis == 1 else [0, 1, 3, 2]  # the new axis came out last
+    return OPS.transpose(moved, order)
+
+
+def _bicubic_weights(out_size, in_size, align_corners):
+    """[out, in] weights of TF1's legacy bicubic resize: Keys' cubic (a = -0.75) over the
+    four nearest source pixels, edges repeated; like TF1, positions in float32 and their
+    fractions rounded to 1/1024 (its table of weights)."""
+    a = -0.75
+    scale = np.float32((in_size - 1) / (out_size - 1) if align_corners and out_size > 1
+                       else in_size / out_size)
+    positions = scale * np.arange(out_size, dtype=np.float32)
+    base = np.floor(positions).astype(int)
+    d = np.rint((positions - base) * 1024.0).astype(np.float64) / 1024.0
+    taps = [((a * (d + 1) - 5 * a) * (d + 1) + 8 * a) * (d + 1) - 4 * a,
+            ((a + 2) * d - (a + 3)) * d * d + 1,
+            ((a + 2) * (1 - d) - (a + 3)) * (1 - d) * (1 - d) + 1,
+            ((a * (2 - d) - 5 * a) * (2 - d) + 8 * a) * (2 - d) - 4 * a]
+    weights = np.zeros((out_size, in_size))
+    for k, tap in enumerate(taps):
+        np.add.at(weights, (np.arange(out_size), np.clip(base + k - 1, 0, in_size - 1)), tap)
+    return weights
+
+
+def _area_weights(out_size, in_size, align_corners):
+    """[out, in] weights of TF1's area resize: each output averages the span of source
+    pixels it covers, partial pixels by their overlap."""
+    scale = (in_size - 1) / (out_size - 1) if align_corners and out_size > 1 else \
+        in_size / out_size
+    weights = np.zeros((out_size, in_size))
+    for y in range(out_size):
+        start, end = y * scale, (y + 1) * scale
+        for source in range(int(np.floor(start)), int(np.ceil(end))):
+            overlap = min(source + 1, end) - max(source, start)
+            weights[y, min(source, in_size - 1)] += overlap / scale
+    return weights
 
 
 def _bilinear(x, positions, size, axis):
@@ -193,6 +239,16 @@ def _bilinear(x, positions, size, axis):
     frac = OPS.constant(frac.astype(x.dtype.np))
     below, above = gather(x, low, axis=axis), gather(x, high, axis=axis)
     return below + (above - below) * frac
+
+
+def resize_bicubic(images, size, align_corners=False, name=None, half_pixel_centers=False):
+    if half_pixel_centers:
+        raise NotImplementedError("tf0 resizes with TF1's legacy sampling only")
+    return resize_images(images, size, ResizeMethod.BICUBIC, align_corners)
+
+
+def resize_area(images, size, align_corners=False, name=None):
+    return resize_images(images, size, ResizeMethod.AREA, align_corners)
 
 
 def resize_bilinear(images, size, align_corners=False, name=None, half_pixel_centers=False):

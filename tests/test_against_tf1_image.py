@@ -52,3 +52,20 @@ def test_non_max_suppression_and_png_match():
     (ours, _), (theirs, _) = both(program)
     for k, (a, b) in enumerate(zip(ours, theirs)):
         np.testing.assert_array_equal(a, b, err_msg=str(k))
+
+
+def test_bicubic_and_area_resizing_match_with_gradients():
+    batch = RNG.uniform(0, 1, (2, 7, 9, 3)).astype(np.float32)
+
+    def program(tf):
+        x = tf.constant(batch)
+        im = tf.image
+        outs = [im.resize_bicubic(x, [11, 5]), im.resize_bicubic(x, [4, 13], align_corners=True),
+                im.resize_area(x, [3, 4]), im.resize_area(x, [10, 12]),
+                im.resize_images(x, [5, 5], method=im.ResizeMethod.BICUBIC),
+                im.resize_images(x, [5, 6], method=im.ResizeMethod.AREA)]
+        return outs + tf.gradients(tf.add_n([tf.reduce_sum(o * o) for o in outs[:2]]), [x]), \
+            None
+    (ours, _), (theirs, _) = both(program)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5, err_msg=str(k))

@@ -5,7 +5,7 @@ from tf0.ops.image_ops import (ResizeMethod, adjust_brightness, adjust_contrast,
                                flip_left_right, flip_up_down, grayscale_to_rgb,
                                pad_to_bounding_box, per_image_standardization,
                                random_brightness, random_contrast, random_flip_left_right,
-                               random_flip_up_down, resize_bilinear,
+                               random_flip_up_down, resize_area, resize_bicubic, resize_bilinear,
                                resize_image_with_crop_or_pad, resize_images,
                                resize_nearest_neighbor, rgb_to_grayscale, transpose_image)
 from tf0.ops.image_ops import (  # noqa: F401
