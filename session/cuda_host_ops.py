@@ -19,6 +19,7 @@ def _on_downloads(op, ctx):
        "VocabularyLookup", "ClassNames", "StringStrip", "StringLower", "StringUpper",
        "StringLength", "RegexReplace", "RegexFullMatch", "StringToNumber", "AsString",
        "StringJoin", "ReduceJoin", "Substr", "StringSplit", "SparseStringsToDense",
+       "TableLookup",
        host_inputs=ALL_INPUTS)
 def _computed_on_host(op, ctx):
     """The op's NumPy implementation on downloaded inputs (a user's Python function,

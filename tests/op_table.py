@@ -366,6 +366,7 @@ COVERED_ELSEWHERE = {
     "RandomGamma": "test_random",
     **{t: "test_image_extras" for t in ("NonMaxSuppression", "EncodePng", "DecodePng")},
     **{t: "test_feature_columns" for t in ("VocabularyLookup", "ClassNames")},
+    "TableLookup": "test_lookup_ops",
     **{t: "test_string_ops" for t in (
         "StringStrip", "StringLower", "StringUpper", "StringLength", "RegexReplace",
         "RegexFullMatch", "StringToNumber", "AsString", "StringJoin", "ReduceJoin", "Substr",

@@ -2,7 +2,7 @@
 without TensorFlow)."""
 import numpy as np
 
-from tf1_reference import both
+from tf1_reference import both, tf1
 
 
 def test_string_ops_match():
@@ -31,3 +31,36 @@ def test_string_ops_match():
         a, b = np.asarray(a), np.asarray(b)
         assert a.shape == b.shape, (k, a, b)
         assert a.tolist() == b.tolist(), (k, a, b)
+
+
+
+def test_lookup_tables_match(tmp_path):
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("apple\nbanana\ncherry\n")
+
+    def program(tf):
+        words = tf.constant(["banana", "kiwi", "apple", "cherry"])
+        lookup = tf.lookup
+        by_file = lookup.StaticHashTable(lookup.TextFileInitializer(
+            str(vocab), tf.string, lookup.TextFileIndex.WHOLE_LINE, tf.int64,
+            lookup.TextFileIndex.LINE_NUMBER), 7)
+        names = lookup.StaticHashTable(lookup.TextFileInitializer(
+            str(vocab), tf.int64, lookup.TextFileIndex.LINE_NUMBER, tf.string,
+            lookup.TextFileIndex.WHOLE_LINE), "?")
+        table = lookup.StaticHashTable(lookup.KeyValueTensorInitializer(
+            tf.constant([3, 5], tf.int64), tf.constant([0.5, -1.0])), 9.0)
+        ids = tf.constant([[1, 0], [4, 2]], tf.int64)
+        return [by_file.lookup(words), names.lookup(ids),
+                table.lookup(tf.constant([5, 4, 3], tf.int64))]
+
+    import tf0
+    results = []
+    for lib in (tf0, tf1):
+        with lib.Graph().as_default() as graph:
+            fetches = program(lib)
+            with lib.Session(graph=graph) as sess:
+                sess.run(lib.tables_initializer())
+                results.append(sess.run(fetches))
+    for k, (a, b) in enumerate(zip(*results)):
+        a, b = np.asarray(a), np.asarray(b)
+        assert a.dtype == b.dtype and a.tolist() == b.tolist(), (k, a, b)

@@ -36,7 +36,8 @@ NO_KERNEL = {
     "DecodeCSV": "host: parses byte strings",
     "RandomGamma": "host: a rejection sampler over Philox",
     "NonMaxSuppression": "host: a greedy loop over boxes",
-    **{t: "host: strings to ids and back" for t in ("VocabularyLookup", "ClassNames")},
+    **{t: "host: strings to ids and back" for t in ("VocabularyLookup", "ClassNames",
+                                                     "TableLookup")},
     **{t: "host: tf.strings" for t in (
         "StringStrip", "StringLower", "StringUpper", "StringLength", "RegexReplace",
         "RegexFullMatch", "StringToNumber", "AsString", "StringJoin", "ReduceJoin", "Substr",

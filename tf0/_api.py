@@ -76,6 +76,7 @@ from tf0.ops import (tensor_scatter_nd_add as tensor_scatter_add,  # noqa: E402,
                      tensor_scatter_nd_update as tensor_scatter_update)
 from tf0.ops.random_ops import get_seed  # noqa: E402,F401
 import tf0.strings as strings  # noqa: E402
+import tf0.lookup as lookup  # noqa: E402
 from tf0.ops.string_ops import (as_string, reduce_join, regex_replace,  # noqa: E402,F401
                                 string_join, string_split, string_to_number, substr)
 from tf0.ops.string_ops import strip as string_strip  # noqa: E402,F401

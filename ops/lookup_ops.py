@@ -1,0 +1,173 @@
+"""TF1's lookup tables (tf.lookup, tf.contrib.lookup): static key -> value maps built from
+constant keys and values or from a vocabulary file, looked up on the host (TableLookup).
+TF1 programs run tf.tables_initializer(); tf0's tables need none, so it is a no-op."""
+import numpy as np
+
+from tf0.engine import dtypes
+from tf0.engine.gradients import NO_GRADIENT
+from tf0.engine.graph import constant_value, name_scope
+
+from .core import convert_to_tensor, defop, make_op
+
+
+def _plain(value):
+    """A hashable Python value of a NumPy element (bytes for strings)."""
+    if isinstance(value, str):
+        return value.encode()
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _lookup_bind(op, ctx):
+    table = dict(zip(op.attrs["keys"], op.attrs["values"]))
+    default, dtype = op.attrs["default"], op.outputs[0].dtype
+
+    def lookup(keys):
+        keys = np.asarray(keys)
+        flat = [table.get(_plain(k), default) for k in keys.reshape(-1)]
+        if dtype is dtypes.string:
+            out = np.empty(len(flat), object)
+            out[:] = flat
+            return out.reshape(keys.shape)
+        return np.asarray(flat, dtype.np).reshape(keys.shape)
+    return lookup
+
+
+# TableLookup(keys): attrs["values"][i] where the key is attrs["keys"][i], attrs["default"]
+# for keys absent; the output has the keys' shape and the values' dtype (attrs["dtype"]).
+defop("TableLookup", lambda op: [(op.inputs[0].shape, op.attrs["dtype"])], _lookup_bind,
+      grad=NO_GRADIENT)
+
+
+def _constant_items(tensor, what):
+    value = constant_value(convert_to_tensor(tensor))
+    if value is None:
+        raise NotImplementedError(f"tf0's lookup tables take {what} known when the graph is "
+                                  f"built (constants)")
+    return tuple(_plain(v) for v in np.asarray(value).reshape(-1))
+
+
+class KeyValueTensorInitializer:
+    """Constant keys and values for a table."""
+
+    def __init__(self, keys, values, key_dtype=None, value_dtype=None, name=None):
+        keys = convert_to_tensor(keys, dtype=key_dtype)
+        values = convert_to_tensor(values, dtype=value_dtype)
+        self.key_dtype, self.value_dtype = keys.dtype, values.dtype
+        self.keys = _constant_items(keys, "keys")
+        self.values = _constant_items(values, "values")
+        if len(self.keys) != len(self.values):
+            raise ValueError("keys and values must have the same size")
+
+
+class TextFileIndex:
+    WHOLE_LINE, LINE_NUMBER = -2, -1
+
+
+class TextFileInitializer:
+    """Keys and values from the lines of a text file: the whole line or its line number
+    (key_index / value_index of TextFileIndex), or a column split at `delimiter`."""
+
+    def __init__(self, filename, key_dtype, key_index, value_dtype, value_index,
+                 vocab_size=None, delimiter="\t", name=None):
+        with open(filename, "rb") as f:
+            lines = [line.rstrip(b"\r\n") for line in f]
+        lines = lines[:vocab_size] if vocab_size else lines
+        self.key_dtype, self.value_dtype = dtypes.as_dtype(key_dtype), dtypes.as_dtype(value_dtype)
+        sep = delimiter.encode() if isinstance(delimiter, str) else delimiter
+
+        def column(index, dtype):
+            if index == TextFileIndex.LINE_NUMBER:
+                return tuple(range(len(lines)))
+            parts = lines if index == TextFileIndex.WHOLE_LINE else \
+                [line.split(sep)[index] for line in lines]
+            return tuple(parts) if dtype is dtypes.string else \
+                tuple(dtype.np.type(p.decode()).item() for p in parts)
+        self.keys = column(key_index, self.key_dtype)
+        self.values = column(value_index, self.value_dtype)
+
+
+class StaticHashTable:
+    """A fixed table: lookup(keys) gives each key's value, default_value for the others."""
+
+    def __init__(self, initializer, default_value, name=None):
+        self._init = initializer
+        self._default = _plain(np.asarray(default_value).reshape(-1)[0]) \
+            if not isinstance(default_value, (bytes, str)) else _plain(default_value)
+        self._name = name or "hash_table"
+
+    @property
+    def key_dtype(self):
+        return self._init.key_dtype
+
+    @property
+    def value_dtype(self):
+        return self._init.value_dtype
+
+    @property
+    def default_value(self):
+        return self._default
+
+    @property
+    def initializer(self):
+        from .sources import no_op
+        return no_op(name=f"{self._name}_init")
+
+    def init(self):
+        return self.initializer
+
+    def size(self, name=None):
+        return convert_to_tensor(np.int64(len(self._init.keys)), name=name)
+
+    def lookup(self, keys, name=None):
+        keys = convert_to_tensor(keys, dtype=self.key_dtype)
+        with name_scope(name, f"{self._name}_Lookup"):
+            return make_op("TableLookup", [keys], {
+                "keys": self._init.keys, "values": self._init.values,
+                "default": self._default, "dtype": self.value_dtype}, name="LookupTableFindV2")
+
+
+HashTable = StaticHashTable
+
+
+def index_table_from_tensor(mapping, num_oov_buckets=0, default_value=-1, hasher_spec=None,
+                            dtype=dtypes.string, name=None):
+    """A table of each entry of `mapping` to its position (int64); others to
+    default_value."""
+    if num_oov_buckets:
+        raise NotImplementedError("tf0's index tables have no out-of-vocabulary buckets "
+                                  "(they would need TF1's string fingerprint)")
+    keys = convert_to_tensor(mapping, dtype=dtype)
+    count = len(_constant_items(keys, "the mapping"))
+    return StaticHashTable(KeyValueTensorInitializer(keys, np.arange(count, dtype=np.int64)),
+                           default_value, name=name or "string_to_index")
+
+
+def index_table_from_file(vocabulary_file=None, num_oov_buckets=0, vocab_size=None,
+                          default_value=-1, hasher_spec=None, key_dtype=dtypes.string,
+                          name=None, key_column_index=TextFileIndex.WHOLE_LINE,
+                          value_column_index=TextFileIndex.LINE_NUMBER, delimiter="\t"):
+    """A table of each line of the file (or its key column) to its line number."""
+    if num_oov_buckets:
+        raise NotImplementedError("tf0's index tables have no out-of-vocabulary buckets")
+    return StaticHashTable(TextFileInitializer(vocabulary_file, key_dtype, key_column_index,
+                                               dtypes.int64, value_column_index, vocab_size,
+                                               delimiter), default_value,
+                           name=name or "string_to_index")
+
+
+def index_to_string_table_from_tensor(vocabulary_list, default_value="UNK", name=None):
+    """A table of each position (int64) to that entry of vocabulary_list."""
+    words = convert_to_tensor(vocabulary_list, dtype=dtypes.string)
+    count = len(_constant_items(words, "the vocabulary"))
+    return StaticHashTable(KeyValueTensorInitializer(np.arange(count, dtype=np.int64), words),
+                           default_value, name=name or "index_to_string")
+
+
+def index_to_string_table_from_file(vocabulary_file, vocab_size=None, default_value="UNK",
+                                    name=None, key_column_index=TextFileIndex.LINE_NUMBER,
+                                    value_column_index=TextFileIndex.WHOLE_LINE,
+                                    delimiter="\t"):
+    return StaticHashTable(TextFileInitializer(vocabulary_file, dtypes.int64, key_column_index,
+                                               dtypes.string, value_column_index, vocab_size,
+                                               delimiter), default_value,
+                           name=name or "index_to_string")
