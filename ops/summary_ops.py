@@ -133,6 +133,34 @@ def _image_bind(op, ctx):
     return image_summary_np
 
 
+_DATA_TYPE = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "string": 7, "int64": 9,
+              "bool": 10}  # TF's DataType enum
+
+
+def tensor_message(value, dtype):
+    """A TensorProto: the dtype, the shape, then the bytes (numbers) or strings."""
+    value = np.asarray(value)
+    dims = b"".join(pb.bytes_field(2, pb.int_field(1, d)) for d in value.shape)
+    out = pb.int_field(1, _DATA_TYPE[dtype.name]) + pb.bytes_field(2, dims)
+    if dtype is dtypes.string:
+        return out + b"".join(pb.bytes_field(8, s) for s in value.reshape(-1))
+    data = np.ascontiguousarray(value, dtype.np.newbyteorder("<")).tobytes()
+    return out + (pb.bytes_field(4, data) if data else b"")
+
+
+def _tensor_bind(op, ctx):
+    tag, plugin, description = op.attrs["tag"], op.attrs["plugin"], op.attrs["description"]
+    dtype = op.inputs[0].dtype
+    metadata = (pb.bytes_field(1, pb.bytes_field(1, plugin.encode())) if plugin else b"") + \
+        (pb.bytes_field(3, description.encode()) if description else b"")
+
+    def tensor_summary_np(value):
+        body = pb.bytes_field(8, tensor_message(value, dtype)) + \
+            pb.bytes_field(9, metadata)
+        return value_message(tag, body)
+    return tensor_summary_np
+
+
 def _tags(summary):
     return [next(v for f, _, v in pb.fields(value) if f == 1).decode()
             for field, _, value in pb.fields(summary) if field == 1]
@@ -157,6 +185,7 @@ defop("ScalarSummary", _string_scalar, _scalar_bind)
 defop("HistogramSummary", _string_scalar, _histogram_bind)
 defop("MergeSummary", _string_scalar, _merge_bind)
 defop("ImageSummary", _string_scalar, _image_bind)
+defop("TensorSummary", _string_scalar, _tensor_bind)
 
 
 def _clean_tag(name):
@@ -223,3 +252,23 @@ def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
     """tf.summary.merge_all: merge of the summaries in collection `key`, or None if empty."""
     summaries = get_default_graph().get_collection(key, scope)
     return merge(summaries, name=name) if summaries else None
+
+
+def text(name, tensor, collections=None):
+    """tf.summary.text: a string tensor for TensorBoard's text dashboard."""
+    tensor = convert_to_tensor(tensor)
+    if tensor.dtype is not dtypes.string:
+        raise ValueError(f"Expected tensor {tensor.name} to have dtype string, got "
+                         f"{tensor.dtype.name}")
+    return _summary("TensorSummary", name, tensor, collections, None, plugin="text",
+                    description="")
+
+
+def tensor_summary(name, tensor, summary_description=None, collections=None,
+                   summary_metadata=None, family=None, display_name=None):
+    """tf.summary.tensor_summary: the whole tensor (any numeric, bool or string dtype)."""
+    if summary_metadata is not None:
+        raise NotImplementedError("tf0's tensor_summary takes no summary_metadata")
+    tensor = convert_to_tensor(tensor)
+    return _summary("TensorSummary", name, tensor, collections, family, plugin="",
+                    description=summary_description or "")

@@ -5,6 +5,7 @@ from .cuda_ops import AFTER_FIRST, ALL_INPUTS, AS_PLACED, binds
 
 
 @binds("Assert", "ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary",
+       "TensorSummary",
        "QueueEnqueue", "QueueClose", "ReaderReset", host_inputs=ALL_INPUTS)
 def _on_downloads(op, ctx):
     return op.op_def.numpy(op, ctx)

@@ -372,7 +372,8 @@ def install(monkeypatch):
     from tf0.session.streams import NO_LAUNCH, WRITERS
     state_ops = {"VariableV2", "ReadVariable", *WRITERS, *cuda_ops.RANDOM_OPS,
                  *cuda_ops.LOOP_OPS, *cuda_ops.LIST_OPS,
-                 "ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary"}  # bytes
+                 "ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary",
+                 "TensorSummary"}  # bytes
     binders = {t: ((b, h) if t in state_ops else (_view_op if t in NO_LAUNCH else _numpy_kernel, h))
                for t, (b, h) in cuda_ops.BINDERS.items()}
     binders["MatMul"] = (_matmul, binders["MatMul"][1])

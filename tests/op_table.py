@@ -385,7 +385,7 @@ COVERED_ELSEWHERE = {
     "MakeIterator": "test_data", "IteratorGetNext": "test_data", "Assert": "test_while_loop",
     "Print": "test_debug_ops", "CheckNumerics": "test_debug_ops",
     **{t: "test_summary" for t in ("ScalarSummary", "HistogramSummary", "MergeSummary",
-                                   "ImageSummary")},
+                                   "ImageSummary", "TensorSummary")},
     "PyFunc": "test_py_func",
     **{t: "test_tensor_array" for t in (
         "TensorListReserve", "TensorListFromTensor", "TensorListZerosLike",

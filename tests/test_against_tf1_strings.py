@@ -64,3 +64,16 @@ def test_lookup_tables_match(tmp_path):
     for k, (a, b) in enumerate(zip(*results)):
         a, b = np.asarray(a), np.asarray(b)
         assert a.dtype == b.dtype and a.tolist() == b.tolist(), (k, a, b)
+
+
+def test_text_and_tensor_summaries_are_tf1s_bytes():
+    def program(tf):
+        return [tf.summary.text("notes", tf.constant(["first line", "second"])),
+                tf.summary.text("one", tf.constant("just one")),
+                tf.summary.tensor_summary("t", tf.constant([[1.5, -2.0]], tf.float32)),
+                tf.summary.tensor_summary("ids", tf.constant([3, 4, 5], tf.int64),
+                                          summary_description="some ids"),
+                tf.summary.tensor_summary("flags", tf.constant([True, False]))], None
+    (ours, _), (theirs, _) = both(program)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        assert a == b, (k, a, b)

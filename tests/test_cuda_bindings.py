@@ -50,7 +50,8 @@ NO_KERNEL = {
                                               "UnsortedSegmentProd")},
     "ParseExample": "host: parses byte strings", "DecodeRaw": "host: reads byte strings",
     **{t: "host: serializes downloaded values" for t in (
-        "ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary")},
+        "ScalarSummary", "HistogramSummary", "ImageSummary", "MergeSummary",
+        "TensorSummary")},
     "While": "tf.while_loop: runs its body's plan per iteration",
     "WhileGrad": "tf.while_loop: runs its gradient's plan per iteration",
     "LoopVar": "tf.while_loop: fed by its loop",

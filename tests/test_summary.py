@@ -229,3 +229,24 @@ def test_summaries_beside_a_training_step_on_the_null_device(monkeypatch):
     got, meta = run(None)
     assert got == want
     assert meta.launch == "direct" and "needs the device value" in meta.launch_reason
+
+
+def test_text_and_tensor_summaries_hold_their_values():
+    from tf0.ops import proto_wire as pb
+    note = tf.summary.text("note", tf.constant(["hello", "world"]))
+    table = tf.summary.tensor_summary("table", tf.constant([[1, 2]], tf.int32))
+    with tf.Session() as sess:
+        text_bytes, table_bytes = sess.run([note, table])
+
+    def value_fields(summary):
+        (value,) = [v for f, _, v in pb.fields(summary) if f == 1]
+        return {f: v for f, _, v in pb.fields(value)}
+    text_value = value_fields(text_bytes)
+    assert text_value[1] == b"note"
+    strings = [v for f, _, v in pb.fields(text_value[8]) if f == 8]
+    assert strings == [b"hello", b"world"]
+    assert b"text" in text_value[9]  # the text plugin's metadata
+    tensor = {f: v for f, _, v in pb.fields(value_fields(table_bytes)[8])}
+    assert np.frombuffer(tensor[4], "<i4").tolist() == [1, 2]
+    with pytest.raises(ValueError, match="dtype string"):
+        tf.summary.text("bad", tf.constant([1.0]))
