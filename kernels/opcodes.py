@@ -14,7 +14,8 @@ UNARY = ("negative", "abs", "sign", "square", "relu", "relu6", "sqrt", "rsqrt", 
 UNARY_INTEGER = ("negative", "abs", "sign", "square", "relu", "relu6")
 
 BINARY = ("add", "subtract", "multiply", "realdiv", "floordiv", "floormod", "maximum",
-          "minimum", "squared_difference", "pow", "relu_grad", "relu6_grad", "leaky_relu_grad", "atan2", "zeta")
+          "minimum", "squared_difference", "pow", "relu_grad", "relu6_grad", "leaky_relu_grad",
+          "atan2", "zeta")
 COMPARE = ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
            "logical_and", "logical_or", "logical_xor")
 

@@ -13,7 +13,8 @@ def _on_downloads(op, ctx):
 
 @binds("PyFunc", "ParseExample", "DecodeRaw", "CandidateSampler", "CheckpointValue",
        "MatrixInverse", "MatrixDeterminant", "MatrixSolve", "UnsortedSegmentMax",
-       "UnsortedSegmentMin", "UnsortedSegmentProd", "QueueDequeue", "QueueSize", "QueueIsClosed", "LimitEpochs",
+       "UnsortedSegmentMin", "UnsortedSegmentProd", "QueueDequeue", "QueueSize",
+       "QueueIsClosed", "LimitEpochs",
        "ReaderRead", "ReaderNumRecordsProduced", "ReaderNumWorkUnitsCompleted", "DecodeCSV",
        "ReadFile", "RandomGamma", "Cholesky", "MatrixTriangularSolve", "SelfAdjointEigV2",
        "Qr", "Svd", "LogMatrixDeterminant", "NonMaxSuppression", "EncodePng", "DecodePng",
@@ -24,9 +25,10 @@ def _on_downloads(op, ctx):
        host_inputs=ALL_INPUTS)
 def _computed_on_host(op, ctx):
     """The op's NumPy implementation on downloaded inputs (a user's Python function,
-    parsing of byte strings, candidate sampling, a checkpoint read, LAPACK's dense linear
-    algebra, segment maxima); numeric results go to
-    the device, byte strings stay on the host, where tf0 keeps strings."""
+    parsing and other string work, lookups, queues and readers, candidate and gamma
+    sampling, a checkpoint read, LAPACK's dense linear algebra and decompositions, segment
+    extremes and products, PNG files); numeric results go to the device, byte strings stay
+    on the host, where tf0 keeps strings."""
     compute = op.op_def.numpy(op, ctx)
 
     def place(v):

@@ -411,27 +411,11 @@ def test_a_recurrent_network_is_captured_whole_and_matches_numpy():
     assert np.asarray(again_losses).tobytes() == np.asarray(got_losses).tobytes()
 
 
+
 def test_a_queue_fed_training_step_replays_and_matches_numpy():
     """The rows a dequeue took enter the step's CUDA graph like feeds (a prologue)."""
-    data = np.random.default_rng(5).standard_normal((64, 8)).astype(np.float32)
-
-    def train(config):
-        tf.reset_default_graph()
-        q = tf.FIFOQueue(128, [tf.float32], shapes=[[8]])
-        fill = q.enqueue_many([data])
-        xb = q.dequeue_many(8)
-        w = tf.Variable(np.linspace(-1, 1, 8).astype(np.float32))
-        step = tf.train.GradientDescentOptimizer(0.05).minimize(
-            tf.reduce_sum(tf.square(xb * w - 1.0)))
-        launches = []
-        with tf.Session(config=config) as sess:
-            sess.run([tf.global_variables_initializer(), fill])
-            for _ in range(8):
-                meta = tf.RunMetadata()
-                sess.run(step, options=tf.RunOptions(), run_metadata=meta)
-                launches.append(meta.launch)
-            return sess.run(w), launches
-    want, _ = train(CPU)
-    got, launches = train(_config())
+    from test_queues import queue_fed_training
+    want, _ = queue_fed_training(CPU)
+    got, launches = queue_fed_training(_config())
     assert launches[3:] == ["replay"] * 5, launches
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

@@ -320,30 +320,31 @@ def test_a_csv_queue_pipeline_trains_the_same_on_the_null_gpu(monkeypatch, tmp_p
     np.testing.assert_allclose(ref, [2.0, -1.0], atol=0.05)
 
 
+def queue_fed_training(config=None):
+    """(weights, launch of each step) after 8 steps of a model fed by dequeue_many."""
+    data = np.random.default_rng(4).standard_normal((32, 3)).astype(np.float32)
+    tf.reset_default_graph()
+    q = tf.FIFOQueue(64, [tf.float32], shapes=[[3]])
+    fill = q.enqueue_many([data])
+    xb = q.dequeue_many(4)
+    w = tf.Variable(tf.ones([3]))
+    step = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(tf.square(xb * w - 1.0)))
+    launches = []
+    with tf.Session(config=config) as sess:
+        sess.run([tf.global_variables_initializer(), fill])
+        for _ in range(8):
+            meta = tf.RunMetadata()
+            sess.run(step, options=tf.RunOptions(), run_metadata=meta)
+            launches.append(meta.launch)
+        return sess.run(w), launches
+
+
 def test_a_dequeued_training_step_is_captured_and_replayed_on_the_null_gpu(monkeypatch):
     """The rows a dequeue took enter the step's CUDA graph like feeds: after two warm-up
     runs each step replays, and the weights match NumPy's."""
     import fake_cuda
-    data = np.random.default_rng(4).standard_normal((32, 3)).astype(np.float32)
-
-    def train():
-        tf.reset_default_graph()
-        q = tf.FIFOQueue(64, [tf.float32], shapes=[[3]])
-        fill = q.enqueue_many([data])
-        xb = q.dequeue_many(4)
-        w = tf.Variable(tf.ones([3]))
-        step = tf.train.GradientDescentOptimizer(0.1).minimize(
-            tf.reduce_sum(tf.square(xb * w - 1.0)))
-        launches = []
-        with tf.Session() as sess:
-            sess.run([tf.global_variables_initializer(), fill])
-            for _ in range(8):
-                meta = tf.RunMetadata()
-                sess.run(step, options=tf.RunOptions(), run_metadata=meta)
-                launches.append(meta.launch)
-            return sess.run(w), launches
-    ref, _ = train()
+    ref, _ = queue_fed_training()
     fake_cuda.install(monkeypatch)
-    got, launches = train()
+    got, launches = queue_fed_training()
     assert launches[3:] == ["replay"] * 5, launches
     np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-6)
