@@ -23,7 +23,8 @@ from .math_composites import (bincount, confusion_matrix, div_no_nan, invert_per
 from .special_math import lbeta, polygamma
 from .queue_ops import FIFOQueue, PaddingFIFOQueue, QueueBase, RandomShuffleQueue
 from .queue_runner import QueueRunner, add_queue_runner
-from . import input_pipeline, image_extras, feature_columns, string_ops, lookup_ops
+from . import (input_pipeline, image_extras, image_boxes, feature_columns, string_ops,
+               lookup_ops)
 from .array_extras import (batch_gather, batch_to_space, batch_to_space_nd,
                            broadcast_dynamic_shape, broadcast_static_shape, clip_by_average_norm,
                            dimension_at_index, dimension_value, get_static_value,

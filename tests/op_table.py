@@ -364,7 +364,8 @@ COVERED_ELSEWHERE = {
     **{t: "test_queues" for t in ("QueueEnqueue", "QueueDequeue", "QueueClose", "QueueSize",
                                   "QueueIsClosed", "LimitEpochs")},
     "RandomGamma": "test_random",
-    **{t: "test_image_extras" for t in ("NonMaxSuppression", "EncodePng", "DecodePng")},
+    **{t: "test_image_extras" for t in ("NonMaxSuppression", "EncodePng", "DecodePng",
+                                        "SampleDistortedBoundingBox", "DrawBoundingBoxes")},
     **{t: "test_feature_columns" for t in ("VocabularyLookup", "ClassNames")},
     "TableLookup": "test_lookup_ops",
     **{t: "test_string_ops" for t in (

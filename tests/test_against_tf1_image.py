@@ -69,3 +69,16 @@ def test_bicubic_and_area_resizing_match_with_gradients():
     (ours, _), (theirs, _) = both(program)
     for k, (a, b) in enumerate(zip(ours, theirs)):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5, err_msg=str(k))
+
+
+def test_drawn_bounding_boxes_match():
+    images = RNG.uniform(0, 1, (2, 9, 11, 3)).astype(np.float32)
+    boxes = np.array([[[0.1, 0.2, 0.7, 0.9], [0.0, 0.0, 1.0, 1.0]],
+                      [[0.5, 0.5, 0.6, 0.55], [-0.2, 0.3, 0.4, 1.3]]], np.float32)
+
+    def program(tf):
+        return [tf.image.draw_bounding_boxes(images, boxes),
+                tf.image.draw_bounding_boxes(images[:, :, :, :1], boxes)], None
+    (ours, _), (theirs, _) = both(program)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(a, b)

@@ -35,7 +35,9 @@ NO_KERNEL = {
         "ReaderReset", "ReadFile")},
     "DecodeCSV": "host: parses byte strings",
     "RandomGamma": "host: a rejection sampler over Philox",
-    "NonMaxSuppression": "host: a greedy loop over boxes",
+    **{t: "host: loops over boxes" for t in ("NonMaxSuppression",
+                                             "SampleDistortedBoundingBox",
+                                             "DrawBoundingBoxes")},
     **{t: "host: strings to ids and back" for t in ("VocabularyLookup", "ClassNames",
                                                      "TableLookup")},
     **{t: "host: tf.strings" for t in (

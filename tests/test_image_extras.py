@@ -145,3 +145,38 @@ def test_corrupt_png_is_refused():
     for data, message in ((b"not a png", "not a PNG"), (bad, "checksum")):
         with pytest.raises(tf.errors.InvalidArgumentError, match=message):
             _run(tf.image.decode_png(data))
+
+
+def test_sampled_crops_respect_ratio_area_and_coverage():
+    box = np.array([[[0.2, 0.3, 0.6, 0.8]]], np.float32)
+    begin, size, drawn = tf.image.sample_distorted_bounding_box(
+        [100, 120, 3], box, seed=1, min_object_covered=0.5, aspect_ratio_range=[0.5, 2.0],
+        area_range=[0.1, 0.6])
+    assert begin.shape.as_list() == [3] and drawn.shape.as_list() == [1, 1, 4]
+    with tf.Session() as sess:
+        runs = [sess.run([begin, size, drawn]) for _ in range(40)]
+    crops = {tuple(b.tolist() + s.tolist()) for b, s, _ in runs}
+    assert len(crops) > 20  # each run draws anew
+    for b, s, d in runs:
+        y, x, _ = b
+        h, w, depth = s
+        assert depth == -1 and 0 <= y <= 100 - h and 0 <= x <= 120 - w
+        assert 0.1 * 12000 - 130 <= h * w <= 0.6 * 12000 + 130  # the area range, rounded
+        assert 0.45 <= w / h <= 2.2
+        # the crop covers at least half of the box (in pixels)
+        inter = max(0, min(y + h, 60) - max(y, 20)) * max(0, min(x + w, 96) - max(x, 36))
+        assert inter >= 0.5 * 40 * 60 - 1e-6
+        np.testing.assert_allclose(d[0, 0], [y / 100, x / 120, (y + h) / 100, (x + w) / 120],
+                                   rtol=1e-6)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="No bounding boxes"):
+        _run(tf.image.sample_distorted_bounding_box([10, 10, 1], np.zeros((1, 0, 4)))[0])
+
+
+def test_draw_bounding_boxes_outlines():
+    image = np.zeros((1, 5, 6, 3), np.float32)
+    (drawn,) = _run(tf.image.draw_bounding_boxes(image, [[[0.25, 0.2, 0.75, 1.0]]]))
+    # rows 1..3, columns 1..5 (0.25*4, 0.75*4; 0.2*5, 1.0*5), in TF1's first color: yellow
+    outline = np.zeros((5, 6), bool)
+    outline[1, 1:6] = outline[3, 1:6] = outline[1:4, 1] = outline[1:4, 5] = True
+    np.testing.assert_array_equal(drawn[0, :, :, 0] == 1.0, outline)
+    np.testing.assert_array_equal(drawn[0][outline], [[1.0, 1.0, 0.0]] * outline.sum())

@@ -20,3 +20,5 @@ from tf0.ops.image_extras import (adjust_gamma, crop_and_resize, decode_png,  # 
                                   sobel_edges, ssim, total_variation, yiq_to_rgb, yuv_to_rgb)
 from tf0.ops.image_extras import extract_image_patches as extract_patches  # noqa: F401
 from tf0.ops.image_ops import transpose_image as transpose  # noqa: F401
+from tf0.ops.image_boxes import (draw_bounding_boxes,  # noqa: F401,E402
+                                 sample_distorted_bounding_box)
