@@ -7,17 +7,19 @@ files). ReaderRead takes its records before its run (queue_ops.PRE_RUN), since i
 for the next file name on its queue.
 """
 import csv
+import glob
 import os
 
 import numpy as np
 
 from tf0.engine import dtypes, errors
 from tf0.engine.gradients import NO_GRADIENT
-from tf0.engine.graph import constant_value, get_default_graph
+from tf0.engine.graph import GraphKeys, constant_value, get_default_graph
 from tf0.engine.shapes import TensorShape
 
 from .core import convert_to_tensor, defop, make_op, same_as_input
 from .queue_ops import QueueBase, taken_before_run
+from .variables import Variable
 
 
 class ReaderSpec:
@@ -245,3 +247,32 @@ def read_file(filename, name=None):
     """The bytes of the file named by the string scalar `filename`."""
     return make_op("ReadFile", [convert_to_tensor(filename, dtype=dtypes.string)],
                    name=name or "ReadFile")
+
+
+def _matching_files_bind(op, ctx):
+    def match(patterns):
+        found = sorted({name for p in np.atleast_1d(np.asarray(patterns, object)).tolist()
+                        for name in glob.glob(path_of(p))})
+        out = np.empty(len(found), object)
+        out[:] = [os.fsencode(name) for name in found]
+        return out
+    return match
+
+
+defop("MatchingFiles", lambda op: [(TensorShape([None]), dtypes.string)], _matching_files_bind,
+      grad=NO_GRADIENT, stateful=True)
+
+
+def matching_files(pattern, name=None):
+    """The sorted names of the files matching the glob `pattern` (a string or a vector of
+    them), as a string vector; looked at when the op runs."""
+    return make_op("MatchingFiles", [convert_to_tensor(pattern, dtype=dtypes.string)],
+                   name=name or "MatchingFiles")
+
+
+def match_filenames_once(pattern, name=None):
+    """A local variable holding matching_files(pattern), set when local variables are
+    initialized (as TF1's)."""
+    return Variable(matching_files(pattern), trainable=False, validate_shape=False,
+                    name=name or "matching_filenames",
+                    collections=[GraphKeys.LOCAL_VARIABLES])

@@ -21,7 +21,7 @@ def _on_downloads(op, ctx):
        "VocabularyLookup", "ClassNames", "StringStrip", "StringLower", "StringUpper",
        "StringLength", "RegexReplace", "RegexFullMatch", "StringToNumber", "AsString",
        "StringJoin", "ReduceJoin", "Substr", "StringSplit", "SparseStringsToDense",
-       "TableLookup", "SampleDistortedBoundingBox", "DrawBoundingBoxes",
+       "TableLookup", "SampleDistortedBoundingBox", "DrawBoundingBoxes", "MatchingFiles",
        host_inputs=ALL_INPUTS)
 def _computed_on_host(op, ctx):
     """The op's NumPy implementation on downloaded inputs (a user's Python function,

@@ -374,7 +374,7 @@ COVERED_ELSEWHERE = {
         "StringSplit", "SparseStringsToDense")},
     **{t: "test_readers" for t in ("ReaderRead", "ReaderNumRecordsProduced",
                                    "ReaderNumWorkUnitsCompleted", "ReaderReset", "DecodeCSV",
-                                   "ReadFile")},
+                                   "ReadFile", "MatchingFiles")},
     "Placeholder": "test_session", "VariableV2": "test_variables",
     "ReadVariable": "test_variables", "Assign": "test_variables",
     "AssignAdd": "test_variables", "AssignSub": "test_variables",

@@ -32,7 +32,7 @@ NO_KERNEL = {
         "LimitEpochs")},
     **{t: "host: readers read files" for t in (
         "ReaderRead", "ReaderNumRecordsProduced", "ReaderNumWorkUnitsCompleted",
-        "ReaderReset", "ReadFile")},
+        "ReaderReset", "ReadFile", "MatchingFiles")},
     "DecodeCSV": "host: parses byte strings",
     "RandomGamma": "host: a rejection sampler over Philox",
     **{t: "host: loops over boxes" for t in ("NonMaxSuppression",

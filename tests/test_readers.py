@@ -204,3 +204,18 @@ def test_text_line_and_fixed_length_datasets(tmp_path):
     assert features["id"].tolist() == [1, 3] and values.tolist() == [2.5, 4.5]
     assert texts == [b"id,v", b"5,6.5"]
     assert got == [bytes(range(0, 3)), bytes(range(3, 6)), bytes(range(6, 9))]
+
+
+def test_matching_files_feed_a_filename_queue(tmp_path):
+    for name in ("b.csv", "a.csv", "skip.txt"):
+        (tmp_path / name).write_text(name + "\n")
+    names = tf.train.match_filenames_once(str(tmp_path / "*.csv"))
+    assert names in tf.local_variables()
+    files = tf.train.string_input_producer(names, num_epochs=1, shuffle=False)
+    _, line = tf.TextLineReader().read(files)
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        assert sess.run(tf.matching_files(str(tmp_path / "*.txt"))).tolist() == \
+            [str(tmp_path / "skip.txt").encode()]
+        got = _drain(sess, line)
+    assert got == [b"a.csv", b"b.csv"]

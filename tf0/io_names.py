@@ -7,5 +7,6 @@ from tf0.session.tfrecord import (TFRecordCompressionType, TFRecordOptions,  # n
                                   TFRecordWriter, tf_record_iterator)
 from tf0.ops.queue_ops import (FIFOQueue, PaddingFIFOQueue, QueueBase,  # noqa: F401,E402
                                RandomShuffleQueue)
-from tf0.ops.reader_ops import decode_csv, read_file  # noqa: F401,E402
+from tf0.ops.reader_ops import (decode_csv, match_filenames_once,  # noqa: F401,E402
+                                matching_files, read_file)
 from tf0.ops.image_extras import decode_png, encode_png  # noqa: F401,E402
