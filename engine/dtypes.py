@@ -61,7 +61,7 @@ UINT8_OPS = frozenset({
     "MirrorPad", "GatherV2", "Fill", "ZerosLike", "OnesLike", "Select", "Equal", "NotEqual",
     "Less", "LessEqual", "Greater", "GreaterEqual", "IteratorGetNext", "CondMerge", "NoOp",
     "Print", "PyFunc", "ImageSummary", "DecodeRaw", "EncodePng", "DecodePng", "QueueEnqueue",
-    "QueueDequeue", "LimitEpochs"})
+    "QueueDequeue", "LimitEpochs", "Fingerprint"})
 # Host objects held as tensors, never fed or fetched; not in ALL. variant: a TensorArray's
 # list of tensors (differentiable: its gradient is a list of gradients); loop_history: the
 # iterations a tf.while_loop records for its gradient.

@@ -15,25 +15,36 @@ from tf0.engine.gradients import NO_GRADIENT
 from .array_composites import searchsorted
 from .array_ops import concat, expand_dims, reshape
 from .core import OPS, convert_to_tensor, defop, make_op
+from .crosses import DEFAULT_HASH_KEY, dense_cross_ids
 from .index_ops import gather, one_hot
 from .init_ops import TruncatedNormal, Zeros
 from .math_ops import cast
+from .string_hash import bucket_of
 from .variable_scope import get_variable, variable_scope
 
 
 def _lookup_bind(op, ctx):
     table = {v: i for i, v in enumerate(op.attrs["vocabulary"])}
-    default = op.attrs["default"]
+    default, buckets, size = op.attrs["default"], op.attrs["oov_buckets"], len(table)
 
     def lookup(values):
         values = np.asarray(values)
-        flat = [table.get(v, default) for v in values.reshape(-1).tolist()]
+        flat = []
+        for value in values.reshape(-1).tolist():
+            if value == b"" or value == -1:
+                flat.append(-1)
+            elif value in table:
+                flat.append(table[value])
+            else:
+                flat.append(size + bucket_of(value, buckets) if buckets else default)
         return np.asarray(flat, np.int64).reshape(values.shape)
     return lookup
 
 
 # VocabularyLookup(values): the int64 index of each value in attrs["vocabulary"] (a tuple of
-# bytes or ints), attrs["default"] where it is absent; on the host, where strings live.
+# bytes or ints); for one absent, attrs["default"], or with attrs["oov_buckets"] the
+# vocabulary's size plus its Fingerprint64 bucket; -1 for the missing markers "" and -1. On
+# the host, where strings live.
 defop("VocabularyLookup", lambda op: [(op.inputs[0].shape, dtypes.int64)], _lookup_bind,
       grad=NO_GRADIENT)
 
@@ -76,10 +87,14 @@ class _Categorical(_Column):
 
 
 class VocabularyListColumn(_Categorical):
-    def __init__(self, key, vocabulary, dtype, default_value):
+    """Ids by place in a vocabulary, then num_oov_buckets hash buckets (an empty vocabulary
+    with buckets is categorical_column_with_hash_bucket)."""
+
+    def __init__(self, key, vocabulary, dtype, default_value, num_oov_buckets=0):
         self.key, self.name = key, key
         self.vocabulary, self.dtype, self.default_value = vocabulary, dtype, default_value
-        self.num_buckets = len(vocabulary)
+        self.num_oov_buckets = int(num_oov_buckets)
+        self.num_buckets = len(vocabulary) + self.num_oov_buckets
 
     def ids(self, features):
         values = _as_matrix(convert_to_tensor(features[self.key]))
@@ -88,9 +103,34 @@ class VocabularyListColumn(_Categorical):
             raise ValueError(f"Column dtype and SparseTensors dtype must be compatible. key: "
                              f"{self.key}, column dtype: {self.dtype.name}, tensor dtype: "
                              f"{values.dtype.name}")
-        return make_op("VocabularyLookup", [values], {"vocabulary": self.vocabulary,
-                                                      "default": self.default_value},
-                       name="VocabularyLookup")
+        return make_op("VocabularyLookup", [values], {
+            "vocabulary": self.vocabulary, "default": self.default_value,
+            "oov_buckets": self.num_oov_buckets}, name="VocabularyLookup")
+
+
+class HashedColumn(VocabularyListColumn):
+    """Every id a hash bucket: a vocabulary column with no vocabulary."""
+
+    def __init__(self, key, dtype, hash_bucket_size):
+        super().__init__(key, (), dtype, -1, hash_bucket_size)
+        self.hash_bucket_size = self.num_buckets
+
+
+class CrossedColumn(_Categorical):
+    """Hashed crosses of raw features (by key) and categorical columns' ids."""
+
+    def __init__(self, keys, hash_bucket_size, hash_key):
+        self.leaves = []
+        for key in keys:
+            self.leaves += key.leaves if isinstance(key, CrossedColumn) else [key]
+        self.num_buckets, self.hash_key = int(hash_bucket_size), hash_key
+        self.name = "_X_".join(sorted(k if isinstance(k, str) else k.name for k in keys))
+
+    def ids(self, features):
+        parts = [_as_matrix(convert_to_tensor(features[k])) if isinstance(k, str)
+                 else k.ids(features) for k in self.leaves]
+        kinds = ["dense" if isinstance(k, str) else "ids" for k in self.leaves]
+        return dense_cross_ids(parts, kinds, self.num_buckets, self.hash_key)
 
 
 class IdentityColumn(_Categorical):
@@ -192,10 +232,12 @@ def bucketized_column(source_column, boundaries):
 def categorical_column_with_vocabulary_list(key, vocabulary_list, dtype=None, default_value=-1,
                                             num_oov_buckets=0):
     """Ids of features[key] (strings or ints) by their place in vocabulary_list; others get
-    default_value (-1: missing)."""
-    if num_oov_buckets:
-        raise NotImplementedError("tf0's vocabulary columns have no out-of-vocabulary "
-                                  "buckets (they would need TF1's string fingerprint)")
+    default_value (-1: missing), or with num_oov_buckets len(vocabulary_list) plus their
+    hash bucket."""
+    if num_oov_buckets and default_value != -1:
+        raise ValueError(f"Can't specify both num_oov_buckets and default_value in {key}.")
+    if int(num_oov_buckets) < 0:
+        raise ValueError(f"Invalid num_oov_buckets {num_oov_buckets} in {key}.")
     vocabulary = list(vocabulary_list)
     if not vocabulary:
         raise ValueError(f"vocabulary_list {vocabulary_list} must be non-empty, column_name: "
@@ -208,7 +250,7 @@ def categorical_column_with_vocabulary_list(key, vocabulary_list, dtype=None, de
         dtypes.string if strings else dtypes.int64
     vocab = tuple(v.encode() if isinstance(v, str) else v for v in vocabulary) if strings \
         else tuple(int(v) for v in vocabulary)
-    return VocabularyListColumn(key, vocab, dtype, int(default_value))
+    return VocabularyListColumn(key, vocab, dtype, int(default_value), num_oov_buckets)
 
 
 def categorical_column_with_vocabulary_file(key, vocabulary_file, vocabulary_size=None,
@@ -223,6 +265,41 @@ def categorical_column_with_vocabulary_file(key, vocabulary_file, vocabulary_siz
     vocab = lines if dtype is dtypes.string else [int(v) for v in lines]
     return categorical_column_with_vocabulary_list(
         key, vocab, dtype, -1 if default_value is None else default_value, num_oov_buckets)
+
+
+def categorical_column_with_hash_bucket(key, hash_bucket_size, dtype=dtypes.string):
+    """Ids of features[key] (strings, or ints by their digits) as their Fingerprint64
+    modulo hash_bucket_size, TF1's buckets exactly; "" and -1 are missing."""
+    dtype = dtypes.as_dtype(dtype)
+    if int(hash_bucket_size) < 1:
+        raise ValueError(f"hash_bucket_size must be at least 1. hash_bucket_size: "
+                         f"{hash_bucket_size}, key: {key}")
+    if dtype is not dtypes.string and not dtype.is_integer:
+        raise ValueError(f"dtype must be string or integer. dtype: {dtype.name}, "
+                         f"column_name: {key}")
+    return HashedColumn(key, dtype, hash_bucket_size)
+
+
+def crossed_column(keys, hash_bucket_size, hash_key=None):
+    """Hashed crosses of two or more raw features (keys) and categorical columns: per
+    example every combination of their values, TF1's ids exactly."""
+    keys = list(keys)
+    if len(keys) < 2:
+        raise ValueError(f"keys must be a list with length > 1. Given: {keys}")
+    if int(hash_bucket_size) < 1:
+        raise ValueError(f"hash_bucket_size must be > 1. hash_bucket_size: "
+                         f"{hash_bucket_size}")
+    for key in keys:
+        if isinstance(key, HashedColumn):
+            raise ValueError("categorical_column_with_hash_bucket is not supported for "
+                             "crossing. Hashing before crossing will increase probability "
+                             "of collision. Instead, use the feature name as a string. "
+                             f"Given: {key.name}")
+        if not isinstance(key, (str, _Categorical)):
+            raise ValueError(f"Unsupported key type. All keys must be either string, or "
+                             f"categorical column except HashedCategoricalColumn. Given: {key}")
+    return CrossedColumn(keys, hash_bucket_size,
+                         DEFAULT_HASH_KEY if hash_key is None else hash_key)
 
 
 def categorical_column_with_identity(key, num_buckets, default_value=None):
@@ -250,7 +327,13 @@ def _sorted(feature_columns):
     columns = list(feature_columns)
     if not columns:
         raise ValueError("feature_columns must not be empty.")
-    return sorted(columns, key=lambda c: c.name)
+    columns = sorted(columns, key=lambda c: c.name)
+    for first, second in zip(columns, columns[1:]):
+        if first.name == second.name:
+            raise ValueError(f"Duplicate feature column name found for columns: "
+                             f"{first.name} and {second.name}. This usually means that "
+                             f"these columns refer to same base feature.")
+    return columns
 
 
 def input_layer(features, feature_columns, weight_collections=None, trainable=True,
@@ -288,25 +371,31 @@ def linear_model(features, feature_columns, units=1, sparse_combiner="sum",
         return OPS.add_n(terms) + bias
 
 
+def _raw_features(column):
+    """The columns (numeric or categorical) and keys whose raw features a column reads."""
+    if isinstance(column, str):
+        return [column]
+    if isinstance(column, CrossedColumn):
+        return [raw for leaf in column.leaves for raw in _raw_features(leaf)]
+    if hasattr(column, "categorical"):
+        return _raw_features(column.categorical)
+    return [column.source if isinstance(column, BucketizedColumn) else column]
+
+
 def make_parse_example_spec(feature_columns):
     """{key: FixedLenFeature} for parse_example of what the columns read."""
     from .parsing_ops import FixedLenFeature
     spec = {}
-    for column in feature_columns:
-        base = column
-        while not hasattr(base, "key"):
-            base = base.categorical
-        if isinstance(base, BucketizedColumn):
-            base = base.source
-        if isinstance(base, NumericColumn):
-            spec[base.key] = FixedLenFeature(list(base.shape), dtypes.float32,
-                                             base.default_value)
+    for raw in (r for column in feature_columns for r in _raw_features(column)):
+        if isinstance(raw, str):
+            spec[raw] = FixedLenFeature([1], dtypes.string)
+        elif isinstance(raw, NumericColumn):
+            spec[raw.key] = FixedLenFeature(list(raw.shape), dtypes.float32, raw.default_value)
         else:
-            dtype = getattr(base, "dtype", dtypes.int64)
-            spec[base.key] = FixedLenFeature([1], dtypes.string if dtype is dtypes.string
-                                             else dtypes.int64)
+            dtype = getattr(raw, "dtype", dtypes.int64)
+            spec[raw.key] = FixedLenFeature([1], dtypes.string if dtype is dtypes.string
+                                            else dtypes.int64)
     return spec
-
 
 
 def tables_initializer(name="init_all_tables"):

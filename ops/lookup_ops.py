@@ -8,6 +8,7 @@ from tf0.engine.gradients import NO_GRADIENT
 from tf0.engine.graph import constant_value, name_scope
 
 from .core import convert_to_tensor, defop, make_op
+from .string_hash import FastHashSpec, bucket_of, hash_function
 
 
 def _plain(value):
@@ -20,10 +21,20 @@ def _plain(value):
 def _lookup_bind(op, ctx):
     table = dict(zip(op.attrs["keys"], op.attrs["values"]))
     default, dtype = op.attrs["default"], op.outputs[0].dtype
+    buckets = op.attrs.get("oov_buckets", 0)
+    if buckets:
+        hashed, size = hash_function(*op.attrs["hasher"]), len(table)
+        absent = lambda key: size + bucket_of(key, buckets, hashed)  # noqa: E731
+    else:
+        absent = lambda key: default  # noqa: E731
 
     def lookup(keys):
         keys = np.asarray(keys)
-        flat = [table.get(_plain(k), default) for k in keys.reshape(-1)]
+        flat = []
+        for key in keys.reshape(-1):
+            key = _plain(key)
+            value = table.get(key)
+            flat.append(absent(key) if value is None else value)
         if dtype is dtypes.string:
             out = np.empty(len(flat), object)
             out[:] = flat
@@ -32,8 +43,9 @@ def _lookup_bind(op, ctx):
     return lookup
 
 
-# TableLookup(keys): attrs["values"][i] where the key is attrs["keys"][i], attrs["default"]
-# for keys absent; the output has the keys' shape and the values' dtype (attrs["dtype"]).
+# TableLookup(keys): attrs["values"][i] where the key is attrs["keys"][i]; for keys absent,
+# attrs["default"], or with attrs["oov_buckets"] the table's size plus the key's bucket under
+# attrs["hasher"] (name, key); the output has the keys' shape and the values' dtype.
 defop("TableLookup", lambda op: [(op.inputs[0].shape, op.attrs["dtype"])], _lookup_bind,
       grad=NO_GRADIENT)
 
@@ -129,30 +141,93 @@ class StaticHashTable:
 HashTable = StaticHashTable
 
 
+class IdTableWithHashBuckets:
+    """int64 ids: a table's value for its keys, and for any other key the table's size plus
+    the key's bucket among num_oov_buckets (its hash by hasher_spec; an integer key hashed by
+    its digits), as TF1's. table=None hashes every key."""
+
+    def __init__(self, table, num_oov_buckets, hasher_spec=FastHashSpec, name=None,
+                 key_dtype=None):
+        if int(num_oov_buckets) < 0:
+            raise ValueError(f"oov_buckets must be >= 0, got {num_oov_buckets}")
+        if table is not None and table.value_dtype is not dtypes.int64:
+            raise TypeError(f"Invalid table value_dtype: expected int64, got "
+                            f"{table.value_dtype.name}")
+        self._table, self._buckets, self._hasher = table, int(num_oov_buckets), hasher_spec
+        self._key_dtype = dtypes.as_dtype(key_dtype) if key_dtype is not None else \
+            table.key_dtype if table is not None else dtypes.string
+        self._name = name or "hash_bucket"
+
+    @property
+    def key_dtype(self):
+        return self._key_dtype
+
+    @property
+    def value_dtype(self):
+        return dtypes.int64
+
+    @property
+    def initializer(self):
+        from .sources import no_op
+        return no_op(name=f"{self._name}_init")
+
+    def init(self):
+        return self.initializer
+
+    def size(self, name=None):
+        known = len(self._table._init.keys) if self._table is not None else 0
+        return convert_to_tensor(np.int64(known + self._buckets), name=name)
+
+    def lookup(self, keys, name=None):
+        keys = convert_to_tensor(keys, dtype=self._key_dtype)
+        init = self._table._init if self._table is not None else None
+        with name_scope(name, f"{self._name}_Lookup"):
+            return make_op("TableLookup", [keys], {
+                "keys": init.keys if init else (), "values": init.values if init else (),
+                "default": -1, "dtype": dtypes.int64, "oov_buckets": self._buckets,
+                "hasher": (self._hasher.hasher, self._hasher.key)}, name="LookupTableFindV2")
+
+
+class StaticVocabularyTable(IdTableWithHashBuckets):
+    """The initializer's int64 values for its keys; other keys the table's size plus their
+    Fingerprint64 bucket among num_oov_buckets (TF1's tf.lookup.StaticVocabularyTable)."""
+
+    def __init__(self, initializer, num_oov_buckets, lookup_key_dtype=None, name=None):
+        if int(num_oov_buckets) <= 0:
+            raise ValueError("oov_buckets must be > 0; use StaticHashTable.")
+        super().__init__(StaticHashTable(initializer, -1), num_oov_buckets,
+                         name=name or "hash_bucket", key_dtype=lookup_key_dtype)
+
+
+def _with_oov(table, num_oov_buckets, hasher_spec, name):
+    if not num_oov_buckets:
+        return table
+    return IdTableWithHashBuckets(table, num_oov_buckets, hasher_spec or FastHashSpec,
+                                  name=name)
+
+
 def index_table_from_tensor(mapping, num_oov_buckets=0, default_value=-1, hasher_spec=None,
                             dtype=dtypes.string, name=None):
-    """A table of each entry of `mapping` to its position (int64); others to
-    default_value."""
-    if num_oov_buckets:
-        raise NotImplementedError("tf0's index tables have no out-of-vocabulary buckets "
-                                  "(they would need TF1's string fingerprint)")
+    """A table of each entry of `mapping` to its position (int64); others to default_value,
+    or with num_oov_buckets to len(mapping) plus their hash bucket."""
     keys = convert_to_tensor(mapping, dtype=dtype)
     count = len(_constant_items(keys, "the mapping"))
-    return StaticHashTable(KeyValueTensorInitializer(keys, np.arange(count, dtype=np.int64)),
-                           default_value, name=name or "string_to_index")
+    table = StaticHashTable(KeyValueTensorInitializer(keys, np.arange(count, dtype=np.int64)),
+                            default_value, name=name or "string_to_index")
+    return _with_oov(table, num_oov_buckets, hasher_spec, name)
 
 
 def index_table_from_file(vocabulary_file=None, num_oov_buckets=0, vocab_size=None,
                           default_value=-1, hasher_spec=None, key_dtype=dtypes.string,
                           name=None, key_column_index=TextFileIndex.WHOLE_LINE,
                           value_column_index=TextFileIndex.LINE_NUMBER, delimiter="\t"):
-    """A table of each line of the file (or its key column) to its line number."""
-    if num_oov_buckets:
-        raise NotImplementedError("tf0's index tables have no out-of-vocabulary buckets")
-    return StaticHashTable(TextFileInitializer(vocabulary_file, key_dtype, key_column_index,
-                                               dtypes.int64, value_column_index, vocab_size,
-                                               delimiter), default_value,
-                           name=name or "string_to_index")
+    """A table of each line of the file (or its key column) to its line number; others to
+    default_value, or with num_oov_buckets to the vocabulary size plus their hash bucket."""
+    table = StaticHashTable(TextFileInitializer(vocabulary_file, key_dtype, key_column_index,
+                                                dtypes.int64, value_column_index, vocab_size,
+                                                delimiter), default_value,
+                            name=name or "string_to_index")
+    return _with_oov(table, num_oov_buckets, hasher_spec, name)
 
 
 def index_to_string_table_from_tensor(vocabulary_list, default_value="UNK", name=None):

@@ -22,12 +22,13 @@ def _on_downloads(op, ctx):
        "StringLength", "RegexReplace", "RegexFullMatch", "StringToNumber", "AsString",
        "StringJoin", "ReduceJoin", "Substr", "StringSplit", "SparseStringsToDense",
        "TableLookup", "SampleDistortedBoundingBox", "DrawBoundingBoxes", "MatchingFiles",
-       host_inputs=ALL_INPUTS)
+       "StringToHashBucketFast", "StringToHashBucketStrong", "StringToHashBucket",
+       "Fingerprint", "SparseCross", "DenseCross", host_inputs=ALL_INPUTS)
 def _computed_on_host(op, ctx):
     """The op's NumPy implementation on downloaded inputs (a user's Python function,
-    parsing and other string work, lookups, queues and readers, candidate and gamma
-    sampling, a checkpoint read, LAPACK's dense linear algebra and decompositions, segment
-    extremes and products, PNG files); numeric results go to the device, byte strings stay
+    parsing and other string work and hashing, lookups, feature crosses, queues and
+    readers, candidate and gamma sampling, a checkpoint read, LAPACK's dense linear algebra
+    and decompositions, segment extremes and products, PNG files); numeric results go to the device, byte strings stay
     on the host, where tf0 keeps strings."""
     compute = op.op_def.numpy(op, ctx)
 

@@ -372,6 +372,9 @@ COVERED_ELSEWHERE = {
         "StringStrip", "StringLower", "StringUpper", "StringLength", "RegexReplace",
         "RegexFullMatch", "StringToNumber", "AsString", "StringJoin", "ReduceJoin", "Substr",
         "StringSplit", "SparseStringsToDense")},
+    **{t: "test_string_hash" for t in (
+        "StringToHashBucketFast", "StringToHashBucketStrong", "StringToHashBucket",
+        "Fingerprint", "SparseCross", "DenseCross")},
     **{t: "test_readers" for t in ("ReaderRead", "ReaderNumRecordsProduced",
                                    "ReaderNumWorkUnitsCompleted", "ReaderReset", "DecodeCSV",
                                    "ReadFile", "MatchingFiles")},

@@ -2,20 +2,7 @@
 variables that embedding columns and linear_model make (skipped without TensorFlow)."""
 import numpy as np
 
-import tf0
-from tf1_reference import tf1
-
-
-def both(program):
-    """[(values, extra)] of program(lib) in tf0 and TF1, with lookup tables initialized."""
-    results = []
-    for lib in (tf0, tf1):
-        with lib.Graph().as_default() as graph:
-            fetches, extra = program(lib)
-            with lib.Session(graph=graph) as sess:
-                sess.run([lib.global_variables_initializer(), lib.tables_initializer()])
-                results.append((sess.run(fetches), extra(lib)))
-    return results
+from tf1_reference import both
 
 
 def test_input_layer_values_and_variable_names_match():
@@ -33,6 +20,33 @@ def test_input_layer_values_and_variable_names_match():
         embedded = fc.input_layer(features, [fc.embedding_column(size, 3),
                                              fc.embedding_column(color, 2, combiner="sum")])
         linear = fc.linear_model(features, [x, color, size], units=2)
+        names = lambda lib: sorted((v.op.name, tuple(v.shape.as_list()))  # noqa: E731
+                                   for v in lib.global_variables())
+        return [dense, tf.shape(embedded), tf.shape(linear)], names
+    (ours, our_vars), (theirs, their_vars) = both(program)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(a, b)
+    assert our_vars == their_vars
+
+
+def test_hashed_crossed_and_out_of_vocabulary_columns_match():
+    def program(tf):
+        fc = tf.feature_column
+        features = {"city": tf.constant([["paris", "oslo"], ["rome", ""], ["lima", "oslo"]]),
+                    "year": tf.constant([[2001], [-1], [1999]], tf.int64),
+                    "zip": tf.constant([[75001], [123], [-1]], tf.int64),
+                    "age": tf.constant([[31.0], [12.0], [70.0]])}
+        city = fc.categorical_column_with_hash_bucket("city", 7)
+        year = fc.categorical_column_with_vocabulary_list("year", [1999, 2000],
+                                                          num_oov_buckets=3)
+        zips = fc.categorical_column_with_hash_bucket("zip", 4, dtype=tf.int64)
+        age = fc.bucketized_column(fc.numeric_column("age"), [18.0, 65.0])
+        crossed = fc.crossed_column(["city", year, age], 11)
+        nested = fc.crossed_column([crossed, "city"], 5, hash_key=12345)
+        dense = fc.input_layer(features, [fc.indicator_column(c) for c in
+                                          (city, year, zips, crossed, nested)])
+        embedded = fc.input_layer(features, [fc.embedding_column(crossed, 3)])
+        linear = fc.linear_model(features, [city, crossed, year], units=2)
         names = lambda lib: sorted((v.op.name, tuple(v.shape.as_list()))  # noqa: E731
                                    for v in lib.global_variables())
         return [dense, tf.shape(embedded), tf.shape(linear)], names

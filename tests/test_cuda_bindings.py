@@ -45,6 +45,9 @@ NO_KERNEL = {
         "RegexFullMatch", "StringToNumber", "AsString", "StringJoin", "ReduceJoin", "Substr",
         "StringSplit", "SparseStringsToDense")},
     **{t: "host: PNG files are byte strings" for t in ("EncodePng", "DecodePng")},
+    **{t: "host: hashes of byte strings (TF1's, bit for bit)" for t in (
+        "StringToHashBucketFast", "StringToHashBucketStrong", "StringToHashBucket",
+        "Fingerprint", "SparseCross", "DenseCross")},
     **{t: "host: NumPy's LAPACK" for t in (
         "MatrixInverse", "MatrixDeterminant", "MatrixSolve", "Cholesky",
         "MatrixTriangularSolve", "SelfAdjointEigV2", "Qr", "Svd", "LogMatrixDeterminant")},

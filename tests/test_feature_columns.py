@@ -147,3 +147,36 @@ def test_linear_and_dnn_regressors_and_a_vocabulary_of_labels(tmp_path):
     guess = next(named.predict(tf.estimator.inputs.numpy_input_fn(
         {"x": np.array([1.5], np.float32)}, batch_size=1, shuffle=False)))
     assert guess["classes"][0] == b"up"
+
+
+def _xor_data(n=400):
+    """Two string features whose XOR is the label: a linear model needs their cross."""
+    a = RNG.choice(["north", "south"], n).astype(object)
+    b = RNG.choice(["wet", "dry", ""], n).astype(object)  # "" is a value of its own here
+    return {"a": a, "b": b}, ((a == "north") ^ (b == "wet")).astype(np.int64)
+
+
+def _linear_accuracy(columns, model_dir, features, labels):
+    est = tf.estimator.LinearClassifier(columns, model_dir=str(model_dir),
+                                        optimizer=lambda: tf.train.AdagradOptimizer(0.5))
+    est.train(tf.estimator.inputs.numpy_input_fn(features, labels, batch_size=40,
+                                                 num_epochs=None, shuffle=True), steps=150)
+    return est, est.evaluate(tf.estimator.inputs.numpy_input_fn(
+        features, labels, batch_size=100, shuffle=False))["accuracy"]
+
+
+def test_a_crossed_column_lets_a_linear_model_learn_xor(tmp_path, monkeypatch):
+    import fake_cuda
+    features, labels = _xor_data()
+    a = fc.categorical_column_with_hash_bucket("a", 10)
+    b = fc.categorical_column_with_vocabulary_list("b", ["wet", "dry"], num_oov_buckets=1)
+    _, plain = _linear_accuracy([a, b], tmp_path / "plain", features, labels)
+    est, crossed = _linear_accuracy([a, b, fc.crossed_column(["a", b], 50)],
+                                    tmp_path / "crossed", features, labels)
+    assert plain < 0.85 and crossed == 1.0
+    want = est.evaluate(tf.estimator.inputs.numpy_input_fn(features, labels, batch_size=100,
+                                                           shuffle=False))
+    fake_cuda.install(monkeypatch)  # hashing and crossing on the CUDA path's host ops
+    got = est.evaluate(tf.estimator.inputs.numpy_input_fn(features, labels, batch_size=100,
+                                                          shuffle=False))
+    assert got["loss"] == pytest.approx(want["loss"], rel=1e-5)

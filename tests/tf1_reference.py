@@ -15,7 +15,8 @@ tf1.disable_v2_behavior()
 
 def both(program):
     """Run program(tf_module) -> (fetches, extra) in a fresh graph of each library; extra
-    may be a function of the library, called after the run. [(values, extra)] for tf0, tf1."""
+    may be a function of the library, called after the run. Variables and lookup tables are
+    initialized first. [(values, extra)] for tf0, tf1."""
     results = []
     for lib in (tf0, tf1):
         graph = lib.Graph()
@@ -23,6 +24,6 @@ def both(program):
             lib.set_random_seed(0)
             fetches, extra = program(lib)
             with lib.Session(graph=graph) as sess:
-                sess.run(lib.global_variables_initializer())
+                sess.run([lib.global_variables_initializer(), lib.tables_initializer()])
                 results.append((sess.run(fetches), extra(lib) if callable(extra) else extra))
     return results

@@ -81,6 +81,8 @@ import tf0.lookup as lookup  # noqa: E402
 from tf0.ops.string_ops import (as_string, reduce_join, regex_replace,  # noqa: E402,F401
                                 string_join, string_split, string_to_number, substr)
 from tf0.ops.string_ops import strip as string_strip  # noqa: E402,F401
+from tf0.ops.string_hash import (fingerprint, string_to_hash_bucket,  # noqa: E402,F401
+                                 string_to_hash_bucket_fast, string_to_hash_bucket_strong)
 from tf0.ops.sparse_more import (sparse_add, sparse_concat,  # noqa: E402,F401
                                  sparse_fill_empty_rows, sparse_reduce_max, sparse_reorder,
                                  sparse_reshape, sparse_retain, sparse_segment_mean,

@@ -1,3 +1,3 @@
 """tf.lookup (TF1): static lookup tables."""
 from tf0.ops.lookup_ops import (KeyValueTensorInitializer, StaticHashTable,  # noqa: F401
-                                TextFileIndex, TextFileInitializer)
+                                StaticVocabularyTable, TextFileIndex, TextFileInitializer)

@@ -15,3 +15,5 @@ from tf0.ops.sparse_more import (from_dense, sparse_add as add,  # noqa: F401,E4
                                  sparse_segment_sum as segment_sum, sparse_softmax as softmax,
                                  sparse_to_indicator as to_indicator,
                                  sparse_transpose as transpose)
+from tf0.ops.crosses import (sparse_cross as cross,  # noqa: F401,E402
+                             sparse_cross_hashed as cross_hashed)
