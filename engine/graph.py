@@ -240,6 +240,11 @@ class Graph:
     def version(self):
         return self._version
 
+    def as_graph_def(self, from_version=None, add_shapes=False):
+        """The GraphDef of every op, in creation order (engine/graph_def.py)."""
+        from .graph_def import as_graph_def
+        return as_graph_def(self)
+
     def finalize(self):
         """Make the graph read-only: adding an op afterwards raises RuntimeError."""
         self._finalized = True

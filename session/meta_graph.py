@@ -15,38 +15,14 @@ Collection items of other kinds (Python objects) are left out and listed under "
 A graph holding ops whose attributes are Python objects (tf.py_func, tf.data iterators,
 queues and readers) cannot be exported: export_meta_graph says which op.
 """
-import base64
 import json
 import os
 
-import numpy as np
-
 from tf0.engine import errors
 from tf0.engine.graph import Operation, Tensor, get_default_graph
-
-from .saved_model import create_nodes, encode_attr
+from tf0.engine.graph_def import array_json, array_value, create_nodes, graph_nodes
 
 FORMAT = "tf0-meta-graph-1"
-
-
-def _array_json(value):
-    value = np.asarray(value)
-    if value.dtype.kind in "biuf":
-        return {"dtype": value.dtype.str, "shape": list(value.shape),
-                "data": base64.b64encode(np.ascontiguousarray(value).tobytes()).decode()}
-    items = [{"bytes": base64.b64encode(v).decode()} if isinstance(v, bytes) else {"str": str(v)}
-             for v in value.reshape(-1).tolist()]
-    return {"shape": list(value.shape), "items": items}
-
-
-def _array_value(spec):
-    if "data" in spec:
-        raw = base64.b64decode(spec["data"])
-        return np.frombuffer(raw, np.dtype(spec["dtype"])).reshape(spec["shape"]).copy()
-    items = [base64.b64decode(i["bytes"]) if "bytes" in i else i["str"] for i in spec["items"]]
-    out = np.empty(len(items), object)
-    out[:] = items
-    return out.reshape(spec["shape"])
 
 
 def _collection_item(item):
@@ -71,16 +47,10 @@ def export_meta_graph(filename=None, graph=None, collection_list=None, clear_dev
     `filename` as JSON when given. collection_list: the collections to keep (all by
     default)."""
     graph = graph if graph is not None else get_default_graph()
-    arrays, nodes = {}, []
-    for op in graph.get_operations():
-        try:
-            attrs = {k: encode_attr(v, arrays, f"{op.name}/{k}") for k, v in op.attrs.items()}
-        except TypeError as e:
-            raise TypeError(f"op '{op.name}' ({op.type}) cannot be exported to a meta graph: "
-                            f"{e}") from None
-        nodes.append({"name": op.name, "type": op.type,
-                      "inputs": [t.name for t in op.inputs],
-                      "control_inputs": [c.name for c in op.control_inputs], "attrs": attrs})
+    try:
+        nodes, arrays = graph_nodes(graph.get_operations())
+    except TypeError as e:
+        raise TypeError(f"cannot export a meta graph: {e}") from None
     collections, skipped = {}, []
     keys = graph.get_all_collection_keys() if collection_list is None else collection_list
     for key in keys:
@@ -89,7 +59,7 @@ def export_meta_graph(filename=None, graph=None, collection_list=None, clear_dev
             skipped.append(key)
         collections[key] = [i for i in items if i is not None]
     meta = {"format": FORMAT, "nodes": nodes,
-            "arrays": {k: _array_json(v) for k, v in arrays.items()},
+            "arrays": {k: array_json(v) for k, v in arrays.items()},
             "collections": collections, "skipped": skipped, "seed": graph.seed}
     if filename is not None:
         tmp = filename + ".tmp"
@@ -132,7 +102,7 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     meta = _read(meta_graph_or_file)
     graph = get_default_graph()
     try:
-        arrays = {k: _array_value(v) for k, v in meta["arrays"].items()}
+        arrays = {k: array_value(v) for k, v in meta["arrays"].items()}
         taken = {n["name"] for n in meta["nodes"]} & {op.name for op in graph.get_operations()}
         _build(Graph(), meta, arrays)
     except (KeyError, TypeError, ValueError) as e:

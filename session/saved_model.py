@@ -12,9 +12,9 @@ import os
 
 import numpy as np
 
-from tf0.engine import dtypes, errors
+from tf0.engine import errors
 from tf0.engine.graph import Graph, frame_of
-from tf0.engine.shapes import TensorShape
+from tf0.engine.graph_def import create_nodes, encode_attr
 from tf0.ops.while_ops import body_fetches
 
 from . import safetensors
@@ -24,48 +24,6 @@ from .session import Session
 
 FORMAT = "tf0-saved-model-1"
 _VARIABLE_READS = ("VariableV2", "ReadVariable")
-
-
-def encode_attr(value, weights, key):
-    """A JSON-able form of an attribute value; arrays go to `weights` under `key` (the
-    inverse of decode_attr; also used by session/meta_graph.py)."""
-    if isinstance(value, dtypes.DType):
-        return {"dtype": value.name}
-    if isinstance(value, TensorShape):
-        return {"shape": None if value.dims is None else list(value.dims)}
-    if isinstance(value, np.ndarray):
-        weights[key] = value
-        return {"weight": key}
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, slice):
-        return {"slice": [value.start, value.stop, value.step]}
-    if value is Ellipsis:
-        return {"ellipsis": True}
-    if isinstance(value, (tuple, list)):
-        return {"tuple": [encode_attr(v, weights, f"{key}/{i}") for i, v in enumerate(value)]}
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    raise TypeError(f"attribute {key} of type {type(value).__name__} cannot be exported")
-
-
-def decode_attr(value, weights):
-    if isinstance(value, dict):
-        if "dtype" in value:
-            return dtypes.as_dtype(value["dtype"])
-        if "shape" in value:
-            return TensorShape(value["shape"])
-        if "weight" in value:
-            arr = weights[value["weight"]]
-            arr.setflags(write=False)
-            return arr
-        if "slice" in value:
-            return slice(*value["slice"])
-        if "ellipsis" in value:
-            return Ellipsis
-        if "tuple" in value:
-            return tuple(decode_attr(v, weights) for v in value["tuple"])
-    return value
 
 
 def save(sess, export_dir, inputs, outputs):
@@ -175,16 +133,3 @@ def load(export_dir, config=None):
     sig, tensor = spec["signature"], graph.as_graph_element
     return Signature(graph, {k: tensor(v) for k, v in sig["inputs"].items()},
                      {k: tensor(v) for k, v in sig["outputs"].items()}, config)
-
-
-def create_nodes(graph, nodes, weights):
-    """Create exported nodes in `graph`, in their order: each under its own name, with its
-    inputs (tensor names) and control inputs (op names, when given), its attributes
-    decoded, in its loop body's frame. Also used by session/meta_graph.py."""
-    for node in nodes:
-        attrs = {k: decode_attr(v, weights) for k, v in node["attrs"].items()}
-        inputs = [graph.as_graph_element(t) for t in node["inputs"]]
-        control = [graph.get_operation_by_name(c) for c in node.get("control_inputs", ())]
-        with graph.while_frame(attrs.get("_frame", ())):
-            graph.create_op(node["type"], inputs, attrs, name=node["name"] + "/",
-                            control_inputs=control)

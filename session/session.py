@@ -163,6 +163,11 @@ class Session:
         return self._graph
 
     @property
+    def graph_def(self):
+        """The session graph's GraphDef (tf0's JSON form, not TF1's protobuf)."""
+        return self._graph.as_graph_def()
+
+    @property
     def sess_str(self):
         return ""
 

@@ -4,9 +4,8 @@ load_checkpoint, global_step, assert_global_step, basic_train_loop and write_gra
 import os
 import time
 
-from tf0.engine.graph import Graph, Tensor
+from tf0.engine.graph import Graph
 
-from .meta_graph import export_meta_graph
 from .saver import (SUFFIX, NewCheckpointReader, latest_checkpoint, prefix_of,
                     write_checkpoint_state)
 
@@ -89,12 +88,15 @@ def basic_train_loop(supervisor, train_step_fn, args=None, kwargs=None, master="
 
 
 def write_graph(graph_or_graph_def, logdir, name, as_text=True):
-    """Write the graph to logdir/name as tf0's meta graph JSON (not TF1's GraphDef);
-    returns the path."""
-    graph = graph_or_graph_def if isinstance(graph_or_graph_def, Graph) else None
-    if graph is None and isinstance(graph_or_graph_def, Tensor):
-        graph = graph_or_graph_def.graph
+    """Write a Graph's or GraphDef's serialized GraphDef (tf0's JSON, the same as_text or
+    not) to logdir/name; returns the path. GraphDef.ParseFromString reads it back."""
+    graph_def = graph_or_graph_def
+    if isinstance(graph_def, Graph):
+        graph_def = graph_def.as_graph_def()
     os.makedirs(logdir, exist_ok=True)
     path = os.path.join(logdir, name)
-    export_meta_graph(path, graph=graph)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(graph_def.SerializeToString())
+    os.replace(tmp, path)
     return path

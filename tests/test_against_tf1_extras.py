@@ -1,5 +1,5 @@
 """TF1's smaller array, segment and check functions through tf0 and TensorFlow's compat.v1,
-with gradients (skipped without TensorFlow)."""
+with gradients, and a frozen graph's import (skipped without TensorFlow)."""
 import numpy as np
 
 from tf1_reference import both
@@ -57,3 +57,34 @@ def test_schedules_and_deterministic_initializers_match():
     for k, (a, b) in enumerate(zip(ours, theirs)):
         np.testing.assert_allclose(a, b, rtol=1e-6, err_msg=str(k))
 
+
+
+def test_a_frozen_graph_imports_as_tf1s_does():
+    import tf0
+    from tf1_reference import tf1
+    inputs = RNG.standard_normal((5, 3)).astype(np.float32)
+    kernel = RNG.standard_normal((3, 2)).astype(np.float32)
+    results = []
+    for tf in (tf0, tf1):
+        with tf.Graph().as_default():
+            x = tf.placeholder(tf.float32, [None, 3], name="x")
+            w = tf.Variable(kernel, name="w")
+            tf.nn.relu(tf.matmul(x, w) + 0.5, name="out")
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                frozen = tf.graph_util.convert_variables_to_constants(sess, sess.graph_def,
+                                                                      ["out"])
+        data = frozen.SerializeToString()
+        with tf.Graph().as_default():
+            graph_def = tf.GraphDef()
+            graph_def.ParseFromString(data)
+            fed = tf.placeholder(tf.float32, [None, 3])
+            out, op = tf.import_graph_def(graph_def, input_map={"x:0": fed},
+                                          return_elements=["out:0", "out"], name="served")
+            again = tf.import_graph_def(graph_def, return_elements=["out:0"])[0]
+            with tf.Session() as sess:
+                results.append((sess.run(out, {fed: inputs}), out.name, op.name, again.name,
+                                sorted(n.op for n in graph_def.node if "Variable" in n.op)))
+    (ours, *our_names), (theirs, *their_names) = results
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    assert our_names == their_names
