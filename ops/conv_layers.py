@@ -9,10 +9,10 @@ from .layers import Layer
 from .variable_scope import variable_scope
 
 
-def _two_ints(value, name):
-    values = [int(value)] * 2 if isinstance(value, int) else [int(v) for v in value]
-    if len(values) != 2:
-        raise ValueError(f"{name} takes an int or two ints, got {value!r}")
+def _ints(value, name, count=2):
+    values = [int(value)] * count if isinstance(value, int) else [int(v) for v in value]
+    if len(values) != count:
+        raise ValueError(f"{name} takes an int or {count} ints, got {value!r}")
     return values
 
 
@@ -26,6 +26,7 @@ def _data_format(data_format):
 class Conv2D(Layer):
     """outputs = activation(conv2d(inputs, kernel) + bias)."""
     _default_name = "conv2d"
+    _rank = 2  # spatial axes
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
                  data_format="channels_last", dilation_rate=(1, 1), activation=None,
@@ -34,20 +35,22 @@ class Conv2D(Layer):
         super().__init__(trainable=trainable, name=name, **kwargs)
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.filters = int(filters)
-        self.kernel_size = _two_ints(kernel_size, "kernel_size")
-        self.strides, self.dilation_rate = _two_ints(strides, "strides"), \
-            _two_ints(dilation_rate, "dilation_rate")
-        self.padding, self.data_format = padding.upper(), _data_format(data_format)
+        self.kernel_size = _ints(kernel_size, "kernel_size", self._rank)
+        self.strides, self.dilation_rate = _ints(strides, "strides", self._rank), \
+            _ints(dilation_rate, "dilation_rate", self._rank)
+        self.padding, self.data_format = padding.upper(), self._format(data_format)
         self.activation, self.use_bias = activation, use_bias
         self.kernel_initializer = kernel_initializer or init_ops.GlorotUniform()
         self.bias_initializer = bias_initializer or init_ops.Zeros()
 
+    _format = staticmethod(_data_format)
+
     def build(self, input_shape):
-        channels = input_shape.dims[3 if self.data_format == "NHWC" else 1] \
-            if input_shape.ndims == 4 else None
+        channels = input_shape.dims[-1 if self.data_format.endswith("C") else 1] \
+            if input_shape.ndims == self._rank + 2 else None
         if channels is None:
-            raise ValueError(f"Conv2D needs a rank-4 input with known channels, got "
-                             f"{input_shape}")
+            raise ValueError(f"{type(self).__name__} needs a rank-{self._rank + 2} input "
+                             f"with known channels, got {input_shape}")
         dtype = dtypes.as_dtype(self.dtype)
         self.kernel = self.add_weight("kernel", self._kernel_shape(channels), dtype,
                                       self.kernel_initializer,
@@ -130,18 +133,21 @@ class Conv2DTranspose(Conv2D):
 
 
 class _Pooling2D(Layer):
+    _rank = 2  # spatial axes
+    _format = staticmethod(_data_format)
+
     def __init__(self, pool_size, strides, padding="valid", data_format="channels_last",
                  name=None, **kwargs):
         super().__init__(name=name, **kwargs)
-        self.pool_size = _two_ints(pool_size, "pool_size")
-        self.strides = _two_ints(strides, "strides")
-        self.padding, self.data_format = padding.upper(), _data_format(data_format)
+        self.pool_size = _ints(pool_size, "pool_size", self._rank)
+        self.strides = _ints(strides, "strides", self._rank)
+        self.padding, self.data_format = padding.upper(), self._format(data_format)
 
     def build(self, input_shape):
         pass
 
     def call(self, inputs):
-        nhwc = self.data_format == "NHWC"
+        nhwc = self.data_format.endswith("C")
         ksize = [1, *self.pool_size, 1] if nhwc else [1, 1, *self.pool_size]
         strides = [1, *self.strides, 1] if nhwc else [1, 1, *self.strides]
         return self._pool(inputs, ksize, strides, self.padding, data_format=self.data_format)

@@ -1,7 +1,7 @@
 """More of tf.nn through tf0 and TensorFlow's compat.v1: 1-D pooling, the generic
 convolution and pool, conv2d's backprops, Poisson loss, global batch norm, the static
-bidirectional RNN and the sparse embedding lookups, with gradients (skipped without
-TensorFlow)."""
+bidirectional RNN, the sparse embedding lookups and 3-D convolutions and pools, with
+gradients (skipped without TensorFlow)."""
 import numpy as np
 
 from tf1_reference import both
@@ -62,3 +62,36 @@ def test_nn_composites_match_with_gradients():
     for k, (x, y) in enumerate(zip(ours, theirs)):
         assert np.asarray(x).shape == np.asarray(y).shape, k
         np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-10, err_msg=str(k))
+
+
+def test_3d_convolutions_pools_and_layers_match_with_gradients():
+    xv = RNG.standard_normal((2, 5, 6, 4, 3))
+    wv = RNG.standard_normal((3, 2, 2, 3, 4))
+
+    def program(tf):
+        x, w = tf.constant(xv), tf.constant(wv)
+        x32 = tf.cast(x, tf.float32)  # TF1's 3-D pools take float32 only
+        outs = [tf.nn.conv3d(x, w, [1, 2, 1, 2, 1], "SAME"),
+                tf.nn.conv3d(x, w, [1, 1, 1, 1, 1], "VALID"),  # (TF1's CPU has no dilations)
+                tf.nn.conv3d_transpose(x, RNG_T, [2, 10, 6, 8, 2], [1, 2, 1, 2, 1], "SAME"),
+                tf.nn.max_pool3d(x32, [1, 2, 3, 2, 1], [1, 2, 2, 1, 1], "SAME"),
+                tf.nn.avg_pool3d(x32, [1, 3, 2, 2, 1], [1, 1, 2, 2, 1], "SAME")]
+        loss = tf.add_n([tf.reduce_sum(tf.sin(tf.cast(o, tf.float64))) for o in outs])
+        grads = tf.gradients(loss, [x, w])
+        with tf.variable_scope("net"):
+            y = tf.layers.conv3d(x32, 5, [2, 3, 3], strides=(1, 2, 1),
+                                 padding="same", name="c")
+            y = tf.layers.max_pooling3d(y, 2, 2, padding="same")
+            y = tf.layers.conv3d_transpose(y, 2, 3, strides=2, padding="valid", name="t")
+            y = tf.layers.average_pooling3d(y, [2, 1, 2], 1)
+        names = lambda lib: sorted((v.op.name, tuple(v.shape.as_list()))  # noqa: E731
+                                   for v in lib.trainable_variables())
+        return [*outs, *grads, tf.shape(y)], names
+
+    (ours, our_vars), (theirs, their_vars) = both(program)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+    assert our_vars == their_vars
+
+
+RNG_T = RNG.standard_normal((2, 3, 2, 2, 3))  # conv3d_transpose's [d, h, w, out, in]

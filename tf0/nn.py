@@ -39,3 +39,5 @@ from tf0.ops.nn_extras import (avg_pool1d, batch_norm_with_global_normalization,
 from tf0.ops.math_composites import swish as silu  # noqa: E402,F401
 from tf0.ops.conv_ops import avg_pool as avg_pool2d, max_pool as max_pool2d  # noqa: E402,F401
 from tf0.ops.conv_ops import avg_pool as avg_pool_v2, max_pool as max_pool_v2  # noqa: E402,F401
+from tf0.ops.conv3d import (avg_pool3d, conv3d, conv3d_transpose,  # noqa: E402,F401
+                            max_pool3d)
