@@ -47,7 +47,8 @@ def _crosser(attrs):
 def _rows_of(attrs, arrays, op):
     """Per input, per example, the list of its features; the batch size. An input's kind:
     "sparse" (indices, values, dense_shape), "dense" ([batch, k], every value a feature) or
-    "ids" ([batch, k] categorical ids, -1 missing: a sparse input). Sparse inputs come
+    "padded" ([batch, k] ids or a densified SparseTensor, the markers -1 and "" missing: a
+    sparse input). Sparse inputs come
     first, then dense ones, each in the order given: TF1's order of features in a cross."""
     rows, batch, at = [], None, 0
     for kind in attrs["kinds"]:
@@ -62,7 +63,7 @@ def _rows_of(attrs, arrays, op):
             matrix = np.asarray(arrays[at])
             at += 1
             size = matrix.shape[0]
-            per_row = [[v for v in r if v != -1] if kind == "ids" else r
+            per_row = [[v for v in r if v != -1 and v != b""] if kind == "padded" else r
                        for r in matrix.tolist()]
         if batch is not None and size != batch:
             raise errors.InvalidArgumentError(
@@ -111,16 +112,16 @@ def _sparse_cross_infer(op):
 
 
 def _dense_cross_infer(op):
-    width = 1
-    for x in op.inputs:
-        width = None if width is None or x.shape.dims[1] is None else width * x.shape.dims[1]
-    return [(TensorShape([op.inputs[0].shape.dims[0], width]), dtypes.int64)]
+    widths = [x.shape.dims[1] if x.shape.ndims == 2 else None for x in op.inputs]
+    batch = op.inputs[0].shape.dims[0] if op.inputs[0].shape.ndims == 2 else None
+    width = None if None in widths else int(np.prod(widths))
+    return [(TensorShape([batch, width]), dtypes.int64)]
 
 
 # SparseCross(per input: indices, values, dense_shape of a 2-D SparseTensor, or a [batch, k]
 # tensor; attrs["kinds"] says which) -> the crosses' indices, values, dense_shape.
 defop("SparseCross", _sparse_cross_infer, _sparse_cross_bind, grad=NO_GRADIENT)
-# DenseCross(per input a [batch, k] tensor of features or of ids, attrs["kinds"]) ->
+# DenseCross(per input a [batch, k] tensor, "dense" or "padded" by attrs["kinds"]) ->
 # [batch, prod k] int64: each example's hashed crosses first, -1 after them.
 defop("DenseCross", _dense_cross_infer, _dense_cross_bind, grad=NO_GRADIENT)
 
@@ -161,7 +162,8 @@ def sparse_cross_hashed(inputs, num_buckets=0, hash_key=None, name=None):
 
 
 def dense_cross_ids(matrices, kinds, num_buckets, hash_key, name=None):
-    """[batch, k_i] raw features (kind "dense") or categorical ids ("ids", -1 missing) ->
+    """[batch, k_i] raw features (kind "dense") or categorical ids and densified sparse
+    features ("padded", -1 and "" missing) ->
     [batch, prod k_i] int64 hashed cross ids, -1 past each example's crosses
     (crossed_column's ids)."""
     return make_op("DenseCross", list(matrices), {

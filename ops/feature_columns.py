@@ -1,8 +1,10 @@
 """tf.feature_column (TF1): how raw features become model inputs. Dense columns (numeric,
 bucketized, indicator, embedding) give [batch, n] floats for input_layer; categorical
-columns (vocabulary list or file, identity, bucketized) give ids for indicator, embedding
-and linear_model. Features are dense tensors ([batch] or [batch, k] ids or values); an id
-of -1 is a missing value. Columns are built in name order, as TF1 does, and make the
+columns (vocabulary list or file, hash bucket, identity, bucketized, crossed) give ids for
+indicator, embedding and linear_model, as [batch, k] int64 with -1 for a missing id.
+Features are dense tensors ([batch] or [batch, k]; "" and -1 are missing values of a
+categorical one) or SparseTensors (parse_example's VarLenFeature), padded with those
+markers. Columns are built in name order, as TF1 does, and make the
 variables TF1 names (input_layer/<column>/embedding_weights, linear_model/<column>/weights,
 linear_model/bias_weights)."""
 import math
@@ -19,6 +21,7 @@ from .crosses import DEFAULT_HASH_KEY, dense_cross_ids
 from .index_ops import gather, one_hot
 from .init_ops import TruncatedNormal, Zeros
 from .math_ops import cast
+from .sparse_ops import SparseTensor, sparse_tensor_to_dense
 from .string_hash import bucket_of
 from .variable_scope import get_variable, variable_scope
 
@@ -58,6 +61,20 @@ def _as_matrix(x):
     return reshape(x, [-1, int(np.prod(x.shape.as_list()[1:]))])
 
 
+def _is_sparse(value):
+    return isinstance(value, SparseTensor) or type(value).__name__ == "SparseTensorValue"
+
+
+def _raw_matrix(features, key):
+    """features[key] as [batch, k]: a dense feature as it is, a SparseTensor (TF1's
+    VarLenFeature) padded with the missing markers "" or -1."""
+    value = features[key]
+    if _is_sparse(value):
+        sp = SparseTensor.from_value(value)
+        return sparse_tensor_to_dense(sp, b"" if sp.values.dtype is dtypes.string else -1)
+    return _as_matrix(convert_to_tensor(value))
+
+
 class _Column:
     """A feature column: `name`, the feature `key`s it reads."""
 
@@ -72,6 +89,9 @@ class NumericColumn(_Column):
         self.dimension = int(np.prod(self.shape))
 
     def dense(self, features):
+        if _is_sparse(features[self.key]):
+            raise ValueError(f"The corresponding Tensor of numerical column must be a Tensor. "
+                             f"SparseTensor is not supported. key: {self.key}")
         x = cast(convert_to_tensor(features[self.key]), dtypes.float32)
         if self.normalizer_fn is not None:
             x = self.normalizer_fn(x)
@@ -97,7 +117,7 @@ class VocabularyListColumn(_Categorical):
         self.num_buckets = len(vocabulary) + self.num_oov_buckets
 
     def ids(self, features):
-        values = _as_matrix(convert_to_tensor(features[self.key]))
+        values = _raw_matrix(features, self.key)
         if values.dtype is not self.dtype and not (values.dtype.is_integer and
                                                    self.dtype.is_integer):
             raise ValueError(f"Column dtype and SparseTensors dtype must be compatible. key: "
@@ -127,9 +147,12 @@ class CrossedColumn(_Categorical):
         self.name = "_X_".join(sorted(k if isinstance(k, str) else k.name for k in keys))
 
     def ids(self, features):
-        parts = [_as_matrix(convert_to_tensor(features[k])) if isinstance(k, str)
-                 else k.ids(features) for k in self.leaves]
-        kinds = ["dense" if isinstance(k, str) else "ids" for k in self.leaves]
+        parts = [_raw_matrix(features, k) if isinstance(k, str) else k.ids(features)
+                 for k in self.leaves]
+        # Ids and SparseTensors are crossed before dense features (TF1's order), their
+        # padding dropped.
+        kinds = ["dense" if isinstance(k, str) and not _is_sparse(features[k]) else "padded"
+                 for k in self.leaves]
         return dense_cross_ids(parts, kinds, self.num_buckets, self.hash_key)
 
 
@@ -139,7 +162,7 @@ class IdentityColumn(_Categorical):
         self.default_value = default_value
 
     def ids(self, features):
-        ids = cast(_as_matrix(convert_to_tensor(features[self.key])), dtypes.int64)
+        ids = cast(_raw_matrix(features, self.key), dtypes.int64)
         inside = OPS.logical_and(ids >= 0, ids < self.num_buckets)
         if self.default_value is None:
             check = OPS.Assert(OPS.reduce_all(OPS.logical_or(inside, OPS.equal(ids, -1))),
@@ -179,11 +202,11 @@ def _one_hot(ids, depth):
 
 class IndicatorColumn(_Column):
     def __init__(self, categorical):
-        self.categorical, self.name = categorical, f"{categorical.name}_indicator"
+        self.categorical_column, self.name = categorical, f"{categorical.name}_indicator"
 
     def dense(self, features):
-        return OPS.reduce_sum(_one_hot(self.categorical.ids(features),
-                                       self.categorical.num_buckets), axis=1)
+        return OPS.reduce_sum(_one_hot(self.categorical_column.ids(features),
+                                       self.categorical_column.num_buckets), axis=1)
 
 
 def _combine(rows, valid, combiner):
@@ -202,13 +225,14 @@ class EmbeddingColumn(_Column):
     def __init__(self, categorical, dimension, combiner, initializer, trainable):
         if combiner not in ("mean", "sqrtn", "sum"):
             raise ValueError(f"combiner must be 'mean', 'sqrtn' or 'sum', got {combiner}")
-        self.categorical, self.dimension, self.combiner = categorical, int(dimension), combiner
+        self.categorical_column, self.dimension = categorical, int(dimension)
+        self.combiner = combiner
         self.initializer = initializer or TruncatedNormal(stddev=1.0 / math.sqrt(dimension))
         self.trainable, self.name = trainable, f"{categorical.name}_embedding"
 
     def dense(self, features):
-        ids = self.categorical.ids(features)
-        table = get_variable("embedding_weights", [self.categorical.num_buckets,
+        ids = self.categorical_column.ids(features)
+        table = get_variable("embedding_weights", [self.categorical_column.num_buckets,
                                                    self.dimension],
                              initializer=self.initializer, trainable=self.trainable)
         valid = ids >= 0
@@ -377,24 +401,27 @@ def _raw_features(column):
         return [column]
     if isinstance(column, CrossedColumn):
         return [raw for leaf in column.leaves for raw in _raw_features(leaf)]
-    if hasattr(column, "categorical"):
-        return _raw_features(column.categorical)
+    if hasattr(column, "categorical_column"):
+        return _raw_features(column.categorical_column)
     return [column.source if isinstance(column, BucketizedColumn) else column]
 
 
 def make_parse_example_spec(feature_columns):
-    """{key: FixedLenFeature} for parse_example of what the columns read."""
-    from .parsing_ops import FixedLenFeature
+    """TF1's parse_example spec of what the columns read: FixedLenFeature for numeric
+    features, VarLenFeature (SparseTensors) for categorical and crossed ones."""
+    from .parsing_ops import FixedLenFeature, VarLenFeature
     spec = {}
     for raw in (r for column in feature_columns for r in _raw_features(column)):
         if isinstance(raw, str):
-            spec[raw] = FixedLenFeature([1], dtypes.string)
+            key, value = raw, VarLenFeature(dtypes.string)
         elif isinstance(raw, NumericColumn):
-            spec[raw.key] = FixedLenFeature(list(raw.shape), dtypes.float32, raw.default_value)
+            key, value = raw.key, FixedLenFeature(list(raw.shape), raw.dtype,
+                                                  raw.default_value)
         else:
-            dtype = getattr(raw, "dtype", dtypes.int64)
-            spec[raw.key] = FixedLenFeature([1], dtypes.string if dtype is dtypes.string
-                                            else dtypes.int64)
+            key, value = raw.key, VarLenFeature(getattr(raw, "dtype", dtypes.int64))
+        if spec.setdefault(key, value) != value:
+            raise ValueError(f"feature_columns contain different parse_spec for key {key}. "
+                             f"Given {spec[key]} and {value}")
     return spec
 
 

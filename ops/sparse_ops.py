@@ -8,7 +8,7 @@ import numpy as np
 
 from tf0.engine import dtypes
 from tf0.engine.gradients import NO_GRADIENT
-from tf0.engine.graph import constant_value, name_scope
+from tf0.engine.graph import constant_value, name_scope, shape_from_tensor
 from tf0.engine.shapes import TensorShape, as_shape
 
 from . import math_ops
@@ -103,7 +103,7 @@ def _strings_to_dense_bind(op, ctx):
 
 # SparseStringsToDense(indices, values, dense_shape): the string values at their indices,
 # attrs["default"] elsewhere; on the host, where strings live.
-defop("SparseStringsToDense", lambda op: [(TensorShape(None), dtypes.string)],
+defop("SparseStringsToDense", lambda op: [(shape_from_tensor(op.inputs[2]), dtypes.string)],
       _strings_to_dense_bind, grad=NO_GRADIENT)
 
 

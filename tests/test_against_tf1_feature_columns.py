@@ -54,3 +54,22 @@ def test_hashed_crossed_and_out_of_vocabulary_columns_match():
     for a, b in zip(ours, theirs):
         np.testing.assert_array_equal(a, b)
     assert our_vars == their_vars
+
+
+def test_parsed_var_len_features_match():
+    from test_feature_columns import _sparse_columns, _tagged_examples
+
+    def program(tf):
+        fc = tf.feature_column
+        columns = _sparse_columns(fc)
+        columns.append(fc.crossed_column([columns[2].categorical_column, "tags"], 7))
+        spec = fc.make_parse_example_spec(columns[:4])
+        parsed = tf.parse_example(_tagged_examples(tf), spec)
+        dense = fc.input_layer(parsed, columns[:4])
+        linear = fc.linear_model(parsed, columns[1:], units=2)
+        spec_text = sorted((k, type(v).__name__, v.dtype.name) for k, v in spec.items())
+        return [dense, tf.shape(linear)], spec_text
+    (ours, our_spec), (theirs, their_spec) = both(program)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(a, b)
+    assert our_spec == their_spec

@@ -180,3 +180,49 @@ def test_a_crossed_column_lets_a_linear_model_learn_xor(tmp_path, monkeypatch):
     got = est.evaluate(tf.estimator.inputs.numpy_input_fn(features, labels, batch_size=100,
                                                           shuffle=False))
     assert got["loss"] == pytest.approx(want["loss"], rel=1e-5)
+
+
+def _tagged_examples(tf_module):
+    """Serialized tf.Examples with 0 to 3 tags, a zone id list and a 2-vector x."""
+    rows = [(["red", "blue"], [3], [0.5, 1.0]), ([], [0, 2], [2.0, -1.0]),
+            (["green", "red", "pink"], [], [0.0, 0.25])]
+    train = tf_module.train
+    return [train.Example(features=train.Features(feature={
+        "tags": train.Feature(bytes_list=train.BytesList(value=[t.encode() for t in tags])),
+        "zone": train.Feature(int64_list=train.Int64List(value=zones)),
+        "x": train.Feature(float_list=train.FloatList(value=x))})).SerializeToString()
+        for tags, zones, x in rows]
+
+
+def _sparse_columns(fc):
+    tags = fc.categorical_column_with_vocabulary_list("tags", ["red", "green", "blue"],
+                                                      num_oov_buckets=1)
+    zone = fc.categorical_column_with_identity("zone", 4)
+    return [fc.numeric_column("x", shape=[2]), fc.indicator_column(tags),
+            fc.indicator_column(zone),
+            fc.indicator_column(fc.crossed_column([tags, zone], 5))]
+
+
+def test_parsed_sparse_features_feed_categorical_columns():
+    columns = _sparse_columns(fc)
+    spec = fc.make_parse_example_spec(columns)
+    assert spec == {"x": tf.FixedLenFeature([2], tf.float32, None),
+                    "tags": tf.VarLenFeature(tf.string), "zone": tf.VarLenFeature(tf.int64)}
+    parsed = tf.parse_example(_tagged_examples(tf), spec)
+    assert isinstance(parsed["tags"], tf.SparseTensor)
+    dense = fc.input_layer(parsed, columns)
+    padded = {"x": parsed["x"], "tags": tf.constant([["red", "blue", ""], ["", "", ""],
+                                                     ["green", "red", "pink"]]),
+              "zone": tf.constant([[3, -1], [0, 2], [-1, -1]], tf.int64)}
+    with tf.Session() as sess:
+        got, from_padded = sess.run([dense, fc.input_layer(padded, columns)])
+    # name order: tags_X_zone (5), tags (3 + 1 bucket), x (2), zone (4)
+    np.testing.assert_array_equal(got, from_padded)
+    np.testing.assert_array_equal(got[:, 5:9], [[1, 0, 1, 0], [0, 0, 0, 0], [1, 1, 0, 1]])
+    np.testing.assert_array_equal(got[:, 11:], [[0, 0, 0, 1], [1, 0, 1, 0], [0, 0, 0, 0]])
+    np.testing.assert_array_equal(got[:, 9:11], [[0.5, 1.0], [2.0, -1.0], [0.0, 0.25]])
+    assert got[:, :5].sum(axis=1).tolist() == [2, 0, 0]  # 2 tags x 1 zone, none, none
+    with pytest.raises(ValueError, match="different parse_spec for key zone"):
+        fc.make_parse_example_spec(columns + [fc.crossed_column(["zone", "tags"], 3)])
+    with pytest.raises(ValueError, match="SparseTensor is not supported"):
+        fc.input_layer({"x": parsed["tags"]}, [fc.numeric_column("x")])
