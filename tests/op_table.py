@@ -375,6 +375,7 @@ COVERED_ELSEWHERE = {
     **{t: "test_string_hash" for t in (
         "StringToHashBucketFast", "StringToHashBucketStrong", "StringToHashBucket",
         "Fingerprint", "SparseCross", "DenseCross")},
+    **{t: "test_ctc" for t in ("CTCLoss", "CTCGreedyDecoder", "CTCBeamSearchDecoder")},
     **{t: "test_readers" for t in ("ReaderRead", "ReaderNumRecordsProduced",
                                    "ReaderNumWorkUnitsCompleted", "ReaderReset", "DecodeCSV",
                                    "ReadFile", "MatchingFiles")},

@@ -1,7 +1,7 @@
 """More of tf.nn through tf0 and TensorFlow's compat.v1: 1-D pooling, the generic
 convolution and pool, conv2d's backprops, Poisson loss, global batch norm, the static
-bidirectional RNN, the sparse embedding lookups and 3-D convolutions and pools, with
-gradients (skipped without TensorFlow)."""
+bidirectional RNN, the sparse embedding lookups, 3-D convolutions and pools, and CTC's
+loss and decoders, with gradients (skipped without TensorFlow)."""
 import numpy as np
 
 from tf1_reference import both
@@ -95,3 +95,34 @@ def test_3d_convolutions_pools_and_layers_match_with_gradients():
 
 
 RNG_T = RNG.standard_normal((2, 3, 2, 2, 3))  # conv3d_transpose's [d, h, w, out, in]
+
+
+def test_ctc_loss_gradients_and_decoders_match():
+    logits = RNG.standard_normal((7, 4, 5))
+    indices = [[0, 0], [0, 1], [1, 0], [1, 1], [1, 2], [2, 0], [3, 0], [3, 1], [3, 2]]
+    values = [1, 1, 0, 2, 3, 0, 2, 2, 3]
+    lengths = [7, 6, 5, 4]
+
+    def program(tf):
+        labels = tf.SparseTensor(indices, values, [4, 3])
+        x = tf.constant(logits)
+        outs = []
+        for merge in (True, False):
+            loss = tf.nn.ctc_loss(labels, x, lengths, ctc_merge_repeated=merge,
+                                  ignore_longer_outputs_than_inputs=True)
+            outs += [loss, tf.gradients(tf.reduce_sum(loss * [1.0, 2.0, 0.5, -1.0]), x)[0]]
+        outs.append(tf.nn.ctc_loss(labels, x, lengths, preprocess_collapse_repeated=True))
+        x32 = tf.cast(x, tf.float32)
+        (greedy,), scores = tf.nn.ctc_greedy_decoder(x32, lengths)
+        outs += [greedy.indices, greedy.values, greedy.dense_shape, scores]
+        for merge in (True, False):
+            beams, log_probs = tf.nn.ctc_beam_search_decoder(x32, lengths, beam_width=40,
+                                                             top_paths=3,
+                                                             merge_repeated=merge)
+            outs += [t for b in beams for t in (b.indices, b.values, b.dense_shape)]
+            outs.append(log_probs)
+        return outs, None
+    (ours, _), (theirs, _) = both(program)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        assert np.shape(a) == np.shape(b), k
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5, err_msg=str(k))

@@ -48,6 +48,8 @@ NO_KERNEL = {
     **{t: "host: hashes of byte strings (TF1's, bit for bit)" for t in (
         "StringToHashBucketFast", "StringToHashBucketStrong", "StringToHashBucket",
         "Fingerprint", "SparseCross", "DenseCross")},
+    **{t: "host: CTC's per-sequence recursions" for t in (
+        "CTCLoss", "CTCGreedyDecoder", "CTCBeamSearchDecoder")},
     **{t: "host: NumPy's LAPACK" for t in (
         "MatrixInverse", "MatrixDeterminant", "MatrixSolve", "Cholesky",
         "MatrixTriangularSolve", "SelfAdjointEigV2", "Qr", "Svd", "LogMatrixDeterminant")},

@@ -41,3 +41,5 @@ from tf0.ops.conv_ops import avg_pool as avg_pool2d, max_pool as max_pool2d  # n
 from tf0.ops.conv_ops import avg_pool as avg_pool_v2, max_pool as max_pool_v2  # noqa: E402,F401
 from tf0.ops.conv3d import (avg_pool3d, conv3d, conv3d_transpose,  # noqa: E402,F401
                             max_pool3d)
+from tf0.ops.ctc_ops import (ctc_beam_search_decoder, ctc_greedy_decoder,  # noqa: E402,F401
+                             ctc_loss)
