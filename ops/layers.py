@@ -195,13 +195,17 @@ def flatten(inputs, name=None):
 class BatchNormalization(Layer):
     """Normalizes over every axis but `axis`: with batch moments when training (and then
     moves moving_mean/moving_variance toward them by 1 - momentum, through ops added to
-    the UPDATE_OPS collection), with the moving averages otherwise."""
+    the UPDATE_OPS collection), with the moving averages otherwise. As TF1's fused kernel
+    (its choice for 4-D inputs normalized per channel, fused=None), the moving variance
+    then moves toward the unbiased batch variance."""
     _default_name = "batch_normalization"
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer=None, gamma_initializer=None, moving_mean_initializer=None,
-                 moving_variance_initializer=None, trainable=True, name=None, **kwargs):
+                 moving_variance_initializer=None, trainable=True, name=None, fused=None,
+                 **kwargs):
         super().__init__(trainable=trainable, name=name)
+        self.fused = fused
         self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
         self.center, self.scale = center, scale
         self._inits = (beta_initializer or init_ops.Zeros(), gamma_initializer or init_ops.Ones(),
@@ -240,8 +244,15 @@ class BatchNormalization(Layer):
                 flag = convert_to_tensor(training, dtype=dtypes.bool_)
                 mean, var = math_ops.where(flag, mean, moving[0]), math_ops.where(flag, var, moving[1])
             decay = 1.0 - self.momentum
+            toward_var = var
+            if self.fused or (self.fused is None and rank == 4 and axis in (1, 3)):
+                count = math_ops.cast(OPS.size(inputs) // shape(inputs)[axis], var.dtype)
+                toward_var = var * count / OPS.maximum(count - 1.0, 1.0)
+                if tensor_flag:
+                    toward_var = math_ops.where(flag, toward_var, moving[1])
             updates = [v.assign_sub((v.value() - m) * decay)
-                       for v, m in ((self.moving_mean, mean), (self.moving_variance, var))]
+                       for v, m in ((self.moving_mean, mean), (self.moving_variance,
+                                                               toward_var))]
             get_default_graph().add_to_collections(GraphKeys.UPDATE_OPS, updates[0])
             get_default_graph().add_to_collections(GraphKeys.UPDATE_OPS, updates[1])
         return _normalize(inputs, per_channel(mean), per_channel(var), per_channel(self.beta),
@@ -251,9 +262,10 @@ class BatchNormalization(Layer):
 def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                         beta_initializer=None, gamma_initializer=None,
                         moving_mean_initializer=None, moving_variance_initializer=None,
-                        training=False, trainable=True, name=None, reuse=None, **kwargs):
+                        training=False, trainable=True, name=None, reuse=None, fused=None,
+                        **kwargs):
     """tf.layers.batch_normalization: see BatchNormalization."""
     layer = BatchNormalization(axis, momentum, epsilon, center, scale, beta_initializer,
                                gamma_initializer, moving_mean_initializer,
-                               moving_variance_initializer, trainable, name)
+                               moving_variance_initializer, trainable, name, fused)
     return layer(inputs, training=training)

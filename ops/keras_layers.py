@@ -1,0 +1,304 @@
+"""tf.keras.layers (TF1 graph mode): Input and the common layers with keras's arguments,
+defaults and weight names (<layer name>/kernel, /bias, /gamma, /beta, /moving_mean,
+/moving_variance, /embeddings). Dense, the convolutions, pooling, dropout and batch
+normalization compute as the tf.layers of the same name (which they hold, under the keras
+layer's name); dropout and batch normalization follow the learning phase."""
+import numpy as np
+
+from tf0.engine import dtypes
+from tf0.engine.graph import GraphKeys, get_default_graph
+
+from . import conv_layers, layers as tf_layers
+from .array_ops import concat, reshape
+from .composites import embedding_lookup
+from .core import OPS
+from .keras_base import (KerasLayer, _MADE_BY, get_activation, get_initializer,
+                         get_regularizer, unique_name)
+from .sources import placeholder
+
+
+class InputLayer(KerasLayer):
+    """The placeholder a functional model is fed through."""
+
+    def __init__(self, input_shape=None, batch_size=None, dtype=None, name=None,
+                 batch_input_shape=None, sparse=False, input_tensor=None):
+        super().__init__(name=name or unique_name("input", numbered=True),
+                         dtype=dtype or "float32",
+                         input_shape=input_shape, batch_input_shape=batch_input_shape)
+        if input_tensor is None:
+            shape = self.batch_input_shape or (batch_size,)
+            input_tensor = placeholder(dtypes.as_dtype(self.dtype),
+                                       [batch_size, *shape[1:]] if batch_size else list(shape),
+                                       name=self.name)
+        _MADE_BY[input_tensor] = (self, [])
+        self.inbound_nodes.append(([], [input_tensor]))
+        self.built = True
+
+
+def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=False,  # noqa: N802
+          tensor=None, batch_shape=None):
+    """keras.Input: a placeholder [batch_size, *shape] of its own InputLayer."""
+    layer = InputLayer(input_shape=shape, batch_size=batch_size, dtype=dtype, name=name,
+                       batch_input_shape=batch_shape, input_tensor=tensor)
+    return layer.output
+
+
+class _Wrapped(KerasLayer):
+    """A keras layer computed by a tf.layers layer of the same name (self.inner), which
+    opens the variable scope."""
+    _opens_scope = False
+
+    def _make(self, inner):
+        self.inner = inner
+        inner.name = self.name
+
+    def build(self, input_shape):
+        pass
+
+    def call(self, inputs, **kwargs):
+        before = set(get_default_graph().get_collection(GraphKeys.UPDATE_OPS))
+        out = self.inner(inputs, **kwargs)
+        if not self._trainable_weights and not self._non_trainable_weights:
+            self._trainable_weights = list(self.inner.trainable_weights)
+            self._non_trainable_weights = list(self.inner.non_trainable_weights)
+            for var, reg in self._regularized():
+                penalty = reg(var) if reg is not None else None
+                if penalty is not None:
+                    self.add_loss(penalty)
+        self.add_update([u for u in get_default_graph().get_collection(GraphKeys.UPDATE_OPS)
+                         if u not in before])
+        if self.activation_fn is not None:
+            out = self.activation_fn(out)
+        return out
+
+    activation_fn = None
+
+    def _regularized(self):
+        return [(getattr(self.inner, "kernel", None), getattr(self, "kernel_regularizer", None)),
+                (getattr(self.inner, "bias", None), getattr(self, "bias_regularizer", None))]
+
+
+class Dense(_Wrapped):
+    def __init__(self, units, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.activation_fn = int(units), get_activation(activation)
+        self.kernel_regularizer = get_regularizer(kernel_regularizer)
+        self.bias_regularizer = get_regularizer(bias_regularizer)
+        self._make(tf_layers.Dense(units, None, use_bias, get_initializer(kernel_initializer),
+                                   get_initializer(bias_initializer), self.trainable))
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+
+def _conv_format(data_format):
+    return "channels_last" if data_format in (None, "channels_last") else data_format
+
+
+class Conv2D(_Wrapped):
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1), activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        self.filters, self.activation_fn = int(filters), get_activation(activation)
+        self.kernel_regularizer = get_regularizer(kernel_regularizer)
+        self.bias_regularizer = get_regularizer(bias_regularizer)
+        self._make(self._inner_class(
+            filters, kernel_size, strides, padding, _conv_format(data_format), dilation_rate,
+            None, use_bias, get_initializer(kernel_initializer),
+            get_initializer(bias_initializer), self.trainable))
+
+    _inner_class = conv_layers.Conv2D
+
+
+class Conv1D(Conv2D):
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, **kwargs):
+        super().__init__(filters, kernel_size, strides, padding,
+                         "channels_last" if data_format in (None, "channels_last")
+                         else data_format, dilation_rate, **kwargs)
+
+    _inner_class = conv_layers.Conv1D
+
+
+class Conv2DTranspose(Conv2D):
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
+                 data_format=None, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+        super().__init__(filters, kernel_size, strides, padding, data_format, (1, 1),
+                         activation, use_bias, kernel_initializer, bias_initializer, **kwargs)
+
+    _inner_class = conv_layers.Conv2DTranspose
+
+
+class _Pooling(_Wrapped):
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self._make(self._inner_class(pool_size, strides if strides is not None else pool_size,
+                                     padding, _conv_format(data_format)))
+
+
+class MaxPooling2D(_Pooling):
+    _inner_class = conv_layers.MaxPooling2D
+
+
+class AveragePooling2D(_Pooling):
+    _inner_class = conv_layers.AveragePooling2D
+
+
+class MaxPooling1D(_Pooling):
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None,
+                 **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+
+    _inner_class = conv_layers.MaxPooling1D
+
+
+class AveragePooling1D(MaxPooling1D):
+    _inner_class = conv_layers.AveragePooling1D
+
+
+class _GlobalPooling(KerasLayer):
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.channels_last = _conv_format(data_format) == "channels_last"
+
+    def call(self, inputs):
+        rank = inputs.shape.ndims
+        axes = list(range(1, rank - 1)) if self.channels_last else list(range(2, rank))
+        return self._reduce(inputs, axis=axes)
+
+
+class GlobalAveragePooling2D(_GlobalPooling):
+    _reduce = staticmethod(OPS.reduce_mean)
+
+
+class GlobalMaxPooling2D(_GlobalPooling):
+    _reduce = staticmethod(OPS.reduce_max)
+
+
+GlobalAveragePooling1D, GlobalMaxPooling1D = GlobalAveragePooling2D, GlobalMaxPooling2D
+
+
+class Dropout(_Wrapped):
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = float(rate)
+        self._make(tf_layers.Dropout(rate, noise_shape, seed))
+
+    def call(self, inputs, training=None):
+        return super().call(inputs, training=training)
+
+
+class BatchNormalization(_Wrapped):
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 **kwargs):
+        super().__init__(**kwargs)
+        self._make(tf_layers.BatchNormalization(
+            axis, momentum, epsilon, center, scale, get_initializer(beta_initializer),
+            get_initializer(gamma_initializer), get_initializer(moving_mean_initializer),
+            get_initializer(moving_variance_initializer), self.trainable))
+
+    def call(self, inputs, training=None):
+        return super().call(inputs, training=training)
+
+
+class Activation(KerasLayer):
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = get_activation(activation)
+
+    def call(self, inputs):
+        return self.activation(inputs) if self.activation is not None else inputs
+
+
+class Flatten(KerasLayer):
+    def call(self, inputs):
+        dims = inputs.shape.dims
+        if dims is None or None in dims[1:]:
+            return reshape(inputs, [OPS.shape(inputs)[0], -1])
+        return reshape(inputs, [-1, int(np.prod(dims[1:], dtype=np.int64))])
+
+
+class Reshape(KerasLayer):
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(int(d) for d in target_shape)
+
+    def call(self, inputs):
+        return reshape(inputs, [-1, *self.target_shape])
+
+
+class Embedding(KerasLayer):
+    """Rows of an [input_dim, output_dim] table (<name>/embeddings) for integer ids."""
+
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
+                 embeddings_regularizer=None, input_length=None, mask_zero=False, **kwargs):
+        if input_length is not None and "input_shape" not in kwargs:
+            kwargs["input_shape"] = (input_length,)
+        super().__init__(**kwargs)
+        self.input_dim, self.output_dim = int(input_dim), int(output_dim)
+        self._init = "random_uniform" if embeddings_initializer == "uniform" \
+            else embeddings_initializer
+        self._regularizer = embeddings_regularizer
+
+    def build(self, input_shape):
+        self.embeddings = self.add_weight("embeddings", [self.input_dim, self.output_dim],
+                                          dtypes.float32, self._init, self._regularizer)
+
+    def call(self, inputs):
+        return embedding_lookup(self.embeddings, OPS.cast(inputs, dtypes.int32))
+
+
+class Lambda(KerasLayer):
+    def __init__(self, function, output_shape=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        self.function, self.arguments = function, dict(arguments or {})
+
+    def call(self, inputs):
+        return self.function(inputs, **self.arguments)
+
+
+class Concatenate(KerasLayer):
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, inputs):
+        return concat(list(inputs), self.axis)
+
+
+class Add(KerasLayer):
+    def call(self, inputs):
+        return OPS.add_n(list(inputs))
+
+
+class Multiply(KerasLayer):
+    def call(self, inputs):
+        out = inputs[0]
+        for x in inputs[1:]:
+            out = out * x
+        return out
+
+
+def concatenate(inputs, axis=-1, **kwargs):
+    return Concatenate(axis, **kwargs)(inputs)
+
+
+def add(inputs, **kwargs):
+    return Add(**kwargs)(inputs)
+
+
+def multiply(inputs, **kwargs):
+    return Multiply(**kwargs)(inputs)
+
+
+Layer = KerasLayer

@@ -1,0 +1,95 @@
+"""tf.keras through tf0 and TF1's graph-mode keras (tf_keras under compat.v1): from the
+same starting weights, the same fits give the same histories, evaluations, predictions
+and weights; models name and order their layers and weights alike (skipped without
+TensorFlow and tf_keras)."""
+import numpy as np
+import pytest
+
+import tf0
+from tf1_reference import tf1
+
+pytest.importorskip("tf_keras")
+RNG = np.random.default_rng(91)
+
+
+def _run(program):
+    """[program(lib) in a fresh graph of each library] for tf0, TF1."""
+    results = []
+    for lib in (tf0, tf1):
+        with lib.Graph().as_default():
+            results.append(program(lib, np.random.default_rng(5)))
+        lib.keras.backend.clear_session()
+    return results
+
+
+def _start(model, rng):
+    model.set_weights([rng.standard_normal(w.shape.as_list()).astype(np.float32) * 0.4
+                       for w in model.weights])
+
+
+def _assert_same(ours, theirs):
+    for key in ours:
+        a, b = ours[key], theirs[key]
+        if isinstance(a, dict):
+            assert sorted(a) == sorted(b), key
+            for name in a:
+                np.testing.assert_allclose(a[name], b[name], rtol=2e-4, atol=2e-5,
+                                           err_msg=f"{key}/{name}")
+        elif isinstance(a, (list, np.ndarray)) and np.asarray(a).dtype.kind == "f":
+            np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-5, err_msg=key)
+        else:
+            assert a == b, key
+
+
+def test_dense_models_fit_alike():
+    x = RNG.standard_normal((96, 6)).astype(np.float32)
+    y = (x[:, 0] * x[:, 1] > 0).astype(np.int64)
+
+    def program(tf, rng):
+        K = tf.keras
+        seq = K.Sequential([K.layers.Dense(12, activation="relu", input_shape=(6,)),
+                            K.layers.Dense(8, activation="tanh"),
+                            K.layers.Dense(3, activation="softmax")])
+        _start(seq, rng)
+        seq.compile(K.optimizers.SGD(0.1), "sparse_categorical_crossentropy", ["accuracy"])
+        fitted = seq.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0)
+        inp = K.Input(shape=(6,))
+        hidden = K.layers.Dense(4, activation="sigmoid", name="hid")(inp)
+        merged = K.layers.concatenate([hidden, K.layers.Dense(4)(inp)])
+        model = K.Model(inp, K.layers.Dense(1, activation="sigmoid")(merged))
+        _start(model, rng)
+        model.compile(K.optimizers.Adam(0.01), "binary_crossentropy", metrics=["acc", "mse"])
+        second = model.fit(x, y.astype(np.float32), batch_size=32, epochs=2, shuffle=False,
+                           verbose=0, validation_data=(x[:20], y[:20].astype(np.float32)))
+        return {"seq": fitted.history, "model": second.history,
+                "evaluate": seq.evaluate(x, y, verbose=0), "predict": seq.predict(x[:7]),
+                "weights": [w.name for w in seq.weights + model.weights],
+                "layers": [layer.name for layer in model.layers], "input": inp.name,
+                "params": seq.count_params(), "final": seq.get_weights()[0]}
+    ours, theirs = _run(program)
+    _assert_same(ours, theirs)
+
+
+def test_a_small_cnn_with_batch_norm_fits_alike():
+    images = RNG.standard_normal((32, 8, 8, 2)).astype(np.float32)
+    labels = np.eye(3)[RNG.integers(0, 3, 32)].astype(np.float32)
+
+    def program(tf, rng):
+        K = tf.keras
+        model = K.Sequential([
+            K.layers.Conv2D(4, 3, padding="same", input_shape=(8, 8, 2)),
+            K.layers.BatchNormalization(momentum=0.9), K.layers.Activation("relu"),
+            K.layers.MaxPooling2D(), K.layers.Conv2D(6, 2, strides=2, activation="elu"),
+            K.layers.Dropout(0.0), K.layers.GlobalAveragePooling2D(),
+            K.layers.Dense(3, activation="softmax")])
+        _start(model, rng)
+        bn = model.layers[1]
+        K.backend.set_value(bn.weights[3], np.ones(4, np.float32))  # moving_variance
+        model.compile(K.optimizers.SGD(0.05, momentum=0.9, nesterov=True),
+                      "categorical_crossentropy", ["accuracy"])
+        fitted = model.fit(images, labels, batch_size=8, epochs=2, shuffle=False, verbose=0)
+        return {"history": fitted.history, "predict": model.predict(images[:5]),
+                "moving_mean": K.backend.get_value(bn.weights[2]),
+                "weights": [w.name for w in model.weights], "params": model.count_params()}
+    ours, theirs = _run(program)
+    _assert_same(ours, theirs)

@@ -1,0 +1,248 @@
+"""tf.keras in graph mode: models learn, their losses and metrics equal NumPy formulas,
+dropout and batch normalization follow the learning phase, weights save and load,
+callbacks act, functional, Sequential and subclassed models agree, and a fit on the null
+GPU equals the NumPy backend's."""
+import numpy as np
+import pytest
+
+import fake_cuda
+import tf0 as tf
+
+K = tf.keras
+RNG = np.random.default_rng(77)
+
+
+@pytest.fixture(autouse=True)
+def fresh_graph():
+    with tf.Graph().as_default():
+        yield
+
+
+def _xor_data(n=256):
+    x = RNG.standard_normal((n, 4)).astype(np.float32)
+    return x, ((x[:, 0] > 0) ^ (x[:, 1] > 0)).astype(np.int64)
+
+
+def test_a_sequential_classifier_learns_and_reports():
+    x, y = _xor_data()
+    model = K.Sequential([K.layers.Dense(32, activation="relu", input_shape=(4,)),
+                          K.layers.Dense(2, activation="softmax")])
+    model.compile(K.optimizers.Adam(0.02), "sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    history = model.fit(x, y, epochs=40, batch_size=32, verbose=0, validation_split=0.25)
+    assert set(history.history) == {"loss", "acc", "val_loss", "val_acc"}
+    assert history.epoch == list(range(40))
+    assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
+    loss, accuracy = model.evaluate(x, y, verbose=0)
+    assert accuracy > 0.9
+    probs = model.predict(x, batch_size=50)
+    assert probs.shape == (256, 2)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
+    assert accuracy == pytest.approx(np.mean(probs.argmax(axis=1) == y))
+    assert [w.name for w in model.weights] == ["dense/kernel:0", "dense/bias:0",
+                                               "dense_1/kernel:0", "dense_1/bias:0"]
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert "Total params: 226" in lines and "Trainable params: 226" in lines
+
+
+LOSS_CASES = [
+    ("mean_squared_error", lambda t, p: np.mean((p - t) ** 2, -1)),
+    ("mean_absolute_error", lambda t, p: np.mean(np.abs(p - t), -1)),
+    ("binary_crossentropy", lambda t, p: np.mean(
+        -(t * np.log(np.clip(p, 1e-7, 1 - 1e-7)) +
+          (1 - t) * np.log(1 - np.clip(p, 1e-7, 1 - 1e-7))), -1)),
+    ("categorical_crossentropy", lambda t, p: -np.sum(
+        t * np.log(np.clip(p / p.sum(-1, keepdims=True), 1e-7, 1 - 1e-7)), -1)),
+    ("hinge", lambda t, p: np.mean(np.maximum(1 - t * p, 0), -1)),
+    ("kullback_leibler_divergence", lambda t, p: np.sum(
+        np.clip(t, 1e-7, 1) * np.log(np.clip(t, 1e-7, 1) / np.clip(p, 1e-7, 1)), -1)),
+    ("poisson", lambda t, p: np.mean(p - t * np.log(p + 1e-7), -1)),
+    ("logcosh", lambda t, p: np.mean(np.log(np.cosh(p - t)), -1)),
+]
+
+
+@pytest.mark.parametrize("name,reference", LOSS_CASES, ids=[c[0] for c in LOSS_CASES])
+def test_losses_equal_their_formulas(name, reference):
+    truth = RNG.uniform(0, 1, (5, 3))
+    truth[0] = [1.0, 0.0, 0.0]
+    pred = RNG.uniform(0.01, 1, (5, 3))
+    pred[1, 0] = 1.0  # exercises the clipping
+    with tf.Session() as sess:
+        got = sess.run(K.losses.get(name)(tf.constant(truth), tf.constant(pred)))
+    np.testing.assert_allclose(got, reference(truth, pred), rtol=1e-6)
+
+
+def test_sparse_crossentropy_and_accuracies_pick_the_right_classes():
+    pred = np.array([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2], [0.2, 0.2, 0.6]], np.float32)
+    ids = np.array([1, 2, 2])
+    with tf.Session() as sess:
+        loss, sparse_acc, cat_acc, bin_acc = sess.run([
+            K.losses.sparse_categorical_crossentropy(tf.constant(ids), tf.constant(pred)),
+            K.metrics.sparse_categorical_accuracy(tf.constant(ids), tf.constant(pred)),
+            K.metrics.categorical_accuracy(tf.constant(np.eye(3)[ids]), tf.constant(pred)),
+            K.metrics.binary_accuracy(tf.constant([[1.0], [0.0]]),
+                                      tf.constant([[0.7], [0.6]]))])
+    np.testing.assert_allclose(loss, -np.log(pred[np.arange(3), ids]), rtol=1e-6)
+    assert sparse_acc.tolist() == cat_acc.tolist() == [1.0, 0.0, 1.0]
+    assert bin_acc.tolist() == [1.0, 0.0]
+    assert K.utils.to_categorical([2, 0], 3).tolist() == [[0, 0, 1], [1, 0, 0]]
+
+
+def test_dropout_and_batch_norm_follow_the_learning_phase():
+    x = RNG.standard_normal((64, 5)).astype(np.float32) * 3 + 2
+    model = K.Sequential([K.layers.BatchNormalization(input_shape=(5,), momentum=0.5),
+                          K.layers.Dropout(0.5), K.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    first = model.predict(x)
+    np.testing.assert_array_equal(model.predict(x), first)  # no dropout when predicting
+    moving_mean = model.layers[0].weights[2]
+    assert moving_mean.name == "batch_normalization/moving_mean:0"
+    before = K.backend.get_value(moving_mean)
+    model.train_on_batch(x, np.zeros((64, 1)))
+    after = K.backend.get_value(moving_mean)
+    np.testing.assert_allclose(after, before * 0.5 + x.mean(axis=0) * 0.5, rtol=1e-5)
+    sess = K.backend.get_session()
+    phase = K.backend.learning_phase()
+    trained = sess.run(model.outputs[0], {model.inputs[0]: x, phase: True})
+    assert np.mean(trained == sess.run(model.outputs[0], {model.inputs[0]: x})) < 0.5
+
+
+def test_functional_models_share_layers_and_take_several_inputs():
+    words = K.Input(shape=(3,), dtype="int32", name="words")
+    numbers = K.Input(shape=(2,))
+    embedded = K.layers.Flatten()(K.layers.Embedding(10, 4)(words))
+    shared = K.layers.Dense(5, activation="tanh", name="shared")
+    doubled = K.layers.Lambda(lambda t: t * 2.0)(numbers)
+    merged = K.layers.concatenate([embedded, shared(numbers), shared(doubled)])
+    out = K.layers.Dense(1, activation="sigmoid")(merged)
+    model = K.Model([words, numbers], out)
+    assert [layer.name for layer in model.layers] == [  # deepest first, as keras
+        "words", "input_1", "embedding", "lambda", "flatten", "shared", "concatenate",
+        "dense"]
+    assert model.get_layer("shared").count_params() == 15
+    assert len(model.weights) == 5  # embeddings, shared kernel and bias, dense's two
+    ids = RNG.integers(0, 10, (40, 3))
+    values = RNG.standard_normal((40, 2)).astype(np.float32)
+    labels = (ids[:, 0] > 4).astype(np.float32)
+    model.compile(K.optimizers.Adam(0.05), "binary_crossentropy", metrics=["acc"])
+    model.fit([ids, values], labels, epochs=40, verbose=0)
+    assert model.evaluate([ids, values], labels, verbose=0)[1] > 0.8
+    new_words, new_numbers = K.Input(shape=(3,), dtype="int32"), K.Input(shape=(2,))
+    again = model([new_words, new_numbers])  # the same layers (and weights) again
+    np.testing.assert_allclose(
+        K.backend.get_session().run(again, {new_words: ids, new_numbers: values}),
+        model.predict([ids, values]), rtol=1e-6)
+    with pytest.raises(ValueError, match="not made by keras layers"):
+        K.Model(numbers, K.layers.Dense(1)(numbers * 2.0))
+
+
+def test_weights_save_load_and_set(tmp_path):
+    model = K.Sequential([K.layers.Dense(3, input_shape=(2,)), K.layers.Dense(1)])
+    saved = model.get_weights()
+    model.save_weights(str(tmp_path / "ckpt"))
+    model.set_weights([np.zeros_like(w) for w in saved])
+    assert not any(w.any() for w in model.get_weights())
+    model.load_weights(str(tmp_path / "ckpt"))
+    for a, b in zip(model.get_weights(), saved):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="not compatible"):
+        model.set_weights([np.zeros((3, 3))] + saved[1:])
+    with pytest.raises(ValueError, match="with 4 weights"):
+        model.set_weights(saved[:2])
+    with pytest.raises(NotImplementedError, match="HDF5"):
+        model.save_weights(str(tmp_path / "w.h5"))
+    first = model.layers[0]
+    first.set_weights([np.full((2, 3), 0.5), np.arange(3.0)])
+    assert first.get_weights()[1].tolist() == [0.0, 1.0, 2.0]
+
+
+def test_keras_layers_in_a_tf1_program():
+    x = tf.placeholder(tf.float32, [None, 3])
+    dense = K.layers.Dense(2, kernel_initializer="ones", bias_initializer="zeros")
+    out = K.layers.Dropout(0.5)(dense(x))  # the learning phase defaults to inference
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(out, {x: [[1.0, 2.0, 3.0]]}).tolist() == [[6.0, 6.0]]
+    assert [v.name for v in tf.trainable_variables()] == ["dense/kernel:0", "dense/bias:0"]
+
+
+def test_callbacks_stop_restore_and_checkpoint(tmp_path):
+    x, y = _xor_data(64)
+    model = K.Sequential([K.layers.Dense(1, input_shape=(4,))])
+    model.compile(K.optimizers.SGD(0.5), "mse")
+    seen = []
+    best = []
+
+    class Recorder(K.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            best.append((logs["loss"], self.model.get_weights()))
+    history = model.fit(x, y, epochs=50, verbose=0, shuffle=False, batch_size=64, callbacks=[
+        K.callbacks.EarlyStopping(monitor="loss", patience=2, restore_best_weights=True),
+        K.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: seen.append(e)),
+        K.callbacks.ModelCheckpoint(str(tmp_path / "w-{epoch}"), monitor="loss",
+                                    save_best_only=True), Recorder()])
+    assert len(history.epoch) < 50 and seen == history.epoch  # a too-big step diverges
+    losses = history.history["loss"]
+    winner = int(np.argmin(losses))
+    for a, b in zip(model.get_weights(), best[winner][1]):
+        np.testing.assert_array_equal(a, b)
+    assert (tmp_path / f"w-{winner + 1}.safetensors").exists()
+
+
+def test_a_subclassed_model_builds_on_its_data():
+    class TwoLayers(K.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = K.layers.Dense(8, activation="relu")
+            self.out = K.layers.Dense(1)
+
+        def call(self, inputs, training=None):
+            return self.out(tf.nn.relu(self.hidden(inputs)) * 1.0)  # raw ops too
+    x = RNG.standard_normal((32, 3)).astype(np.float32)
+    y = x @ np.array([1.0, -2.0, 0.5], np.float32)
+    model = TwoLayers()
+    model.compile(K.optimizers.Adam(0.05), "mse")
+    history = model.fit(x, y, epochs=60, verbose=0, batch_size=32)
+    assert history.history["loss"][-1] < 0.1 * history.history["loss"][0]
+    assert model.name == "two_layers" and len(model.layers) == 2
+    assert model.predict(x).shape == (32, 1)
+
+
+def test_sample_and_class_weights_weight_the_loss():
+    model = K.Sequential([K.layers.Dense(1, input_shape=(1,), kernel_initializer="zeros")])
+    model.compile("sgd", "mse")
+    x, y = np.ones((4, 1), np.float32), np.array([[1.0], [2.0], [3.0], [4.0]])
+    weighted = model.test_on_batch(x, y, sample_weight=np.array([1.0, 0.0, 0.0, 3.0]))
+    # keras: mean(loss * w) / mean(w != 0)
+    assert weighted == pytest.approx((1 + 3 * 16) / 4 / 0.5)
+
+
+def test_fit_on_a_dataset():
+    x, y = _xor_data(96)
+    data = tf.data.Dataset.from_tensor_slices((x, y)).batch(32)
+    model = K.Sequential([K.layers.Dense(16, activation="relu", input_shape=(4,)),
+                          K.layers.Dense(2, activation="softmax")])
+    model.compile(K.optimizers.Adam(0.05), "sparse_categorical_crossentropy", ["acc"])
+    history = model.fit(data, epochs=20, verbose=0)
+    assert history.history["acc"][-1] > 0.8
+
+
+def _fit_small_cnn(config=None):
+    tf.set_random_seed(4)
+    images = np.random.default_rng(5).standard_normal((24, 6, 6, 1)).astype(np.float32)
+    labels = (images.mean(axis=(1, 2, 3)) > 0).astype(np.int64)
+    model = K.Sequential([
+        K.layers.Conv2D(4, 3, activation="relu", padding="same", input_shape=(6, 6, 1)),
+        K.layers.MaxPooling2D(), K.layers.Flatten(), K.layers.Dense(2, activation="softmax")])
+    model.compile(K.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
+    if config is not None:
+        K.backend.set_session(tf.Session(config=config))
+    return model.fit(images, labels, epochs=3, shuffle=False, verbose=0).history["loss"]
+
+
+def test_a_fit_on_the_null_gpu_equals_numpy(monkeypatch):
+    want = _fit_small_cnn(tf.ConfigProto(device_count={"GPU": 0}))
+    fake_cuda.install(monkeypatch)
+    with tf.Graph().as_default():
+        np.testing.assert_allclose(_fit_small_cnn(), want, rtol=1e-5)
