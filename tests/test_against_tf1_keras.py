@@ -93,3 +93,25 @@ def test_a_small_cnn_with_batch_norm_fits_alike():
                 "weights": [w.name for w in model.weights], "params": model.count_params()}
     ours, theirs = _run(program)
     _assert_same(ours, theirs)
+
+
+def test_recurrent_layers_fit_alike():
+    x = RNG.standard_normal((16, 5, 3)).astype(np.float32)
+    y = RNG.standard_normal((16, 2)).astype(np.float32)
+
+    def program(tf, rng):
+        K = tf.keras
+        inp = K.Input(shape=(5, 3))
+        seq = K.layers.LSTM(4, return_sequences=True)(inp)
+        gru = K.layers.GRU(3)(seq)
+        rnn, _ = K.layers.SimpleRNN(2, return_state=True, go_backwards=True)(seq)
+        lstm, _, cell = K.layers.LSTM(2, return_state=True)(inp)
+        model = K.Model(inp, K.layers.Dense(2)(K.layers.concatenate([gru, rnn, lstm, cell])))
+        _start(model, rng)
+        model.compile(K.optimizers.SGD(0.05), "mse")
+        fitted = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+        return {"history": fitted.history, "predict": model.predict(x[:4]),
+                "weights": [w.name for w in model.weights],
+                "layers": [layer.name for layer in model.layers]}
+    ours, theirs = _run(program)
+    _assert_same(ours, theirs)

@@ -246,3 +246,73 @@ def test_a_fit_on_the_null_gpu_equals_numpy(monkeypatch):
     fake_cuda.install(monkeypatch)
     with tf.Graph().as_default():
         np.testing.assert_allclose(_fit_small_cnn(), want, rtol=1e-5)
+
+
+def _hard_sigmoid(z):
+    return np.clip(0.2 * z + 0.5, 0.0, 1.0)
+
+
+def _lstm_reference(x, kernel, recurrent, bias, h, c):
+    """keras's LSTM over x [batch, time, features] in float64: gates i, f, c, o."""
+    outputs = []
+    for t in range(x.shape[1]):
+        z = x[:, t] @ kernel + h @ recurrent + bias
+        i, f, g, o = np.split(z, 4, axis=1)
+        c = _hard_sigmoid(f) * c + _hard_sigmoid(i) * np.tanh(g)
+        h = _hard_sigmoid(o) * np.tanh(c)
+        outputs.append(h)
+    return np.stack(outputs, 1), h, c
+
+
+def _gru_reference(x, kernel, recurrent, bias, h):
+    outputs = []
+    for t in range(x.shape[1]):
+        xz, xr, xh = np.split(x[:, t] @ kernel + bias, 3, axis=1)
+        uz, ur, uh = np.split(recurrent, 3, axis=1)
+        z, r = _hard_sigmoid(xz + h @ uz), _hard_sigmoid(xr + h @ ur)
+        h = z * h + (1 - z) * np.tanh(xh + (r * h) @ uh)
+        outputs.append(h)
+    return np.stack(outputs, 1)
+
+
+def test_recurrent_layers_follow_keras_equations():
+    x = RNG.standard_normal((3, 4, 2))
+    inputs = K.Input(shape=(4, 2), dtype="float64")
+    lstm = K.layers.LSTM(3, return_sequences=True, return_state=True)
+    gru = K.layers.GRU(2, go_backwards=True)
+    simple = K.layers.SimpleRNN(2, activation="relu")
+    start_h, start_c = RNG.standard_normal((3, 3)), RNG.standard_normal((3, 3))
+    seq, h, c = lstm(inputs, initial_state=[tf.constant(start_h), tf.constant(start_c)])
+    backwards, plain = gru(inputs), simple(inputs)
+    bias = K.backend.get_value(lstm.bias)
+    assert bias.tolist() == [0.0] * 3 + [1.0] * 3 + [0.0] * 6  # unit_forget_bias
+    assert [w.name for w in lstm.weights] == ["lstm/lstm_cell/kernel:0",
+                                              "lstm/lstm_cell/recurrent_kernel:0",
+                                              "lstm/lstm_cell/bias:0"]
+    for layer in (lstm, gru, simple):
+        layer.set_weights([RNG.standard_normal(w.shape.as_list()) for w in layer.weights])
+    got = K.backend.get_session().run([seq, h, c, backwards, plain], {inputs: x})
+    lk, lr, lb = lstm.get_weights()
+    want_seq, want_h, want_c = _lstm_reference(x, lk, lr, lb, start_h, start_c)
+    for a, b in zip(got[:3], (want_seq, want_h, want_c)):
+        np.testing.assert_allclose(a, b, rtol=1e-10)
+    gk, gr, gb = gru.get_weights()
+    np.testing.assert_allclose(got[3], _gru_reference(x[:, ::-1], gk, gr, gb,
+                                                      np.zeros((3, 2)))[:, -1], rtol=1e-10)
+    sk, sr, sb = simple.get_weights()
+    h = np.zeros((3, 2))
+    for t in range(4):
+        h = np.maximum(x[:, t] @ sk + h @ sr + sb, 0)
+    np.testing.assert_allclose(got[4], h, rtol=1e-10)
+    with pytest.raises(NotImplementedError, match="dropout"):
+        K.layers.LSTM(2, dropout=0.1)
+
+
+def test_an_lstm_learns_the_sign_of_a_sequence_sum():
+    x = RNG.standard_normal((128, 6, 1)).astype(np.float32)
+    y = (x.sum(axis=(1, 2)) > 0).astype(np.float32)
+    model = K.Sequential([K.layers.LSTM(8, input_shape=(6, 1)),
+                          K.layers.Dense(1, activation="sigmoid")])
+    model.compile(K.optimizers.Adam(0.02), "binary_crossentropy", ["accuracy"])
+    history = model.fit(x, y, epochs=40, batch_size=32, verbose=0)
+    assert history.history["acc"][-1] > 0.9

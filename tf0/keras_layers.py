@@ -6,4 +6,5 @@ from tf0.ops.keras_layers import (  # noqa: F401
     Input, InputLayer, Lambda, Layer, MaxPooling1D, MaxPooling2D, Multiply, Reshape, add,
     concatenate, multiply)
 from tf0.ops.keras_layers import AveragePooling2D as AvgPool2D  # noqa: F401
+from tf0.ops.keras_recurrent import GRU, LSTM, SimpleRNN  # noqa: F401
 from tf0.ops.keras_layers import MaxPooling2D as MaxPool2D  # noqa: F401
