@@ -1,6 +1,7 @@
 """tf.keras.backend (TF1 graph mode): the session keras runs in (one per graph, created on
 demand; variables it has not seen are initialized as they appear, as keras does), values
-in and out of variables, and the small helpers TF1 keras programs call."""
+in and out of variables, and the math keras programs write custom losses and layers
+with (keras's argument names over tf ops)."""
 import weakref
 
 import numpy as np
@@ -8,6 +9,7 @@ import numpy as np
 from tf0.engine import dtypes
 from tf0.engine.graph import get_default_graph, reset_default_graph
 from tf0.ops import keras_base
+from tf0.ops.core import OPS
 from tf0.ops.keras_base import learning_phase  # noqa: F401 (keras.backend's name)
 from tf0.ops.variables import global_variables, variables_initializer
 
@@ -116,3 +118,100 @@ def eval(x):  # noqa: A001 (keras's name)
 
 def cast_to_floatx(x):
     return np.asarray(x, dtypes.float32.np)
+
+
+# ---- the math keras programs write custom losses and layers with ----------------------------
+def mean(x, axis=None, keepdims=False):
+    return OPS.reduce_mean(x, axis=axis, keepdims=keepdims)
+
+
+def sum(x, axis=None, keepdims=False):  # noqa: A001 (keras's name)
+    return OPS.reduce_sum(x, axis=axis, keepdims=keepdims)
+
+
+def max(x, axis=None, keepdims=False):  # noqa: A001
+    return OPS.reduce_max(x, axis=axis, keepdims=keepdims)
+
+
+def min(x, axis=None, keepdims=False):  # noqa: A001
+    return OPS.reduce_min(x, axis=axis, keepdims=keepdims)
+
+
+def clip(x, min_value, max_value):
+    return OPS.clip_by_value(x, min_value, max_value)
+
+
+def relu(x, alpha=0.0, max_value=None, threshold=0.0):
+    """max(x, threshold), alpha (x - threshold) below it, capped at max_value."""
+    out = OPS.where(x >= threshold, x, alpha * (x - threshold) if alpha else OPS.zeros_like(x))
+    return OPS.minimum(out, max_value) if max_value is not None else out
+
+
+def softmax(x, axis=-1):
+    return OPS.softmax(x, axis=axis)
+
+
+def dot(x, y):
+    return OPS.matmul(x, y)
+
+
+def concatenate(tensors, axis=-1):
+    return OPS.concat(list(tensors), axis)
+
+
+def expand_dims(x, axis=-1):
+    return OPS.expand_dims(x, axis)
+
+
+def batch_flatten(x):
+    return OPS.reshape(x, [-1, int(np.prod(x.shape.as_list()[1:]))])
+
+
+def variable(value, dtype=None, name=None):
+    """A variable holding value (initialized by the keras session)."""
+    from tf0.ops.variables import Variable
+    return Variable(np.asarray(value, dtype or floatx()), name=name)
+
+
+def constant(value, dtype=None, shape=None, name=None):
+    return OPS.constant(value, dtype=dtype or floatx(), shape=shape, name=name)
+
+
+def placeholder(shape=None, ndim=None, dtype=None, name=None):
+    from tf0.ops.sources import placeholder as make
+    if shape is None and ndim is not None:
+        shape = [None] * ndim
+    return make(dtype or floatx(), shape, name=name)
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    if from_logits:
+        return OPS.sigmoid_cross_entropy_with_logits(labels=target, logits=output)
+    p = OPS.clip_by_value(output, epsilon(), 1.0 - epsilon())
+    return OPS.sigmoid_cross_entropy_with_logits(labels=target, logits=OPS.log(p / (1.0 - p)))
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    if from_logits:
+        return -OPS.reduce_sum(target * OPS.log_softmax(output, axis), axis=axis)
+    p = output / OPS.reduce_sum(output, axis=axis, keepdims=True)
+    p = OPS.clip_by_value(p, epsilon(), 1.0 - epsilon())
+    return -OPS.reduce_sum(target * OPS.log(p), axis=axis)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    depth = output.shape.dims[axis]
+    hot = OPS.one_hot(OPS.cast(target, dtypes.int64), depth, dtype=output.dtype)
+    hot = OPS.reshape(hot, OPS.shape(output))
+    return categorical_crossentropy(hot, output, from_logits, axis)
+
+
+square, sqrt, abs, exp, log, pow = (  # noqa: A001
+    OPS.square, OPS.sqrt, OPS.abs, OPS.exp, OPS.log, OPS.pow)
+sigmoid, tanh, sign, round = OPS.sigmoid, OPS.tanh, OPS.sign, OPS.round  # noqa: A001
+cast, reshape, squeeze, stack, transpose = (OPS.cast, OPS.reshape, OPS.squeeze, OPS.stack,
+                                            OPS.transpose)
+shape, zeros_like, ones_like, gather = OPS.shape, OPS.zeros_like, OPS.ones_like, OPS.gather
+argmax, argmin, equal, maximum, minimum = (OPS.argmax, OPS.argmin, OPS.equal, OPS.maximum,
+                                           OPS.minimum)
+l2_normalize = OPS.l2_normalize

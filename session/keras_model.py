@@ -253,7 +253,11 @@ class Model(keras_base.KerasLayer):
         xs, y = self._prepare(x, y)
         self._training_ops()
         weights = _sample_weights(y, sample_weight, class_weight)
-        if validation_data is None and validation_split:
+        if validation_data is not None:
+            vx, vy = self._prepare(validation_data[0], validation_data[1])
+            validation_data = (vx, vy, np.asarray(validation_data[2], np.float32)
+                               if len(validation_data) == 3 else None)
+        elif validation_split:
             cut = int(len(y) * (1.0 - validation_split))
             validation_data = ([a[cut:] for a in xs], y[cut:], weights[cut:])
             xs, y, weights = [a[:cut] for a in xs], y[:cut], weights[:cut]
@@ -303,11 +307,9 @@ class Model(keras_base.KerasLayer):
             cb.on_epoch_end(epoch, logs)
 
     def _validation_logs(self, data, batch_size):
-        if len(data) == 3:
-            xs, y, weights = data
-        else:
-            (xs, y), weights = self._prepare(data[0], data[1]), None
-        sums, count = self._evaluate_sums(_flat(xs), y, weights, batch_size)
+        """val_ logs of (input arrays, targets, sample weights or None)."""
+        xs, y, weights = data
+        sums, count = self._evaluate_sums(xs, y, weights, batch_size)
         return {f"val_{k}": v for k, v in epoch_logs(sums, count).items()}
 
     def _evaluate_sums(self, xs, y, weights, batch_size):
@@ -349,7 +351,8 @@ class Model(keras_base.KerasLayer):
                 count, batch = count + len(y), batch + 1
             logs = epoch_logs(sums, count)
             if validation_data is not None:
-                logs.update(self._validation_logs(validation_data, 32))
+                vx, vy = self._prepare(validation_data[0], validation_data[1])
+                logs.update(self._validation_logs((vx, vy, None), 32))
             self._end_epoch(callbacks, epoch, epochs, logs, verbose, started)
             if self.stop_training:
                 break
@@ -360,18 +363,22 @@ class Model(keras_base.KerasLayer):
         """The mean loss over (x, y) (and the metrics: [loss, *metrics])."""
         xs, y = self._prepare(x, y)
         self._training_ops()
-        sums, count = self._evaluate_sums(xs, y, sample_weight, batch_size or 32)
+        weights = None if sample_weight is None else np.asarray(sample_weight, np.float32)
+        sums, count = self._evaluate_sums(xs, y, weights, batch_size or 32)
         logs = epoch_logs(sums, count)
         values = [logs["loss"]] + [logs[n] for n, _ in self._training["metrics"]]
         return values if len(values) > 1 else values[0]
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, **kwargs):
-        """The model's output for each row of x, in batches."""
+        """The model's outputs for each row of x, in batches (a list for several)."""
         xs, _ = self._prepare(x)
         size, session = batch_size or 32, keras_backend.get_session()
-        parts = [session.run(self.outputs[0], self._feeds([a[start:start + size] for a in xs]))
+        parts = [session.run(self.outputs, self._feeds([a[start:start + size] for a in xs]))
                  for start in range(0, len(xs[0]), size)]
-        return np.concatenate(parts) if parts else np.zeros((0,), np.float32)
+        if not parts:
+            raise ValueError("predict needs at least one sample")
+        joined = [np.concatenate(p) for p in zip(*parts)]
+        return joined if len(joined) > 1 else joined[0]
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
         xs, y = self._prepare(x, y)
@@ -386,7 +393,8 @@ class Model(keras_base.KerasLayer):
 
     def predict_on_batch(self, x):
         xs, _ = self._prepare(x)
-        return keras_backend.get_session().run(self.outputs[0], self._feeds(xs))
+        out = keras_backend.get_session().run(self.outputs, self._feeds(xs))
+        return out if len(out) > 1 else out[0]
 
     # ---- weights ------------------------------------------------------------------------
     def get_weights(self):

@@ -316,3 +316,31 @@ def test_an_lstm_learns_the_sign_of_a_sequence_sum():
     model.compile(K.optimizers.Adam(0.02), "binary_crossentropy", ["accuracy"])
     history = model.fit(x, y, epochs=40, batch_size=32, verbose=0)
     assert history.history["acc"][-1] > 0.9
+
+
+def test_backend_math_takes_keras_arguments():
+    B = K.backend
+    x = RNG.standard_normal((3, 4))
+    t = tf.constant(x)
+    probs = np.exp(x) / np.exp(x).sum(1, keepdims=True)
+    onehot = np.eye(4)[[0, 3, 1]]
+    got = B.get_session().run([
+        B.mean(t, axis=1, keepdims=True), B.sum(t), B.max(t, 0), B.min(t, -1),
+        B.relu(t, alpha=0.1, max_value=0.5), B.clip(t, -0.2, 0.2), B.softmax(t),
+        B.categorical_crossentropy(tf.constant(onehot), t, from_logits=True),
+        B.sparse_categorical_crossentropy(tf.constant([0, 3, 1]), tf.constant(probs)),
+        B.binary_crossentropy(tf.constant(onehot), t, from_logits=True),
+        B.batch_flatten(tf.zeros([2, 3, 4]))])
+    assert B.get_value(B.variable([[1.0, 2.0]])).tolist() == [[1.0, 2.0]]
+    np.testing.assert_allclose(got[0], x.mean(1, keepdims=True))
+    np.testing.assert_allclose(got[1], x.sum())
+    np.testing.assert_allclose(got[2], x.max(0))
+    np.testing.assert_allclose(got[3], x.min(-1))
+    np.testing.assert_allclose(got[4], np.minimum(np.where(x >= 0, x, 0.1 * x), 0.5))
+    np.testing.assert_allclose(got[5], np.clip(x, -0.2, 0.2))
+    np.testing.assert_allclose(got[6], probs, rtol=1e-12)
+    np.testing.assert_allclose(got[7], -np.log(probs[np.arange(3), [0, 3, 1]]), rtol=1e-10)
+    np.testing.assert_allclose(got[8], got[7], rtol=1e-6)
+    np.testing.assert_allclose(got[9], np.maximum(x, 0) - x * onehot +
+                               np.log1p(np.exp(-np.abs(x))), rtol=1e-10)
+    assert got[10].shape == (2, 12)
