@@ -98,7 +98,19 @@ class TextFileInitializer:
         self.values = column(value_index, self.value_dtype)
 
 
-class StaticHashTable:
+class _Table:
+    """What every table has: an initializer (tf0's tables need none: a no-op)."""
+
+    @property
+    def initializer(self):
+        from .sources import no_op
+        return no_op(name=f"{self._name}_init")
+
+    def init(self):
+        return self.initializer
+
+
+class StaticHashTable(_Table):
     """A fixed table: lookup(keys) gives each key's value, default_value for the others."""
 
     def __init__(self, initializer, default_value, name=None):
@@ -119,14 +131,6 @@ class StaticHashTable:
     def default_value(self):
         return self._default
 
-    @property
-    def initializer(self):
-        from .sources import no_op
-        return no_op(name=f"{self._name}_init")
-
-    def init(self):
-        return self.initializer
-
     def size(self, name=None):
         return convert_to_tensor(np.int64(len(self._init.keys)), name=name)
 
@@ -141,7 +145,7 @@ class StaticHashTable:
 HashTable = StaticHashTable
 
 
-class IdTableWithHashBuckets:
+class IdTableWithHashBuckets(_Table):
     """int64 ids: a table's value for its keys, and for any other key the table's size plus
     the key's bucket among num_oov_buckets (its hash by hasher_spec; an integer key hashed by
     its digits), as TF1's. table=None hashes every key."""
@@ -165,14 +169,6 @@ class IdTableWithHashBuckets:
     @property
     def value_dtype(self):
         return dtypes.int64
-
-    @property
-    def initializer(self):
-        from .sources import no_op
-        return no_op(name=f"{self._name}_init")
-
-    def init(self):
-        return self.initializer
 
     def size(self, name=None):
         known = len(self._table._init.keys) if self._table is not None else 0

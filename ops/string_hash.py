@@ -60,24 +60,27 @@ def _up_to_16(data, n):
     return _K2
 
 
-def _up_to_32(data, n):
-    mul = _K2 + 2 * n
-    a = (_fetch64(data, 0) * _K1) & _MASK
-    b = _fetch64(data, 8)
-    c = (_fetch64(data, n - 8) * mul) & _MASK
-    d = (_fetch64(data, n - 16) * _K2) & _MASK
-    return _mix16(_ror((a + b) & _MASK, 43) + _ror(c, 30) + d,
-                  a + _ror((b + _K2) & _MASK, 18) + c, mul)
-
-
-def _up_to_64(data, n):
-    mul = _K2 + 2 * n
-    a = (_fetch64(data, 0) * _K2) & _MASK
+def _ends(data, n, mul, first):
+    """(y, w, a): the mix of the first 16 and last 16 bytes both lengths over 16 start
+    with (the first word scaled by `first`)."""
+    a = (_fetch64(data, 0) * first) & _MASK
     b = _fetch64(data, 8)
     c = (_fetch64(data, n - 8) * mul) & _MASK
     d = (_fetch64(data, n - 16) * _K2) & _MASK
     y = (_ror((a + b) & _MASK, 43) + _ror(c, 30) + d) & _MASK
-    z = _mix16(y, (a + _ror((b + _K2) & _MASK, 18) + c) & _MASK, mul)
+    return y, (a + _ror((b + _K2) & _MASK, 18) + c) & _MASK, a
+
+
+def _up_to_32(data, n):
+    mul = _K2 + 2 * n
+    y, w, _ = _ends(data, n, mul, _K1)
+    return _mix16(y, w, mul)
+
+
+def _up_to_64(data, n):
+    mul = _K2 + 2 * n
+    y, w, a = _ends(data, n, mul, _K2)
+    z = _mix16(y, w, mul)
     e = (_fetch64(data, 16) * mul) & _MASK
     f = _fetch64(data, 24)
     g = ((y + _fetch64(data, n - 32)) * mul) & _MASK

@@ -5,6 +5,18 @@ import numpy as np
 from tf1_reference import both
 
 
+def _variables(lib):
+    return sorted((v.op.name, tuple(v.shape.as_list())) for v in lib.global_variables())
+
+
+def _assert_same(program):
+    """program(lib) -> (fetches, extra) gives equal values and extras in tf0 and TF1."""
+    (ours, our_extra), (theirs, their_extra) = both(program)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(a, b)
+    assert our_extra == their_extra
+
+
 def test_input_layer_values_and_variable_names_match():
     def program(tf):
         fc = tf.feature_column
@@ -20,13 +32,8 @@ def test_input_layer_values_and_variable_names_match():
         embedded = fc.input_layer(features, [fc.embedding_column(size, 3),
                                              fc.embedding_column(color, 2, combiner="sum")])
         linear = fc.linear_model(features, [x, color, size], units=2)
-        names = lambda lib: sorted((v.op.name, tuple(v.shape.as_list()))  # noqa: E731
-                                   for v in lib.global_variables())
-        return [dense, tf.shape(embedded), tf.shape(linear)], names
-    (ours, our_vars), (theirs, their_vars) = both(program)
-    for a, b in zip(ours, theirs):
-        np.testing.assert_array_equal(a, b)
-    assert our_vars == their_vars
+        return [dense, tf.shape(embedded), tf.shape(linear)], _variables
+    _assert_same(program)
 
 
 def test_hashed_crossed_and_out_of_vocabulary_columns_match():
@@ -47,13 +54,8 @@ def test_hashed_crossed_and_out_of_vocabulary_columns_match():
                                           (city, year, zips, crossed, nested)])
         embedded = fc.input_layer(features, [fc.embedding_column(crossed, 3)])
         linear = fc.linear_model(features, [city, crossed, year], units=2)
-        names = lambda lib: sorted((v.op.name, tuple(v.shape.as_list()))  # noqa: E731
-                                   for v in lib.global_variables())
-        return [dense, tf.shape(embedded), tf.shape(linear)], names
-    (ours, our_vars), (theirs, their_vars) = both(program)
-    for a, b in zip(ours, theirs):
-        np.testing.assert_array_equal(a, b)
-    assert our_vars == their_vars
+        return [dense, tf.shape(embedded), tf.shape(linear)], _variables
+    _assert_same(program)
 
 
 def test_parsed_var_len_features_match():
@@ -69,7 +71,4 @@ def test_parsed_var_len_features_match():
         linear = fc.linear_model(parsed, columns[1:], units=2)
         spec_text = sorted((k, type(v).__name__, v.dtype.name) for k, v in spec.items())
         return [dense, tf.shape(linear)], spec_text
-    (ours, our_spec), (theirs, their_spec) = both(program)
-    for a, b in zip(ours, theirs):
-        np.testing.assert_array_equal(a, b)
-    assert our_spec == their_spec
+    _assert_same(program)
