@@ -115,3 +115,32 @@ def test_recurrent_layers_fit_alike():
                 "layers": [layer.name for layer in model.layers]}
     ours, theirs = _run(program)
     _assert_same(ours, theirs)
+
+
+def test_shape_activation_merge_and_wrapper_layers_match():
+    images = RNG.standard_normal((2, 4, 5, 3)).astype(np.float32)
+    steps = RNG.standard_normal((2, 6, 3)).astype(np.float32)
+    vectors = RNG.standard_normal((2, 3)).astype(np.float32)
+
+    def program(tf, rng):
+        K, L = tf.keras, tf.keras.layers
+        i1, i2, i3 = K.Input(shape=(4, 5, 3)), K.Input(shape=(6, 3)), K.Input(shape=(3,))
+        twice = L.Lambda(lambda t: t * 2.0)(i3)
+        outs = [L.LeakyReLU(0.2)(i1), L.ReLU(max_value=0.5, negative_slope=0.1,
+                                             threshold=0.2)(i1),
+                L.ELU(0.7)(i1), L.Softmax(axis=1)(i1), L.ZeroPadding2D(((1, 0), (2, 1)))(i1),
+                L.ZeroPadding1D(2)(i2), L.Cropping2D(((1, 1), (0, 2)))(i1),
+                L.Cropping1D((1, 2))(i2), L.UpSampling2D((2, 3))(i1), L.UpSampling1D(2)(i2),
+                L.RepeatVector(3)(i3), L.Permute((2, 1))(i2), L.Subtract()([i3, twice]),
+                L.Average()([i3, twice]), L.Maximum()([i3, twice]), L.Minimum()([i3, twice]),
+                L.GaussianNoise(1.0)(i3), L.TimeDistributed(L.Dense(2))(i2),
+                L.Bidirectional(L.LSTM(3, return_sequences=True))(i2),
+                L.Bidirectional(L.GRU(2), merge_mode="ave")(i2)]
+        model = K.Model([i1, i2, i3], outs)
+        _start(model, rng)
+        predicted = model.predict([images, steps, vectors])
+        return {**{f"out{k}": v for k, v in enumerate(predicted)},
+                "weights": [w.name for w in model.weights],
+                "layers": [layer.name for layer in model.layers]}
+    ours, theirs = _run(program)
+    _assert_same(ours, theirs)

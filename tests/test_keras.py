@@ -344,3 +344,58 @@ def test_backend_math_takes_keras_arguments():
     np.testing.assert_allclose(got[9], np.maximum(x, 0) - x * onehot +
                                np.log1p(np.exp(-np.abs(x))), rtol=1e-10)
     assert got[10].shape == (2, 12)
+
+
+def test_shape_and_merge_layers_equal_numpy():
+    L = K.layers
+    image = RNG.standard_normal((2, 3, 4, 2))
+    steps = RNG.standard_normal((2, 5, 3))
+    a, b = RNG.standard_normal((2, 3)), RNG.standard_normal((2, 3))
+    fetch = [L.LeakyReLU(0.2)(tf.constant(image)), L.ELU(0.5)(tf.constant(image)),
+             L.ZeroPadding2D(((1, 0), (2, 1)))(tf.constant(image)),
+             L.Cropping2D(((1, 0), (1, 2)))(tf.constant(image)),
+             L.UpSampling2D((2, 3))(tf.constant(image)), L.UpSampling1D(2)(tf.constant(steps)),
+             L.RepeatVector(4)(tf.constant(a)), L.Permute((2, 1))(tf.constant(steps)),
+             L.Subtract()([tf.constant(a), tf.constant(b)]),
+             L.Average()([tf.constant(a), tf.constant(b)]),
+             L.Maximum()([tf.constant(a), tf.constant(b)]),
+             L.GaussianNoise(5.0)(tf.constant(a))]
+    got = K.backend.get_session().run(fetch)
+    want = [np.maximum(image, 0.2 * image), np.where(image > 0, image, 0.5 * np.expm1(image)),
+            np.pad(image, [(0, 0), (1, 0), (2, 1), (0, 0)]), image[:, 1:, 1:-2],
+            image.repeat(2, axis=1).repeat(3, axis=2), steps.repeat(2, axis=1),
+            np.repeat(a[:, None], 4, axis=1), steps.transpose(0, 2, 1), a - b, (a + b) / 2,
+            np.maximum(a, b), a]  # no noise outside training
+    for k, (g, w) in enumerate(zip(got, want)):
+        np.testing.assert_allclose(g, w, rtol=1e-12, err_msg=str(k))
+
+
+def test_wrappers_apply_their_layer_per_step_and_both_ways():
+    L = K.layers
+    x = RNG.standard_normal((2, 4, 3))
+    inputs = K.Input(shape=(4, 3), dtype="float64")
+    per_step = L.TimeDistributed(L.Dense(2))
+    both_ways = L.Bidirectional(L.SimpleRNN(2, return_sequences=True))
+    outs = [per_step(inputs), both_ways(inputs)]
+    assert [w.name for w in per_step.weights] == ["time_distributed/kernel:0",
+                                                  "time_distributed/bias:0"]
+    for layer in (per_step, both_ways):
+        layer.set_weights([RNG.standard_normal(w.shape.as_list()) for w in layer.weights])
+    stepped, joined = K.backend.get_session().run(outs, {inputs: x})
+    kernel, bias = per_step.get_weights()
+    np.testing.assert_allclose(stepped, x @ kernel + bias, rtol=1e-12)
+
+    def simple(weights, sequence):
+        k, r, b = weights
+        h, out = np.zeros((2, 2)), []
+        for t in range(sequence.shape[1]):
+            h = np.tanh(sequence[:, t] @ k + h @ r + b)
+            out.append(h)
+        return np.stack(out, 1)
+    weights = both_ways.get_weights()
+    forward = simple(weights[:3], x)
+    backward = simple(weights[3:], x[:, ::-1])[:, ::-1]  # back in time order
+    np.testing.assert_allclose(joined, np.concatenate([forward, backward], -1), rtol=1e-10)
+    assert [w.name for w in both_ways.weights][::3] == [
+        "bidirectional/forward_simple_rnn/simple_rnn_cell/kernel:0",
+        "bidirectional/backward_simple_rnn/simple_rnn_cell/kernel:0"]

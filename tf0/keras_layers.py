@@ -7,4 +7,8 @@ from tf0.ops.keras_layers import (  # noqa: F401
     concatenate, multiply)
 from tf0.ops.keras_layers import AveragePooling2D as AvgPool2D  # noqa: F401
 from tf0.ops.keras_recurrent import GRU, LSTM, SimpleRNN  # noqa: F401
+from tf0.ops.keras_wrappers import (  # noqa: F401
+    ELU, Average, Bidirectional, Cropping1D, Cropping2D, GaussianNoise, LeakyReLU, Maximum,
+    Minimum, Permute, ReLU, RepeatVector, Softmax, Subtract, TimeDistributed, UpSampling1D,
+    UpSampling2D, ZeroPadding1D, ZeroPadding2D)
 from tf0.ops.keras_layers import MaxPooling2D as MaxPool2D  # noqa: F401
