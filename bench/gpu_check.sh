@@ -30,9 +30,10 @@ gpu_tests gpu_tests 200 $PARALLEL tests/test_gpu.py &
 (export TF0_CUDA_GRAPHS=0; gpu_tests gpu_tests_direct 200 $PARALLEL tests/test_gpu.py) &
 gpu_tests gpu_plan_tests 200 tests/test_gpu_plans.py &
 gpu_tests gpu_rnn_tests 200 tests/test_rnn.py &
+gpu_tests gpu_bitwise_tests 120 tests/test_bitwise.py &
 wait
 cat "$LOGS/exits.txt"
-for name in gpu_tests gpu_tests_direct gpu_plan_tests gpu_rnn_tests; do
+for name in gpu_tests gpu_tests_direct gpu_plan_tests gpu_rnn_tests gpu_bitwise_tests; do
   echo "--- $name"; grep -E "^(FAILED|ERROR)|passed|failed" "$LOGS/$name.log" | tail -25
 done
 pack

@@ -9,6 +9,12 @@
 
 __device__ __forceinline__ void raise_error(int* err, int id) { atomicCAS(err, 0, id); }
 
+template <typename T>
+__device__ __forceinline__ int shift_amount(T b) {
+  const T top = T(sizeof(T) * 8 - 1);
+  return int(b < T(0) ? T(0) : (b > top ? top : b));
+}
+
 // Python's floor division and modulo: the result's sign follows the divisor.
 template <typename T>
 __device__ __forceinline__ T binary_apply(int op, T a, T b, double param, int* err, int id) {
@@ -47,6 +53,13 @@ __device__ __forceinline__ T binary_apply(int op, T a, T b, double param, int* e
           if (b & 1) result *= a;
         return result;
       }
+      case TF0_OP_bitwise_and: return a & b;
+      case TF0_OP_bitwise_or: return a | b;
+      case TF0_OP_bitwise_xor: return a ^ b;
+      // Shifts by amounts clamped to [0, bits - 1] (TF1's rule); left shifts on the
+      // unsigned bits, so a sign bit shifted out is no undefined behaviour.
+      case TF0_OP_left_shift: return T((unsigned long long)a << shift_amount<T>(b));
+      case TF0_OP_right_shift: return a >> shift_amount<T>(b);
       default: break;
     }
   }

@@ -9,13 +9,15 @@ UNARY = ("negative", "abs", "sign", "square", "relu", "relu6", "sqrt", "rsqrt", 
          "exp", "log", "log1p", "sin", "cos", "tanh", "sigmoid", "softplus", "elu", "floor",
          "ceil", "round", "leaky_relu", "logical_not", "erf", "erfc", "tan", "asin", "acos",
          "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "expm1", "lgamma", "digamma",
-         "erfinv", "ndtri")
-# ops of UNARY that integer tensors accept (the rest need floats; logical_not needs bools)
-UNARY_INTEGER = ("negative", "abs", "sign", "square", "relu", "relu6")
+         "erfinv", "ndtri", "invert")
+# ops of UNARY that integer tensors accept (the rest need floats; logical_not needs bools;
+# invert needs integers)
+UNARY_INTEGER = ("negative", "abs", "sign", "square", "relu", "relu6", "invert")
 
 BINARY = ("add", "subtract", "multiply", "realdiv", "floordiv", "floormod", "maximum",
           "minimum", "squared_difference", "pow", "relu_grad", "relu6_grad", "leaky_relu_grad",
-          "atan2", "zeta")
+          "atan2", "zeta", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift",
+          "right_shift")
 COMPARE = ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
            "logical_and", "logical_or", "logical_xor")
 

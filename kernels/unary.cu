@@ -46,6 +46,11 @@ __device__ __forceinline__ T unary_apply(int op, T x, double param) {
       case TF0_OP_ndtri: return normcdfinv(x);
       default: break;
     }
+  } else {
+    switch (op) {
+      case TF0_OP_invert: return ~x;
+      default: break;
+    }
   }
   switch (op) {
     case TF0_OP_negative: return -x;

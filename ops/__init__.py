@@ -3,7 +3,7 @@ from tf0.engine.graph import OPERATORS, register_internal_dir
 
 from . import (array_ops, control_flow, data_ops, index_ops, init_ops, math_ops, nn_ops,
                random_ops, reduce_ops, sources, state_ops, train_ops, functional_ops,
-               conv_ops, summary_ops, scan_ops, py_func, special_math)
+               conv_ops, summary_ops, scan_ops, py_func, special_math, bitwise_ops)
 from .array_ops import (broadcast_to, concat, expand_dims, pad, rank, reshape, shape, size,
                         split, squeeze, stack, tile, transpose, unstack)
 from .composites import (batch_normalization, clip_by_global_norm, clip_by_norm,

@@ -109,9 +109,11 @@ UNARY_BUILDERS = {}
 
 def define_unary(rows):
     """Register the OpDef of each (type, name, numpy, gradient, inference) row, launching
-    the unary kernel's op code `name`; its builder goes into UNARY_BUILDERS."""
+    the unary kernel's op code `name`; a row without a gradient rule is not
+    differentiable. Its builder goes into UNARY_BUILDERS."""
     for op_type, name, fn, rule, infer in rows:
-        defop(op_type, infer, fixed(fn), grad=_unary_grad(rule), kernels=(f"unary:{name}",))
+        grad = NO_GRADIENT if rule is None else _unary_grad(rule)
+        defop(op_type, infer, fixed(fn), grad=grad, kernels=(f"unary:{name}",))
         UNARY_BUILDERS[name] = _unary_builder(op_type, op_type)
 
 

@@ -65,14 +65,16 @@ def _invalid(message):
 @binds("Neg", "Abs", "Sign", "Square", "Sqrt", "Rsqrt", "Reciprocal", "Exp", "Log", "Log1p",
        "Sin", "Cos", "Tanh", "Sigmoid", "Softplus", "Elu", "Floor", "Ceil", "Round", "Relu",
        "Relu6", "LeakyRelu", "LogicalNot", "Erf", "Erfc", "Tan", "Asin", "Acos", "Atan", "Sinh",
-       "Cosh", "Asinh", "Acosh", "Atanh", "Expm1", "Lgamma", "Digamma", "Erfinv", "Ndtri")
+       "Cosh", "Asinh", "Acosh", "Atanh", "Expm1", "Lgamma", "Digamma", "Erfinv", "Ndtri",
+       "Invert")
 def _unary(op, ctx):
     code, alpha = _code(op), op.attrs.get("alpha", 0.0)
     return lambda x: E.unary(code, x, alpha)
 
 
 @binds("Add", "Sub", "Mul", "RealDiv", "FloorDiv", "FloorMod", "Maximum", "Minimum",
-       "SquaredDifference", "Pow", "ReluGrad", "Relu6Grad", "LeakyReluGrad", "Atan2", "Zeta")
+       "SquaredDifference", "Pow", "ReluGrad", "Relu6Grad", "LeakyReluGrad", "Atan2", "Zeta",
+       "BitwiseAnd", "BitwiseOr", "BitwiseXor", "LeftShift", "RightShift")
 def _binary(op, ctx):
     code, alpha, err = _code(op), op.attrs.get("alpha", 0.0), ctx.error_flag
     op_id = ctx.binary_error_id(op, code)

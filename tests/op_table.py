@@ -376,6 +376,8 @@ COVERED_ELSEWHERE = {
         "StringToHashBucketFast", "StringToHashBucketStrong", "StringToHashBucket",
         "Fingerprint", "SparseCross", "DenseCross")},
     **{t: "test_ctc" for t in ("CTCLoss", "CTCGreedyDecoder", "CTCBeamSearchDecoder")},
+    **{t: "test_bitwise" for t in ("BitwiseAnd", "BitwiseOr", "BitwiseXor", "Invert",
+                                   "LeftShift", "RightShift")},
     **{t: "test_readers" for t in ("ReaderRead", "ReaderNumRecordsProduced",
                                    "ReaderNumWorkUnitsCompleted", "ReaderReset", "DecodeCSV",
                                    "ReadFile", "MatchingFiles")},

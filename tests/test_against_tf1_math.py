@@ -1,5 +1,5 @@
-"""Differential tests of the trigonometric, hyperbolic and special functions and the
-no-NaN arithmetic against TensorFlow's compat.v1 (skipped without TensorFlow)."""
+"""Differential tests of the trigonometric, hyperbolic and special functions, the no-NaN
+arithmetic and tf.bitwise against TensorFlow's compat.v1 (skipped without TensorFlow)."""
 import numpy as np
 
 from tf1_reference import both
@@ -110,3 +110,21 @@ def test_decompositions_and_their_gradients_match():
         return outs + tf.gradients(loss, [a, t, b]), None
     (ours, _), (theirs, _) = both(program)
     _close(ours, theirs, rtol=1e-8, atol=1e-10)
+
+
+def test_bitwise_ops_match():
+    a = np.array([5, -5, 1, -1, 7, 100, 2**31 - 1, -2**31], np.int32)
+    b = np.array([1, 1, 31, 31, 40, -3, 3, 5], np.int32)
+
+    def program(tf):
+        outs = []
+        for dtype in (tf.int32, tf.int64):
+            shift = 30 if dtype == tf.int64 else 0
+            x, y = tf.constant(a, dtype), tf.constant(b, dtype) + shift
+            outs += [tf.bitwise.bitwise_and(x, y), tf.bitwise.bitwise_or(x, y),
+                     tf.bitwise.bitwise_xor(x, y), tf.bitwise.invert(x),
+                     tf.bitwise.left_shift(x, y), tf.bitwise.right_shift(x, y)]
+        return outs, None
+    (ours, _), (theirs, _) = both(program)
+    for k, (o, t) in enumerate(zip(ours, theirs)):
+        assert o.dtype == t.dtype and o.tolist() == t.tolist(), k
