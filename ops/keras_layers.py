@@ -8,7 +8,7 @@ import numpy as np
 from tf0.engine import dtypes
 from tf0.engine.graph import GraphKeys, get_default_graph
 
-from . import conv_layers, layers as tf_layers
+from . import conv_layers, layers as tf_layers, separable_layers
 from .array_ops import concat, reshape
 from .composites import embedding_lookup
 from .core import OPS
@@ -134,6 +134,57 @@ class Conv2DTranspose(Conv2D):
                          activation, use_bias, kernel_initializer, bias_initializer, **kwargs)
 
     _inner_class = conv_layers.Conv2DTranspose
+
+
+class DepthwiseConv2D(_Wrapped):
+    def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
+                 data_format=None, activation=None, use_bias=True,
+                 depthwise_initializer="glorot_uniform", bias_initializer="zeros",
+                 depthwise_regularizer=None, bias_regularizer=None, **kwargs):
+        super().__init__(**kwargs)
+        self.activation_fn = get_activation(activation)
+        self._regularizers = {"depthwise_kernel": get_regularizer(depthwise_regularizer),
+                              "bias": get_regularizer(bias_regularizer)}
+        self._make(separable_layers.DepthwiseConv2D(
+            kernel_size, strides, padding, depth_multiplier, _conv_format(data_format),
+            activation=None, use_bias=use_bias,
+            depthwise_initializer=get_initializer(depthwise_initializer),
+            bias_initializer=get_initializer(bias_initializer), trainable=self.trainable))
+
+    def _regularized(self):
+        return [(getattr(self.inner, name, None), reg) for name, reg in
+                self._regularizers.items()]
+
+
+class SeparableConv2D(DepthwiseConv2D):
+    _inner_class = separable_layers.SeparableConv2D
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
+                 depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
+                 bias_initializer="zeros", depthwise_regularizer=None,
+                 pointwise_regularizer=None, bias_regularizer=None, **kwargs):
+        _Wrapped.__init__(self, **kwargs)
+        self.activation_fn = get_activation(activation)
+        self._regularizers = {"depthwise_kernel": get_regularizer(depthwise_regularizer),
+                              "pointwise_kernel": get_regularizer(pointwise_regularizer),
+                              "bias": get_regularizer(bias_regularizer)}
+        self._make(self._inner_class(
+            filters, kernel_size, strides=strides, padding=padding,
+            data_format=_conv_format(data_format), dilation_rate=dilation_rate,
+            depth_multiplier=depth_multiplier, use_bias=use_bias,
+            depthwise_initializer=get_initializer(depthwise_initializer),
+            pointwise_initializer=get_initializer(pointwise_initializer),
+            bias_initializer=get_initializer(bias_initializer), trainable=self.trainable))
+
+
+class SeparableConv1D(SeparableConv2D):
+    _inner_class = separable_layers.SeparableConv1D
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, **kwargs):
+        super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate,
+                         **kwargs)
 
 
 class _Pooling(_Wrapped):

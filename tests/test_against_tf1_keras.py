@@ -144,3 +144,26 @@ def test_shape_activation_merge_and_wrapper_layers_match():
                 "layers": [layer.name for layer in model.layers]}
     ours, theirs = _run(program)
     _assert_same(ours, theirs)
+
+
+def test_depthwise_and_separable_layers_fit_alike():
+    images = RNG.standard_normal((8, 7, 6, 3)).astype(np.float32)
+    targets = RNG.standard_normal((8, 1)).astype(np.float32)
+
+    def program(tf, rng):
+        K, L = tf.keras, tf.keras.layers
+        inputs = K.Input(shape=(7, 6, 3))
+        h = L.DepthwiseConv2D(3, padding="same", depth_multiplier=2, activation="relu",
+                              depthwise_regularizer=K.regularizers.l2(0.01))(inputs)
+        h = L.SeparableConv2D(4, 2, strides=2, activation="tanh",
+                              pointwise_regularizer="l2")(h)
+        line = L.SeparableConv1D(2, 3)(L.Reshape((7, 18))(inputs))
+        out = L.Dense(1)(L.concatenate([L.Flatten()(h), L.Flatten()(line)]))
+        model = K.Model(inputs, out)
+        _start(model, rng)
+        model.compile(K.optimizers.SGD(0.01), "mse")
+        fitted = model.fit(images, targets, epochs=2, batch_size=4, shuffle=False, verbose=0)
+        return {"history": fitted.history, "predict": model.predict(images[:3]),
+                "weights": [w.name for w in model.weights]}
+    ours, theirs = _run(program)
+    _assert_same(ours, theirs)

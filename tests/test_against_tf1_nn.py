@@ -126,3 +126,26 @@ def test_ctc_loss_gradients_and_decoders_match():
     for k, (a, b) in enumerate(zip(ours, theirs)):
         assert np.shape(a) == np.shape(b), k
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5, err_msg=str(k))
+
+
+def test_separable_conv_layers_match():
+    images = RNG.standard_normal((2, 7, 6, 3)).astype(np.float32)
+    lines = RNG.standard_normal((2, 9, 3)).astype(np.float32)
+
+    def program(tf):
+        init = tf.random_normal_initializer(stddev=0.5, seed=3)
+        outs = [tf.layers.separable_conv2d(images, 4, 3, strides=2, padding="same",
+                                           depth_multiplier=2, name="sep",
+                                           depthwise_initializer=init,
+                                           pointwise_initializer=init),
+                tf.layers.separable_conv1d(lines, 5, 2, dilation_rate=2, depth_multiplier=3,
+                                           activation=tf.nn.relu,
+                                           depthwise_initializer=init,
+                                           pointwise_initializer=init)]
+        names = lambda lib: [(v.op.name, v.shape.as_list())  # noqa: E731
+                             for v in lib.global_variables()]
+        return [tf.shape(o) for o in outs], names
+    (ours, our_vars), (theirs, their_vars) = both(program)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(a, b)
+    assert our_vars == their_vars

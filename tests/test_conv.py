@@ -127,3 +127,38 @@ def test_a_small_cnn_learns_to_find_a_bright_corner():
         for _ in range(60):
             sess.run(train, {x: images, y: labels})
         assert sess.run(accuracy, {x: images, y: labels}) == 1.0
+
+
+def _separable_reference(x, depthwise, pointwise, bias):
+    """VALID, stride 1: each input channel convolved with its multiplier filters, then
+    mixed by the 1x1 pointwise kernel."""
+    kh, kw, channels, mult = depthwise.shape
+    oh, ow = x.shape[1] - kh + 1, x.shape[2] - kw + 1
+    deep = np.zeros((x.shape[0], oh, ow, channels * mult))
+    for a in range(kh):
+        for b in range(kw):
+            window = x[:, a:a + oh, b:b + ow, :, None] * depthwise[a, b]
+            deep += window.reshape(*window.shape[:3], -1)
+    return deep @ pointwise[0, 0] + bias
+
+
+def test_separable_conv_layers_equal_a_float64_reference():
+    rng = np.random.default_rng(21)
+    x = rng.standard_normal((2, 6, 5, 3))
+    init = tf.random_normal_initializer(seed=2)
+    out = tf.layers.separable_conv2d(tf.constant(x), 4, (3, 2), depth_multiplier=2,
+                                     depthwise_initializer=init, pointwise_initializer=init,
+                                     bias_initializer=init, name="sep")
+    line = tf.layers.separable_conv1d(tf.constant(x[:, 0]), 2, 2, name="line")
+    names = [(v.op.name, v.shape.as_list()) for v in tf.global_variables()]
+    assert names[:3] == [("sep/depthwise_kernel", [3, 2, 3, 2]),
+                         ("sep/pointwise_kernel", [1, 1, 6, 4]), ("sep/bias", [4])]
+    assert names[3:5] == [("line/depthwise_kernel", [2, 3, 1]),
+                          ("line/pointwise_kernel", [1, 3, 2])]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got, dw, pw, b, got_line, ldw, lpw = sess.run(
+            [out, *tf.global_variables()[:3], line, *tf.global_variables()[3:5]])
+    np.testing.assert_allclose(got, _separable_reference(x, dw, pw, b), rtol=1e-10)
+    np.testing.assert_allclose(got_line, _separable_reference(
+        x[:, :1], ldw[None], lpw[None], 0.0)[:, 0], rtol=1e-10)

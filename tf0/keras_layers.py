@@ -1,9 +1,10 @@
 """tf.keras.layers (TF1 graph mode)."""
 from tf0.ops.keras_layers import (  # noqa: F401
     Activation, Add, AveragePooling1D, AveragePooling2D, BatchNormalization, Concatenate,
-    Conv1D, Conv2D, Conv2DTranspose, Dense, Dropout, Embedding, Flatten,
+    Conv1D, Conv2D, Conv2DTranspose, Dense, DepthwiseConv2D, Dropout, Embedding, Flatten,
     GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
-    Input, InputLayer, Lambda, Layer, MaxPooling1D, MaxPooling2D, Multiply, Reshape, add,
+    Input, InputLayer, Lambda, Layer, MaxPooling1D, MaxPooling2D, Multiply, Reshape,
+    SeparableConv1D, SeparableConv2D, add,
     concatenate, multiply)
 from tf0.ops.keras_layers import AveragePooling2D as AvgPool2D  # noqa: F401
 from tf0.ops.keras_recurrent import GRU, LSTM, SimpleRNN  # noqa: F401

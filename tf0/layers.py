@@ -13,3 +13,6 @@ from tf0.ops.conv3d_layers import (AveragePooling3D, Conv3D, Conv3DTranspose,  #
                                    MaxPooling3D, average_pooling3d, max_pooling3d)
 from tf0.ops.conv3d_layers import conv3d_layer as conv3d  # noqa: F401
 from tf0.ops.conv3d_layers import conv3d_transpose_layer as conv3d_transpose  # noqa: F401
+from tf0.ops.separable_layers import SeparableConv1D, SeparableConv2D  # noqa: F401
+from tf0.ops.separable_layers import separable_conv1d_layer as separable_conv1d  # noqa: F401
+from tf0.ops.separable_layers import separable_conv2d_layer as separable_conv2d  # noqa: F401
