@@ -159,6 +159,17 @@ class Dataset(_Elements):
     def apply(self, transformation_func):
         return transformation_func(self)
 
+    def shard(self, num_shards, index):
+        from .data_more import Shard
+        return Shard(self, int(num_shards), int(index))
+
+    @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None):
+        """File names matching file_pattern (a glob or a list of them), shuffled unless
+        shuffle=False."""
+        from .data_more import ListFiles
+        return ListFiles(file_pattern, shuffle is not False, seed)
+
     # ---- iterators --------------------------------------------------------------------
     def make_one_shot_iterator(self):
         return Iterator(self._template, self._spec, one_shot=self)

@@ -1,5 +1,5 @@
 """More tf.data transformations: zip, concatenate, padded_batch, unbatch, flat_map,
-interleave, cache, enumerate (see data.py for how datasets run)."""
+interleave, cache, enumerate, shard, and list_files (see data.py for how datasets run)."""
 
 import numpy as np
 
@@ -206,3 +206,42 @@ class Enumerate(_Unary):
     def _gen(self, env):
         for i, element in enumerate(self._child._gen(env), self._start):
             yield (np.int64(i), *element)
+
+
+class Shard(_Unary):
+    """Every num_shards-th element, from the index-th on (one worker's part)."""
+
+    def __init__(self, child, num_shards, index):
+        if not 0 <= index < num_shards:
+            raise errors.InvalidArgumentError(None, None, f"Index {index} must be in [0, "
+                                                          f"{num_shards}) for shard")
+        super().__init__(child)
+        self._num_shards, self._index = num_shards, index
+
+    def _gen(self, env):
+        for i, element in enumerate(self._child._gen(env)):
+            if i % self._num_shards == self._index:
+                yield element
+
+
+class ListFiles(Dataset):
+    """The names of the files matching the patterns, looked up when iterated: shuffled
+    (by the seed, anew each pass) or in name order."""
+
+    def __init__(self, patterns, shuffle, seed):
+        self._patterns = [p.decode() if isinstance(p, bytes) else str(p)
+                          for p in ([patterns] if isinstance(patterns, (str, bytes))
+                                    else patterns)]
+        self._shuffle, self._rng = shuffle, np.random.default_rng(seed)
+        super().__init__(None, [(TensorShape([]), dtypes.string)])
+
+    def _gen(self, env):
+        import glob
+        names = sorted({n for p in self._patterns for n in glob.glob(p)})
+        if not names:
+            raise errors.InvalidArgumentError(None, None, f"No files matched pattern: "
+                                                          f"{', '.join(self._patterns)}")
+        if self._shuffle:
+            names = [names[i] for i in self._rng.permutation(len(names))]
+        for name in names:
+            yield (name.encode(),)

@@ -1,5 +1,6 @@
 """tf.data's zip, concatenate, padded_batch, unbatch, flat_map, interleave, cache,
-enumerate and apply, element by element against lists built in Python."""
+enumerate, apply, shard and list_files, element by element against lists built in
+Python."""
 import numpy as np
 import pytest
 
@@ -73,3 +74,29 @@ def test_cache_computes_the_first_pass_only():
     cached = D.from_generator(source, tf.float32, []).cache().repeat(3)
     assert [float(v) for v in _all(cached)] == [1.5, 2.5] * 3
     assert len(calls) == 1
+
+
+def test_shard_keeps_every_nth_element():
+    data = tf.data.Dataset.range(10)
+    assert _all(data.shard(3, 1)) == [1, 4, 7]
+    assert sorted(sum((_all(data.shard(4, k)) for k in range(4)), [])) == list(range(10))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="must be in"):
+        data.shard(2, 2)
+
+
+def test_list_files_matches_patterns_shuffled_or_in_order(tmp_path):
+    for name in ("b.rec", "a.rec", "c.rec", "skip.txt"):
+        (tmp_path / name).write_text(name)
+    pattern = str(tmp_path / "*.rec")
+    ordered = _all(tf.data.Dataset.list_files(pattern, shuffle=False))
+    assert ordered == [str(tmp_path / n).encode() for n in ("a.rec", "b.rec", "c.rec")]
+    shuffled = tf.data.Dataset.list_files([pattern], seed=3)
+    it = shuffled.make_initializable_iterator()
+    passes = []
+    with tf.Session() as sess:
+        for _ in range(6):
+            sess.run(it.initializer)
+            passes.append(tuple(sess.run(it.get_next()) for _ in range(3)))
+    assert all(sorted(p) == ordered for p in passes) and len(set(passes)) > 1
+    with pytest.raises(tf.errors.InvalidArgumentError, match="No files matched"):
+        _all(tf.data.Dataset.list_files(str(tmp_path / "*.none")))
