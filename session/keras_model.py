@@ -245,51 +245,73 @@ class Model(keras_base.KerasLayer):
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, **kwargs):
         """Train on NumPy arrays (or a Dataset of (x, y) batches, steps_per_epoch of them
-        per epoch); returns the History of the epochs' mean loss and metrics."""
+        per epoch, or until it ends); returns the History of the epochs' mean loss and
+        metrics."""
         from .data import Dataset
-        if isinstance(x, Dataset):
-            return self._fit_dataset(x, epochs, verbose, callbacks, steps_per_epoch,
-                                     initial_epoch, validation_data)
-        xs, y = self._prepare(x, y)
-        self._training_ops()
-        weights = _sample_weights(y, sample_weight, class_weight)
-        if validation_data is not None:
+        batch_size = batch_size or 32
+        if validation_data is not None and not isinstance(validation_data, Dataset):
             vx, vy = self._prepare(validation_data[0], validation_data[1])
             validation_data = (vx, vy, np.asarray(validation_data[2], np.float32)
                                if len(validation_data) == 3 else None)
-        elif validation_split:
-            cut = int(len(y) * (1.0 - validation_split))
-            validation_data = ([a[cut:] for a in xs], y[cut:], weights[cut:])
-            xs, y, weights = [a[:cut] for a in xs], y[:cut], weights[:cut]
-        batch_size = batch_size or 32
+        if isinstance(x, Dataset):
+            batches, samples = self._dataset_batches(x, steps_per_epoch), None
+        else:
+            xs, y = self._prepare(x, y)
+            weights = _sample_weights(y, sample_weight, class_weight)
+            if validation_data is None and validation_split:
+                cut = int(len(y) * (1.0 - validation_split))
+                validation_data = ([a[cut:] for a in xs], y[cut:], weights[cut:])
+                xs, y, weights = [a[:cut] for a in xs], y[:cut], weights[:cut]
+            batches, samples = _array_batches(xs, y, weights, batch_size, shuffle), len(y)
         history = History()
         callbacks = [history] + list(callbacks or [])
-        self._start(callbacks, epochs, batch_size, len(y))
+        self._start(callbacks, epochs, batch_size, samples)
         for epoch in range(initial_epoch, epochs):
             started = time.time()
             for cb in callbacks:
                 cb.on_epoch_begin(epoch)
-            order = np.random.permutation(len(y)) if shuffle else np.arange(len(y))
             sums, count = {}, 0
-            for batch, start in enumerate(range(0, len(y), batch_size)):
-                rows = order[start:start + batch_size]
+            for batch, (bx, by, bw) in enumerate(batches()):
                 for cb in callbacks:
-                    cb.on_batch_begin(batch, {"batch": batch, "size": len(rows)})
-                logs = self._run_batch([a[rows] for a in xs], y[rows], weights[rows], True)
+                    cb.on_batch_begin(batch, {"batch": batch, "size": len(by)})
+                logs = self._run_batch(bx, by, bw, True)
                 for key, value in logs.items():
-                    sums[key] = sums.get(key, 0.0) + value * len(rows)
-                count += len(rows)
+                    sums[key] = sums.get(key, 0.0) + value * len(by)
+                count += len(by)
                 for cb in callbacks:
-                    cb.on_batch_end(batch, dict(logs, batch=batch, size=len(rows)))
+                    cb.on_batch_end(batch, dict(logs, batch=batch, size=len(by)))
             logs = epoch_logs(sums, count)
             if validation_data is not None:
-                logs.update(self._validation_logs(validation_data, batch_size))
+                logs.update({f"val_{k}": v for k, v in
+                             self._evaluate_logs(validation_data, batch_size).items()})
             self._end_epoch(callbacks, epoch, epochs, logs, verbose, started)
             if self.stop_training:
                 break
         for cb in callbacks:
             cb.on_train_end()
         return history
+
+    def _dataset_batches(self, dataset, steps, labelled=True):
+        """A function giving one pass of (input arrays, targets or None, None) batches of a
+        Dataset of (x, y) (or x) elements: `steps` of them, or until the data ends."""
+        from tf0.engine import errors
+        iterator = dataset.make_initializable_iterator()
+        element = iterator.get_next()
+
+        def one_pass():
+            session = keras_backend.get_session()
+            session.run(iterator.initializer)
+            taken = 0
+            while steps is None or taken < steps:
+                try:
+                    value = session.run(element)
+                except errors.OutOfRangeError:
+                    return
+                x, y = value if labelled else (value, None)
+                xs, y = self._prepare(x, y)
+                taken += 1
+                yield xs, (y if labelled else np.zeros(len(xs[0]))), None
+        return one_pass
 
     def _start(self, callbacks, epochs, batch_size, samples):
         self.stop_training = False
@@ -306,75 +328,46 @@ class Model(keras_base.KerasLayer):
         for cb in callbacks:
             cb.on_epoch_end(epoch, logs)
 
-    def _validation_logs(self, data, batch_size):
-        """val_ logs of (input arrays, targets, sample weights or None)."""
-        xs, y, weights = data
-        sums, count = self._evaluate_sums(xs, y, weights, batch_size)
-        return {f"val_{k}": v for k, v in epoch_logs(sums, count).items()}
-
-    def _evaluate_sums(self, xs, y, weights, batch_size):
+    def _evaluate_logs(self, data, batch_size, steps=None):
+        """Mean loss and metrics over (input arrays, targets, sample weights or None), or
+        over a Dataset of (x, y) batches."""
+        from .data import Dataset
+        if isinstance(data, Dataset):
+            batches = self._dataset_batches(data, steps)
+        else:
+            batches = _array_batches(*data, batch_size, shuffle=False)
         sums, count = {}, 0
-        for start in range(0, len(y), batch_size):
-            rows = slice(start, start + batch_size)
-            logs = self._run_batch([a[rows] for a in xs], y[rows],
-                                   None if weights is None else weights[rows], False)
-            size = len(y[rows])
-            for key, value in logs.items():
-                sums[key] = sums.get(key, 0.0) + value * size
-            count += size
-        return sums, count
-
-    def _fit_dataset(self, dataset, epochs, verbose, callbacks, steps, initial_epoch,
-                     validation_data):
-        iterator = dataset.make_initializable_iterator()
-        features, labels = iterator.get_next()
-        session = keras_backend.get_session()
-        history = History()
-        callbacks = [history] + list(callbacks or [])
-        self._start(callbacks, epochs, None, None)
-        from tf0.engine import errors
-        for epoch in range(initial_epoch, epochs):
-            started = time.time()
-            session.run(iterator.initializer)
-            for cb in callbacks:
-                cb.on_epoch_begin(epoch)
-            sums, count, batch = {}, 0, 0
-            while steps is None or batch < steps:
-                try:
-                    x, y = session.run([features, labels])
-                except errors.OutOfRangeError:
-                    break
-                xs, y = self._prepare(x, y)
-                logs = self._run_batch(xs, y, None, True)
-                for key, value in logs.items():
-                    sums[key] = sums.get(key, 0.0) + value * len(y)
-                count, batch = count + len(y), batch + 1
-            logs = epoch_logs(sums, count)
-            if validation_data is not None:
-                vx, vy = self._prepare(validation_data[0], validation_data[1])
-                logs.update(self._validation_logs((vx, vy, None), 32))
-            self._end_epoch(callbacks, epoch, epochs, logs, verbose, started)
-            if self.stop_training:
-                break
-        return history
+        for xs, y, weights in batches():
+            for key, value in self._run_batch(xs, y, weights, False).items():
+                sums[key] = sums.get(key, 0.0) + value * len(y)
+            count += len(y)
+        return epoch_logs(sums, count)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, **kwargs):
-        """The mean loss over (x, y) (and the metrics: [loss, *metrics])."""
-        xs, y = self._prepare(x, y)
-        self._training_ops()
-        weights = None if sample_weight is None else np.asarray(sample_weight, np.float32)
-        sums, count = self._evaluate_sums(xs, y, weights, batch_size or 32)
-        logs = epoch_logs(sums, count)
-        values = [logs["loss"]] + [logs[n] for n, _ in self._training["metrics"]]
+        """The mean loss over (x, y) or a Dataset of (x, y) batches (and the metrics:
+        [loss, *metrics])."""
+        from .data import Dataset
+        if not isinstance(x, Dataset):
+            xs, y = self._prepare(x, y)
+            x = (xs, y, None if sample_weight is None else
+                 np.asarray(sample_weight, np.float32))
+        logs = self._evaluate_logs(x, batch_size or 32, steps)
+        values = [logs["loss"]] + [logs[n] for n, _ in self._training_ops()["metrics"]]
         return values if len(values) > 1 else values[0]
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, **kwargs):
-        """The model's outputs for each row of x, in batches (a list for several)."""
-        xs, _ = self._prepare(x)
-        size, session = batch_size or 32, keras_backend.get_session()
-        parts = [session.run(self.outputs, self._feeds([a[start:start + size] for a in xs]))
-                 for start in range(0, len(xs[0]), size)]
+        """The model's outputs for each row of x (or of a Dataset's batches), in batches
+        (a list for several outputs)."""
+        from .data import Dataset
+        if isinstance(x, Dataset):
+            batches = self._dataset_batches(x, steps, labelled=False)
+        else:
+            xs, _ = self._prepare(x)
+            batches = _array_batches(xs, np.zeros(len(xs[0])), None, batch_size or 32,
+                                     shuffle=False)
+        session = keras_backend.get_session()
+        parts = [session.run(self.outputs, self._feeds(bx)) for bx, _, _ in batches()]
         if not parts:
             raise ValueError("predict needs at least one sample")
         joined = [np.concatenate(p) for p in zip(*parts)]
@@ -519,6 +512,18 @@ def _shaped_like(target, output, fn):
     if "sparse" in getattr(fn, "__name__", ""):
         return target
     return OPS.reshape(target, OPS.shape(output))
+
+
+def _array_batches(xs, y, weights, batch_size, shuffle):
+    """A function giving one pass of (input arrays, targets, weights or None) batches,
+    the rows in a fresh random order each pass if shuffle."""
+    def one_pass():
+        order = np.random.permutation(len(y)) if shuffle else np.arange(len(y))
+        for start in range(0, len(y), batch_size):
+            rows = order[start:start + batch_size]
+            yield ([a[rows] for a in xs], y[rows],
+                   None if weights is None else weights[rows])
+    return one_pass
 
 
 def _sample_weights(y, sample_weight, class_weight):

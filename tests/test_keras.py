@@ -218,14 +218,23 @@ def test_sample_and_class_weights_weight_the_loss():
     assert weighted == pytest.approx((1 + 3 * 16) / 4 / 0.5)
 
 
-def test_fit_on_a_dataset():
+def test_fit_evaluate_and_predict_on_datasets():
     x, y = _xor_data(96)
     data = tf.data.Dataset.from_tensor_slices((x, y)).batch(32)
-    model = K.Sequential([K.layers.Dense(16, activation="relu", input_shape=(4,)),
+    model = K.Sequential([K.layers.Dense(16, activation="relu"),  # built on the first batch
                           K.layers.Dense(2, activation="softmax")])
     model.compile(K.optimizers.Adam(0.05), "sparse_categorical_crossentropy", ["acc"])
-    history = model.fit(data, epochs=20, verbose=0)
+    seen = []
+    history = model.fit(data, epochs=20, verbose=0, validation_data=data, callbacks=[
+        K.callbacks.LambdaCallback(on_batch_end=lambda b, logs: seen.append(logs["size"]))])
+    assert seen[:3] == [32, 32, 32] and len(seen) == 60
     assert history.history["acc"][-1] > 0.8
+    loss, accuracy = model.evaluate(data, verbose=0)
+    assert [loss, accuracy] == pytest.approx(model.evaluate(x, y, verbose=0), rel=1e-6)
+    assert history.history["val_loss"][-1] == pytest.approx(loss, rel=1e-6)
+    np.testing.assert_allclose(model.predict(tf.data.Dataset.from_tensor_slices(x).batch(10)),
+                               model.predict(x), rtol=1e-6)
+    assert model.predict(data.map(lambda a, b: a), steps=1).shape == (32, 2)
 
 
 def _fit_small_cnn(config=None):
