@@ -2,6 +2,7 @@
 "dense_1", ...), the layer that made each tensor (for functional models), the learning
 phase, and keras's names for activations, initializers and regularizers."""
 import contextlib
+import functools
 import re
 import weakref
 
@@ -22,14 +23,28 @@ _MADE_BY = weakref.WeakKeyDictionary()  # tensor -> (layer, input tensors)
 SESSION_VALUES = {}
 
 
+def _names():
+    """The default graph's ({prefix: count}, names taken)."""
+    return _NAMES.setdefault(get_default_graph(), ({}, set()))
+
+
 def unique_name(prefix, numbered=False):
-    """prefix, then prefix_1, prefix_2, ... within the default graph (keras's rule);
-    numbered: prefix_1 first (keras's inputs)."""
-    counts = _NAMES.setdefault(get_default_graph(), {})
-    count = counts.get(prefix, 0)
-    counts[prefix] = count + 1
-    return f"{prefix}_{count + 1}" if numbered else \
-        prefix if count == 0 else f"{prefix}_{count}"
+    """prefix, then prefix_1, prefix_2, ... within the default graph (keras's rule), past
+    any name a layer was given; numbered: prefix_1 first (keras's inputs)."""
+    counts, taken = _names()
+    while True:
+        count = counts.get(prefix, 0)
+        counts[prefix] = count + 1
+        name = f"{prefix}_{count + 1}" if numbered else \
+            prefix if count == 0 else f"{prefix}_{count}"
+        if name not in taken:
+            taken.add(name)
+            return name
+
+
+def claim_name(name):
+    """A name given to a layer: automatic names pass it by."""
+    _names()[1].add(name)
 
 
 def reset_names(graph=None):
@@ -63,20 +78,40 @@ def _flat(value):
 
 
 # ---- names of activations, initializers, regularizers ------------------------------------
-def get_activation(identifier):
-    """A keras activation (a name, a function or None for linear) as a function."""
+def _softsign(x):
+    from .core import OPS
+    return x / (1.0 + OPS.abs(x))
+
+
+def _hard_sigmoid(x):
+    from .core import OPS
+    return OPS.clip_by_value(0.2 * x + 0.5, 0.0, 1.0)
+
+
+def _activations():
+    """{keras name: function}."""
     from . import nn_ops, relu_ops
     from .core import OPS
+    return {"linear": None, "relu": relu_ops.relu, "relu6": relu_ops.relu6, "elu": OPS.elu,
+            "selu": OPS.selu, "softplus": OPS.softplus, "softsign": _softsign,
+            "sigmoid": OPS.sigmoid, "tanh": OPS.tanh, "exponential": OPS.exp,
+            "softmax": nn_ops.softmax, "hard_sigmoid": _hard_sigmoid}
+
+
+def get_activation(identifier):
+    """A keras activation (a name, a function or None for linear) as a function."""
     if identifier is None or callable(identifier):
         return identifier
-    table = {"linear": None, "relu": relu_ops.relu, "relu6": relu_ops.relu6,
-             "elu": OPS.elu, "selu": OPS.selu, "softplus": OPS.softplus,
-             "softsign": lambda x: x / (1.0 + OPS.abs(x)), "sigmoid": OPS.sigmoid,
-             "tanh": OPS.tanh, "exponential": OPS.exp, "softmax": nn_ops.softmax,
-             "hard_sigmoid": lambda x: OPS.clip_by_value(0.2 * x + 0.5, 0.0, 1.0)}
+    table = _activations()
     if identifier not in table:
         raise ValueError(f"Unknown activation function: {identifier}")
     return table[identifier]
+
+
+def activation_name(fn):
+    """The keras name of an activation function, or None for one keras does not name."""
+    return next((name for name, f in _activations().items() if f is fn and f is not None),
+                None)
 
 
 def get_initializer(identifier):
@@ -143,6 +178,8 @@ class KerasLayer:
         if unknown:
             raise TypeError(f"{type(self).__name__} got unexpected keyword arguments "
                             f"{sorted(unknown)}")
+        if name:
+            claim_name(name)
         self.name = name or unique_name(snake_case(type(self).__name__))
         self.trainable, self.dtype, self.built = trainable, dtype, False
         if input_dim is not None and input_shape is None:
@@ -238,8 +275,30 @@ class KerasLayer:
     def output(self):
         return self.inbound_nodes[0][1][0]
 
+    def __init_subclass__(cls, **kwargs):
+        """Every layer class remembers the arguments it was made with (get_config)."""
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            cls.__init__ = _recording(cls.__dict__["__init__"])
+
     def get_config(self):
-        return {"name": self.name, "trainable": self.trainable}
+        """The arguments the layer was made with: {"args": [...], "kwargs": {...}}, its
+        name among the kwargs."""
+        args, kwargs = self.__dict__.get("_made_with", ((), {}))
+        return {"args": list(args), "kwargs": dict(kwargs, name=self.name)}
+
+
+def _recording(init):
+    """init, storing the arguments of the outermost __init__ call as _made_with."""
+    @functools.wraps(init)
+    def recording(self, *args, **kwargs):
+        if "_made_with" not in self.__dict__:
+            self.__dict__["_made_with"] = (args, dict(kwargs))
+        init(self, *args, **kwargs)
+    return recording
+
+
+KerasLayer.__init__ = _recording(KerasLayer.__init__)
 
 
 def _call_args(layer):

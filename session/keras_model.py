@@ -179,6 +179,7 @@ class Model(keras_base.KerasLayer):
         if isinstance(loss, (list, dict)):
             raise NotImplementedError("tf0's keras models train one output with one loss")
         self.optimizer = keras_losses.get_optimizer(optimizer)
+        self._optimizer_name = optimizer if isinstance(optimizer, str) else None
         self.loss = keras_losses.get_loss(loss)
         self._metric_names = list(metrics or [])
         self._training = None
@@ -419,9 +420,20 @@ class Model(keras_base.KerasLayer):
             self._weights_saver = (weights, Saver(var_list=weights, max_to_keep=None))
         return self._weights_saver[1]
 
-    def save(self, filepath, overwrite=True, include_optimizer=True):
-        raise NotImplementedError("tf0's keras models save their weights (save_weights); "
-                                  "tf.saved_model.simple_save writes a servable graph")
+    def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None):
+        """The whole model in a folder (tf0's format: keras_saving.py); load_model reads
+        it back."""
+        from .keras_saving import save_model
+        save_model(self, filepath)
+
+    def get_config(self):
+        from .keras_saving import model_spec
+        return model_spec(self)
+
+    def to_json(self, **kwargs):
+        import json
+        from .keras_saving import model_spec
+        return json.dumps(model_spec(self), **kwargs)
 
     def count_params(self):
         return int(sum(np.prod(w.shape.as_list()) for w in self.weights))

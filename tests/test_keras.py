@@ -152,6 +152,8 @@ def test_weights_save_load_and_set(tmp_path):
         model.set_weights(saved[:2])
     with pytest.raises(NotImplementedError, match="HDF5"):
         model.save_weights(str(tmp_path / "w.h5"))
+    with pytest.raises(NotImplementedError, match="HDF5"):
+        model.save(str(tmp_path / "m.h5"))
     first = model.layers[0]
     first.set_weights([np.full((2, 3), 0.5), np.arange(3.0)])
     assert first.get_weights()[1].tolist() == [0.0, 1.0, 2.0]
@@ -408,3 +410,76 @@ def test_wrappers_apply_their_layer_per_step_and_both_ways():
     assert [w.name for w in both_ways.weights][::3] == [
         "bidirectional/forward_simple_rnn/simple_rnn_cell/kernel:0",
         "bidirectional/backward_simple_rnn/simple_rnn_cell/kernel:0"]
+
+
+class Scale(K.layers.Layer):
+    """A custom layer: one learned factor per feature."""
+
+    def __init__(self, start=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.start = start
+
+    def build(self, input_shape):
+        self.factor = self.add_weight("factor", [input_shape.dims[-1]],
+                                      initializer=tf.constant_initializer(self.start))
+
+    def call(self, inputs):
+        return inputs * self.factor
+
+
+def test_a_whole_model_saves_and_loads_in_a_new_graph(tmp_path):
+    x = RNG.standard_normal((24, 5, 3)).astype(np.float32)
+    y = RNG.integers(0, 2, 24)
+    inputs = K.Input(shape=(5, 3))
+    seq = K.layers.Bidirectional(K.layers.LSTM(4, return_sequences=True))(inputs)
+    steps = K.layers.TimeDistributed(K.layers.Dense(2, activation=tf.nn.relu))(seq)
+    joined = K.layers.concatenate([K.layers.Flatten()(steps),
+                                   K.layers.GlobalAveragePooling1D()(inputs)])
+    out = K.layers.Dense(2, activation="softmax",
+                         kernel_regularizer=K.regularizers.l2(0.01))(Scale(0.5)(joined))
+    model = K.Model(inputs, out)
+    model.compile("adam", "sparse_categorical_crossentropy", ["accuracy"])
+    model.fit(x, y, epochs=2, verbose=0)
+    path = str(tmp_path / "model")
+    model.save(path)
+    want, want_eval = model.predict(x), model.evaluate(x, y, verbose=0)
+    names = [w.name for w in model.weights]
+    with tf.Graph().as_default():
+        loaded = K.models.load_model(path, custom_objects={"Scale": Scale})
+        np.testing.assert_allclose(loaded.predict(x), want, rtol=1e-6)
+        assert [w.name for w in loaded.weights] == names
+        assert loaded.evaluate(x, y, verbose=0) == pytest.approx(want_eval, rel=1e-6)
+        assert len(loaded.losses) == 1  # the regularizer came back too
+        loaded.fit(x, y, epochs=1, verbose=0)  # compiled as it was
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="Unknown layer: Scale"):
+            K.models.load_model(path)
+
+
+def test_architectures_go_to_json_and_back_and_what_cannot_be_saved():
+    model = K.Sequential([K.layers.Conv1D(3, 2, input_shape=(6, 2)), K.layers.MaxPooling1D(),
+                          K.layers.Flatten(), K.layers.Dense(1)])
+    text, params = model.to_json(), model.count_params()
+    with tf.Graph().as_default():
+        again = K.models.model_from_json(text)
+        assert [layer.name for layer in again.layers] == ["conv1d", "max_pooling1d",
+                                                          "flatten", "dense"]
+        assert again.count_params() == params
+    inputs = K.Input(shape=(2,))
+    with pytest.raises(TypeError, match="lambda"):
+        K.Model(inputs, K.layers.Lambda(lambda t: t * 2)(inputs)).to_json()
+
+    class Sub(K.Model):
+        def call(self, inputs):
+            return inputs
+    with pytest.raises(NotImplementedError, match="subclassed"):
+        Sub().to_json()
+
+
+def test_loading_reports_missing_and_corrupt_models(tmp_path):
+    with pytest.raises(tf.errors.NotFoundError):
+        K.models.load_model(str(tmp_path / "none"))
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "model.json").write_text("{not json")
+    with pytest.raises(tf.errors.DataLossError):
+        K.models.load_model(str(tmp_path / "bad"))

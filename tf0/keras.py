@@ -9,9 +9,11 @@ from tf0.ops import keras_base as _base, keras_losses as _losses
 from tf0.ops.keras_layers import Input  # noqa: F401
 from tf0.session import keras_callbacks as _callbacks
 from tf0.session.keras_model import Model, Sequential
+from tf0.session.keras_saving import load_model, model_from_json
 from tf0.session.keras_utils import to_categorical
 
-models = SimpleNamespace(Model=Model, Sequential=Sequential)
+models = SimpleNamespace(Model=Model, Sequential=Sequential, load_model=load_model,
+                         model_from_json=model_from_json)
 callbacks = SimpleNamespace(
     Callback=_callbacks.Callback, History=_callbacks.History,
     EarlyStopping=_callbacks.EarlyStopping, ModelCheckpoint=_callbacks.ModelCheckpoint,
