@@ -12,9 +12,10 @@ import os
 
 import numpy as np
 
-from tf0.engine import errors
 from tf0.ops import keras_base, keras_losses
 from tf0.ops.keras_layers import InputLayer
+
+from .saved_model import read_spec
 
 FORMAT = "tf0-keras-model-1"
 
@@ -172,16 +173,8 @@ def save_model(model, filepath):
 def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 (keras's name)
     """The model save wrote at filepath, in the default graph, its weights restored (and
     compiled as it was, if it was compiled by names)."""
-    path = os.path.join(filepath, "model.json")
-    try:
-        with open(path) as f:
-            spec = json.load(f)
-    except FileNotFoundError:
-        raise errors.NotFoundError(None, None, f"No tf0 keras model at {filepath}") from None
-    except json.JSONDecodeError as e:
-        raise errors.DataLossError(None, None, f"{path} is not valid JSON: {e}") from None
-    if spec.get("format") != FORMAT:
-        raise errors.DataLossError(None, None, f"{path}: not a {FORMAT} file")
+    spec = read_spec(os.path.join(filepath, "model.json"), FORMAT,
+                     f"No tf0 keras model at {filepath}")
     model = build_model(spec["model"], custom_objects)
     settings = spec.get("compile")
     if compile and settings and settings["optimizer"] and settings["loss"]:

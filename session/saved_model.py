@@ -113,19 +113,25 @@ class Signature:
         return self._session.run(self.outputs, {self.inputs[k]: v for k, v in feeds.items()})
 
 
-def load(export_dir, config=None):
-    """Rebuild an exported model; returns a Signature."""
-    path = os.path.join(export_dir, "graph.json")
+def read_spec(path, fmt, missing):
+    """The JSON object at path, of format `fmt`: NotFoundError (`missing`) without the
+    file, DataLossError for anything but a JSON object of that format."""
     try:
         with open(path) as f:
             spec = json.load(f)
     except FileNotFoundError:
-        raise errors.NotFoundError(None, None, f"No saved model at {export_dir}") from None
-    except json.JSONDecodeError as e:
+        raise errors.NotFoundError(None, None, missing) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise errors.DataLossError(None, None, f"{path} is not valid JSON: {e}") from None
-    if spec.get("format") != FORMAT:
-        raise errors.InvalidArgumentError(None, None, f"{path}: unknown format "
-                                                      f"{spec.get('format')!r}")
+    if not isinstance(spec, dict) or spec.get("format") != fmt:
+        raise errors.DataLossError(None, None, f"{path}: not a {fmt} file")
+    return spec
+
+
+def load(export_dir, config=None):
+    """Rebuild an exported model; returns a Signature."""
+    spec = read_spec(os.path.join(export_dir, "graph.json"), FORMAT,
+                     f"No saved model at {export_dir}")
     weights, _ = safetensors.read(os.path.join(export_dir, "weights.safetensors"))
     graph = Graph()
     with graph.as_default():
