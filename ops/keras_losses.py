@@ -4,6 +4,8 @@ it); probabilities are clipped to [1e-7, 1 - 1e-7] before a log, as keras does. 
 names give tf.train optimizers with keras's default hyperparameters (keras's RMSprop and
 Adagrad add their epsilon outside the square root, these inside or not at all: a
 difference of order epsilon / sqrt(mean square))."""
+import numpy as np
+
 from tf0.engine import dtypes
 
 from . import optimizers as tf_optimizers
@@ -143,17 +145,28 @@ def get_metric(identifier, loss, output):
 
 
 # ---- optimizers --------------------------------------------------------------------------------
+def _with_rate(make, lr, learning_rate):
+    """make(rate) with the rate a variable the optimizer reads each step (its `lr`, which
+    keras's learning-rate callbacks set)."""
+    from .variables import Variable
+    rate = Variable(np.float32(learning_rate if learning_rate is not None else lr),
+                    trainable=False, name="learning_rate")
+    optimizer = make(rate)
+    optimizer.lr = optimizer.learning_rate = rate
+    return optimizer
+
+
 def SGD(lr=0.01, momentum=0.0, decay=0.0, nesterov=False, learning_rate=None):  # noqa: N802
-    rate = learning_rate if learning_rate is not None else lr
     if momentum:
-        return tf_optimizers.MomentumOptimizer(rate, momentum, use_nesterov=nesterov)
-    return tf_optimizers.GradientDescentOptimizer(rate)
+        return _with_rate(lambda r: tf_optimizers.MomentumOptimizer(
+            r, momentum, use_nesterov=nesterov), lr, learning_rate)
+    return _with_rate(tf_optimizers.GradientDescentOptimizer, lr, learning_rate)
 
 
 def Adam(lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0.0, amsgrad=False,  # noqa: N802
          learning_rate=None):
-    return tf_optimizers.AdamOptimizer(learning_rate if learning_rate is not None else lr,
-                                       beta_1, beta_2, EPSILON if epsilon is None else epsilon)
+    return _with_rate(lambda r: tf_optimizers.AdamOptimizer(
+        r, beta_1, beta_2, EPSILON if epsilon is None else epsilon), lr, learning_rate)
 
 
 class _KerasRMSProp(tf_optimizers.RMSPropOptimizer):
@@ -163,19 +176,20 @@ class _KerasRMSProp(tf_optimizers.RMSPropOptimizer):
 
 def RMSprop(lr=0.001, rho=0.9, momentum=0.0, epsilon=None, decay=0.0,  # noqa: N802
             learning_rate=None):
-    return _KerasRMSProp(learning_rate if learning_rate is not None else lr, decay=rho,
-                         momentum=momentum, epsilon=EPSILON if epsilon is None else epsilon)
+    return _with_rate(lambda r: _KerasRMSProp(
+        r, decay=rho, momentum=momentum, epsilon=EPSILON if epsilon is None else epsilon),
+        lr, learning_rate)
 
 
 def Adagrad(lr=0.001, epsilon=None, decay=0.0, learning_rate=None,  # noqa: N802
             initial_accumulator_value=0.1):
-    return tf_optimizers.AdagradOptimizer(learning_rate if learning_rate is not None else lr,
-                                          initial_accumulator_value)
+    return _with_rate(lambda r: tf_optimizers.AdagradOptimizer(r, initial_accumulator_value),
+                      lr, learning_rate)
 
 
 def Adadelta(lr=0.001, rho=0.95, epsilon=None, decay=0.0, learning_rate=None):  # noqa: N802
-    return tf_optimizers.AdadeltaOptimizer(learning_rate if learning_rate is not None else lr,
-                                           rho, EPSILON if epsilon is None else epsilon)
+    return _with_rate(lambda r: tf_optimizers.AdadeltaOptimizer(
+        r, rho, EPSILON if epsilon is None else epsilon), lr, learning_rate)
 
 
 _OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad,

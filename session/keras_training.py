@@ -119,7 +119,7 @@ class Training:
                 xs, y, weights = [a[:cut] for a in xs], y[:cut], weights[:cut]
             batches, samples = _array_batches(xs, y, weights, batch_size, shuffle), len(y)
         history = History()
-        callbacks = [history] + list(callbacks or [])
+        callbacks = list(callbacks or []) + [history]  # last: it sees what they log
         self._start(callbacks, epochs, batch_size, samples)
         for epoch in range(initial_epoch, epochs):
             started = time.time()

@@ -483,3 +483,42 @@ def test_loading_reports_missing_and_corrupt_models(tmp_path):
     (tmp_path / "bad" / "model.json").write_text("{not json")
     with pytest.raises(tf.errors.DataLossError):
         K.models.load_model(str(tmp_path / "bad"))
+
+
+def test_learning_rate_callbacks_set_the_optimizers_rate(tmp_path):
+    x, y = _xor_data(64)
+    model = K.Sequential([K.layers.Dense(1, input_shape=(4,))])
+    model.compile(K.optimizers.SGD(0.1), "mse")
+    history = model.fit(x, y, epochs=4, verbose=0, callbacks=[
+        K.callbacks.LearningRateScheduler(lambda epoch, rate: rate * 0.5),
+        K.callbacks.CSVLogger(str(tmp_path / "log.csv")),
+        K.callbacks.TensorBoard(str(tmp_path / "tb"))])
+    np.testing.assert_allclose(history.history["lr"], [0.05, 0.025, 0.0125, 0.00625])
+    rows = (tmp_path / "log.csv").read_text().splitlines()
+    assert rows[0].split(",") == ["epoch", "loss", "lr"] and len(rows) == 5
+    assert float(rows[4].split(",")[1]) == pytest.approx(history.history["loss"][3])
+    (events,) = (tmp_path / "tb").iterdir()
+    records = list(tf.python_io.tf_record_iterator(str(events)))
+    assert len(records) == 5 and b"val" not in records[1] and b"loss" in records[1]
+
+    plateau = K.Sequential([K.layers.Dense(1, input_shape=(4,))])
+    plateau.compile("sgd", "mse")
+    rates = plateau.fit(x, y, epochs=6, verbose=0, callbacks=[
+        K.callbacks.ReduceLROnPlateau("loss", factor=0.5, patience=1, min_delta=10.0,
+                                      min_lr=0.003)]).history["lr"]
+    # each epoch logs the rate it ran with; no epoch improves by 10, so every one after
+    # the first halves it, down to min_lr
+    assert rates == pytest.approx([0.01, 0.01, 0.005, 0.003, 0.003, 0.003], rel=1e-6)
+    plain = K.Sequential([K.layers.Dense(1, input_shape=(4,))])
+    plain.compile(tf.train.GradientDescentOptimizer(0.1), "mse")
+    with pytest.raises(ValueError, match="keras optimizers only"):
+        plain.fit(x, y, verbose=0, callbacks=[K.callbacks.LearningRateScheduler(lambda e: 0.1)])
+
+
+def test_terminate_on_nan_stops_a_diverging_fit():
+    x = np.ones((8, 1), np.float32) * 1e19
+    model = K.Sequential([K.layers.Dense(1, input_shape=(1,))])
+    model.compile(K.optimizers.SGD(1e10), "mse")
+    history = model.fit(x, x, epochs=5, batch_size=4, verbose=0,
+                        callbacks=[K.callbacks.TerminateOnNaN()])
+    assert len(history.epoch) == 1

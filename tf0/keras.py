@@ -14,10 +14,10 @@ from tf0.session.keras_utils import to_categorical
 
 models = SimpleNamespace(Model=Model, Sequential=Sequential, load_model=load_model,
                          model_from_json=model_from_json)
-callbacks = SimpleNamespace(
-    Callback=_callbacks.Callback, History=_callbacks.History,
-    EarlyStopping=_callbacks.EarlyStopping, ModelCheckpoint=_callbacks.ModelCheckpoint,
-    LambdaCallback=_callbacks.LambdaCallback)
+callbacks = SimpleNamespace(**{name: getattr(_callbacks, name) for name in (
+    "Callback", "History", "EarlyStopping", "ModelCheckpoint", "LambdaCallback",
+    "LearningRateScheduler", "ReduceLROnPlateau", "TerminateOnNaN", "CSVLogger",
+    "TensorBoard")})
 losses = SimpleNamespace(get=_losses.get_loss, **_losses._LOSSES)
 metrics = SimpleNamespace(get=lambda name: _losses._METRICS[name], **_losses._METRICS)
 optimizers = SimpleNamespace(get=_losses.get_optimizer, SGD=_losses.SGD, Adam=_losses.Adam,
