@@ -73,7 +73,8 @@ def made_by(tensor):
     return _MADE_BY.get(tensor)
 
 
-def _flat(value):
+def flat(value):
+    """A list of value's items (a list or tuple), or [value]."""
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
@@ -223,7 +224,7 @@ class KerasLayer:
         self.losses.append(loss)
 
     def add_update(self, updates):
-        self.updates.extend(_flat(updates))
+        self.updates.extend(flat(updates))
 
     _opens_scope = True  # weights are made under <name>/
 
@@ -237,7 +238,7 @@ class KerasLayer:
         return input_shape
 
     def __call__(self, inputs, **kwargs):
-        tensors = [convert_to_tensor(x) for x in _flat(inputs)]
+        tensors = [convert_to_tensor(x) for x in flat(inputs)]
         inputs = tensors if isinstance(inputs, (list, tuple)) else tensors[0]
         if "training" in _call_args(self) and kwargs.get("training") is None:
             kwargs["training"] = learning_phase()
@@ -247,15 +248,16 @@ class KerasLayer:
         with scope as opened:
             self._scope = opened if self._opens_scope else None
             if not self.built:
-                if self.dtype is None:
-                    self.dtype = tensors[0].dtype
+                if self.dtype is None:  # keras's weights are float32 under integer inputs
+                    self.dtype = tensors[0].dtype if tensors[0].dtype.is_floating \
+                        else dtypes.float32
                 shapes = [t.shape for t in tensors]
                 self.build(shapes if isinstance(inputs, list) else shapes[0])
                 self.built = True
             outputs = self.call(inputs, **kwargs)
-        for out in _flat(outputs):
+        for out in flat(outputs):
             _MADE_BY[out] = (self, tensors)
-        self.inbound_nodes.append((tensors, _flat(outputs)))
+        self.inbound_nodes.append((tensors, flat(outputs)))
         return outputs
 
     def get_weights(self):

@@ -6,10 +6,11 @@ import numpy as np
 
 from tf0.engine.graph import postorder
 from tf0.ops import keras_base
+from tf0.ops.keras_base import flat
 from tf0.ops.keras_layers import Input, InputLayer
 
 from . import keras_backend
-from .keras_training import Training, flat
+from .keras_training import Training
 
 
 def _nodes_between(inputs, outputs):

@@ -9,16 +9,12 @@ import numpy as np
 from tf0.engine import dtypes
 from tf0.engine.graph import get_default_graph
 from tf0.ops import keras_base, keras_losses
+from tf0.ops.keras_base import flat
 from tf0.ops.core import OPS
 from tf0.ops.sources import placeholder
 
 from . import keras_backend
 from .keras_callbacks import History, epoch_logs
-
-
-def flat(value):
-    """A list of value's items (a list or tuple), or [value]."""
-    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 class Training:
