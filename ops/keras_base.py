@@ -56,13 +56,14 @@ def snake_case(name):
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
-def learning_phase():
-    """A bool scalar, False unless fed: keras's training flag (fit feeds True)."""
-    graph = get_default_graph()
+def learning_phase(graph=None):
+    """A bool scalar of `graph` (default: the default graph), False unless fed: keras's
+    training flag (fit feeds True)."""
+    graph = graph if graph is not None else get_default_graph()
     phase = _PHASE.get(graph)
     if phase is None:
         from .sources import placeholder_with_default
-        with graph.name_scope("keras_learning_phase/"):
+        with graph.as_default(), graph.name_scope("keras_learning_phase/"):
             phase = placeholder_with_default(False, [], name="phase")
         _PHASE[graph] = phase
     return phase

@@ -18,21 +18,22 @@ from .session import Session
 _SESSIONS = weakref.WeakKeyDictionary()  # graph -> [session, names of initialized vars]
 
 
-def _entry():
-    graph = get_default_graph()
+def _entry(graph):
     entry = _SESSIONS.get(graph)
     if entry is None or entry[0]._closed:
         entry = _SESSIONS[graph] = [Session(graph=graph), set()]
     return entry
 
 
-def get_session():
-    """The default graph's keras session, with every global variable initialized (the
-    ones already holding a value are left as they are)."""
-    session, seen = _entry()
-    fresh = [v for v in global_variables() if v.op.name not in seen]
+def get_session(graph=None):
+    """The keras session of `graph` (default: the default graph), with every global
+    variable initialized (the ones already holding a value are left as they are)."""
+    graph = graph if graph is not None else get_default_graph()
+    session, seen = _entry(graph)
+    with graph.as_default():
+        fresh = [v for v in global_variables() if v.op.name not in seen]
     if fresh:
-        with session.graph.as_default():
+        with graph.as_default():
             ready = session.run([v.is_initialized() for v in fresh])
             missing = [v for v, ok in zip(fresh, ready) if not ok]
             if missing:
@@ -57,11 +58,11 @@ def clear_session():
 
 
 def get_value(x):
-    return get_session().run(x)
+    return get_session(x.graph).run(x)
 
 
 def batch_get_value(xs):
-    return get_session().run(list(xs)) if xs else []
+    return get_session(xs[0].graph).run(list(xs)) if xs else []
 
 
 _ASSIGNS = weakref.WeakKeyDictionary()  # variable -> (placeholder, assign op), made once
@@ -84,7 +85,7 @@ def batch_set_value(pairs):
         if list(np.shape(value)) != variable.shape.as_list():
             raise ValueError(f"Layer weight shape {tuple(variable.shape.as_list())} not "
                              f"compatible with provided weight shape {np.shape(value)}")
-    session = get_session()
+    session = get_session(pairs[0][0].graph)
     feeds, ops = {}, []
     for variable, value in pairs:
         holder, op = _assign_of(variable)

@@ -178,11 +178,11 @@ class Model(Training, keras_base.KerasLayer):
         if str(filepath).endswith((".h5", ".hdf5", ".keras")) or save_format == "h5":
             raise NotImplementedError("tf0 saves keras weights as a checkpoint, not HDF5: "
                                       "give a path without .h5")
-        self._saver().save(keras_backend.get_session(), str(filepath),
+        self._saver().save(keras_backend.get_session(self.outputs[0].graph), str(filepath),
                            write_meta_graph=False)
 
     def load_weights(self, filepath, by_name=False):
-        self._saver().restore(keras_backend.get_session(), str(filepath))
+        self._saver().restore(keras_backend.get_session(self.outputs[0].graph), str(filepath))
 
     def _saver(self):
         """One Saver of the model's weights (made again when they change)."""

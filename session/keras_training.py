@@ -7,7 +7,6 @@ import time
 import numpy as np
 
 from tf0.engine import dtypes
-from tf0.engine.graph import get_default_graph
 from tf0.ops import keras_base, keras_losses
 from tf0.ops.keras_base import flat
 from tf0.ops.core import OPS
@@ -41,8 +40,8 @@ class Training:
             raise RuntimeError("You must compile your model before using it.")
         if len(self.outputs) != 1:
             raise NotImplementedError("tf0's keras models train one output")
-        with get_default_graph().name_scope("training/"):
-            output = self.outputs[0]
+        output = self.outputs[0]
+        with output.graph.as_default(), output.graph.name_scope("training/"):
             target = placeholder(dtypes.float32, None, name=f"{output.op.name}_target")
             weights = placeholder(dtypes.float32, [None], name="sample_weights")
             per_example = self.loss(_shaped_like(target, output, self.loss), output)
@@ -64,7 +63,7 @@ class Training:
 
     def _feeds(self, xs, y=None, weights=None, training=False):
         feeds = {t: np.asarray(a, t.dtype.np) for t, a in zip(self.inputs, xs)}
-        feeds[keras_base.learning_phase()] = training
+        feeds[keras_base.learning_phase(self.outputs[0].graph)] = training
         if y is not None:
             ops = self._training
             feeds[ops["target"]] = np.asarray(y, np.float32)
@@ -75,7 +74,7 @@ class Training:
         ops = self._training_ops()
         fetches = [ops["loss"]] + [m for _, m in ops["metrics"]]
         extra = [ops["step"], *self.updates] if train else []
-        values = keras_backend.get_session().run(fetches + extra,
+        values = keras_backend.get_session(self.outputs[0].graph).run(fetches + extra,
                                                  self._feeds(xs, y, weights, train))
         return dict(zip(["loss"] + [n for n, _ in ops["metrics"]], values[:len(fetches)]))
 
@@ -146,11 +145,14 @@ class Training:
         """A function giving one pass of (input arrays, targets or None, None) batches of a
         Dataset of (x, y) (or x) elements: `steps` of them, or until the data ends."""
         from tf0.engine import errors
-        iterator = dataset.make_initializable_iterator()
-        element = iterator.get_next()
+        from tf0.engine.graph import get_default_graph
+        graph = self.outputs[0].graph if self.outputs else get_default_graph()
+        with graph.as_default():
+            iterator = dataset.make_initializable_iterator()
+            element = iterator.get_next()
 
         def one_pass():
-            session = keras_backend.get_session()
+            session = keras_backend.get_session(graph)
             session.run(iterator.initializer)
             taken = 0
             while steps is None or taken < steps:
@@ -217,7 +219,7 @@ class Training:
             xs, _ = self._prepare(x)
             batches = _array_batches(xs, np.zeros(len(xs[0])), None, batch_size or 32,
                                      shuffle=False)
-        session = keras_backend.get_session()
+        session = keras_backend.get_session(self.outputs[0].graph)
         parts = [session.run(self.outputs, self._feeds(bx)) for bx, _, _ in batches()]
         if not parts:
             raise ValueError("predict needs at least one sample")
@@ -237,7 +239,7 @@ class Training:
 
     def predict_on_batch(self, x):
         xs, _ = self._prepare(x)
-        out = keras_backend.get_session().run(self.outputs, self._feeds(xs))
+        out = keras_backend.get_session(self.outputs[0].graph).run(self.outputs, self._feeds(xs))
         return out if len(out) > 1 else out[0]
 
 

@@ -522,3 +522,15 @@ def test_terminate_on_nan_stops_a_diverging_fit():
     history = model.fit(x, x, epochs=5, batch_size=4, verbose=0,
                         callbacks=[K.callbacks.TerminateOnNaN()])
     assert len(history.epoch) == 1
+
+
+def test_a_model_trains_in_its_own_graph_whatever_the_default():
+    graph = tf.Graph()
+    with graph.as_default():
+        model = K.Sequential([K.layers.Dense(1, input_shape=(2,))])
+        model.compile("sgd", "mse")
+    x = np.ones((4, 2), np.float32)
+    with tf.Graph().as_default():  # another default graph
+        model.fit(x, np.zeros((4, 1)), verbose=0)
+        assert model.predict(x).shape == (4, 1)
+    assert model.outputs[0].graph is graph and not tf.get_default_graph().get_operations()
