@@ -8,9 +8,9 @@ import numpy as np
 from tf0.engine import dtypes
 from tf0.engine.graph import GraphKeys, get_default_graph
 
-from . import conv_layers, layers as tf_layers, separable_layers
+from . import conv3d_layers, conv_layers, layers as tf_layers, separable_layers
 from .array_ops import concat, reshape
-from .composites import embedding_lookup
+from .composites import embedding_lookup, moments
 from .core import OPS
 from .keras_base import (KerasLayer, _MADE_BY, get_activation, get_initializer,
                          get_regularizer, unique_name)
@@ -187,6 +187,24 @@ class SeparableConv1D(SeparableConv2D):
                          **kwargs)
 
 
+class Conv3D(Conv2D):
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid",
+                 data_format=None, dilation_rate=(1, 1, 1), **kwargs):
+        super().__init__(filters, kernel_size, strides, padding, data_format, dilation_rate,
+                         **kwargs)
+
+    _inner_class = conv3d_layers.Conv3D
+
+
+class Conv3DTranspose(Conv3D):
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid",
+                 data_format=None, **kwargs):
+        super().__init__(filters, kernel_size, strides, padding, data_format, (1, 1, 1),
+                         **kwargs)
+
+    _inner_class = conv3d_layers.Conv3DTranspose
+
+
 class _Pooling(_Wrapped):
     def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
                  **kwargs):
@@ -201,6 +219,18 @@ class MaxPooling2D(_Pooling):
 
 class AveragePooling2D(_Pooling):
     _inner_class = conv_layers.AveragePooling2D
+
+
+class MaxPooling3D(_Pooling):
+    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None,
+                 **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+
+    _inner_class = conv3d_layers.MaxPooling3D
+
+
+class AveragePooling3D(MaxPooling3D):
+    _inner_class = conv3d_layers.AveragePooling3D
 
 
 class MaxPooling1D(_Pooling):
@@ -260,6 +290,59 @@ class BatchNormalization(_Wrapped):
 
     def call(self, inputs, training=None):
         return super().call(inputs, training=training)
+
+
+class LayerNormalization(KerasLayer):
+    """Each example normalized over `axis` (the last by default): (x - mean) /
+    sqrt(variance + epsilon) * gamma + beta."""
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones", **kwargs):
+        super().__init__(**kwargs)
+        self.axis = [axis] if isinstance(axis, int) else list(axis)
+        self.epsilon, self.center, self.scale = float(epsilon), center, scale
+        self._inits = (beta_initializer, gamma_initializer)
+
+    def build(self, input_shape):
+        shape = [input_shape.dims[a] for a in self.axis]
+        self.gamma = self.add_weight("gamma", shape, initializer=self._inits[1]) \
+            if self.scale else None
+        self.beta = self.add_weight("beta", shape, initializer=self._inits[0]) \
+            if self.center else None
+
+    def call(self, inputs):
+        rank = inputs.shape.ndims
+        axes = sorted(a % rank for a in self.axis)
+        mean, var = moments(inputs, axes, keep_dims=True)
+        out = (inputs - mean) * OPS.rsqrt(var + self.epsilon)
+        if len(axes) == 1 and axes[0] == rank - 1:
+            return out * (self.gamma if self.scale else 1.0) + \
+                (self.beta if self.center else 0.0)
+        shape = [inputs.shape.dims[a] if a in axes else 1 for a in range(rank)]
+        if self.scale:
+            out = out * reshape(self.gamma, shape)
+        return out + reshape(self.beta, shape) if self.center else out
+
+
+class PReLU(KerasLayer):
+    """max(x, 0) + alpha min(x, 0), alpha learned per feature (<name>/alpha), shared along
+    shared_axes."""
+
+    def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, shared_axes=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self._init, self._regularizer = alpha_initializer, alpha_regularizer
+        self.shared_axes = [] if shared_axes is None else \
+            ([shared_axes] if isinstance(shared_axes, int) else list(shared_axes))
+
+    def build(self, input_shape):
+        shape = [1 if i + 1 in self.shared_axes else d
+                 for i, d in enumerate(input_shape.dims[1:])]
+        self.alpha = self.add_weight("alpha", shape, initializer=self._init,
+                                     regularizer=self._regularizer)
+
+    def call(self, inputs):
+        return OPS.relu(inputs) - self.alpha * OPS.relu(-inputs)
 
 
 class Activation(KerasLayer):

@@ -534,3 +534,23 @@ def test_a_model_trains_in_its_own_graph_whatever_the_default():
         model.fit(x, np.zeros((4, 1)), verbose=0)
         assert model.predict(x).shape == (4, 1)
     assert model.outputs[0].graph is graph and not tf.get_default_graph().get_operations()
+
+
+def test_layer_normalization_and_prelu_equal_numpy():
+    x = RNG.standard_normal((3, 4, 5))
+    inputs = K.Input(shape=(4, 5), dtype="float64")
+    norm_last, norm_both = K.layers.LayerNormalization(), K.layers.LayerNormalization([1, 2])
+    prelu = K.layers.PReLU(shared_axes=[1])
+    outs = [norm_last(inputs), norm_both(inputs), prelu(inputs)]
+    for layer in (norm_last, norm_both, prelu):
+        layer.set_weights([RNG.standard_normal(w.shape.as_list()) for w in layer.weights])
+    got = K.backend.get_session().run(outs, {inputs: x})
+    gamma, beta = norm_last.get_weights()
+    z = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-3)
+    np.testing.assert_allclose(got[0], z * gamma + beta, rtol=1e-10)
+    gamma, beta = norm_both.get_weights()
+    z = (x - x.mean((1, 2), keepdims=True)) / np.sqrt(x.var((1, 2), keepdims=True) + 1e-3)
+    np.testing.assert_allclose(got[1], z * gamma + beta, rtol=1e-10)
+    (alpha,) = prelu.get_weights()
+    assert alpha.shape == (1, 5)
+    np.testing.assert_allclose(got[2], np.where(x > 0, x, alpha * x), rtol=1e-12)
