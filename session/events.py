@@ -79,10 +79,13 @@ class FileWriter:
         return self._logdir
 
     def add_summary(self, summary, global_step=None):
-        """Write a serialized Summary (the bytes `sess.run` gives for a tf.summary op)."""
+        """Write a Summary: the bytes `sess.run` gives for a tf.summary op, or a
+        tf.Summary built by hand."""
+        if isinstance(summary, Summary):
+            summary = summary.SerializeToString()
         if not isinstance(summary, (bytes, bytearray)):
             raise TypeError(f"add_summary takes the serialized summary that Session.run "
-                            f"returns (bytes), got {type(summary).__name__}")
+                            f"returns (bytes) or a tf.Summary, got {type(summary).__name__}")
         pb.fields(summary)  # a corrupt message is refused here, not by TensorBoard later
         self._write(event(time.time(), step=None if global_step is None else int(global_step),
                           summary=bytes(summary)))
@@ -114,3 +117,87 @@ class FileWriter:
 
     def __exit__(self, *exc):
         self.close()
+
+
+# ---- Summary and Event messages -----------------------------------------------------------------
+class SummaryValue:
+    """One value of a Summary (tf.Summary.Value): tag, simple_value (a scalar's float, else
+    None) and the serialized image, histo or tensor it holds instead."""
+    _RAW = {4: "image", 5: "histo", 8: "tensor"}
+
+    def __init__(self, tag="", simple_value=None, image=None, histo=None, tensor=None):
+        self.tag, self.simple_value = tag, simple_value
+        self.image, self.histo, self.tensor = image, histo, tensor
+
+    @classmethod
+    def FromString(cls, data):  # noqa: N802 (protobuf's name)
+        value = cls()
+        for field, _, raw in pb.fields(data):
+            if field == 1:
+                value.tag = raw.decode()
+            elif field == 2:
+                value.simple_value = struct.unpack("<f", raw)[0]
+            elif field in cls._RAW:
+                setattr(value, cls._RAW[field], bytes(raw))
+        return value
+
+    def SerializeToString(self):  # noqa: N802
+        out = pb.bytes_field(1, self.tag.encode())
+        if self.simple_value is not None:
+            out += pb.float_field(2, float(self.simple_value))
+        for field, name in self._RAW.items():
+            if getattr(self, name) is not None:
+                out += pb.bytes_field(field, getattr(self, name))
+        return out
+
+    def HasField(self, name):  # noqa: N802
+        return getattr(self, name, None) is not None
+
+
+class Summary:
+    """tf.Summary: a list of values. Built by hand (Summary(value=[Summary.Value(tag=...,
+    simple_value=...)])) for FileWriter.add_summary, or read from bytes."""
+    Value = SummaryValue
+
+    def __init__(self, value=None):
+        self.value = list(value or [])
+
+    @classmethod
+    def FromString(cls, data):  # noqa: N802
+        return cls([SummaryValue.FromString(v) for f, _, v in pb.fields(data) if f == 1])
+
+    def SerializeToString(self):  # noqa: N802
+        return b"".join(pb.bytes_field(1, v.SerializeToString()) for v in self.value)
+
+
+class Event:
+    """A TensorBoard event as TF1's reader gives it: wall_time, step, file_version, and
+    summary (a Summary, or None)."""
+
+    def __init__(self, wall_time=0.0, step=0, file_version="", summary=None):
+        self.wall_time, self.step = wall_time, step
+        self.file_version, self.summary = file_version, summary
+
+    @classmethod
+    def FromString(cls, data):  # noqa: N802
+        out = cls()
+        for field, _, value in pb.fields(data):
+            if field == 1:
+                out.wall_time = struct.unpack("<d", value)[0]
+            elif field == 2:
+                out.step = value
+            elif field == 3:
+                out.file_version = value.decode()
+            elif field == 5:
+                out.summary = Summary.FromString(value)
+        return out
+
+    def HasField(self, name):  # noqa: N802
+        return getattr(self, name, None) not in (None, "")
+
+
+def summary_iterator(path):
+    """The events of an event file, in order (tf.train.summary_iterator)."""
+    from .tfrecord import tf_record_iterator
+    for record in tf_record_iterator(path):
+        yield Event.FromString(record)

@@ -250,3 +250,23 @@ def test_text_and_tensor_summaries_hold_their_values():
     assert np.frombuffer(tensor[4], "<i4").tolist() == [1, 2]
     with pytest.raises(ValueError, match="dtype string"):
         tf.summary.text("bad", tf.constant([1.0]))
+
+
+def test_summaries_built_by_hand_and_read_back_with_summary_iterator(tmp_path):
+    # the event bytes checked field by field above; here the reader on top of them
+    x = tf.placeholder(tf.float32, [])
+    with tf.Session() as sess, tf.summary.FileWriter(str(tmp_path)) as writer:
+        writer.add_summary(sess.run(tf.summary.scalar("loss", x), {x: 0.5}), global_step=3)
+        writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag="acc", simple_value=0.75),
+                                             tf.Summary.Value(tag="lr", simple_value=0.1)]),
+                           global_step=4)
+    (path,) = tmp_path.iterdir()
+    events = list(tf.train.summary_iterator(str(path)))
+    assert events[0].file_version == "brain.Event:2" and events[0].summary is None
+    assert [e.step for e in events[1:]] == [3, 4]
+    assert [(v.tag, v.simple_value) for e in events[1:] for v in e.summary.value] == [
+        ("loss", 0.5), ("acc", 0.75), ("lr", pytest.approx(0.1))]
+    assert all(e.wall_time > 1e9 for e in events)
+    again = tf.Summary.FromString(tf.Summary(events[2].summary.value).SerializeToString())
+    assert [(v.tag, v.simple_value) for v in again.value] == [
+        (v.tag, v.simple_value) for v in events[2].summary.value]

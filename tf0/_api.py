@@ -51,6 +51,7 @@ import tf0.timeline as timeline  # noqa: E402
 import tf0.graph_util as graph_util  # noqa: E402
 import tf0.keras as keras  # noqa: E402
 import tf0.bitwise as bitwise  # noqa: E402
+from tf0.session.events import Event, Summary  # noqa: E402,F401
 from tf0.engine.graph_def import GraphDef, NodeDef, import_graph_def  # noqa: E402,F401
 import tf0.train as train  # noqa: E402
 from tf0.ops import (AUTO_REUSE, U as _U, B as _B, REDUCE_BUILDERS as _R,  # noqa: E402

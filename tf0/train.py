@@ -40,3 +40,4 @@ from tf0.session.train_utils import (assert_global_step, basic_train_loop,  # no
                                      update_checkpoint_state, write_graph)
 from tf0.session.monitored import ChiefSessionCreator as WorkerSessionCreator  # noqa: F401,E402
 from tf0.ops.reader_ops import match_filenames_once  # noqa: F401,E402
+from tf0.session.events import summary_iterator  # noqa: F401,E402
