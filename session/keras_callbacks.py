@@ -252,11 +252,9 @@ class TensorBoard(Callback):
         self._writer = FileWriter(self.log_dir)
 
     def on_epoch_end(self, epoch, logs=None):
-        from tf0.ops import proto_wire as pb
-        from tf0.ops.summary_ops import value_message
-        summary = b"".join(value_message(k, pb.float_field(2, float(v)))
-                           for k, v in (logs or {}).items())
-        self._writer.add_summary(summary, epoch)
+        from .events import Summary, SummaryValue
+        self._writer.add_summary(Summary([SummaryValue(tag, simple_value=float(value))
+                                          for tag, value in (logs or {}).items()]), epoch)
 
     def on_train_end(self, logs=None):
         self._writer.close()

@@ -498,8 +498,11 @@ def test_learning_rate_callbacks_set_the_optimizers_rate(tmp_path):
     assert rows[0].split(",") == ["epoch", "loss", "lr"] and len(rows) == 5
     assert float(rows[4].split(",")[1]) == pytest.approx(history.history["loss"][3])
     (events,) = (tmp_path / "tb").iterdir()
-    records = list(tf.python_io.tf_record_iterator(str(events)))
-    assert len(records) == 5 and b"val" not in records[1] and b"loss" in records[1]
+    read = list(tf.train.summary_iterator(str(events)))[1:]
+    assert [e.step for e in read] == [0, 1, 2, 3]
+    assert [[v.tag for v in e.summary.value] for e in read] == [["loss", "lr"]] * 4
+    np.testing.assert_allclose([e.summary.value[0].simple_value for e in read],
+                               history.history["loss"], rtol=1e-6)
 
     plateau = K.Sequential([K.layers.Dense(1, input_shape=(4,))])
     plateau.compile("sgd", "mse")
