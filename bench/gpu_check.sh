@@ -31,9 +31,12 @@ gpu_tests gpu_tests 200 $PARALLEL tests/test_gpu.py &
 gpu_tests gpu_plan_tests 200 tests/test_gpu_plans.py &
 gpu_tests gpu_rnn_tests 200 tests/test_rnn.py &
 gpu_tests gpu_bitwise_tests 120 tests/test_bitwise.py &
+# the CPU suite again with every Session it opens on the GPU (null-device tests skipped)
+(TF0_TEST_ON_GPU=1 timeout 300 python3 -m pytest -q -m "not gpu" -p no:cacheprovider -n 6 tests \
+  > "$LOGS/suite_on_gpu.log" 2>&1; echo "suite_on_gpu exit $?" >> "$LOGS/exits.txt") &
 wait
 cat "$LOGS/exits.txt"
-for name in gpu_tests gpu_tests_direct gpu_plan_tests gpu_rnn_tests gpu_bitwise_tests; do
+for name in gpu_tests gpu_tests_direct gpu_plan_tests gpu_rnn_tests gpu_bitwise_tests suite_on_gpu; do
   echo "--- $name"; grep -E "^(FAILED|ERROR)|passed|failed" "$LOGS/$name.log" | tail -25
 done
 pack

@@ -82,7 +82,7 @@ __device__ void binary_impl(int op, const T* __restrict__ a, const T* __restrict
                             i64 n, int sa, int sb, double param, int* err, int id) {
   if (!sa && !sb) {
     constexpr int V = 16 / sizeof(T);
-    const i64 nv = n / V;
+    const i64 nv = aligned16(a) && aligned16(b) && aligned16(out) ? n / V : 0;
     GRID_STRIDE(j, nv) {
       const Pack<T> pa = reinterpret_cast<const Pack<T>*>(a)[j];
       const Pack<T> pb = reinterpret_cast<const Pack<T>*>(b)[j];

@@ -10,6 +10,9 @@ typedef unsigned int u32;
 
 // 16-byte packs give 128-bit loads and stores on contiguous paths.
 template <typename T> struct alignas(16) Pack { T v[16 / sizeof(T)]; };
+// Packs need 16-byte aligned addresses; an operand that is a view into a larger array (a
+// TensorArray's row, say) may start anywhere, so every packed path checks its pointers.
+__device__ __forceinline__ bool aligned16(const void* p) { return ((u64)p & 15) == 0; }
 
 template <typename T> struct IsFloat { static constexpr bool value = false; };
 template <> struct IsFloat<float> { static constexpr bool value = true; };

@@ -42,7 +42,9 @@ def matmul(a, b, transpose_a=False, transpose_b=False, sharing=1, relu=False):
     a, sa = _batch_view(a, batch_shape)
     b, sb = _batch_view(b, batch_shape)
     # the 128 x 128 tile with vector loads needs the contiguous extents to be multiples of 4
-    aligned = (M if transpose_a else K) % 4 == 0 and (K if transpose_b else N) % 4 == 0
+    # and operands on 16-byte boundaries (a view may start anywhere)
+    aligned = (M if transpose_a else K) % 4 == 0 and (K if transpose_b else N) % 4 == 0 \
+        and a.data.ptr % 16 == 0 and b.data.ptr % 16 == 0
     tile, splits = tiling(M, N, K, batch, suffix(a.dtype), aligned, sharing)
     return gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits, relu)
 

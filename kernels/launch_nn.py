@@ -40,7 +40,8 @@ def softmax_xent(logits, labels):
     if rows:
         per_pack = 16 // logits.itemsize
         threads = _threads(cols)
-        cached = cols % per_pack == 0 and cols // per_pack <= XENT_PACKS * threads
+        cached = cols % per_pack == 0 and cols // per_pack <= XENT_PACKS * threads \
+            and logits.data.ptr % 16 == 0 and labels.data.ptr % 16 == 0  # (views may not be)
         loader.get("nn", f"softmax_xent{'_cached' if cached else ''}_{suffix(logits.dtype)}")(
             _grid(rows), (threads,), (logits, labels, loss, backprop, i64(rows), i64(cols)))
     return loss, backprop

@@ -38,7 +38,7 @@ template <typename T>
 __device__ MaxSum<T> row_max_sum(const T* row, i64 cols) {
   constexpr int V = 16 / sizeof(T);
   MaxSum<T> acc{tf0_lowest<T>(), T(0)};
-  if (cols % V == 0) {  // rows start on 16-byte boundaries: vector loads
+  if (cols % V == 0 && aligned16(row)) {  // vector loads
     const Pack<T>* packs = reinterpret_cast<const Pack<T>*>(row);
     for (i64 j = threadIdx.x; j < cols / V; j += blockDim.x) {
       const Pack<T> p = packs[j];
@@ -161,7 +161,7 @@ __device__ void xent_impl(const T* __restrict__ x, const T* __restrict__ labels,
     const T lse = ms.m + log(ms.s);
     T acc = T(0);
     constexpr int V = 16 / sizeof(T);
-    if (cols % V == 0) {
+    if (cols % V == 0 && aligned16(x) && aligned16(labels) && aligned16(backprop)) {
       const Pack<T>* xp = reinterpret_cast<const Pack<T>*>(row);
       const Pack<T>* lp = reinterpret_cast<const Pack<T>*>(labels + r * cols);
       Pack<T>* bp = reinterpret_cast<Pack<T>*>(backprop + r * cols);

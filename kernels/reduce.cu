@@ -41,7 +41,7 @@ __device__ void reduce_chunks_impl(int op, const T* __restrict__ x, T* __restric
       const T* base = x + row * R;
       T acc = red.identity();
       const i64 step = blockDim.x;
-      if (R % V == 0 && chunk % V == 0) {
+      if (R % V == 0 && chunk % V == 0 && aligned16(x)) {
         // 16-byte loads, two packs in flight per thread; lane k of every pack goes to
         // accumulator k, combined in a fixed order below
         const Pack<T>* packs = reinterpret_cast<const Pack<T>*>(base + begin);

@@ -66,7 +66,7 @@ __device__ __forceinline__ T unary_apply(int op, T x, double param) {
 template <typename T>
 __device__ void unary_impl(int op, const T* __restrict__ x, T* __restrict__ y, i64 n, double param) {
   constexpr int V = 16 / sizeof(T);
-  const i64 nv = n / V;
+  const i64 nv = aligned16(x) && aligned16(y) ? n / V : 0;
   GRID_STRIDE(j, nv) {
     Pack<T> p = reinterpret_cast<const Pack<T>*>(x)[j];
 #pragma unroll

@@ -352,8 +352,10 @@ def _apply_update(op, ctx):
 # ---- tf.data: elements are staged into device memory ahead of use -------------------------
 def stager(dataset, captured):
     """Start a dataset's iterator whose elements are staged into device memory."""
-    from .staging import device_stager
-    return device_stager(dataset.iterate(captured))
+    import cupyx
+    from tf0.kernels.device import cupy
+    from .staging import DeviceStager
+    return DeviceStager(dataset.iterate(captured), cupy(), cupyx.empty_pinned)
 
 
 @binds("MakeIterator", host_inputs=ALL_INPUTS)

@@ -107,10 +107,11 @@ class CudaPlan:
         self._events = [self.cupy.cuda.Event(disable_timing=True) for _ in range(2)]
         # Iterators run on the host before each run, and dequeues took their rows before it
         # (queue_ops.PRE_RUN): their elements enter the graph like feeds (strings, which
-        # never go to the device, keep their dequeue in the plan, which then runs directly).
-        self.prologue = [op for op in schedule.ops if op.type == "IteratorGetNext" or
-                         op.type == "QueueDequeue" and not any(
-                             t.dtype is dtypes.string for t in op.outputs)]
+        # never go to the device, keep their iterator or dequeue in the plan, which then
+        # runs directly).
+        self.prologue = [op for op in schedule.ops
+                         if op.type in ("IteratorGetNext", "QueueDequeue")
+                         and not any(t.dtype is dtypes.string for t in op.outputs)]
         graph_schedule, self.keyed = schedule, []
         if not device.cuda_graphs:
             self.reason = "CUDA graphs are off (GPUOptions(cuda_graphs=False) or " \

@@ -1,6 +1,11 @@
+import os
+
 import pytest
 
 import tf0 as tf
+
+# bench/gpu_check.sh sets this to run the CPU suite with every Session on the GPU
+ON_GPU = os.environ.get("TF0_TEST_ON_GPU") == "1"
 
 
 def pytest_configure(config):
@@ -12,3 +17,13 @@ def fresh_graph():
     """Each test builds into its own default graph."""
     tf.reset_default_graph()
     yield
+
+
+@pytest.fixture(autouse=True)
+def numpy_unless_marked_gpu(request, monkeypatch):
+    """Tests not marked gpu open their Sessions on NumPy on any machine, a GPU
+    workstation's too (their references are NumPy's); with TF0_TEST_ON_GPU=1 the GPU's
+    default applies to them as to a user's program."""
+    if not ON_GPU and request.node.get_closest_marker("gpu") is None:
+        from tf0.session import cuda_backend
+        monkeypatch.setattr(cuda_backend, "available", lambda: False)

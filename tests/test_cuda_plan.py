@@ -811,6 +811,26 @@ def test_dataset_iterator_steps_are_captured_with_elements_as_inputs(null_gpu):
     assert launches == ["direct", "direct", "capture", "capture", "replay", "replay", "direct"]
 
 
+def test_dataset_elements_with_strings_stay_on_the_host_and_run_directly(null_gpu):
+    """Byte-string and object string components never go to the device: their iterator
+    stays in the plan (run directly, as a plan reading strings must), the numbers beside
+    them are uploaded on the running stream (the null device checks every read is ordered
+    after its upload)."""
+    words = np.array([b"ab", b"c", b"def", b"", b"gh"])
+    data = tf.data.Dataset.from_tensor_slices((words, np.arange(5.0))).batch(2)
+    text, number = data.make_one_shot_iterator().get_next()
+    out = [tf.strings.length(text), number * 2.0]
+    with tf.Session(config=_gpu_config()) as sess:
+        got = []
+        with pytest.raises(tf.errors.OutOfRangeError):
+            while True:
+                meta = tf.RunMetadata()
+                got.append(sess.run(out, run_metadata=meta))
+                assert meta.launch == "direct" and "dataset iterator" in meta.launch_reason
+    np.testing.assert_array_equal(np.concatenate([g[0] for g in got]), [2, 1, 3, 0, 2])
+    np.testing.assert_array_equal(np.concatenate([g[1] for g in got]), np.arange(5.0) * 2)
+
+
 def test_a_fed_device_array_used_as_a_shape_is_read_on_the_host(null_gpu):
     x = tf.placeholder(tf.float32, [6])
     shape = tf.placeholder(tf.int32, [2])

@@ -212,6 +212,79 @@ def test_softmax_xent_wide_and_narrow_rows(dtype):
     _compare(*_both(fetches, feed), dtype, "softmax")
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["f32", "f64"])
+def test_packed_kernels_read_views_that_start_anywhere(dtype):
+    """Unary, binary, reduction, softmax and cross-entropy kernels and the vector-load
+    product tile on views 1-3 elements into an array (TensorArray rows are such views):
+    their 16-byte packed paths must not be taken there."""
+    from tf0.kernels import launch_elementwise as E, launch_nn as N, launch_reduce as R
+    cp, rng = device.cupy(), np.random.default_rng(11)
+    err = cp.zeros((1,), np.int32)
+    for offset in (1, 2, 3):
+        host = rng.standard_normal(offset + 2 * 256 * 8).astype(dtype)
+        whole = cp.asarray(host)
+        a, b = whole[offset:offset + 256 * 8], whole[offset + 8:offset + 8 + 256 * 8]
+        ha, hb = host[offset:offset + 256 * 8], host[offset + 8:offset + 8 + 256 * 8]
+        assert a.data.ptr % 16
+        tol = dict(rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-6)
+        np.testing.assert_allclose(E.unary("exp", a).get(), np.exp(ha), **tol)
+        np.testing.assert_allclose(E.binary("mul", a, b, err, 0).get(), ha * hb, **tol)
+        rows, hrows = a.reshape(256, 8), ha.reshape(256, 8).astype(np.float64)
+        np.testing.assert_allclose(R.reduce("sum", rows, (1,)).get(), hrows.sum(1), **tol)
+        np.testing.assert_allclose(R.reduce("sum", a, None).get(), hrows.sum(), rtol=1e-4)
+        shifted = hrows - hrows.max(1, keepdims=True)
+        log_softmax = shifted - np.log(np.exp(shifted).sum(1, keepdims=True))
+        np.testing.assert_allclose(N.softmax(rows, log=True).get(), log_softmax, **tol)
+        labels = b.reshape(256, 8)
+        loss, _ = N.softmax_xent(rows, labels)
+        np.testing.assert_allclose(loss.get(), -(hb.reshape(256, 8) * log_softmax).sum(1),
+                                   rtol=1e-4, atol=1e-5)
+        # 2048 x 16 @ 16 x 2048 has the blocks for the 128 tile's vector loads in float32
+        hm = rng.standard_normal(offset + 2 * 2048 * 16).astype(dtype)
+        m = cp.asarray(hm)[offset:]
+        left, right = m[:2048 * 16].reshape(2048, 16), m[2048 * 16:].reshape(16, 2048)
+        want = hm[offset:offset + 2048 * 16].reshape(2048, 16).astype(np.float64) \
+            @ hm[offset + 2048 * 16:].reshape(16, 2048)
+        np.testing.assert_allclose(M.matmul(left, right).get(), want, rtol=1e-4, atol=1e-4)
+    assert int(err.get()[0]) == 0
+
+
+def test_tensor_array_rows_of_odd_width_run_through_packed_kernels():
+    """A loop reading rows of 3 float64 from one TensorArray and writing another (each row a
+    view 24 bytes from the last) gives NumPy's values and gradients."""
+    rng = np.random.default_rng(0)
+    xv, wv = rng.standard_normal((5, 3)), rng.standard_normal((3, 3)) * 0.5
+    x, w = tf.placeholder(tf.float64, [5, 3]), tf.placeholder(tf.float64, [3, 3])
+    inputs = tf.TensorArray(tf.float64, size=5).unstack(x)
+
+    def body(t, h, outputs):
+        h = tf.tanh(tf.matmul(h, w) + tf.expand_dims(inputs.read(t), 0))
+        return t + 1, h, outputs.write(t, tf.exp(h[0]) * h[0])
+    _, h, outputs = tf.while_loop(lambda t, h, o: t < 5, body,
+                                  [0, tf.zeros([1, 3], tf.float64),
+                                   tf.TensorArray(tf.float64, size=5)])
+    loss = tf.reduce_sum(outputs.stack()) + tf.reduce_sum(tf.nn.softmax(h))
+    fetches = [loss, *tf.gradients(loss, [x, w])]
+    _compare(*_both(fetches, {x: xv, w: wv}), tf.float64, "tensor array rows")
+
+
+def test_staged_elements_stay_intact_while_the_gpu_is_busy():
+    """Every dataset batch arrives as it was made while each step's kernels are still
+    queued behind a large product when the next batch is staged."""
+    steps, batch = 200, 64
+    it = tf.data.Dataset.from_tensor_slices(np.arange(steps * batch, dtype=np.int64)) \
+        .batch(batch).prefetch(2).make_one_shot_iterator()
+    labels = it.get_next()
+    w = tf.Variable(np.random.default_rng(1).standard_normal((1024, 1024)).astype(np.float32))
+    busy = tf.reduce_sum(tf.matmul(tf.matmul(w, w), w)[:1, :1])
+    got = labels * 1 + tf.cast(busy * 0, tf.int64)
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        for step in range(steps):
+            np.testing.assert_array_equal(sess.run(got),
+                                          np.arange(step * batch, (step + 1) * batch))
+
+
 def test_kernel_errors_name_the_op():
     params = tf.constant(np.arange(6.0).reshape(3, 2))
     idx = tf.placeholder(tf.int32, [None])
