@@ -215,12 +215,12 @@ def test_softmax_xent_wide_and_narrow_rows(dtype):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["f32", "f64"])
 def test_packed_kernels_read_views_that_start_anywhere(dtype):
     """Unary, binary, reduction, softmax and cross-entropy kernels and the vector-load
-    product tile on views 1-3 elements into an array (TensorArray rows are such views):
+    product tile on views 1, 3 or 5 elements into an array (TensorArray rows are such views):
     their 16-byte packed paths must not be taken there."""
     from tf0.kernels import launch_elementwise as E, launch_nn as N, launch_reduce as R
     cp, rng = device.cupy(), np.random.default_rng(11)
     err = cp.zeros((1,), np.int32)
-    for offset in (1, 2, 3):
+    for offset in (1, 3, 5):  # elements: 4 or 8 bytes off a 16-byte boundary
         host = rng.standard_normal(offset + 2 * 256 * 8).astype(dtype)
         whole = cp.asarray(host)
         a, b = whole[offset:offset + 256 * 8], whole[offset + 8:offset + 8 + 256 * 8]
@@ -228,7 +228,7 @@ def test_packed_kernels_read_views_that_start_anywhere(dtype):
         assert a.data.ptr % 16
         tol = dict(rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-6)
         np.testing.assert_allclose(E.unary("exp", a).get(), np.exp(ha), **tol)
-        np.testing.assert_allclose(E.binary("mul", a, b, err, 0).get(), ha * hb, **tol)
+        np.testing.assert_allclose(E.binary("multiply", a, b, err, 0).get(), ha * hb, **tol)
         rows, hrows = a.reshape(256, 8), ha.reshape(256, 8).astype(np.float64)
         np.testing.assert_allclose(R.reduce("sum", rows, (1,)).get(), hrows.sum(1), **tol)
         np.testing.assert_allclose(R.reduce("sum", a, None).get(), hrows.sum(), rtol=1e-4)
