@@ -27,8 +27,6 @@ import tf0.initializers as initializers  # noqa: E402
 import tf0.nn as nn  # noqa: E402
 import tf0.data as data  # noqa: E402
 import tf0.debugging as debugging  # noqa: E402
-import tf0.distributions as distributions  # noqa: E402
-import tf0.estimator as estimator  # noqa: E402
 import tf0.feature_column as feature_column  # noqa: E402
 import tf0.layers as layers  # noqa: E402
 import tf0.linalg as linalg  # noqa: E402
@@ -49,7 +47,6 @@ import tf0.image as image  # noqa: E402
 import tf0.contrib_names as contrib  # noqa: E402
 import tf0.timeline as timeline  # noqa: E402
 import tf0.graph_util as graph_util  # noqa: E402
-import tf0.keras as keras  # noqa: E402
 import tf0.bitwise as bitwise  # noqa: E402
 from tf0.session.events import Event, Summary  # noqa: E402,F401
 from tf0.engine.graph_def import GraphDef, NodeDef, import_graph_def  # noqa: E402,F401
