@@ -147,6 +147,14 @@ table(pr, [("seed graph GPU us, 1 stream", "seed_graph_1_streams_gpu_us", ""),
            ("branches 256 forced 64/1: 1 / 8", "branches_256_speedup forced 64/1", ""),
            ("  1 stream us", "branches_256_streams1_us forced 64/1", ""),
            ("  8 streams us", "branches_256_streams8_us forced 64/1", ""),
+           *[(f"branches 256 forced {t}/1, {s} streams us",
+              f"branches_256_streams{s}_us forced {t}/1", "")
+             for t in ("32v", "32x4v") for s in (1, 8)],
+           *[(f"branches 256, {n} streams: {part}", f"branches 256, {n} streams{sep}{part}", "")
+             for n in (1, 8) for sep, part in ((": ", "graph GPU us"),
+                                               (", us: ", "before launch"),
+                                               (", us: ", "launch to return"),
+                                               (", us: ", "return to synchronized"))],
            ("while_loop us per empty iteration", "while_empty_iteration_us", ""),
            ("LSTM us per forward iteration, graph", "lstm_forward_graph_iteration_us", ""),
            ("LSTM us per forward iteration, direct", "lstm_forward_direct_iteration_us", "")])

@@ -225,9 +225,9 @@ def seed_products(results, profiles):
         want = (a.T if ta else a).astype(np.float64) @ (b.T if tb else b).astype(np.float64)
         ad, bd = cp.asarray(a), cp.asarray(b)
         results[f"{name} cuBLAS us"] = cublas_us(ad, bd, ta, tb)
-        chosen = M.tiling(m, n, k, 1, "f32", False)
+        chosen = M.tiling(m, n, k, 1, "f32", True)  # every extent here a multiple of 4
         results[f"{name} chosen"] = "%s/%d" % chosen
-        for tile, splits in [chosen] + [(t, s) for t in ("64", "32", "32x4")
+        for tile, splits in [chosen] + [(t, s) for t in ("64", "32", "32x4", "32v", "32x4v")
                                         for s in (1, 2, 4, 8, 16)]:
             if k < 32 * splits:  # slices under 32 deep: not worth a measurement
                 continue
@@ -251,13 +251,41 @@ def branch_tiles(results, profiles):
     from tf0.kernels import launch_matmul as M
     chosen = M.tiling
     try:
-        for tile, splits in (("32", 1), ("32", 3), ("32x4", 1), ("64", 1)):
+        for tile, splits in (("32", 1), ("32", 3), ("32x4", 1), ("64", 1), ("32v", 1),
+                             ("32x4v", 1)):
             M.tiling = lambda *args, tile=tile, splits=splits: (tile, splits)
             figures = {}
             branches(figures, 100)
             results.update({f"{key} forced {tile}/{splits}": v for key, v in figures.items()})
     finally:
         M.tiling = chosen
+
+
+def branch_parts(results, profiles):
+    """Where a step of bench/plans.py's 16 branches at 256^2 spends its time, on 1 and 8
+    streams: the captured graph's GPU time (events around back-to-back launches) and one
+    synchronized `Session.run` in three parts (_step_parts)."""
+    import tf0 as tf
+    cp = _cupy()
+    tf.reset_default_graph()
+    rng = np.random.default_rng(256)
+    variables = [tf.Variable(rng.standard_normal((256, 256)).astype(np.float32))
+                 for _ in range(16)]
+    done = tf.group(*[tf.nn.relu(tf.matmul(v, v)) for v in variables])
+    for streams in (1, 8):
+        config = tf.ConfigProto(gpu_options=tf.GPUOptions(num_streams=streams, cuda_graphs=True))
+        sess = tf.Session(config=config)
+        sess.run(tf.global_variables_initializer())
+        for _ in range(3):
+            sess.run(done)
+        entry = next(p.cuda for p in sess._plans.values()
+                     if p.cuda is not None and p.cuda.graphs).graphs[-1]
+        stream = cp.cuda.Stream(non_blocking=True)
+        results[f"branches 256, {streams} streams: graph GPU us"] = event_us(
+            lambda: entry.graph.launch(stream), stream)
+        for part, us in _step_parts(entry, lambda: sess.run(done)).items():
+            results[f"branches 256, {streams} streams, us: {part}"] = us
+        sess.close()
 
 
 def loops(results, profiles):
@@ -293,7 +321,8 @@ def main():
     parser.add_argument("--json")
     args = parser.parse_args()
     results, profiles = {}, {}
-    for part in (seed_kernels, seed_replay, seed_products, branch_tiles, loops):
+    for part in (seed_kernels, seed_replay, seed_products, branch_tiles, branch_parts,
+                 loops):
         try:
             part(results, profiles)
         except Exception as exc:  # report and go on: one failure must not hide the rest

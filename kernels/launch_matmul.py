@@ -12,7 +12,11 @@ from .launch_reduce import reduce
 # square output tiles: {name: (size, K step, threads per block)}; tile t's kernels are in
 # kernels/matmul_<t>.cu
 TILES = {"128v": (128, 16, 256), "64": (64, 8, 256), "32": (32, 32, 256),
-         "32x4": (32, 32, 64)}
+         "32x4": (32, 32, 64), "32v": (32, 32, 256), "32x4v": (32, 32, 64)}
+# tiles with 16-byte global loads (the 32 and 32x4 tiles' variants give the same bits), and
+# the tiles compiled for float32 only
+VECTOR_LOADS = frozenset({"128v", "32v", "32x4v"})
+FLOAT32_ONLY = frozenset({"128v", "32x4", "32v", "32x4v"})
 
 
 def _batch_view(x, batch_shape):
@@ -41,8 +45,8 @@ def matmul(a, b, transpose_a=False, transpose_b=False, sharing=1, relu=False):
         return fill(out_shape, a.dtype, 0)  # relu(0) is 0
     a, sa = _batch_view(a, batch_shape)
     b, sb = _batch_view(b, batch_shape)
-    # the 128 x 128 tile with vector loads needs the contiguous extents to be multiples of 4
-    # and operands on 16-byte boundaries (a view may start anywhere)
+    # tiles with vector loads need the contiguous extents to be multiples of 4 and operands
+    # on 16-byte boundaries (a view may start anywhere)
     aligned = (M if transpose_a else K) % 4 == 0 and (K if transpose_b else N) % 4 == 0 \
         and a.data.ptr % 16 == 0 and b.data.ptr % 16 == 0
     tile, splits = tiling(M, N, K, batch, suffix(a.dtype), aligned, sharing)
@@ -65,11 +69,12 @@ def tiling(M, N, K, batch, suf, aligned, sharing=1):
     does not (each output sums K in order on one thread): an unsplit float32 product takes
     the 32x4 tile, which gets more multiply-adds out of an SM, when the products running at
     once have more blocks than the 32 tile's two per SM, and the 32 tile (lower latency)
-    otherwise.
+    otherwise; `aligned` float32 operands take their vector-load variants (32v, 32x4v).
     Measured on an H200 (bench/profile_step.py, 2026-11-27, run 16): alone, the seed step's
     products of 64-1000 rows took 3.8-5.9 us on the 32 tile with these splits (cuBLAS
     3.4-9.7); 16 relu(A @ A) of 256^2 on 8 streams took 55 us on the 32x4 tile, 65 on the
-    32 tile, and on 1 stream 218 and 176."""
+    32 tile, and on 1 stream 218 and 176. With vector loads (2026-11-28, run 21): 41 us on
+    8 streams (32x4v), 143 on 1 (32v)."""
     sms = sm_count()
     if suf == "f32" and aligned:
         blocks = _blocks(M, N, batch, "128v")
@@ -82,9 +87,10 @@ def tiling(M, N, K, batch, suf, aligned, sharing=1):
     if 2 * blocks >= sms:
         return "64", 1 if K < 256 else min(-(-2 * sms // blocks), K // 128)
     blocks = _blocks(M, N, batch, "32")
+    vector = "v" if suf == "f32" and aligned else ""
     if 2 * blocks < sms and K >= 512:
-        return "32", min(-(-sms // blocks), K // 64)
-    return ("32x4" if suf == "f32" and blocks * sharing > 2 * sms else "32"), 1
+        return "32" + vector, min(-(-sms // blocks), K // 64)
+    return ("32x4" if suf == "f32" and blocks * sharing > 2 * sms else "32") + vector, 1
 
 
 def gemm(a, b, sa, sb, transpose_a, transpose_b, out_shape, tile, splits, relu=False):

@@ -17,8 +17,8 @@ KERNEL_DIR = os.path.dirname(os.path.abspath(__file__))
 # copies, sorting apart from the scans (0.5-2.8 s of NVRTC each on a 2-core machine,
 # 2026-11-28).
 FAMILIES = ("scan", "matmul_32x4", "binary", "matmul_128v", "reduce", "nn", "matmul_32",
-            "conv", "array", "compare", "gather", "unary", "optimizer", "matmul_64", "select",
-            "cast", "sort", "random")
+            "matmul_32x4v", "matmul_32v", "conv", "array", "compare", "gather", "unary",
+            "optimizer", "matmul_64", "select", "cast", "sort", "random")
 _INCLUDE = re.compile(r'^#include "([^"]+)"\s*$', re.M)
 
 

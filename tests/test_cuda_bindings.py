@@ -143,7 +143,7 @@ def test_launchers_ask_the_module_that_defines_each_kernel():
             for name in kernel_names(family):
                 assert launcher.family_of(name) == family, name
     for tile in launch_matmul.TILES:
-        dtypes = ("f32",) if tile in ("128v", "32x4") else ("f32", "f64")
+        dtypes = ("f32",) if tile in launch_matmul.FLOAT32_ONLY else ("f32", "f64")
         want = {f"gemm_{tile}_{t}_{d}" for t in ("nn", "nt", "tn", "tt") for d in dtypes}
         assert kernel_names(f"matmul_{tile}") == want
 

@@ -147,16 +147,17 @@ def test_matmul_every_size(m, k, n, dtype):
 
 @pytest.mark.parametrize("tile,dtype", [(tile, dt) for tile in M.TILES
                                         for dt in (np.float32, np.float64)
-                                        if tile not in ("128v", "32x4") or dt is np.float32])
+                                        if tile not in M.FLOAT32_ONLY or dt is np.float32])
 def test_every_matmul_tile_split_and_transpose(tile, dtype):
     """Each matmul tile (kernels/matmul_<tile>.cu) launched directly (whatever the
     launcher would choose), for the four transposes, unsplit and split along K, with and
     without a fused relu, each twice (the same bits), on sizes leaving partial tiles
-    (multiples of 4 for the 128v tile's vector loads), against float64, with poisoned
-    outputs."""
+    (multiples of 4 for the vector loads of the 128v, 32v and 32x4v tiles), against
+    float64, with poisoned outputs; a tile with vector loads gives the same bits as its
+    scalar sibling."""
     asarray = device.cupy().asarray
     rng = np.random.default_rng(len(tile))
-    m, k, n = (36, 260, 68) if tile == "128v" else (33, 270, 65)
+    m, k, n = (36, 260, 68) if tile in M.VECTOR_LOADS else (33, 270, 65)
     a, b = rng.standard_normal((m, k)), rng.standard_normal((k, n))
     want = a @ b
     tol = 1e-4 if dtype is np.float32 else 1e-12
@@ -167,6 +168,9 @@ def test_every_matmul_tile_split_and_transpose(tile, dtype):
             got = M.gemm(da, db, 0, 0, ta, tb, (m, n), tile, splits, relu).get()
             again = M.gemm(da, db, 0, 0, ta, tb, (m, n), tile, splits, relu).get()
             assert got.tobytes() == again.tobytes()
+            if tile[:-1] in M.TILES:  # 32v and 32x4v: the bits of the 32 and 32x4 tiles
+                scalar = M.gemm(da, db, 0, 0, ta, tb, (m, n), tile[:-1], splits, relu).get()
+                assert got.tobytes() == scalar.tobytes()
             assert got.dtype == dtype
             ref = np.maximum(want, 0) if relu else want
             err = np.abs(got.astype(np.float64) - ref).max() / np.abs(want).max()

@@ -28,13 +28,15 @@ def test_every_choice_is_a_valid_tile_and_split(suf, aligned, sharing):
     for m, n, k, batch in itertools.product(SIZES, SIZES, SIZES, (1, 8)):
         tile, splits = M.tiling(m, n, k, batch, suf, aligned, sharing)
         assert tile in M.TILES
-        assert tile != "128v" or (suf == "f32" and aligned)
-        assert tile != "32x4" or suf == "f32"
+        assert (tile in M.VECTOR_LOADS) <= (suf == "f32" and aligned)
+        assert tile not in M.FLOAT32_ONLY or suf == "f32"
+        # aligned float32 operands never take a tile whose variant with vector loads exists
+        assert not (suf == "f32" and aligned and tile + "v" in M.TILES)
         assert splits == 1 or 1 < splits <= k // 64
         size = M.TILES[tile][0]
         if splits > 1:  # a split only where the unsplit blocks leave SMs idle, K long
             assert _blocks(m, n, batch, size) < SMS and k >= 256
-        if tile == "32x4":  # only when the products running at once overfill the SMs
+        if tile.startswith("32x4"):  # only when the products running at once overfill the SMs
             assert splits == 1 and _blocks(m, n, batch, 32) * sharing > 2 * SMS
         # the splits set the order of the sums: the same for every stream count
         assert splits == M.tiling(m, n, k, batch, suf, aligned)[1]
@@ -44,9 +46,9 @@ def test_small_products_take_a_32_tile_and_large_ones_the_large():
     # the seed step's five products, alone (bench/profile_step.py measured these on an H200)
     for m, n, k in ((64, 100, 1000), (64, 1000, 100), (100, 1000, 64), (1000, 100, 64)):
         tile, splits = M.tiling(m, n, k, 1, "f32", True)
-        assert tile == "32"
+        assert tile == "32v" and M.tiling(m, n, k, 1, "f32", False) == ("32", splits)
         assert (splits > 1) == (2 * _blocks(m, n, 1, 32) < SMS and k >= 512)
-    assert M.tiling(64, 100, 1000, 1, "f32", True) == ("32", 15)  # slices of 64 or more
+    assert M.tiling(64, 100, 1000, 1, "f32", True) == ("32v", 15)  # slices of 64 or more
     assert M.tiling(4096, 4096, 4096, 1, "f32", True) == ("128v", 1)
     assert M.tiling(4096, 4096, 4096, 1, "f64", False) == ("64", 1)
     # 64-tile blocks filling half the SMs or more keep the 64 tile
@@ -55,14 +57,15 @@ def test_small_products_take_a_32_tile_and_large_ones_the_large():
 
 def test_products_sharing_the_gpu_take_the_32x4_tile_when_they_overfill_it():
     # bench/plans.py's 256^2 branches (64 blocks each): alone or two at once, the 32 tile;
-    # eight at once (512 blocks, more than two per SM): the 32x4 tile
-    assert M.tiling(256, 256, 256, 1, "f32", True) == ("32", 1)
-    assert M.tiling(256, 256, 256, 1, "f32", True, sharing=2) == ("32", 1)
-    assert M.tiling(256, 256, 256, 1, "f32", True, sharing=8) == ("32x4", 1)
+    # eight at once (512 blocks, more than two per SM): the 32x4 tile (with vector loads)
+    assert M.tiling(256, 256, 256, 1, "f32", True) == ("32v", 1)
+    assert M.tiling(256, 256, 256, 1, "f32", True, sharing=2) == ("32v", 1)
+    assert M.tiling(256, 256, 256, 1, "f32", True, sharing=8) == ("32x4v", 1)
+    assert M.tiling(256, 256, 256, 1, "f32", False, sharing=8) == ("32x4", 1)
     # the 128^2 branches: 16 blocks each, 128 for eight at once, under two per SM
-    assert M.tiling(128, 128, 128, 1, "f32", True, sharing=8) == ("32", 1)
+    assert M.tiling(128, 128, 128, 1, "f32", True, sharing=8) == ("32v", 1)
     # a split product keeps its tile and splits whatever runs beside it
-    assert M.tiling(64, 100, 1000, 1, "f32", True, sharing=8) == ("32", 15)
+    assert M.tiling(64, 100, 1000, 1, "f32", True, sharing=8) == ("32v", 15)
     # float64 has the 32 tile only
     assert M.tiling(256, 256, 256, 1, "f64", False, sharing=8) == ("32", 1)
 
