@@ -136,15 +136,19 @@ def softmax_xent(results):
 
 
 def compile_times(results):
-    """Cold compile of every module in a fresh process with an empty CuPy cache, then warm."""
+    """Cold compile of every module in a fresh process with an empty CuPy cache, then warm.
+    The imports are timed with Python's bytecode written (as a pip install leaves it): an
+    import that compiles every source file first is not a warm one."""
     code = ("import time; t = time.perf_counter(); import tf0.kernels.loader as l; l.modules(); "
             "print(time.perf_counter() - t)")
     with tempfile.TemporaryDirectory() as cache:
-        env = dict(os.environ, CUPY_CACHE_DIR=cache)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["CUPY_CACHE_DIR"] = cache
         cold = float(subprocess.check_output([sys.executable, "-c", code], env=env))
         warm = float(subprocess.check_output([sys.executable, "-c", code], env=env))
         imp = ("import time; t = time.perf_counter(); import tf0; tf0.Session; "
                "print(time.perf_counter() - t)")
+        subprocess.check_output([sys.executable, "-c", imp], env=env)  # writes the bytecode
         warm_import = float(subprocess.check_output([sys.executable, "-c", imp], env=env))
         # CuPy's import and the GPU check run on a thread of their own: the first Session
         # waits for them (and for the kernels it needs), so that is reported too
