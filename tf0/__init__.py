@@ -16,7 +16,8 @@ if not os.path.isdir(os.path.join(_here, "engine")) and \
 
 
 # tf.keras, tf.estimator and tf.distributions load when first used: most programs never
-# touch them, and they would add about a fifth to the import of the rest.
+# touch them (they add about 8% to `import tf0; tf0.Session`: 0.162 s against 0.150 on a
+# 2-core machine, 2026-11-28).
 _ON_USE = ("distributions", "estimator", "keras")
 
 
