@@ -1,7 +1,12 @@
 """The training side of a keras Model (TF1 graph mode): compile adds the loss, metric and
 training ops once (on first use, so a Sequential model may be built by its first data);
-fit, evaluate and predict feed batches of NumPy arrays or of a tf.data Dataset's elements
-to them through the keras session. Model (keras_model.py) takes it as a base."""
+fit, evaluate and predict feed batches of NumPy arrays, of a tf.data Dataset's elements or
+of a generator or keras Sequence to them through the keras session. Model
+(keras_model.py) takes it as a base.
+
+Epoch means follow TF1's keras: metrics are means over the samples; the loss too, except
+over a Dataset's batches (fit and evaluate) and a generator's in evaluation, where it is
+the mean of the batches' losses."""
 import time
 
 import numpy as np
@@ -14,6 +19,7 @@ from tf0.ops.sources import placeholder
 
 from . import keras_backend
 from .keras_callbacks import History, epoch_logs
+from .keras_utils import Sequence, is_batch_generator
 
 
 class Training:
@@ -93,24 +99,32 @@ class Training:
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, **kwargs):
-        """Train on NumPy arrays (or a Dataset of (x, y) batches, steps_per_epoch of them
-        per epoch, or until it ends); returns the History of the epochs' mean loss and
-        metrics."""
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            **kwargs):
+        """Train on NumPy arrays, a Dataset of (x, y) batches, or a generator or keras
+        Sequence of (x, y) or (x, y, sample_weight) batches: steps_per_epoch of them per
+        epoch (a Sequence's len() by default), or until a Dataset ends. Returns the History
+        of the epochs' mean loss and metrics."""
         from .data import Dataset
         batch_size = batch_size or 32
-        if validation_data is not None and not isinstance(validation_data, Dataset):
-            vx, vy = self._prepare(validation_data[0], validation_data[1])
-            validation_data = (vx, vy, np.asarray(validation_data[2], np.float32)
-                               if len(validation_data) == 3 else None)
-        if isinstance(x, Dataset):
+        validation = None
+        if validation_data is not None:
+            validation = self._evaluation_batches(validation_data, batch_size,
+                                                  validation_steps, "validation_steps")
+        per_step_loss = isinstance(x, Dataset)
+        if per_step_loss:
             batches, samples = self._dataset_batches(x, steps_per_epoch), None
+        elif is_batch_generator(x):
+            batches = self._generator_batches(x, steps_per_epoch, "steps_per_epoch",
+                                              shuffle=shuffle, class_weight=class_weight)
+            samples = None
         else:
             xs, y = self._prepare(x, y)
             weights = _sample_weights(y, sample_weight, class_weight)
-            if validation_data is None and validation_split:
+            if validation is None and validation_split:
                 cut = int(len(y) * (1.0 - validation_split))
-                validation_data = ([a[cut:] for a in xs], y[cut:], weights[cut:])
+                validation = (_array_batches([a[cut:] for a in xs], y[cut:], weights[cut:],
+                                             batch_size, shuffle=False), False)
                 xs, y, weights = [a[:cut] for a in xs], y[:cut], weights[:cut]
             batches, samples = _array_batches(xs, y, weights, batch_size, shuffle), len(y)
         history = History()
@@ -120,20 +134,17 @@ class Training:
             started = time.time()
             for cb in callbacks:
                 cb.on_epoch_begin(epoch)
-            sums, count = {}, 0
+            means = _EpochMeans(per_step_loss)
             for batch, (bx, by, bw) in enumerate(batches()):
                 for cb in callbacks:
                     cb.on_batch_begin(batch, {"batch": batch, "size": len(by)})
                 logs = self._run_batch(bx, by, bw, True)
-                for key, value in logs.items():
-                    sums[key] = sums.get(key, 0.0) + value * len(by)
-                count += len(by)
+                means.add(logs, len(by))
                 for cb in callbacks:
                     cb.on_batch_end(batch, dict(logs, batch=batch, size=len(by)))
-            logs = epoch_logs(sums, count)
-            if validation_data is not None:
-                logs.update({f"val_{k}": v for k, v in
-                             self._evaluate_logs(validation_data, batch_size).items()})
+            logs = means.logs()
+            if validation is not None:
+                logs.update({f"val_{k}": v for k, v in self._evaluate_logs(*validation).items()})
             self._end_epoch(callbacks, epoch, epochs, logs, verbose, started)
             if self.stop_training:
                 break
@@ -181,40 +192,79 @@ class Training:
         for cb in callbacks:
             cb.on_epoch_end(epoch, logs)
 
-    def _evaluate_logs(self, data, batch_size, steps=None):
-        """Mean loss and metrics over (input arrays, targets, sample weights or None), or
-        over a Dataset of (x, y) batches."""
+    def _generator_batches(self, data, steps, steps_name, labelled=True, shuffle=False,
+                           class_weight=None):
+        """A function giving one pass of (input arrays, targets, weights) batches of a keras
+        Sequence (`steps` of its batches, or all; in a fresh random order if shuffle;
+        on_epoch_end after the pass) or of a generator (`steps` items, TF1's ValueError
+        without them). Items are x, (x,), (x, y) or (x, y, sample_weight)."""
+        if isinstance(data, Sequence):
+            count = len(data) if steps is None else steps
+
+            def items():
+                order = np.random.permutation(len(data)) if shuffle else np.arange(len(data))
+                for index in order[:count]:
+                    yield data[int(index)]
+                data.on_epoch_end()
+        elif steps is None:
+            raise ValueError(f"Please specify the number of steps via the `{steps_name}` "
+                             f"argument.")
+        else:
+            def items():  # the range first: no item is taken beyond the last step
+                for _, item in zip(range(steps), data):
+                    yield item
+
+        def one_pass():
+            for item in items():
+                item = item if isinstance(item, tuple) else (item,)
+                xs, y = self._prepare(item[0], item[1] if labelled and len(item) > 1 else None)
+                if not labelled:
+                    yield xs, np.zeros(len(xs[0])), None
+                    continue
+                weights = item[2] if len(item) > 2 else None
+                yield xs, y, (_sample_weights(y, weights, class_weight)
+                              if weights is not None or class_weight else None)
+        return one_pass
+
+    def _evaluation_batches(self, data, batch_size, steps, steps_name="steps"):
+        """(one pass of batches, whether the loss is the mean of the batches' losses) to
+        evaluate on: a Dataset of (x, y) batches, a generator or Sequence, or an
+        (x, y[, sample_weight]) tuple of arrays."""
         from .data import Dataset
         if isinstance(data, Dataset):
-            batches = self._dataset_batches(data, steps)
-        else:
-            batches = _array_batches(*data, batch_size, shuffle=False)
-        sums, count = {}, 0
+            return self._dataset_batches(data, steps), True
+        if is_batch_generator(data):
+            return self._generator_batches(data, steps, steps_name), True
+        xs, y = self._prepare(data[0], data[1])
+        weights = np.asarray(data[2], np.float32) if len(data) > 2 and data[2] is not None \
+            else None
+        return _array_batches(xs, y, weights, batch_size, shuffle=False), False
+
+    def _evaluate_logs(self, batches, per_step_loss):
+        """Mean loss and metrics over one pass of `batches`."""
+        means = _EpochMeans(per_step_loss)
         for xs, y, weights in batches():
-            for key, value in self._run_batch(xs, y, weights, False).items():
-                sums[key] = sums.get(key, 0.0) + value * len(y)
-            count += len(y)
-        return epoch_logs(sums, count)
+            means.add(self._run_batch(xs, y, weights, False), len(y))
+        return means.logs()
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, **kwargs):
-        """The mean loss over (x, y) or a Dataset of (x, y) batches (and the metrics:
-        [loss, *metrics])."""
+        """The mean loss over (x, y), a Dataset of (x, y) batches or `steps` batches of a
+        generator or Sequence (and the metrics: [loss, *metrics])."""
         from .data import Dataset
-        if not isinstance(x, Dataset):
-            xs, y = self._prepare(x, y)
-            x = (xs, y, None if sample_weight is None else
-                 np.asarray(sample_weight, np.float32))
-        logs = self._evaluate_logs(x, batch_size or 32, steps)
+        data = x if isinstance(x, Dataset) or is_batch_generator(x) else (x, y, sample_weight)
+        logs = self._evaluate_logs(*self._evaluation_batches(data, batch_size or 32, steps))
         values = [logs["loss"]] + [logs[n] for n, _ in self._training_ops()["metrics"]]
         return values if len(values) > 1 else values[0]
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, **kwargs):
-        """The model's outputs for each row of x (or of a Dataset's batches), in batches
-        (a list for several outputs)."""
+        """The model's outputs for each row of x (or of a Dataset's batches, or of `steps`
+        batches of a generator or Sequence), in batches (a list for several outputs)."""
         from .data import Dataset
         if isinstance(x, Dataset):
             batches = self._dataset_batches(x, steps, labelled=False)
+        elif is_batch_generator(x):
+            batches = self._generator_batches(x, steps, "steps", labelled=False)
         else:
             xs, _ = self._prepare(x)
             batches = _array_batches(xs, np.zeros(len(xs[0])), None, batch_size or 32,
@@ -241,6 +291,25 @@ class Training:
         xs, _ = self._prepare(x)
         out = keras_backend.get_session(self.outputs[0].graph).run(self.outputs, self._feeds(xs))
         return out if len(out) > 1 else out[0]
+
+    # TF1's generator entry points; batches are read on the calling thread, so
+    # max_queue_size, workers and use_multiprocessing change nothing
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0):
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
+                        verbose=verbose, callbacks=callbacks, validation_data=validation_data,
+                        validation_steps=validation_steps, class_weight=class_weight,
+                        shuffle=shuffle, initial_epoch=initial_epoch)
+
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                           workers=1, use_multiprocessing=False, verbose=0):
+        return self.evaluate(generator, steps=steps, verbose=verbose)
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                          workers=1, use_multiprocessing=False, verbose=0):
+        return self.predict(generator, steps=steps, verbose=verbose)
 
 
 
@@ -284,3 +353,23 @@ def _scalars(logs):
     values = list(logs.values())
     return [float(v) for v in values] if len(values) > 1 else float(values[0])
 
+
+class _EpochMeans:
+    """Epoch means of batch logs: each value weighted by its batch's samples, except the
+    loss where `per_step_loss`, which is then the mean of the batches' losses (TF1)."""
+
+    def __init__(self, per_step_loss):
+        self.per_step_loss = per_step_loss
+        self.sums, self.count, self.losses = {}, 0, []
+
+    def add(self, logs, size):
+        for key, value in logs.items():
+            self.sums[key] = self.sums.get(key, 0.0) + value * size
+        self.count += size
+        self.losses.append(float(logs["loss"]))
+
+    def logs(self):
+        logs = epoch_logs(self.sums, self.count)
+        if self.per_step_loss and self.losses:
+            logs["loss"] = float(np.mean(self.losses))
+        return logs

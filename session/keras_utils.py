@@ -1,4 +1,4 @@
-"""tf.keras.utils: to_categorical."""
+"""tf.keras.utils: to_categorical and Sequence."""
 import numpy as np
 
 
@@ -11,3 +11,29 @@ def to_categorical(y, num_classes=None, dtype="float32"):
     out = np.zeros((len(y), num_classes), dtype)
     out[np.arange(len(y)), y] = 1
     return out.reshape(*shape, num_classes)
+
+
+class Sequence:
+    """tf.keras.utils.Sequence: a dataset of batches by index. Subclasses define
+    __len__ (batches per epoch) and __getitem__(i) (batch i: x, (x, y) or
+    (x, y, sample_weight)); fit calls on_epoch_end after each epoch and, with shuffle,
+    takes the batches in a fresh random order."""
+
+    def __len__(self):
+        raise NotImplementedError
+
+    def __getitem__(self, index):
+        raise NotImplementedError
+
+    def on_epoch_end(self):
+        pass
+
+    def __iter__(self):
+        for index in range(len(self)):
+            yield self[index]
+
+
+def is_batch_generator(data):
+    """True for a keras Sequence or a Python iterator of batches (a generator)."""
+    return isinstance(data, Sequence) or (hasattr(data, "__next__") and
+                                          hasattr(data, "__iter__"))

@@ -193,3 +193,47 @@ def test_3d_normalization_and_prelu_layers_fit_alike():
     # float32 sums in another order (a 3-D convolution tap by tap) drift by about 1e-5
     # per step of training
     _assert_same(ours, theirs, atol=1e-4)
+
+
+def test_generators_sequences_and_datasets_of_uneven_batches_fit_alike():
+    # 45 rows in batches of 10: the last one short, where TF1's epoch means of the loss
+    # differ by source (over the samples, or over the batches)
+    x = RNG.standard_normal((45, 5)).astype(np.float32)
+    y = (x[:, 0] - x[:, 3] > 0).astype(np.int64)
+
+    def program(tf, rng):
+        K = tf.keras
+
+        class Batches(K.utils.Sequence):
+            def __init__(self, labelled=True):
+                self.labelled = labelled
+
+            def __len__(self):
+                return 5
+
+            def __getitem__(self, i):
+                rows = slice(10 * i, 10 * i + 10)
+                return (x[rows], y[rows]) if self.labelled else x[rows]
+
+        def generator():
+            while True:
+                for i in range(5):
+                    yield x[10 * i:10 * i + 10], y[10 * i:10 * i + 10]
+        model = K.Sequential([K.layers.Dense(6, activation="tanh", input_shape=(5,)),
+                              K.layers.Dense(2, activation="softmax")])
+        _start(model, rng)
+        model.compile(K.optimizers.SGD(0.2), "sparse_categorical_crossentropy", ["accuracy"])
+        fitted = model.fit_generator(Batches(), epochs=2, shuffle=False, verbose=0,
+                                     validation_data=Batches())
+        data = tf.data.Dataset.from_tensor_slices((x, y)).batch(10)
+        on_data = model.fit(data, epochs=1, verbose=0)
+        on_generator = model.fit(generator(), steps_per_epoch=4, verbose=0)
+        return {"fitted": fitted.history, "on_data": on_data.history,
+                "on_generator": on_generator.history,
+                "evaluate_generator": model.evaluate_generator(Batches()),
+                "evaluate_steps": model.evaluate_generator(generator(), steps=3),
+                "evaluate_data": model.evaluate(data, verbose=0),
+                "predict": model.predict_generator(Batches(labelled=False)),
+                "final": model.get_weights()[0]}
+    ours, theirs = _run(program)
+    _assert_same(ours, theirs)

@@ -10,7 +10,7 @@ from tf0.ops.keras_layers import Input  # noqa: F401
 from tf0.session import keras_callbacks as _callbacks
 from tf0.session.keras_model import Model, Sequential
 from tf0.session.keras_saving import load_model, model_from_json
-from tf0.session.keras_utils import to_categorical
+from tf0.session.keras_utils import Sequence, to_categorical
 
 models = SimpleNamespace(Model=Model, Sequential=Sequential, load_model=load_model,
                          model_from_json=model_from_json)
@@ -27,4 +27,4 @@ activations = SimpleNamespace(get=_base.get_activation)
 initializers = SimpleNamespace(get=_base.get_initializer)
 regularizers = SimpleNamespace(get=_base.get_regularizer, l1=_base.l1, l2=_base.l2,
                                l1_l2=_base.l1_l2, L1L2=_base.L1L2)
-utils = SimpleNamespace(to_categorical=to_categorical)
+utils = SimpleNamespace(to_categorical=to_categorical, Sequence=Sequence)
