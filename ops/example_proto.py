@@ -69,7 +69,7 @@ class Int64List(_Message):
     def _encode(self):
         if not self.value:
             return b""
-        return pb.bytes_field(1, b"".join(pb.varint(v) for v in self.value))
+        return pb.packed_varints_field(1, self.value)
 
     def _decode(self, fields):
         self.value = []

@@ -4,6 +4,11 @@ concatenation of its fields, and fields() splits a message back into them."""
 import struct
 
 
+# TF's DataType enum, for the dtypes a TensorProto or an AttrValue names
+DATA_TYPE = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "string": 7, "int64": 9,
+             "bool": 10, "variant": 21}
+
+
 def varint(n):
     """An unsigned integer (a negative int64 as its two's complement) as a base-128 varint."""
     n &= (1 << 64) - 1
@@ -39,6 +44,14 @@ def bytes_field(field, data):
 
 def packed_doubles_field(field, values):
     return bytes_field(field, struct.pack(f"<{len(values)}d", *values))
+
+
+def packed_floats_field(field, values):
+    return bytes_field(field, struct.pack(f"<{len(values)}f", *values))
+
+
+def packed_varints_field(field, values):
+    return bytes_field(field, b"".join(varint(int(v)) for v in values))
 
 
 def fields(data):

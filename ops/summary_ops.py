@@ -133,15 +133,11 @@ def _image_bind(op, ctx):
     return image_summary_np
 
 
-_DATA_TYPE = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "string": 7, "int64": 9,
-              "bool": 10}  # TF's DataType enum
-
-
 def tensor_message(value, dtype):
     """A TensorProto: the dtype, the shape, then the bytes (numbers) or strings."""
     value = np.asarray(value)
     dims = b"".join(pb.bytes_field(2, pb.int_field(1, d)) for d in value.shape)
-    out = pb.int_field(1, _DATA_TYPE[dtype.name]) + pb.bytes_field(2, dims)
+    out = pb.int_field(1, pb.DATA_TYPE[dtype.name]) + pb.bytes_field(2, dims)
     if dtype is dtypes.string:
         return out + b"".join(pb.bytes_field(8, s) for s in value.reshape(-1))
     data = np.ascontiguousarray(value, dtype.np.newbyteorder("<")).tobytes()

@@ -2,8 +2,9 @@
 
 An event file is a sequence of records (TFRecord framing: the length as a little-endian
 uint64, its masked CRC-32C, the data, the data's masked CRC-32C), each an Event protocol
-buffer: wall_time (1, double), step (2, int64), file_version (3, string) or summary (5, a
-serialized Summary from tf.summary.*). The first event names the file version.
+buffer: wall_time (1, double), step (2, int64), file_version (3, string), graph_def (4, a
+serialized GraphDef, session/graph_proto.py) or summary (5, a serialized Summary from
+tf.summary.*). The first event names the file version.
 """
 import os
 import socket
@@ -11,6 +12,8 @@ import struct
 import time
 
 from tf0.ops import proto_wire as pb
+
+from .graph_proto import graph_message
 
 
 def _crc32c_table():
@@ -46,13 +49,15 @@ def record(data):
             + struct.pack("<I", masked_crc32c(data)))
 
 
-def event(wall_time, step=None, file_version=None, summary=None):
+def event(wall_time, step=None, file_version=None, summary=None, graph_def=None):
     """A serialized Event."""
     out = pb.double_field(1, wall_time)
     if step is not None:
         out += pb.int_field(2, step)
     if file_version is not None:
         out += pb.bytes_field(3, file_version)
+    if graph_def is not None:
+        out += pb.bytes_field(4, graph_def)
     if summary is not None:
         out += pb.bytes_field(5, summary)
     return out
@@ -62,8 +67,8 @@ class FileWriter:
     """TF1's tf.summary.FileWriter(logdir, graph=None, max_queue=10, flush_secs=120,
     graph_def=None, filename_suffix=None, session=None): appends events to
     `logdir/events.out.tfevents.<time>.<host><suffix>`. Events are written as they are
-    added (max_queue and flush_secs are accepted for compatibility); the graph is not
-    written (TensorBoard's graph tab stays empty)."""
+    added (max_queue and flush_secs are accepted for compatibility); a graph (or
+    graph_def) given is written first, for TensorBoard's graph tab."""
 
     def __init__(self, logdir, graph=None, max_queue=10, flush_secs=120, graph_def=None,
                  filename_suffix=None, session=None):
@@ -74,6 +79,8 @@ class FileWriter:
         self._path = os.path.join(self._logdir, name)
         self._file = open(self._path, "ab")
         self._write(event(time.time(), file_version="brain.Event:2"))
+        if graph is not None or graph_def is not None:
+            self.add_graph(graph, graph_def=graph_def)
 
     def get_logdir(self):
         return self._logdir
@@ -91,7 +98,12 @@ class FileWriter:
                           summary=bytes(summary)))
 
     def add_graph(self, graph=None, global_step=None, graph_def=None):
-        """Accepted for compatibility; tf0 does not write graphs."""
+        """Write a tf0 Graph (with its output shapes) or GraphDef as TF1's GraphDef
+        protocol buffer, which TensorBoard draws."""
+        if (graph is None) == (graph_def is None):
+            raise ValueError("add_graph takes a graph or a graph_def, one of the two")
+        self._write(event(time.time(), step=None if global_step is None else int(global_step),
+                          graph_def=graph_message(graph, graph_def)))
 
     def _write(self, data):
         if self._file is None:
@@ -171,12 +183,12 @@ class Summary:
 
 
 class Event:
-    """A TensorBoard event as TF1's reader gives it: wall_time, step, file_version, and
-    summary (a Summary, or None)."""
+    """A TensorBoard event as TF1's reader gives it: wall_time, step, file_version,
+    graph_def (the serialized GraphDef, or None) and summary (a Summary, or None)."""
 
-    def __init__(self, wall_time=0.0, step=0, file_version="", summary=None):
+    def __init__(self, wall_time=0.0, step=0, file_version="", summary=None, graph_def=None):
         self.wall_time, self.step = wall_time, step
-        self.file_version, self.summary = file_version, summary
+        self.file_version, self.summary, self.graph_def = file_version, summary, graph_def
 
     @classmethod
     def FromString(cls, data):  # noqa: N802
@@ -188,6 +200,8 @@ class Event:
                 out.step = value
             elif field == 3:
                 out.file_version = value.decode()
+            elif field == 4:
+                out.graph_def = bytes(value)
             elif field == 5:
                 out.summary = Summary.FromString(value)
         return out

@@ -1,5 +1,6 @@
 """TF1's smaller array, segment and check functions through tf0 and TensorFlow's compat.v1,
-with gradients, and a frozen graph's import (skipped without TensorFlow)."""
+with gradients, a frozen graph's import, and the graph a FileWriter writes as TF1 reads it
+(skipped without TensorFlow)."""
 import numpy as np
 
 from tf1_reference import both
@@ -88,3 +89,35 @@ def test_a_frozen_graph_imports_as_tf1s_does():
     (ours, *our_names), (theirs, *their_names) = results
     np.testing.assert_allclose(ours, theirs, rtol=1e-6)
     assert our_names == their_names
+
+
+def test_tf1_reads_the_graph_a_file_writer_writes(tmp_path):
+    """TensorBoard's view of a tf0 graph: TF1 reads the event file and parses the graph
+    as its GraphDef, with tf0's nodes, inputs, dtypes, shapes and constants."""
+    import tf0
+    from tf1_reference import tf1
+    kernel = RNG.standard_normal((3, 2)).astype(np.float32)
+    with tf0.Graph().as_default() as graph:
+        x = tf0.placeholder(tf0.float32, [None, 3], name="x")
+        w = tf0.Variable(kernel, name="w")
+        loss = tf0.reduce_sum(tf0.nn.relu(tf0.matmul(x, w)), name="loss")
+        tf0.train.GradientDescentOptimizer(0.1).minimize(loss)
+        with tf0.Session() as sess:
+            tf0.summary.FileWriter(str(tmp_path), sess.graph).close()
+    (path,) = tmp_path.iterdir()
+    (event,) = [e for e in tf1.train.summary_iterator(str(path)) if e.HasField("graph_def")]
+    graph_def = tf1.GraphDef.FromString(event.graph_def)
+    ops = graph.get_operations()
+    assert [(n.name, n.op) for n in graph_def.node] == [(op.name, op.type) for op in ops]
+    for node, op in zip(graph_def.node, ops):
+        want = [t.op.name if t.value_index == 0 else t.name for t in op.inputs]
+        assert list(node.input) == want + ["^" + c.name for c in op.control_inputs]
+        shapes = node.attr["_output_shapes"].list.shape
+        assert [[d.size for d in s.dim] for s in shapes] == \
+            [[-1 if d is None else d for d in t.shape.as_list()] for t in op.outputs]
+    nodes = {n.name: n for n in graph_def.node}
+    assert tf1.as_dtype(nodes["x"].attr["dtype"].type) == tf1.float32
+    assert [d.size for d in nodes["x"].attr["shape"].shape.dim] == [-1, 3]
+    initial = [n for n in graph_def.node if n.name.startswith("w/") and n.op == "Const"]
+    np.testing.assert_array_equal(tf1.make_ndarray(initial[0].attr["value"].tensor), kernel)
+    assert nodes["MatMul"].attr["transpose_a"].b is False

@@ -270,3 +270,34 @@ def test_summaries_built_by_hand_and_read_back_with_summary_iterator(tmp_path):
     again = tf.Summary.FromString(tf.Summary(events[2].summary.value).SerializeToString())
     assert [(v.tag, v.simple_value) for v in again.value] == [
         (v.tag, v.simple_value) for v in events[2].summary.value]
+
+
+def test_file_writer_writes_the_graph_as_tf1s_graph_def(tmp_path):
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    halves = tf.split(x, [1, 2], axis=1, name="halves")
+    w = tf.constant(np.arange(6, dtype=np.float32).reshape(2, 3), name="w")
+    with tf.control_dependencies([halves[0]]):
+        tf.matmul(halves[1], w, name="y")
+    graph = tf.get_default_graph()
+    with tf.summary.FileWriter(str(tmp_path / "a"), graph) as writer:
+        writer.add_graph(graph_def=graph.as_graph_def(), global_step=7)
+    (path,) = (tmp_path / "a").iterdir()
+    events = [_message(r) for r in _records(path)]
+    assert [sorted(e) for e in events] == [[1, 3], [1, 4], [1, 2, 4]] and events[2][2] == [7]
+    for graph_def, shapes in ((events[1][4][0], True), (events[2][4][0], False)):
+        nodes = [_message(n) for n in _message(graph_def)[1]]
+        assert [n[1][0].decode() for n in nodes] == [op.name for op in graph.get_operations()]
+        assert [n[2][0].decode() for n in nodes] == [op.type for op in graph.get_operations()]
+        by_name = {n[1][0].decode(): n for n in nodes}
+        # inputs: output 0 by its op's name, others as name:k, control inputs as ^name
+        assert [i.decode() for i in by_name["y"][3]] == ["halves:1", "w", "^halves"]
+        attrs = {name: {_message(a)[1][0].decode(): _message(_message(a)[2][0])
+                        for a in n.get(5, [])} for name, n in by_name.items()}
+        assert attrs["x"]["dtype"][6] == [1]  # DT_FLOAT
+        dims = [_message(d)[1][0] for d in _message(attrs["x"]["shape"][7][0])[2]]
+        assert dims == [(1 << 64) - 1, 3]  # -1 (unknown) as a two's complement varint
+        tensor = _message(attrs["w"]["value"][8][0])
+        assert np.frombuffer(tensor[4][0], "<f4").tolist() == list(range(6))
+        assert ("_output_shapes" in attrs["y"]) == shapes
+    with pytest.raises(ValueError, match="one of the two"):
+        tf.summary.FileWriter(str(tmp_path / "b")).add_graph()
