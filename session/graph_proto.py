@@ -62,6 +62,8 @@ def attr_message(value):
     if isinstance(value, TensorShape):
         return pb.bytes_field(7, shape_message(value))
     if isinstance(value, np.ndarray):
+        if value.dtype == object and not all(isinstance(s, (str, bytes)) for s in value.flat):
+            return None  # Python objects, not strings
         try:
             dtype = dtypes.string if value.dtype.kind in "OSU" else dtypes.as_dtype(value.dtype)
         except TypeError:

@@ -241,15 +241,17 @@ class CSVLogger(Callback):
 
 class TensorBoard(Callback):
     """The epoch logs (loss, metrics, their val_ forms) as scalar summaries in log_dir,
-    one event per epoch, for TensorBoard's scalars tab."""
+    one event per epoch, for TensorBoard's scalars tab; with write_graph, the model's graph
+    first, for its graph tab."""
 
-    def __init__(self, log_dir="./logs", **unused):
+    def __init__(self, log_dir="./logs", write_graph=True, **unused):
         super().__init__()
-        self.log_dir = log_dir
+        self.log_dir, self.write_graph = log_dir, write_graph
 
     def on_train_begin(self, logs=None):
         from .events import FileWriter
-        self._writer = FileWriter(self.log_dir)
+        self._writer = FileWriter(self.log_dir, self.model.outputs[0].graph
+                                  if self.write_graph else None)
 
     def on_epoch_end(self, epoch, logs=None):
         from .events import Summary, SummaryValue

@@ -111,7 +111,9 @@ class Supervisor:
         self._save_summaries_secs, self._save_model_secs = save_summaries_secs, save_model_secs
         self._stop_grace_secs = stop_grace_secs
         self._save_path = os.path.join(logdir, checkpoint_basename) if logdir else None
-        self._summary_writer = (FileWriter(logdir) if logdir else None) \
+        # the chief's default writer starts with the graph, as TF1's does
+        self._summary_writer = (FileWriter(logdir, self._graph if is_chief else None)
+                                if logdir else None) \
             if summary_writer is USE_DEFAULT else summary_writer
         self._session_manager = session_manager or SessionManager(
             local_init_op=self._local_init_op, graph=self._graph)

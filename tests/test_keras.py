@@ -498,7 +498,8 @@ def test_learning_rate_callbacks_set_the_optimizers_rate(tmp_path):
     assert rows[0].split(",") == ["epoch", "loss", "lr"] and len(rows) == 5
     assert float(rows[4].split(",")[1]) == pytest.approx(history.history["loss"][3])
     (events,) = (tmp_path / "tb").iterdir()
-    read = list(tf.train.summary_iterator(str(events)))[1:]
+    graph, *read = list(tf.train.summary_iterator(str(events)))[1:]
+    assert graph.HasField("graph_def") and b"dense/kernel" in graph.graph_def  # write_graph
     assert [e.step for e in read] == [0, 1, 2, 3]
     assert [[v.tag for v in e.summary.value] for e in read] == [["loss", "lr"]] * 4
     np.testing.assert_allclose([e.summary.value[0].simple_value for e in read],

@@ -33,6 +33,9 @@ def test_managed_session_trains_saves_and_resumes(tmp_path):
     assert ran == 240  # 30 epochs of 8, then the input's end stops the loop cleanly
     saved = tf.train.latest_checkpoint(str(tmp_path))
     assert saved is not None
+    (events,) = tmp_path.glob("events.out.tfevents.*")  # the chief's writer has the graph
+    graphs = [e.graph_def for e in tf.train.summary_iterator(str(events)) if e.graph_def]
+    assert len(graphs) == 1 and train.name.encode() in graphs[0]
     tf.reset_default_graph()
     w, step, train = _model()
     sv = tf.train.Supervisor(logdir=str(tmp_path), save_model_secs=0)
