@@ -51,6 +51,23 @@ __device__ void rmsprop(const T* var, const T* ms, const T* mom, const T* g, T* 
 }
 
 template <typename T>
+__device__ void centered_rmsprop(const T* var, const T* ms, const T* mg, const T* mom, const T* g,
+                                 T* var_out, T* ms_out, T* mg_out, T* mom_out, i64 n, const T* lr,
+                                 const T* decay, const T* momentum, const T* eps) {
+  const T a = *lr, d = *decay, mo = *momentum, e = *eps;
+  GRID_STRIDE(i, n) {
+    const T gi = g[i];
+    const T msi = d * ms[i] + (T(1) - d) * gi * gi;
+    const T mgi = d * mg[i] + (T(1) - d) * gi;
+    const T momi = mo * mom[i] + a * gi / sqrt(msi - mgi * mgi + e);
+    ms_out[i] = msi;
+    mg_out[i] = mgi;
+    mom_out[i] = momi;
+    var_out[i] = var[i] - momi;
+  }
+}
+
+template <typename T>
 __device__ void adagrad(const T* var, const T* acc, const T* g, T* var_out, T* acc_out, i64 n,
                         const T* lr) {
   const T a = *lr;
@@ -144,6 +161,13 @@ __device__ void proximal_adagrad(const T* var, const T* acc, const T* g, T* var_
                                                  i64 n, const T* lr, const T* decay,            \
                                                  const T* momentum, const T* eps) {             \
     rmsprop(var, ms, mom, g, var_out, ms_out, mom_out, n, lr, decay, momentum, eps);            \
+  }                                                                                             \
+  extern "C" __global__ void apply_centered_rmsprop_##SUF(                                       \
+      const T* var, const T* ms, const T* mg, const T* mom, const T* g, T* var_out, T* ms_out,   \
+      T* mg_out, T* mom_out, i64 n, const T* lr, const T* decay, const T* momentum,             \
+      const T* eps) {                                                                           \
+    centered_rmsprop(var, ms, mg, mom, g, var_out, ms_out, mg_out, mom_out, n, lr, decay,       \
+                     momentum, eps);                                                            \
   }                                                                                             \
   extern "C" __global__ void apply_adagrad_##SUF(const T* var, const T* acc, const T* g,         \
                                                  T* var_out, T* acc_out, i64 n, const T* lr) {  \

@@ -179,20 +179,23 @@ class AdamOptimizer(Optimizer):
 
 
 class RMSPropOptimizer(Optimizer):
-    """TF1's RMSProp: the mean-square slot starts at 1."""
+    """TF1's RMSProp: the mean-square slot starts at 1; centered, it divides by the
+    variance instead (an "mg" slot, starting at 0, holds the mean gradient)."""
     SLOTS = (("rms", 1.0), ("momentum", 0.0))
 
     def __init__(self, learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10,
                  use_locking=False, centered=False, name="RMSProp"):
         super().__init__(use_locking, name)
-        if centered:
-            raise NotImplementedError("centered RMSProp is not supported yet")
+        self._centered = centered
+        if centered:  # TF1's slot order, which its slot names number
+            self.SLOTS = (("rms", 1.0), ("mg", 0.0), ("momentum", 0.0))
         self._lr, self._decay, self._momentum, self._epsilon = learning_rate, decay, momentum, \
             epsilon
 
     def _apply(self, grad, var, slots):
         dt = var.dtype
-        return self._update("ApplyRMSProp", grad, var, slots,
+        kind = "ApplyCenteredRMSProp" if self._centered else "ApplyRMSProp"
+        return self._update(kind, grad, var, slots,
                             [_as_scalar(self._lr, dt, "learning_rate"),
                              _as_scalar(self._decay, dt, "decay"),
                              _as_scalar(self._momentum, dt, "momentum"),

@@ -46,6 +46,14 @@ def _rmsprop(var, ms, mom, grad, lr, decay, momentum, epsilon):
     return var - mom, ms, mom
 
 
+def _centered_rmsprop(var, ms, mg, mom, grad, lr, decay, momentum, epsilon):
+    """RMSProp on the variance: the mean square less the square of the mean gradient."""
+    ms = decay * ms + (1 - decay) * grad * grad
+    mg = decay * mg + (1 - decay) * grad
+    mom = momentum * mom + lr * grad / np.sqrt(ms - mg * mg + epsilon)
+    return var - mom, ms, mg, mom
+
+
 def _adagrad(var, accum, grad, lr):
     accum = accum + grad * grad
     return var - lr * grad / np.sqrt(accum), accum
@@ -89,6 +97,7 @@ UPDATES = {
     "ApplyMomentum": (_momentum, 2, "apply_momentum"),
     "ApplyAdam": (_adam, 3, "apply_adam"),
     "ApplyRMSProp": (_rmsprop, 3, "apply_rmsprop"),
+    "ApplyCenteredRMSProp": (_centered_rmsprop, 4, "apply_centered_rmsprop"),
     "ApplyAdagrad": (_adagrad, 2, "apply_adagrad"),
     "ApplyAdadelta": (_adadelta, 3, "apply_adadelta"),
     "ApplyFtrl": (_ftrl, 3, "apply_ftrl"),

@@ -43,6 +43,7 @@ def test_optimizer_updates_match():
     makers = [lambda tf: tf.train.AdamOptimizer(0.1),
               lambda tf: tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True),
               lambda tf: tf.train.RMSPropOptimizer(0.05, momentum=0.3),
+              lambda tf: tf.train.RMSPropOptimizer(0.05, decay=0.8, momentum=0.3, centered=True),
               lambda tf: tf.train.AdagradOptimizer(0.2),
               lambda tf: tf.train.AdadeltaOptimizer(2.0, rho=0.8, epsilon=1e-5),
               lambda tf: tf.train.FtrlOptimizer(0.3, l1_regularization_strength=0.05,

@@ -73,6 +73,19 @@ def test_rmsprop():
         np.testing.assert_allclose(g, w, rtol=1e-12)
 
 
+def test_centered_rmsprop():
+    w0, grad, got = _run_steps(tf.train.RMSPropOptimizer(0.01, decay=0.8, momentum=0.5,
+                                                         epsilon=1e-6, centered=True))
+    w, ms, mg, mom = w0, np.ones_like(w0), np.zeros_like(w0), np.zeros_like(w0)
+    for g in got:
+        gr = grad(w)
+        ms = 0.8 * ms + 0.2 * gr * gr
+        mg = 0.8 * mg + 0.2 * gr
+        mom = 0.5 * mom + 0.01 * gr / np.sqrt(ms - mg * mg + 1e-6)
+        w = w - mom
+        np.testing.assert_allclose(g, w, rtol=1e-12)
+
+
 def test_adagrad():
     w0, grad, got = _run_steps(tf.train.AdagradOptimizer(0.1, initial_accumulator_value=0.1))
     w, acc = w0, np.full_like(w0, 0.1)
