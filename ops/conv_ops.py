@@ -62,13 +62,19 @@ def _windows(x, g, fill):
 
 def _scatter_windows(dwin, g, x_shape):
     """The adjoint of _windows: [N, OH, OW, KH, KW, C] summed back into [N, H, W, C]."""
+    return _scatter_taps(lambda i, j: dwin[:, :, :, i, j], g, x_shape, dwin.dtype)
+
+
+def _scatter_taps(tap, g, x_shape, dtype):
+    """_scatter_windows with window position (i, j) of every window given by tap(i, j), an
+    [N, OH, OW, C] array; the positions are added in row-major order."""
     n, h, w, c = x_shape
-    padded = np.zeros(_padded_shape(x_shape, g), dwin.dtype)
+    padded = np.zeros(_padded_shape(x_shape, g), dtype)
     for i in range(g["kh"]):
         for j in range(g["kw"]):
             r, s = i * g["dh"], j * g["dw"]
             padded[:, r:r + (g["oh"] - 1) * g["sh"] + 1:g["sh"],
-                   s:s + (g["ow"] - 1) * g["sw"] + 1:g["sw"]] += dwin[:, :, :, i, j]
+                   s:s + (g["ow"] - 1) * g["sw"] + 1:g["sw"]] += tap(i, j)
     return padded[:, g["ph"]:g["ph"] + h, g["pw"]:g["pw"] + w]
 
 
@@ -211,14 +217,19 @@ defop("MaxPool", _pool_infer, _max_pool_bind, grad=_max_pool_grad, kernels=("max
 
 def _max_pool_grad_bind(op, ctx):
     def grad(x, dy):
+        """dy goes to the first maximum of each window, row-major (the first NaN where
+        there is one, as argmax), found position by position: no array of window size."""
         g = geometry(op, x.shape, op.attrs["ksize"])
         win = _windows(x, g, -np.inf)
-        n, oh, ow, kh, kw, c = win.shape
-        flat = win.reshape(n, oh, ow, kh * kw, c)
-        first = np.argmax(flat, axis=3)  # the first maximum, row-major
-        onehot = np.arange(kh * kw)[None, None, None, :, None] == first[:, :, :, None, :]
-        dwin = (onehot * dy[:, :, :, None, :]).reshape(win.shape).astype(x.dtype)
-        return _scatter_windows(dwin, g, x.shape)
+        kw = g["kw"]
+        best, first = win[:, :, :, 0, 0], np.zeros(dy.shape, np.int32)
+        for t in range(1, g["kh"] * kw):
+            value = win[:, :, :, t // kw, t % kw]
+            # larger, or a NaN after numbers ("not <=" is also true when best is NaN)
+            wins = ~(value <= best) & ~np.isnan(best)
+            np.copyto(first, t, where=wins)
+            best = np.maximum(best, value)  # NaN stays the largest
+        return _scatter_taps(lambda i, j: dy * (first == i * kw + j), g, x.shape, x.dtype)
     return grad
 
 

@@ -22,8 +22,11 @@ def _leaky_bind(op, ctx):
 
 
 def _grad_mask_bind(mask):
+    """dy where mask(x), dy * alpha elsewhere (dy * 0 for relu: -0 and NaN as TF1's)."""
     def bind(op, ctx):
         alpha = op.attrs.get("alpha", 0.0)
+        if alpha == 0.0:  # dy * 1 is dy: the same bits as the select, in a third of the time
+            return lambda dy, x: dy * mask(x)
         return lambda dy, x: np.where(mask(x), dy, dy * dy.dtype.type(alpha))
     return bind
 
