@@ -230,7 +230,7 @@ def _max_pool_grad_bind(op, ctx):
             value = win[:, :, :, t // kw, t % kw]
             # larger, or a NaN after numbers ("not <=" is also true when best is NaN)
             wins = ~(value <= best) & ~np.isnan(best)
-            np.copyto(first, t, where=wins)
+            np.maximum(first, wins * np.int32(t), out=first)  # t exceeds every earlier one
             best = np.maximum(best, value)  # NaN stays the largest
         return _scatter_taps(lambda i, j: dy * (first == i * kw + j), g, x.shape, x.dtype)
     return grad
