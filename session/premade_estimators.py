@@ -1,12 +1,16 @@
 """tf.estimator's canned models over feature columns: DNNClassifier, DNNRegressor,
-LinearClassifier and LinearRegressor, with TF1's heads (binary logistic, multi-class
-softmax, regression), predictions, evaluation metrics, variable names and default
-optimizers (Adagrad 0.05 for DNNs; Ftrl for linear models). The training loss is the
-weighted sum over the batch (TF1's default loss_reduction), or the reduction asked for."""
+LinearClassifier, LinearRegressor and the wide-and-deep DNNLinearCombinedClassifier and
+DNNLinearCombinedRegressor, with TF1's heads (binary logistic, multi-class softmax,
+regression), predictions, evaluation metrics, variable names and default optimizers
+(Adagrad 0.05 for DNNs; Ftrl at min(0.2, 1/sqrt(columns)) for linear models; in a combined
+model Adagrad 0.001 and Ftrl at min(0.005, 1/sqrt(columns)), each training its own part).
+The training loss is the weighted sum over the batch (TF1's default loss_reduction), or
+the reduction asked for."""
 import math
 
 from tf0.engine import dtypes
 from tf0.ops import metrics as metrics_lib, threshold_metrics
+from tf0.engine.graph import GraphKeys, get_default_graph
 from tf0.ops.array_ops import concat, expand_dims, reshape
 from tf0.ops.core import OPS, convert_to_tensor
 from tf0.ops.feature_columns import class_names, input_layer, linear_model
@@ -18,6 +22,7 @@ from tf0.ops.nn_ops import sparse_softmax_cross_entropy_with_logits
 from tf0.ops.optimizers import (AdagradOptimizer, AdamOptimizer, FtrlOptimizer,
                                 GradientDescentOptimizer, Optimizer, RMSPropOptimizer,
                                 get_global_step)
+from tf0.ops.sources import group
 from tf0.ops.variable_scope import variable_scope
 
 from .estimator import ClassificationOutput, Estimator, EstimatorSpec, ModeKeys, PredictOutput
@@ -98,7 +103,8 @@ class _Head:
         return expand_dims(sparse_softmax_cross_entropy_with_logits(
             labels=reshape(labels, [-1]), logits=logits), 1)
 
-    def spec(self, features, mode, logits, labels, optimizer):
+    def spec(self, features, mode, logits, labels, train_op_fn):
+        """The EstimatorSpec of `mode`; train_op_fn(loss) makes the training op."""
         predictions = self.predictions(logits)
         if mode == ModeKeys.PREDICT:
             if self.kind == "regression":
@@ -120,9 +126,7 @@ class _Head:
             nonzero = OPS.not_equal(weights * OPS.ones_like(unweighted), 0.0)
             loss = loss / OPS.maximum(OPS.reduce_sum(cast(nonzero, loss.dtype)), 1.0)
         if mode == ModeKeys.TRAIN:
-            return EstimatorSpec(mode, loss=loss,
-                                 train_op=optimizer.minimize(loss,
-                                                             global_step=get_global_step()))
+            return EstimatorSpec(mode, loss=loss, train_op=train_op_fn(loss))
         return EstimatorSpec(mode, loss=loss, eval_metric_ops=self._metrics(
             predictions, labels, unweighted, weights))
 
@@ -162,29 +166,79 @@ def _classifier_head(n_classes, label_vocabulary, weight_column, loss_reduction)
                  loss_reduction=loss_reduction)
 
 
+def _dnn_logits(features, mode, units_out, hidden_units, feature_columns, activation_fn,
+                dropout):
+    with variable_scope("dnn"):
+        with variable_scope("input_from_feature_columns"):
+            net = input_layer(features, feature_columns)
+        for i, units in enumerate(hidden_units):
+            net = dense(net, units, activation=activation_fn, name=f"hiddenlayer_{i}")
+            if dropout is not None and mode == ModeKeys.TRAIN:
+                net = dropout_layer(net, rate=dropout, training=True)
+        return dense(net, units_out, name="logits")
+
+
+def _linear_logits(features, units_out, feature_columns, sparse_combiner):
+    with variable_scope("linear"):
+        return linear_model(features, feature_columns, units=units_out,
+                            sparse_combiner=sparse_combiner)
+
+
+def _minimizer(optimizer, default_rate):
+    """train_op_fn: the optimizer's step on all trainable variables, counting the step."""
+    return lambda loss: _optimizer(optimizer, default_rate).minimize(
+        loss, global_step=get_global_step())
+
+
 def _dnn_model_fn(head, hidden_units, feature_columns, optimizer, activation_fn, dropout):
     def model_fn(features, labels, mode):
-        with variable_scope("dnn"):
-            with variable_scope("input_from_feature_columns"):
-                net = input_layer(features, feature_columns)
-            for i, units in enumerate(hidden_units):
-                net = dense(net, units, activation=activation_fn, name=f"hiddenlayer_{i}")
-                if dropout is not None and mode == ModeKeys.TRAIN:
-                    net = dropout_layer(net, rate=dropout, training=True)
-            logits = dense(net, head.logits_dimension, name="logits")
-        return head.spec(features, mode, logits, labels,
-                         _optimizer(optimizer, 0.05) if mode == ModeKeys.TRAIN else None)
+        logits = _dnn_logits(features, mode, head.logits_dimension, hidden_units,
+                             feature_columns, activation_fn, dropout)
+        return head.spec(features, mode, logits, labels, _minimizer(optimizer, 0.05))
     return model_fn
 
 
 def _linear_model_fn(head, feature_columns, optimizer, sparse_combiner):
     def model_fn(features, labels, mode):
-        with variable_scope("linear"):
-            logits = linear_model(features, feature_columns, units=head.logits_dimension,
-                                  sparse_combiner=sparse_combiner)
+        logits = _linear_logits(features, head.logits_dimension, feature_columns,
+                                sparse_combiner)
         rate = min(0.2, 1.0 / math.sqrt(len(feature_columns)))
-        return head.spec(features, mode, logits, labels,
-                         _optimizer(optimizer, rate) if mode == ModeKeys.TRAIN else None)
+        return head.spec(features, mode, logits, labels, _minimizer(optimizer, rate))
+    return model_fn
+
+
+def _combined_model_fn(head, linear_columns, linear_optimizer, dnn_columns, dnn_optimizer,
+                       hidden_units, activation_fn, dropout, sparse_combiner):
+    """Wide and deep: the logits of a DNN ("dnn/...") and of a linear model
+    ("linear/...") added; each optimizer trains its own part's variables, then the global
+    step moves once."""
+    if not linear_columns and not dnn_columns:
+        raise ValueError("Either linear_feature_columns or dnn_feature_columns must be "
+                         "defined.")
+    if dnn_columns and not hidden_units:
+        raise ValueError("dnn_hidden_units must be defined when dnn_feature_columns is "
+                         "specified.")
+    linear_rate = min(0.005, 1.0 / math.sqrt(len(linear_columns))) if linear_columns else None
+
+    def model_fn(features, labels, mode):
+        parts = []
+        if dnn_columns:
+            parts.append(("dnn", dnn_optimizer, 0.001, _dnn_logits(
+                features, mode, head.logits_dimension, hidden_units, dnn_columns,
+                activation_fn, dropout)))
+        if linear_columns:
+            parts.append(("linear", linear_optimizer, linear_rate, _linear_logits(
+                features, head.logits_dimension, linear_columns, sparse_combiner)))
+        logits = parts[0][3] if len(parts) == 1 else parts[0][3] + parts[1][3]
+
+        def train_op_fn(loss):
+            graph = get_default_graph()
+            steps = [_optimizer(optimizer, rate).minimize(
+                loss, var_list=graph.get_collection(GraphKeys.TRAINABLE_VARIABLES, scope))
+                for scope, optimizer, rate, _ in parts]
+            with graph.control_dependencies([group(*steps)]):
+                return get_global_step().assign_add(1).op
+        return head.spec(features, mode, logits, labels, train_op_fn)
     return model_fn
 
 
@@ -235,3 +289,36 @@ class LinearRegressor(Estimator):
                      weight_column=weight_column, loss_reduction=loss_reduction)
         super().__init__(_linear_model_fn(head, feature_columns, optimizer, sparse_combiner),
                          model_dir, config, warm_start_from=warm_start_from)
+
+
+class DNNLinearCombinedClassifier(Estimator):
+    def __init__(self, model_dir=None, linear_feature_columns=None, linear_optimizer="Ftrl",
+                 dnn_feature_columns=None, dnn_optimizer="Adagrad", dnn_hidden_units=None,
+                 dnn_activation_fn=OPS.relu, dnn_dropout=None, n_classes=2,
+                 weight_column=None, label_vocabulary=None, input_layer_partitioner=None,
+                 config=None, warm_start_from=None, loss_reduction=None, batch_norm=False,
+                 linear_sparse_combiner="sum"):
+        _no_batch_norm(batch_norm)
+        head = _classifier_head(n_classes, label_vocabulary, weight_column, loss_reduction)
+        super().__init__(_combined_model_fn(
+            head, list(linear_feature_columns or []), linear_optimizer,
+            list(dnn_feature_columns or []), dnn_optimizer, dnn_hidden_units,
+            dnn_activation_fn, dnn_dropout, linear_sparse_combiner), model_dir, config,
+            warm_start_from=warm_start_from)
+
+
+class DNNLinearCombinedRegressor(Estimator):
+    def __init__(self, model_dir=None, linear_feature_columns=None, linear_optimizer="Ftrl",
+                 dnn_feature_columns=None, dnn_optimizer="Adagrad", dnn_hidden_units=None,
+                 dnn_activation_fn=OPS.relu, dnn_dropout=None, label_dimension=1,
+                 weight_column=None, input_layer_partitioner=None, config=None,
+                 warm_start_from=None, loss_reduction=None, batch_norm=False,
+                 linear_sparse_combiner="sum"):
+        _no_batch_norm(batch_norm)
+        head = _Head("regression", label_dimension=label_dimension,
+                     weight_column=weight_column, loss_reduction=loss_reduction)
+        super().__init__(_combined_model_fn(
+            head, list(linear_feature_columns or []), linear_optimizer,
+            list(dnn_feature_columns or []), dnn_optimizer, dnn_hidden_units,
+            dnn_activation_fn, dnn_dropout, linear_sparse_combiner), model_dir, config,
+            warm_start_from=warm_start_from)

@@ -17,5 +17,7 @@ export = _Namespace(
     build_parsing_serving_input_receiver_fn=build_parsing_serving_input_receiver_fn)
 inputs = _Namespace(numpy_input_fn=numpy_input_fn)
 from tf0.session.premade_estimators import (DNNClassifier, DNNRegressor,  # noqa: E402,F401
-                                            LinearClassifier, LinearRegressor)
+                                            DNNLinearCombinedClassifier,
+                                            DNNLinearCombinedRegressor, LinearClassifier,
+                                            LinearRegressor)
 from tf0.session.checkpoint_init import WarmStartSettings  # noqa: E402,F401
