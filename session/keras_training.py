@@ -4,9 +4,11 @@ fit, evaluate and predict feed batches of NumPy arrays, of a tf.data Dataset's e
 of a generator or keras Sequence to them through the keras session. Model
 (keras_model.py) takes it as a base.
 
+A model with several outputs trains the sum of their (weighted) losses and logs each
+output's loss and metrics under its layer's name ("dense_1_loss", "dense_1_acc").
 Epoch means follow TF1's keras: metrics are means over the samples; the loss too, except
 over a Dataset's batches (fit and evaluate) and a generator's in evaluation, where it is
-the mean of the batches' losses."""
+the mean of the batches' losses; each output's own loss is always the batches' mean."""
 import time
 
 import numpy as np
@@ -30,72 +32,164 @@ class Training:
                 sample_weight_mode=None, weighted_metrics=None, target_tensors=None,
                 **kwargs):
         """Choose the optimizer (a name or a tf.train optimizer), the loss (a name or a
-        function of (y_true, y_pred)) and the metrics; the ops are made on first use."""
-        if isinstance(loss, (list, dict)):
-            raise NotImplementedError("tf0's keras models train one output with one loss")
+        function of (y_true, y_pred); for several outputs one for all, a list or a dict
+        by output name), their loss_weights and the metrics (a list for every output, or
+        per output); the ops are made on first use."""
         self.optimizer = keras_losses.get_optimizer(optimizer)
         self._optimizer_name = optimizer if isinstance(optimizer, str) else None
-        self.loss = keras_losses.get_loss(loss)
-        self._metric_names = list(metrics or [])
+        get = keras_losses.get_loss
+        self.loss = {k: get(v) for k, v in loss.items()} if isinstance(loss, dict) else \
+            [get(v) for v in loss] if isinstance(loss, (list, tuple)) else get(loss)
+        self._loss_weights = loss_weights
+        self._metric_spec = metrics
+        self._metric_names = list(metrics) if isinstance(metrics, (list, tuple)) else []
         self._training = None
+
+    @property
+    def output_names(self):
+        """The names of the layers that make the model's outputs."""
+        names = []
+        for i, output in enumerate(self.outputs):
+            try:
+                names.append(keras_base.made_by(output)[0].name)
+            except (AttributeError, KeyError, TypeError):
+                names.append(f"output_{i + 1}")
+        return names
+
+    @property
+    def metrics_names(self):
+        """The names of what evaluate and the *_on_batch calls return, in order."""
+        return list(self._training_ops()["names"])
+
+    def _per_output(self, spec, what, default):
+        """One entry of a compile argument per output: the same for all, from a list of
+        one per output, or from a dict by output name (TF1's errors otherwise)."""
+        names = self.output_names
+        if spec is None:
+            return [default] * len(names)
+        if isinstance(spec, dict):
+            unknown = sorted(set(spec) - set(names))
+            if unknown:
+                raise ValueError(f"Unknown entries in {what} dictionary: {unknown}. Only "
+                                 f"expected following keys: {names}")
+            return [spec.get(name, default) for name in names]
+        if isinstance(spec, (list, tuple)):
+            if len(spec) != len(names):
+                raise ValueError(f"When passing a list as {what}, it should have one entry "
+                                 f"per model outputs. The model has {len(names)} outputs, but "
+                                 f"you passed {what}={list(spec)}")
+            return list(spec)
+        return [spec] * len(names)
 
     def _training_ops(self):
         if self._training is not None:
             return self._training
         if self.optimizer is None:
             raise RuntimeError("You must compile your model before using it.")
-        if len(self.outputs) != 1:
-            raise NotImplementedError("tf0's keras models train one output")
-        output = self.outputs[0]
-        with output.graph.as_default(), output.graph.name_scope("training/"):
-            target = placeholder(dtypes.float32, None, name=f"{output.op.name}_target")
+        outputs, names = self.outputs, self.output_names
+        several = len(outputs) > 1
+        losses = self._per_output(self.loss, "loss", None)
+        if any(fn is None for fn in losses):
+            raise ValueError(f"Output {names[losses.index(None)]} is missing from loss "
+                             f"dictionary. tf0 trains every output.")
+        factors = self._per_output(self._loss_weights, "loss_weights", 1.0)
+        spec = self._metric_spec
+        if isinstance(spec, (list, tuple)) and not (several and len(spec) == len(outputs) and
+                                                    all(isinstance(m, (list, tuple))
+                                                        for m in spec)):
+            spec = [list(spec)] * len(outputs)  # a flat list: every output's metrics
+        per_output_metrics = [flat(m) if m else [] for m in
+                              self._per_output(spec, "metrics", [])]
+        graph = outputs[0].graph
+        with graph.as_default(), graph.name_scope("training/"):
+            targets = [placeholder(dtypes.float32, None, name=f"{o.op.name}_target")
+                       for o in outputs]
             weights = placeholder(dtypes.float32, [None], name="sample_weights")
-            per_example = self.loss(_shaped_like(target, output, self.loss), output)
-            per_example = OPS.reduce_mean(per_example, axis=list(range(
-                1, per_example.shape.ndims))) if per_example.shape.ndims > 1 else per_example
             nonzero = OPS.reduce_mean(OPS.cast(OPS.not_equal(weights, 0.0), dtypes.float32))
-            loss = OPS.reduce_mean(per_example * weights) / OPS.maximum(nonzero, 1e-7)
+            total, logs = None, []
+            for name, output, target, fn, factor in zip(names, outputs, targets, losses,
+                                                        factors):
+                per_example = fn(_shaped_like(target, output, fn), output)
+                if per_example.shape.ndims > 1:
+                    per_example = OPS.reduce_mean(per_example, axis=list(range(
+                        1, per_example.shape.ndims)))
+                loss = OPS.reduce_mean(per_example * weights) / OPS.maximum(nonzero, 1e-7)
+                if several:
+                    logs.append((f"{name}_loss", loss))
+                weighted = loss if factor == 1.0 else loss * float(factor)
+                total = weighted if total is None else total + weighted
             for extra in self.losses:
-                loss = loss + extra
-            metrics = []
-            for identifier in self._metric_names:
-                name, fn = keras_losses.get_metric(identifier, self.loss, output)
-                metrics.append((name, OPS.reduce_mean(fn(_shaped_like(target, output, fn),
-                                                         output))))
-            step = self.optimizer.minimize(loss, var_list=self.trainable_weights)
-        self._training = {"target": target, "weights": weights, "loss": loss,
-                          "metrics": metrics, "step": step}
+                total = total + extra
+            for name, output, target, fn, identifiers in zip(names, outputs, targets, losses,
+                                                             per_output_metrics):
+                for identifier in identifiers:
+                    metric, metric_fn = keras_losses.get_metric(identifier, fn, output)
+                    logs.append((f"{name}_{metric}" if several else metric, OPS.reduce_mean(
+                        metric_fn(_shaped_like(target, output, metric_fn), output))))
+            step = self.optimizer.minimize(total, var_list=self.trainable_weights)
+        # TF1 averages each output's loss over the batches of an epoch, not the samples
+        self._training = {"targets": targets, "weights": weights, "loss": total,
+                          "logs": logs, "step": step, "names": ["loss"] + [n for n, _ in logs],
+                          "by_step": {f"{n}_loss" for n in names} if several else set()}
         return self._training
 
-    def _feeds(self, xs, y=None, weights=None, training=False):
+    def _feeds(self, xs, ys=None, weights=None, training=False):
         feeds = {t: np.asarray(a, t.dtype.np) for t, a in zip(self.inputs, xs)}
         feeds[keras_base.learning_phase(self.outputs[0].graph)] = training
-        if y is not None:
+        if ys is not None:
             ops = self._training
-            feeds[ops["target"]] = np.asarray(y, np.float32)
-            feeds[ops["weights"]] = np.ones(len(y), np.float32) if weights is None else weights
+            feeds.update({t: np.asarray(y, np.float32) for t, y in zip(ops["targets"], ys)})
+            feeds[ops["weights"]] = np.ones(len(xs[0]), np.float32) if weights is None \
+                else weights
         return feeds
 
-    def _run_batch(self, xs, y, weights, train):
+    def _run_batch(self, xs, ys, weights, train):
         ops = self._training_ops()
-        fetches = [ops["loss"]] + [m for _, m in ops["metrics"]]
+        fetches = [ops["loss"]] + [t for _, t in ops["logs"]]
         extra = [ops["step"], *self.updates] if train else []
         values = keras_backend.get_session(self.outputs[0].graph).run(fetches + extra,
-                                                 self._feeds(xs, y, weights, train))
-        return dict(zip(["loss"] + [n for n, _ in ops["metrics"]], values[:len(fetches)]))
+                                                 self._feeds(xs, ys, weights, train))
+        return dict(zip(ops["names"], values[:len(fetches)]))
+
+    def _means(self, loss_by_step):
+        """_EpochMeans of this model's logs (known once its first batch has built it):
+        the loss by step where loss_by_step."""
+        def by_step():
+            keys = self._training_ops()["by_step"]
+            return keys | {"loss"} if loss_by_step else keys
+        return _EpochMeans(by_step)
 
     def _prepare(self, x, y=None):
+        """(input arrays, target arrays (one per output) or None), checked."""
         xs = _arrays(x, self.inputs)
         self._build_on(xs)
         if len(xs) != len(self.inputs):
             raise ValueError(f"The model has {len(self.inputs)} inputs, got {len(xs)} arrays")
-        y = None if y is None else np.asarray(y)
-        for a in xs + ([y] if y is not None else []):
+        ys = None if y is None else self._targets(y)
+        for a in xs + (ys or []):
             if len(a) != len(xs[0]):
                 raise ValueError(f"Input arrays should have the same number of samples as "
                                  f"target arrays. Found {len(xs[0])} input samples and "
                                  f"{len(a)} target samples.")
-        return xs, y
+        return xs, ys
+
+    def _targets(self, y):
+        names = self.output_names
+        if isinstance(y, dict):
+            missing = [n for n in names if n not in y]
+            if missing:
+                raise ValueError(f"No data provided for {missing[0]!r}. Need data for each "
+                                 f"key in: {names}")
+            return [np.asarray(y[n]) for n in names]
+        if len(names) == 1:
+            return [np.asarray(y)]
+        if not isinstance(y, (list, tuple)) or len(y) != len(names):
+            given = len(y) if isinstance(y, (list, tuple)) else 1
+            raise ValueError(f"Error when checking model target: the list of Numpy arrays "
+                             f"that you are passing to your model is not the size the model "
+                             f"expected. Expected to see {len(names)} array(s), but instead "
+                             f"got {given}.")
+        return [np.asarray(a) for a in y]
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
@@ -119,14 +213,16 @@ class Training:
                                               shuffle=shuffle, class_weight=class_weight)
             samples = None
         else:
-            xs, y = self._prepare(x, y)
-            weights = _sample_weights(y, sample_weight, class_weight)
+            xs, ys = self._prepare(x, y)
+            weights = _sample_weights(ys, sample_weight, class_weight)
+            samples = len(xs[0])
             if validation is None and validation_split:
-                cut = int(len(y) * (1.0 - validation_split))
-                validation = (_array_batches([a[cut:] for a in xs], y[cut:], weights[cut:],
-                                             batch_size, shuffle=False), False)
-                xs, y, weights = [a[:cut] for a in xs], y[:cut], weights[:cut]
-            batches, samples = _array_batches(xs, y, weights, batch_size, shuffle), len(y)
+                cut = int(samples * (1.0 - validation_split))
+                validation = (_array_batches([a[cut:] for a in xs], [a[cut:] for a in ys],
+                                             weights[cut:], batch_size, shuffle=False), False)
+                xs, ys, weights = [a[:cut] for a in xs], [a[:cut] for a in ys], weights[:cut]
+                samples = cut
+            batches = _array_batches(xs, ys, weights, batch_size, shuffle)
         history = History()
         callbacks = list(callbacks or []) + [history]  # last: it sees what they log
         self._start(callbacks, epochs, batch_size, samples)
@@ -134,14 +230,15 @@ class Training:
             started = time.time()
             for cb in callbacks:
                 cb.on_epoch_begin(epoch)
-            means = _EpochMeans(per_step_loss)
+            means = self._means(per_step_loss)
             for batch, (bx, by, bw) in enumerate(batches()):
+                size = len(bx[0])
                 for cb in callbacks:
-                    cb.on_batch_begin(batch, {"batch": batch, "size": len(by)})
+                    cb.on_batch_begin(batch, {"batch": batch, "size": size})
                 logs = self._run_batch(bx, by, bw, True)
-                means.add(logs, len(by))
+                means.add(logs, size)
                 for cb in callbacks:
-                    cb.on_batch_end(batch, dict(logs, batch=batch, size=len(by)))
+                    cb.on_batch_end(batch, dict(logs, batch=batch, size=size))
             logs = means.logs()
             if validation is not None:
                 logs.update({f"val_{k}": v for k, v in self._evaluate_logs(*validation).items()})
@@ -172,17 +269,19 @@ class Training:
                 except errors.OutOfRangeError:
                     return
                 x, y = value if labelled else (value, None)
-                xs, y = self._prepare(x, y)
+                xs, ys = self._prepare(x, y)
                 taken += 1
-                yield xs, (y if labelled else np.zeros(len(xs[0]))), None
+                yield xs, ys, None
         return one_pass
 
     def _start(self, callbacks, epochs, batch_size, samples):
         self.stop_training = False
         for cb in callbacks:
             cb.set_model(self)
+            names = self._training_ops()["names"] if self.outputs else \
+                ["loss"] + self._metric_names  # a Sequential model its data will build
             cb.set_params({"epochs": epochs, "batch_size": batch_size, "samples": samples,
-                           "metrics": ["loss"] + self._metric_names})
+                           "metrics": list(names)})
             cb.on_train_begin()
 
     def _end_epoch(self, callbacks, epoch, epochs, logs, verbose, started):
@@ -217,13 +316,10 @@ class Training:
         def one_pass():
             for item in items():
                 item = item if isinstance(item, tuple) else (item,)
-                xs, y = self._prepare(item[0], item[1] if labelled and len(item) > 1 else None)
-                if not labelled:
-                    yield xs, np.zeros(len(xs[0])), None
-                    continue
-                weights = item[2] if len(item) > 2 else None
-                yield xs, y, (_sample_weights(y, weights, class_weight)
-                              if weights is not None or class_weight else None)
+                xs, ys = self._prepare(item[0], item[1] if labelled and len(item) > 1 else None)
+                weights = item[2] if labelled and len(item) > 2 else None
+                yield xs, ys, (_sample_weights(ys, weights, class_weight)
+                               if weights is not None or class_weight else None)
         return one_pass
 
     def _evaluation_batches(self, data, batch_size, steps, steps_name="steps"):
@@ -235,16 +331,16 @@ class Training:
             return self._dataset_batches(data, steps), True
         if is_batch_generator(data):
             return self._generator_batches(data, steps, steps_name), True
-        xs, y = self._prepare(data[0], data[1])
+        xs, ys = self._prepare(data[0], data[1])
         weights = np.asarray(data[2], np.float32) if len(data) > 2 and data[2] is not None \
             else None
-        return _array_batches(xs, y, weights, batch_size, shuffle=False), False
+        return _array_batches(xs, ys, weights, batch_size, shuffle=False), False
 
     def _evaluate_logs(self, batches, per_step_loss):
         """Mean loss and metrics over one pass of `batches`."""
-        means = _EpochMeans(per_step_loss)
-        for xs, y, weights in batches():
-            means.add(self._run_batch(xs, y, weights, False), len(y))
+        means = self._means(per_step_loss)
+        for xs, ys, weights in batches():
+            means.add(self._run_batch(xs, ys, weights, False), len(xs[0]))
         return means.logs()
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
@@ -254,7 +350,7 @@ class Training:
         from .data import Dataset
         data = x if isinstance(x, Dataset) or is_batch_generator(x) else (x, y, sample_weight)
         logs = self._evaluate_logs(*self._evaluation_batches(data, batch_size or 32, steps))
-        values = [logs["loss"]] + [logs[n] for n, _ in self._training_ops()["metrics"]]
+        values = [logs[n] for n in self._training_ops()["names"]]
         return values if len(values) > 1 else values[0]
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, **kwargs):
@@ -267,8 +363,7 @@ class Training:
             batches = self._generator_batches(x, steps, "steps", labelled=False)
         else:
             xs, _ = self._prepare(x)
-            batches = _array_batches(xs, np.zeros(len(xs[0])), None, batch_size or 32,
-                                     shuffle=False)
+            batches = _array_batches(xs, None, None, batch_size or 32, shuffle=False)
         session = keras_backend.get_session(self.outputs[0].graph)
         parts = [session.run(self.outputs, self._feeds(bx)) for bx, _, _ in batches()]
         if not parts:
@@ -277,15 +372,13 @@ class Training:
         return joined if len(joined) > 1 else joined[0]
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
-        xs, y = self._prepare(x, y)
-        self._training_ops()
-        logs = self._run_batch(xs, y, _sample_weights(y, sample_weight, class_weight), True)
+        xs, ys = self._prepare(x, y)
+        logs = self._run_batch(xs, ys, _sample_weights(ys, sample_weight, class_weight), True)
         return _scalars(logs)
 
     def test_on_batch(self, x, y, sample_weight=None):
-        xs, y = self._prepare(x, y)
-        self._training_ops()
-        return _scalars(self._run_batch(xs, y, sample_weight, False))
+        xs, ys = self._prepare(x, y)
+        return _scalars(self._run_batch(xs, ys, sample_weight, False))
 
     def predict_on_batch(self, x):
         xs, _ = self._prepare(x)
@@ -327,22 +420,28 @@ def _shaped_like(target, output, fn):
     return OPS.reshape(target, OPS.shape(output))
 
 
-def _array_batches(xs, y, weights, batch_size, shuffle):
-    """A function giving one pass of (input arrays, targets, weights or None) batches,
-    the rows in a fresh random order each pass if shuffle."""
+def _array_batches(xs, ys, weights, batch_size, shuffle):
+    """A function giving one pass of (input arrays, target arrays or None, weights or None)
+    batches, the rows in a fresh random order each pass if shuffle."""
     def one_pass():
-        order = np.random.permutation(len(y)) if shuffle else np.arange(len(y))
-        for start in range(0, len(y), batch_size):
+        count = len(xs[0])
+        order = np.random.permutation(count) if shuffle else np.arange(count)
+        for start in range(0, count, batch_size):
             rows = order[start:start + batch_size]
-            yield ([a[rows] for a in xs], y[rows],
+            yield ([a[rows] for a in xs], None if ys is None else [a[rows] for a in ys],
                    None if weights is None else weights[rows])
     return one_pass
 
 
-def _sample_weights(y, sample_weight, class_weight):
-    weights = np.ones(len(y), np.float32) if sample_weight is None else \
+def _sample_weights(ys, sample_weight, class_weight):
+    """One weight per sample: sample_weight (or ones) times the class weights of the
+    single output's targets."""
+    weights = np.ones(len(ys[0]), np.float32) if sample_weight is None else \
         np.asarray(sample_weight, np.float32)
     if class_weight:
+        if len(ys) > 1:
+            raise NotImplementedError("tf0's keras takes class_weight for one output only")
+        y = ys[0]
         classes = y.argmax(axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(-1)
         weights = weights * np.array([class_weight.get(int(c), 1.0) for c in classes],
                                      np.float32)
@@ -356,20 +455,23 @@ def _scalars(logs):
 
 class _EpochMeans:
     """Epoch means of batch logs: each value weighted by its batch's samples, except the
-    loss where `per_step_loss`, which is then the mean of the batches' losses (TF1)."""
+    ones named in by_step() (asked at the first batch), which are means over the batches
+    (TF1's rules)."""
 
-    def __init__(self, per_step_loss):
-        self.per_step_loss = per_step_loss
-        self.sums, self.count, self.losses = {}, 0, []
+    def __init__(self, by_step):
+        self.by_step = by_step
+        self.sums, self.count, self.steps = {}, 0, {}
 
     def add(self, logs, size):
+        if callable(self.by_step):
+            self.by_step = self.by_step()
         for key, value in logs.items():
             self.sums[key] = self.sums.get(key, 0.0) + value * size
+            if key in self.by_step:
+                self.steps.setdefault(key, []).append(float(value))
         self.count += size
-        self.losses.append(float(logs["loss"]))
 
     def logs(self):
         logs = epoch_logs(self.sums, self.count)
-        if self.per_step_loss and self.losses:
-            logs["loss"] = float(np.mean(self.losses))
+        logs.update({key: float(np.mean(values)) for key, values in self.steps.items()})
         return logs

@@ -237,3 +237,39 @@ def test_generators_sequences_and_datasets_of_uneven_batches_fit_alike():
                 "final": model.get_weights()[0]}
     ours, theirs = _run(program)
     _assert_same(ours, theirs)
+
+
+def test_models_with_two_outputs_fit_alike():
+    # 35 rows in batches of 10: TF1 averages each output's loss over the batches, the
+    # total over the samples (over the batches for a Dataset)
+    x = RNG.standard_normal((35, 3)).astype(np.float32)
+    y1 = x.sum(1, keepdims=True).astype(np.float32)
+    y2 = (x[:, 0] > 0).astype(np.int64)
+
+    def program(tf, rng):
+        K = tf.keras
+        inp = K.Input((3,))
+        hidden = K.layers.Dense(4, activation="tanh")(inp)
+        model = K.Model(inp, [K.layers.Dense(1, name="reg")(hidden),
+                              K.layers.Dense(2, activation="softmax", name="cls")(hidden)])
+        _start(model, rng)
+        model.compile(K.optimizers.SGD(0.05), ["mse", "sparse_categorical_crossentropy"],
+                      loss_weights=[1.0, 0.5], metrics=["acc"])
+        # first: TF1's metrics keep what an evaluate before them saw (tf0's do not)
+        on_batch = model.train_on_batch(x[:10], [y1[:10], y2[:10]])
+        fitted = model.fit(x, [y1, y2], batch_size=10, epochs=2, shuffle=False, verbose=0,
+                           validation_data=(x[:20], [y1[:20], y2[:20]]))
+        data = tf.data.Dataset.from_tensor_slices((x, (y1, y2))).batch(10)
+        out = {"fitted": fitted.history, "names": model.metrics_names,
+               "evaluate": model.evaluate(x, [y1, y2], batch_size=10, verbose=0),
+               "evaluate_data": model.evaluate(data, verbose=0),
+               "on_batch": on_batch}
+        out["predict_reg"], out["predict_cls"] = model.predict(x[:5])
+        model.compile(K.optimizers.SGD(0.05), {"reg": "mae", "cls": "sparse_categorical_crossentropy"},
+                      metrics={"cls": "acc"})
+        by_name = model.fit(x, {"reg": y1, "cls": y2}, batch_size=16, shuffle=False, verbose=0)
+        out.update(by_name=by_name.history, names_by_name=model.metrics_names,
+                   final=model.get_weights()[0])
+        return out
+    ours, theirs = _run(program)
+    _assert_same(ours, theirs)
