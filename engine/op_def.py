@@ -41,6 +41,13 @@ class OpDef:
 REGISTRY = {}
 
 
+def results(values):
+    """What an op's callable returns for `values`, one per output: the value alone for an
+    op with one output (a split into one part, a CSV of one column), else a tuple."""
+    values = tuple(values)
+    return values if len(values) != 1 else values[0]
+
+
 def register(op_def):
     """Add an OpDef to the registry; a type may be declared only once."""
     if op_def.type in REGISTRY:

@@ -3,6 +3,7 @@ split, tile, pad, broadcast_to, shape/size/rank (indexing is in index_ops.py).""
 import numpy as np
 
 from tf0.engine import dtypes, errors
+from tf0.engine.op_def import results
 from tf0.engine.gradients import NO_GRADIENT
 from tf0.engine.graph import Tensor, constant_value, shape_from_tensor
 from tf0.engine.shapes import TensorShape, broadcast_shapes
@@ -353,7 +354,7 @@ def _unpack_infer(op):
 
 def _unpack_bind(op, ctx):
     axis = op.attrs["axis"]
-    return lambda x: tuple(np.moveaxis(x, axis, 0))
+    return lambda x: results(np.moveaxis(x, axis, 0))
 
 
 def _unpack_grad(op, *dys):
@@ -407,7 +408,7 @@ def _splitv_bind(op, ctx):
         if sum(s) != x.shape[axis] or min(s) < 0:
             raise errors.InvalidArgumentError(None, None, f"split sizes {sizes} do not match "
                                                           f"dimension size {x.shape[axis]}")
-        return tuple(np.split(x, np.cumsum(s)[:-1], axis=axis))
+        return results(np.split(x, np.cumsum(s)[:-1], axis=axis))
     return split_np
 
 
@@ -423,11 +424,11 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
             not isinstance(num_or_size_splits, Tensor):
         n = int(num_or_size_splits)
         dim = x.shape.dims[axis] if x.shape.ndims is not None else None
-        if dim is None:
+        if dim is None and n != 1:  # (one part is the whole, whatever its size)
             raise ValueError("split into equal parts needs a known dimension size")
-        if dim % n:
+        if dim is not None and dim % n:
             raise ValueError(f"Dimension {axis} of size {dim} is not divisible by {n}")
-        sizes = [dim // n] * n
+        sizes = [-1] if dim is None else [dim // n] * n
     else:
         sizes = _static_int_list(num_or_size_splits, "split sizes")
     outs = make_op("SplitV", [x], {"sizes": tuple(sizes), "axis": axis}, name=name)

@@ -1,19 +1,28 @@
 """tf.keras.layers.SimpleRNN, GRU and LSTM as TF1's keras has them (the v1 layers):
 keras's equations, gate order and defaults (recurrent_activation hard_sigmoid, GRU
 without reset_after, an orthogonal recurrent kernel, the LSTM forget bias at 1), weights
-<layer name>/lstm_cell (gru_cell, simple_rnn_cell)/kernel, recurrent_kernel and bias. They run over time in one
-tf.while_loop (rnn.dynamic_rnn), the weights read once before it."""
+<layer name>/lstm_cell (gru_cell, simple_rnn_cell)/kernel, recurrent_kernel and bias. They
+run over time in one tf.while_loop (rnn.dynamic_rnn), the weights read once before it.
+
+dropout and recurrent_dropout (training only) drop inputs and previous outputs with masks
+drawn once per batch and kept for every time step, one mask per gate (keras's
+implementation 1): each gate's product then takes its own slice of the kernels."""
 from tf0.engine import dtypes
 
 from .array_ops import split
 from .linalg_ops import reverse
 from .core import OPS
 from .init_ops import Ones
+from .layers import dropout_nn
 from .keras_base import (KerasLayer, get_activation, get_initializer, get_regularizer,
                          snake_case)
 from .math_ops import matmul
 from .rnn import LSTMStateTuple, dynamic_rnn
 from .variable_scope import variable_scope
+
+
+def _identity(x):
+    return x
 
 
 class _Step:
@@ -41,13 +50,16 @@ class _Recurrent(KerasLayer):
                  dropout=0.0, recurrent_dropout=0.0, return_sequences=False,
                  return_state=False, go_backwards=False, stateful=False, unroll=False,
                  **kwargs):
-        if dropout or recurrent_dropout or stateful:
-            raise NotImplementedError("tf0's keras recurrent layers have no dropout or "
-                                      "stateful mode")
+        if stateful:
+            raise NotImplementedError("tf0's keras recurrent layers have no stateful mode")
         super().__init__(**kwargs)
+        # keras keeps rates in [0, 1]
+        self.dropout = min(1.0, max(0.0, float(dropout)))
+        self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
         self.units, self.use_bias = int(units), use_bias
-        self.activation = get_activation(activation)
-        self.recurrent_activation = get_activation(recurrent_activation)
+        # None and "linear" name no activation
+        self.activation = get_activation(activation) or _identity
+        self.recurrent_activation = get_activation(recurrent_activation) or _identity
         self._inits = [get_initializer(i) for i in (kernel_initializer, recurrent_initializer,
                                                     bias_initializer)]
         self._regularizers = [get_regularizer(r) for r in (kernel_regularizer,
@@ -75,16 +87,28 @@ class _Recurrent(KerasLayer):
     def _bias_init(self):
         return self._inits[2]
 
-    def call(self, inputs, initial_state=None):
+    def call(self, inputs, initial_state=None, training=None):
         """[batch, time, features] -> the last output [batch, units] (all of them with
         return_sequences; then the final states with return_state). initial_state: keras's
-        list of states ([h] or [h, c])."""
+        list of states ([h] or [h, c]); training: whether dropout applies."""
         if initial_state is not None:
             initial_state = self._state_from(list(initial_state))
         kernel, recurrent = self.kernel.value(), self.recurrent_kernel.value()
         bias = self.bias.value() if self.bias is not None else None
-        step = _Step(lambda x, state: self._step(x, state, kernel, recurrent, bias),
-                     self._state_size(), self.units)
+        if self.dropout or self.recurrent_dropout:
+            first = inputs[:, 0, :]  # [batch, features]; ones of [batch, units] below
+            x_masks = self._masks(OPS.ones_like(first), self.dropout, training)
+            h_masks = self._masks(OPS.ones_like(first[:, :1]) * OPS.ones_like(recurrent[:, 0]),
+                                  self.recurrent_dropout, training)
+            kernels = split(kernel, self._gates, 1)
+            recurrents = split(recurrent, self._gates, 1)
+            biases = split(bias, self._gates, 0) if bias is not None else None
+            step = _Step(lambda x, state: self._masked_step(
+                x, state, kernels, recurrents, biases, x_masks, h_masks),
+                self._state_size(), self.units)
+        else:
+            step = _Step(lambda x, state: self._step(x, state, kernel, recurrent, bias),
+                         self._state_size(), self.units)
         if self.go_backwards:
             inputs = reverse(inputs, [1])
         outputs, state = dynamic_rnn(step, inputs, initial_state=initial_state,
@@ -94,8 +118,36 @@ class _Recurrent(KerasLayer):
             return out
         return [out, *self._state_list(state)]
 
+    def _masks(self, ones, rate, training):
+        """One [batch, width] mask per gate: kept entries scaled by 1 / (1 - rate), the
+        others 0, while training; ones otherwise (or None when rate is 0)."""
+        if not rate:
+            return None
+        if isinstance(training, bool):
+            return [dropout_nn(ones, rate=rate) if training else ones
+                    for _ in range(self._gates)]
+        from .math_ops import where
+        if training is None:
+            from .keras_base import learning_phase
+            training = learning_phase(ones.graph)
+        return [where(training, dropout_nn(ones, rate=rate), ones)
+                for _ in range(self._gates)]
+
+    def _masked_step(self, x, state, kernels, recurrents, biases, x_masks, h_masks):
+        """_step with each gate's input (x_masks) and previous output (h_masks) masked:
+        gates[g] = (x * x_masks[g]) kernels[g] + (h * h_masks[g]) recurrents[g] + bias."""
+        h = self._output_of(state)
+        xs = [x * m for m in x_masks] if x_masks else [x] * self._gates
+        hs = [h * m for m in h_masks] if h_masks else [h] * self._gates
+        gates = [matmul(xg, k) + (biases[g] if biases is not None else 0.0)
+                 for g, (xg, k) in enumerate(zip(xs, kernels))]
+        return self._combine(gates, hs, recurrents, state)
+
     def _state_size(self):
         return self.units
+
+    def _output_of(self, state):
+        return state
 
     def _state_list(self, state):
         return [state]
@@ -115,6 +167,10 @@ class SimpleRNN(_Recurrent):
         h = self.activation(z + bias if bias is not None else z)
         return h, h
 
+    def _combine(self, gates, hs, recurrents, h):
+        h = self.activation(gates[0] + matmul(hs[0], recurrents[0]))
+        return h, h
+
 
 class GRU(_Recurrent):
     """z, r from x kernel + h recurrent_kernel (+ bias) through recurrent_activation;
@@ -128,6 +184,14 @@ class GRU(_Recurrent):
         z = self.recurrent_activation(xz + matmul(h, rz))
         r = self.recurrent_activation(xr + matmul(h, rr))
         candidate = self.activation(xh + matmul(r * h, rh))
+        h = z * h + (1.0 - z) * candidate
+        return h, h
+
+    def _combine(self, gates, hs, recurrents, h):
+        (xz, xr, xh), (hz, hr, hh), (rz, rr, rh) = gates, hs, recurrents
+        z = self.recurrent_activation(xz + matmul(hz, rz))
+        r = self.recurrent_activation(xr + matmul(hr, rr))
+        candidate = self.activation(xh + matmul(r * hh, rh))
         h = z * h + (1.0 - z) * candidate
         return h, h
 
@@ -156,6 +220,9 @@ class LSTM(_Recurrent):
     def _state_size(self):
         return LSTMStateTuple(self.units, self.units)
 
+    def _output_of(self, state):
+        return state.h
+
     def _state_list(self, state):
         return [state.h, state.c]
 
@@ -172,3 +239,9 @@ class LSTM(_Recurrent):
         h = o * self.activation(c)
         return h, LSTMStateTuple(c, h)
 
+    def _combine(self, gates, hs, recurrents, state):
+        i, f, candidate, o = (g + matmul(h, r) for g, h, r in zip(gates, hs, recurrents))
+        i, f, o = (self.recurrent_activation(g) for g in (i, f, o))
+        c = f * state.c + i * self.activation(candidate)
+        h = o * self.activation(c)
+        return h, LSTMStateTuple(c, h)

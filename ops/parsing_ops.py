@@ -6,6 +6,7 @@ import collections
 import numpy as np
 
 from tf0.engine import dtypes, errors
+from tf0.engine.op_def import results
 from tf0.engine.gradients import NO_GRADIENT
 from tf0.engine.shapes import TensorShape, as_shape
 
@@ -88,7 +89,7 @@ def _parse_bind(op, ctx):
             dense += [np.array(where, np.int64).reshape(-1, batch.ndim + 1),
                       np.array([v for values in lists for v in values], dtype=dtype.np),
                       np.array(batch.shape + (longest,), np.int64)]
-        return tuple(dense)
+        return results(dense)
     return parse
 
 

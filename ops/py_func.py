@@ -4,6 +4,7 @@ uploaded, and plans holding it are not captured as CUDA graphs)."""
 import numpy as np
 
 from tf0.engine import dtypes, errors
+from tf0.engine.op_def import results
 from tf0.engine.gradients import NO_GRADIENT
 from tf0.engine.shapes import TensorShape
 
@@ -26,20 +27,20 @@ def _bind(op, ctx):
             raise errors.InvalidArgumentError(
                 op.node_def, op, f"{type(e).__name__}: {e} (in the function of "
                                  f"tf.py_func '{op.name}')") from e
-        results = result if isinstance(result, (list, tuple)) else [result]
-        if len(results) != len(kinds):
+        returned = result if isinstance(result, (list, tuple)) else [result]
+        if len(returned) != len(kinds):
             raise errors.InvalidArgumentError(
-                op.node_def, op, f"tf.py_func '{op.name}' returned {len(results)} values, "
+                op.node_def, op, f"tf.py_func '{op.name}' returned {len(returned)} values, "
                                  f"Tout lists {len(kinds)}")
         out = []
-        for value, dtype in zip(results, kinds):
+        for value, dtype in zip(returned, kinds):
             array = np.asarray(value)
             if array.dtype != dtype.np and not np.can_cast(array.dtype, dtype.np, "same_kind"):
                 raise errors.InvalidArgumentError(
                     op.node_def, op, f"tf.py_func '{op.name}' returned {array.dtype}, Tout "
                                      f"says {dtype.name}")
             out.append(array.astype(dtype.np, copy=False))
-        return tuple(out) if len(out) > 1 else out[0]
+        return results(out)
     return call
 
 

@@ -13,6 +13,7 @@ import os
 import numpy as np
 
 from tf0.engine import dtypes, errors
+from tf0.engine.op_def import results
 from tf0.engine.gradients import NO_GRADIENT
 from tf0.engine.graph import GraphKeys, constant_value, get_default_graph
 from tf0.engine.shapes import TensorShape
@@ -185,7 +186,7 @@ def _decode_csv_bind(op, ctx):
                     raise errors.InvalidArgumentError(
                         None, op, f"Field {k} in record {index} is not a valid "
                                   f"{dtype.name}: {field!r}") from None
-        return tuple(columns)
+        return results(columns)
     return decode
 
 

@@ -19,6 +19,7 @@ of the forward body (activations); the forward loop records those at every itera
 summing the captures' gradients and stacking the rows' gradients.
 """
 from tf0.engine import dtypes, errors
+from tf0.engine.op_def import results
 from tf0.engine.gradients import gradients
 from tf0.engine.graph import branch_predicates, data_inputs, frame_of, get_default_graph
 from tf0.engine.shapes import TensorShape
@@ -304,8 +305,7 @@ def _while_grad_bind(op, ctx):
         stacked = [ctx.stack([g[j] for g in row_grads] + [z[i] for i in range(n, len(z))],
                              slices[j].dtype, slices[j].shape[1:]) if len(z) else z
                    for j, z in enumerate(zeros)]
-        out = tuple(ctx.as_output(g) for g in [*grads, *stacked])
-        return out if len(out) > 1 else out[0]  # an op with one output returns it alone
+        return results(ctx.as_output(g) for g in [*grads, *stacked])
     return run
 
 

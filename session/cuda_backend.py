@@ -18,6 +18,7 @@ import time
 import numpy as np
 
 from tf0.engine import errors
+from tf0.engine.op_def import results
 from tf0.engine.graph import cond_path, data_inputs
 
 from .cuda_ops import AS_PLACED, BINDERS, HOST_OPS, LIST_OPS, is_host_constant
@@ -397,7 +398,7 @@ def compile_body(schedule, ctx, host, lanes, tracer=None, static_feeds=False):
             form = "v" if computed_on_host(op, host) else "d"
             values = [schedule.folded[t] if form == "v" else ctx.upload(schedule.folded[t])
                       for t in op.outputs]
-            value = tuple(values) if len(values) > 1 else values[0]
+            value = results(values)
             env[fn_name] = lambda value=value: value
             args = []
         elif computed_on_host(op, host) or op.type in HOST_OPS:

@@ -3,6 +3,7 @@ tile, pad, broadcast) and of the scans (cumulative sums and products, tf.where's
 coordinates); see cuda_ops for what a binding is."""
 import numpy as np
 
+from tf0.engine.op_def import results
 from tf0.kernels import launch_array as A, launch_reduce as R, launch_scan as S
 from tf0.ops.array_ops import multiples_of
 from tf0.ops.index_ops import resolve_index
@@ -78,7 +79,7 @@ def _pack(op, ctx):
 @binds("Unpack")
 def _unpack(op, ctx):
     axis = op.attrs["axis"]
-    return lambda x: A.unstack(x, axis % x.ndim)
+    return lambda x: results(A.unstack(x, axis % x.ndim))
 
 
 @binds("SplitV")
@@ -92,7 +93,7 @@ def _split_v(op, ctx):
             s[s.index(-1)] = x.shape[a] - (sum(s) + 1)
         if sum(s) != x.shape[a] or min(s) < 0:
             raise _invalid(f"split sizes {sizes} do not match dimension size {x.shape[a]}")
-        return A.split(x, s, a)
+        return results(A.split(x, s, a))
     return split_gpu
 
 

@@ -234,6 +234,9 @@ ROWS = [
     Row("unstack", lambda x: tf.stack(tf.unstack(x, axis=1)[::-2], 0), A, dynamic=False),
     Row("split", lambda x: tf.split(x, [1, 3], axis=1)[1] * 2, A),
     Row("split_equal", lambda x: tf.concat(tf.split(x, 2, axis=1)[::-1], 0), A, dynamic=False),
+    # one part: an op of one output returns its value alone
+    Row("split_into_one", lambda x: tf.split(x, 1, axis=1)[0] * 3.0, A),
+    Row("unstack_one", lambda x: tf.unstack(tf.expand_dims(x, 0))[0] - 1.0, A, dynamic=False),
     Row("slice", lambda x: tf.slice(x, [1, 0, 1], [1, -1, 2]), [((2, 3, 4), "any")]),
     Row("getitem", lambda x: x[1:, ::2, None, ..., -1], [((3, 4, 5), "any")], second=True),
     Row("getitem_int", lambda x: x[1] + x[-1, 2] + x[:, 1:3][0, ::-1][0], A),
