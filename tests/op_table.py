@@ -379,6 +379,7 @@ COVERED_ELSEWHERE = {
         "StringToHashBucketFast", "StringToHashBucketStrong", "StringToHashBucket",
         "Fingerprint", "SparseCross", "DenseCross")},
     **{t: "test_ctc" for t in ("CTCLoss", "CTCGreedyDecoder", "CTCBeamSearchDecoder")},
+    "EditDistance": "test_edit_distance",
     **{t: "test_bitwise" for t in ("BitwiseAnd", "BitwiseOr", "BitwiseXor", "Invert",
                                    "LeftShift", "RightShift")},
     **{t: "test_readers" for t in ("ReaderRead", "ReaderNumRecordsProduced",

@@ -121,3 +121,23 @@ def test_tf1_reads_the_graph_a_file_writer_writes(tmp_path):
     initial = [n for n in graph_def.node if n.name.startswith("w/") and n.op == "Const"]
     np.testing.assert_array_equal(tf1.make_ndarray(initial[0].attr["value"].tensor), kernel)
     assert nodes["MatMul"].attr["transpose_a"].b is False
+
+
+def test_edit_distances_match():
+    rng = np.random.default_rng(8)
+    rows_h = [list(rng.integers(0, 4, rng.integers(0, 6))) for _ in range(6)]
+    rows_t = [list(rng.integers(0, 4, rng.integers(0, 6))) for _ in range(5)]
+    rows_t[1] = []
+
+    def sparse(tf, rows, width):
+        indices = [[b, 0, t] for b, row in enumerate(rows) for t in range(len(row))]
+        values = [v for row in rows for v in row]
+        return tf.SparseTensor(np.array(indices, np.int64).reshape(-1, 3),
+                               np.array(values, np.int64), [len(rows), 1, width])
+
+    def program(tf):
+        hyp, truth = sparse(tf, rows_h, 6), sparse(tf, rows_t, 7)
+        return [tf.edit_distance(hyp, truth), tf.edit_distance(hyp, truth, normalize=False)], None
+    (ours, _), (theirs, _) = both(program)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(a, b)

@@ -74,6 +74,7 @@ from tf0.ops.decompositions import matrix_solve_ls  # noqa: E402,F401
 from tf0.ops.image_extras import extract_image_patches  # noqa: E402,F401
 from tf0.ops.feature_columns import tables_initializer  # noqa: E402
 from tf0.ops.reader_ops import matching_files  # noqa: E402,F401
+from tf0.ops.edit_distance import edit_distance  # noqa: E402,F401
 from tf0.ops import (tensor_scatter_nd_add as tensor_scatter_add,  # noqa: E402,F401
                      tensor_scatter_nd_sub as tensor_scatter_sub,
                      tensor_scatter_nd_update as tensor_scatter_update)
