@@ -24,13 +24,14 @@ def _on_downloads(op, ctx):
        "TableLookup", "SampleDistortedBoundingBox", "DrawBoundingBoxes", "MatchingFiles",
        "StringToHashBucketFast", "StringToHashBucketStrong", "StringToHashBucket",
        "Fingerprint", "SparseCross", "DenseCross", "CTCLoss", "CTCGreedyDecoder",
-       "CTCBeamSearchDecoder", "EditDistance", host_inputs=ALL_INPUTS)
+       "CTCBeamSearchDecoder", "EditDistance", "StatelessRandomUniform",
+       "StatelessRandomNormal", "StatelessRandomUniformInt", host_inputs=ALL_INPUTS)
 def _computed_on_host(op, ctx):
     """The op's NumPy implementation on downloaded inputs (a user's Python function,
     parsing and other string work and hashing, lookups, feature crosses, queues and
     readers, candidate and gamma sampling, a checkpoint read, LAPACK's dense linear algebra
     and decompositions, segment extremes and products, PNG files, CTC's forward-backward
-    and decoders, edit distances); numeric results go to the device, byte strings stay
+    and decoders, edit distances, stateless random numbers); numeric results go to the device, byte strings stay
     on the host, where tf0 keeps strings."""
     compute = op.op_def.numpy(op, ctx)
 

@@ -380,6 +380,8 @@ COVERED_ELSEWHERE = {
         "Fingerprint", "SparseCross", "DenseCross")},
     **{t: "test_ctc" for t in ("CTCLoss", "CTCGreedyDecoder", "CTCBeamSearchDecoder")},
     "EditDistance": "test_edit_distance",
+    **{t: "test_stateless_random" for t in ("StatelessRandomUniform", "StatelessRandomNormal",
+                                            "StatelessRandomUniformInt")},
     **{t: "test_bitwise" for t in ("BitwiseAnd", "BitwiseOr", "BitwiseXor", "Invert",
                                    "LeftShift", "RightShift")},
     **{t: "test_readers" for t in ("ReaderRead", "ReaderNumRecordsProduced",
