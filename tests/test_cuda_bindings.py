@@ -50,6 +50,9 @@ NO_KERNEL = {
         "Fingerprint", "SparseCross", "DenseCross")},
     **{t: "host: CTC's per-sequence recursions" for t in (
         "CTCLoss", "CTCGreedyDecoder", "CTCBeamSearchDecoder")},
+    "EditDistance": "host: a dynamic program per pair of sequences",
+    **{t: "host: TF's stateless numbers (small draws for augmentation)" for t in (
+        "StatelessRandomUniform", "StatelessRandomNormal", "StatelessRandomUniformInt")},
     **{t: "host: NumPy's LAPACK" for t in (
         "MatrixInverse", "MatrixDeterminant", "MatrixSolve", "Cholesky",
         "MatrixTriangularSolve", "SelfAdjointEigV2", "Qr", "Svd", "LogMatrixDeterminant")},
