@@ -399,3 +399,25 @@ def conv1d(value=None, filters=None, stride=None, padding=None, use_cudnn_on_gpu
                    data_format="NCHW" if first else "NHWC",
                    dilations=_width_only(1 if dilations is None else dilations, "dilations"))
         return OPS.squeeze(y, [2 if first else 1])
+
+
+def conv1d_transpose(input, filters, output_shape, strides, padding="SAME",  # noqa: A002
+                     data_format="NWC", dilations=None, name=None):
+    """TF1's tf.nn.conv1d_transpose: the gradient of conv1d with respect to its input.
+    input [batch, width, in] (NCW: [batch, in, width]), filters [filter_width, out, in],
+    output_shape the [batch, width, out] (NCW: [batch, out, width]) of the result;
+    conv2d_transpose over a height of 1."""
+    if data_format not in ("NWC", "NCW"):
+        raise ValueError(f"data_format must be NWC or NCW, got {data_format!r}")
+    first = data_format == "NCW"
+    with name_scope(name, "conv1d_transpose"):
+        x = OPS.expand_dims(convert_to_tensor(input), 2 if first else 1)
+        w = OPS.expand_dims(convert_to_tensor(filters, dtype=x.dtype), 0)
+        shape = convert_to_tensor(output_shape, dtype=dtypes.int32)
+        shape = OPS.concat([shape[:2], [1], shape[2:]] if first else
+                           [shape[:1], [1], shape[1:]], 0)
+        y = conv2d_transpose(x, w, shape, _width_only(strides, "strides"), padding,
+                             data_format="NCHW" if first else "NHWC",
+                             dilations=_width_only(1 if dilations is None else dilations,
+                                                   "dilations"))
+        return OPS.squeeze(y, [2 if first else 1])

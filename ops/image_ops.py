@@ -148,6 +148,26 @@ def resize_image_with_crop_or_pad(image, target_height, target_width):
                                target_width)
 
 
+def resize_image_with_pad(image, target_height, target_width,
+                          method=ResizeMethod.BILINEAR, align_corners=False):
+    """Each image resized to fit target_height x target_width with its aspect ratio kept,
+    then padded with zeros about its centre to that size (TF1's float32 arithmetic for
+    the resized size and the offsets; static sizes)."""
+    image = _image(image)
+    h_axis, w_axis = _axes(image)
+    height, width = image.shape.dims[h_axis], image.shape.dims[w_axis]
+    if height is None or width is None:
+        raise ValueError("resize_image_with_pad needs a static height and width")
+    f32 = np.float32
+    ratio = max(f32(width) / f32(target_width), f32(height) / f32(target_height))
+    new_height, new_width = f32(height) / ratio, f32(width) / ratio
+    top = max(0, int(np.floor((f32(target_height) - new_height) / f32(2))))
+    left = max(0, int(np.floor((f32(target_width) - new_width) / f32(2))))
+    resized = resize_images(image, [int(np.floor(new_height)), int(np.floor(new_width))],
+                            method, align_corners)
+    return pad_to_bounding_box(resized, top, left, target_height, target_width)
+
+
 def _source_positions(out_size, in_size, align_corners):
     """TF1's (legacy) sampling: float source coordinates of each output row or column."""
     if align_corners and out_size > 1:

@@ -82,3 +82,19 @@ def test_drawn_bounding_boxes_match():
     (ours, _), (theirs, _) = both(program)
     for a, b in zip(ours, theirs):
         np.testing.assert_array_equal(a, b)
+
+
+def test_resize_image_with_pad_matches():
+    image = RNG.uniform(0, 1, (7, 10, 3)).astype(np.float32)
+
+    def program(tf):
+        x = tf.constant(image)
+        return [tf.image.resize_image_with_pad(x, 12, 12),
+                tf.image.resize_image_with_pad(x, 5, 9,
+                                               method=tf.image.ResizeMethod.NEAREST_NEIGHBOR),
+                tf.image.resize_image_with_pad(tf.stack([x, x * 0.5]), 7, 20),
+                tf.image.resize_image_with_pad(x, 3, 3, method=tf.image.ResizeMethod.AREA)], None
+    (ours, _), (theirs, _) = both(program)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        assert a.shape == b.shape, k
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=str(k))

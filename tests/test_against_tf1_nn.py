@@ -149,3 +149,19 @@ def test_separable_conv_layers_match():
     for a, b in zip(ours, theirs):
         np.testing.assert_array_equal(a, b)
     assert our_vars == their_vars
+
+
+def test_conv1d_transpose_matches_with_gradients():
+    x = RNG.standard_normal((2, 5, 3))
+    w = RNG.standard_normal((3, 4, 3))  # [width, out, in]
+
+    def program(tf):
+        xt, wt = tf.constant(x), tf.constant(w)
+        outs = [tf.nn.conv1d_transpose(xt, wt, [2, 10, 4], 2),
+                tf.nn.conv1d_transpose(xt, wt, [2, 11, 4], 2, padding="VALID"),
+                tf.nn.conv1d_transpose(xt, wt, [2, 7, 4], [1, 1, 1], padding="VALID")]
+        loss = sum(tf.reduce_sum(o * o) for o in outs)
+        return outs + tf.gradients(loss, [xt, wt]), None
+    (ours, _), (theirs, _) = both(program)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg=str(k))

@@ -2,6 +2,8 @@
 stride and dilation case, both data formats, max pooling's tie rule, average pooling's
 counts at the borders, the layers, and a small CNN that learns. (Gradients of every op,
 to second order where defined, are checked by the op table against central differences.)"""
+import itertools
+
 import numpy as np
 import pytest
 
@@ -162,3 +164,20 @@ def test_separable_conv_layers_equal_a_float64_reference():
     np.testing.assert_allclose(got, _separable_reference(x, dw, pw, b), rtol=1e-10)
     np.testing.assert_allclose(got_line, _separable_reference(
         x[:, :1], ldw[None], lpw[None], 0.0)[:, 0], rtol=1e-10)
+
+
+def test_conv1d_transpose_scatters_each_input_through_the_filter():
+    # VALID, stride 2: output position 2i + k gets x[i] . w[k] (brute force), NCW the same
+    rng = np.random.default_rng(19)
+    x = rng.standard_normal((2, 4, 3))
+    w = rng.standard_normal((3, 5, 3))  # [width, out, in]
+    want = np.zeros((2, 2 * 3 + 3, 5))
+    for b, i, k in itertools.product(range(2), range(4), range(3)):
+        want[b, 2 * i + k] += w[k] @ x[b, i]
+    nwc = tf.nn.conv1d_transpose(tf.constant(x), tf.constant(w), [2, 9, 5], 2, "VALID")
+    ncw = tf.nn.conv1d_transpose(tf.constant(x.transpose(0, 2, 1)), tf.constant(w),
+                                 [2, 5, 9], 2, "VALID", data_format="NCW")
+    with tf.Session() as sess:
+        got, got_ncw = sess.run([nwc, ncw])
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(got_ncw, want.transpose(0, 2, 1), rtol=1e-12, atol=1e-12)

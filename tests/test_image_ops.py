@@ -113,3 +113,15 @@ def test_bicubic_and_area_resizing_by_hand():
     np.testing.assert_allclose(half[0, :, :, 0], [[2.5, 4.5], [10.5, 12.5]])
     np.testing.assert_allclose(same, img, atol=1e-6)
     np.testing.assert_allclose(up[0, 0, 2:11, 0], 0.5 * np.arange(2, 11), atol=1e-6)
+
+
+def test_resize_image_with_pad_keeps_the_aspect_ratio():
+    # 7 x 10 into 12 x 12: the ratio 10/12 makes it 8.4 x 12 (8 rows), placed at row
+    # floor((12 - 8.4) / 2) = 1 of zeros
+    image = np.random.default_rng(5).uniform(0, 1, (7, 10, 2)).astype(np.float32)
+    with tf.Session() as sess:
+        got, resized = sess.run([tf.image.resize_image_with_pad(image, 12, 12),
+                                 tf.image.resize_images(image, [8, 12])])
+    assert got.shape == (12, 12, 2)
+    np.testing.assert_array_equal(got[1:9], resized)
+    assert not got[:1].any() and not got[9:].any()

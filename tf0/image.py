@@ -11,6 +11,7 @@ from tf0.ops.image_ops import (ResizeMethod, adjust_brightness, adjust_contrast,
 from tf0.ops.image_ops import (  # noqa: F401
     resize_image_with_crop_or_pad as resize_with_crop_or_pad)
 from tf0.ops.image_ops import resize_images as resize  # noqa: F401
+from tf0.ops.image_ops import resize_image_with_pad  # noqa: F401
 from tf0.ops.image_color import (adjust_hue, adjust_saturation, hsv_to_rgb,  # noqa: F401
                                  random_hue, random_saturation, rgb_to_hsv)
 from tf0.ops import random_crop  # noqa: F401

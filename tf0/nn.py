@@ -19,8 +19,8 @@ from tf0.ops.layers import dropout_nn as dropout  # noqa: E402,F401
 from tf0.ops.nn_ops import in_top_k, top_k  # noqa: E402,F401
 from tf0.ops.sampled_losses import (log_uniform_candidate_sampler, nce_loss,  # noqa: E402,F401
                                     sampled_softmax_loss, uniform_candidate_sampler)
-from tf0.ops.conv_ops import (avg_pool, conv1d, conv2d, conv2d_transpose,  # noqa: E402,F401
-                              max_pool)
+from tf0.ops.conv_ops import (avg_pool, conv1d, conv1d_transpose, conv2d,  # noqa: E402,F401
+                              conv2d_transpose, max_pool)
 from tf0.ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn,  # noqa: E402,F401
                          static_rnn)
 import tf0.rnn_cell as rnn_cell  # noqa: E402,F401
