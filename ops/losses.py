@@ -5,6 +5,7 @@ from tf0.engine.graph import GraphKeys, get_default_graph, name_scope
 from . import math_ops
 from .array_ops import shape
 from .core import OPS, convert_to_tensor
+from .math_composites import div_no_nan
 
 
 class Reduction:
@@ -136,6 +137,32 @@ def hinge_loss(labels, logits, weights=1.0, scope=None, loss_collection=GraphKey
         signs = 2.0 * math_ops.cast(labels, logits.dtype) - 1.0
         losses = OPS.relu(1.0 - signs * logits)
         return compute_weighted_loss(losses, weights, None, loss_collection, reduction)
+
+
+def mean_pairwise_squared_error(labels, predictions, weights=1.0, scope=None,
+                                loss_collection=GraphKeys.LOSSES):
+    """Per example, the mean over pairs of its elements of ((p_i - l_i) - (p_j - l_j))^2,
+    computed as TF1 does: 2 S2 / (n - 1) - 2 S1^2 / (n (n - 1)) with S1, S2 the sums of the
+    differences and of their squares and n the example's elements of non-zero weight;
+    times the weights and summed over the batch (0 when no weight is non-zero)."""
+    from tf0.engine import dtypes
+    with name_scope(scope, "mean_pairwise_squared_error"):
+        weights = math_ops.cast(convert_to_tensor(weights), dtypes.float32)
+        diffs = math_ops.cast(convert_to_tensor(predictions), dtypes.float32) - \
+            math_ops.cast(convert_to_tensor(labels), dtypes.float32)
+        axes = list(range(1, diffs.shape.ndims))
+        present = math_ops.cast(OPS.not_equal(weights, 0.0), dtypes.float32) * \
+            OPS.ones_like(diffs)
+        count = OPS.reduce_sum(present, axis=axes, keepdims=True)
+        squares = OPS.reduce_sum(OPS.square(diffs), axis=axes, keepdims=True)
+        first = 2.0 * div_no_nan(squares, OPS.maximum(count - 1.0, 0.0))
+        second = 2.0 * div_no_nan(OPS.square(OPS.reduce_sum(diffs, axis=axes, keepdims=True)),
+                                  OPS.maximum(count * (count - 1.0), 0.0))
+        loss = OPS.reduce_sum((first - second) * weights)
+        loss = math_ops.where(OPS.reduce_sum(count) > 0.0, loss, OPS.zeros_like(loss))
+        if loss_collection:
+            get_default_graph().add_to_collection(loss_collection, loss)
+        return loss
 
 
 def add_loss(loss, loss_collection=GraphKeys.LOSSES):

@@ -141,3 +141,20 @@ def test_edit_distances_match():
     (ours, _), (theirs, _) = both(program)
     for a, b in zip(ours, theirs):
         np.testing.assert_array_equal(a, b)
+
+
+def test_mean_pairwise_squared_error_matches_with_gradients():
+    labels = RNG.standard_normal((4, 3, 2)).astype(np.float32)
+    predictions = RNG.standard_normal((4, 3, 2)).astype(np.float32)
+    weights = np.array([1.0, 0.0, 2.0, 0.5], np.float32)
+
+    def program(tf):
+        p = tf.constant(predictions)
+        outs = [tf.losses.mean_pairwise_squared_error(labels, p),
+                tf.losses.mean_pairwise_squared_error(labels, p, weights[:, None, None]),
+                tf.losses.mean_pairwise_squared_error(labels, p, 0.0),
+                tf.losses.mean_pairwise_squared_error(labels[:, :1, :1], p[:, :1, :1])]
+        return outs + tf.gradients(outs[1], [p]), None
+    (ours, _), (theirs, _) = both(program)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=str(k))

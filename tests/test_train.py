@@ -222,6 +222,19 @@ def test_losses_match_numpy():
     assert len(tf.get_collection(tf.GraphKeys.LOSSES)) == 8
 
 
+def test_mean_pairwise_squared_error_is_the_mean_over_pairs():
+    rng = np.random.default_rng(6)
+    labels, preds = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    weights = np.array([[2.0], [0.0], [1.0]])
+    with tf.Session() as sess:
+        got = sess.run(tf.losses.mean_pairwise_squared_error(labels, preds, weights))
+    d = (preds - labels).astype(np.float32).astype(np.float64)
+    # each example: the mean over its ordered pairs i != j of (d_i - d_j)^2, weighted
+    per_example = [np.mean([(row[i] - row[j]) ** 2 for i in range(4) for j in range(4)
+                            if i != j]) for row in d]
+    assert got == pytest.approx(np.dot(weights[:, 0], per_example), rel=1e-5)
+
+
 def test_seed_network_trained_with_optimizer_and_layers():
     rng = np.random.default_rng(3)
     xv = rng.standard_normal((64, 20)).astype(np.float32)
