@@ -218,20 +218,27 @@ def _pool_attrs(op):
 defop("MaxPool", _pool_infer, _max_pool_bind, grad=_max_pool_grad, kernels=("max_pool",))
 
 
+def first_max_positions(x, g):
+    """[N, OH, OW, C] int32: the row-major window position (i * KW + j) of the first
+    maximum of each window of geometry g (the first NaN where there is one, as argmax),
+    found position by position: no array of window size."""
+    win = _windows(x, g, -np.inf)
+    kw = g["kw"]
+    best, first = win[:, :, :, 0, 0], np.zeros(win.shape[:3] + win.shape[5:], np.int32)
+    for t in range(1, g["kh"] * kw):
+        value = win[:, :, :, t // kw, t % kw]
+        # larger, or a NaN after numbers ("not <=" is also true when best is NaN)
+        wins = ~(value <= best) & ~np.isnan(best)
+        np.maximum(first, wins * np.int32(t), out=first)  # t exceeds every earlier one
+        best = np.maximum(best, value)  # NaN stays the largest
+    return first
+
+
 def _max_pool_grad_bind(op, ctx):
     def grad(x, dy):
-        """dy goes to the first maximum of each window, row-major (the first NaN where
-        there is one, as argmax), found position by position: no array of window size."""
+        """dy goes to the first maximum of each window (first_max_positions)."""
         g = geometry(op, x.shape, op.attrs["ksize"])
-        win = _windows(x, g, -np.inf)
-        kw = g["kw"]
-        best, first = win[:, :, :, 0, 0], np.zeros(dy.shape, np.int32)
-        for t in range(1, g["kh"] * kw):
-            value = win[:, :, :, t // kw, t % kw]
-            # larger, or a NaN after numbers ("not <=" is also true when best is NaN)
-            wins = ~(value <= best) & ~np.isnan(best)
-            np.maximum(first, wins * np.int32(t), out=first)  # t exceeds every earlier one
-            best = np.maximum(best, value)  # NaN stays the largest
+        first, kw = first_max_positions(x, g), g["kw"]
         return _scatter_taps(lambda i, j: dy * (first == i * kw + j), g, x.shape, x.dtype)
     return grad
 

@@ -165,3 +165,21 @@ def test_conv1d_transpose_matches_with_gradients():
     (ours, _), (theirs, _) = both(program)
     for k, (a, b) in enumerate(zip(ours, theirs)):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg=str(k))
+
+
+def test_max_pool_with_argmax_matches_with_gradients():
+    x = RNG.integers(0, 4, (2, 7, 6, 3)).astype(np.float32)  # ties everywhere
+
+    def program(tf):
+        xt = tf.constant(x)
+        out, argmax = tf.nn.max_pool_with_argmax(xt, [1, 3, 3, 1], [1, 2, 2, 1], "SAME")
+        _, with_batch = tf.nn.max_pool_with_argmax(xt, [1, 2, 2, 1], [1, 2, 2, 1], "VALID",
+                                                   include_batch_in_index=True)
+        _, narrow = tf.nn.max_pool_with_argmax(xt, [1, 2, 3, 1], [1, 1, 2, 1], "VALID",
+                                               Targmax=tf.int32)
+        return [out, argmax, with_batch, narrow,
+                tf.gradients(tf.reduce_sum(out * out), xt)[0]], None
+    (ours, _), (theirs, _) = both(program)
+    for k, (a, b) in enumerate(zip(ours, theirs)):
+        assert a.dtype == b.dtype, k
+        np.testing.assert_array_equal(a, b, err_msg=str(k))

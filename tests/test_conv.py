@@ -181,3 +181,25 @@ def test_conv1d_transpose_scatters_each_input_through_the_filter():
         got, got_ncw = sess.run([nwc, ncw])
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(got_ncw, want.transpose(0, 2, 1), rtol=1e-12, atol=1e-12)
+
+
+def test_max_pool_with_argmax_points_at_each_maximum():
+    rng = np.random.default_rng(23)
+    x = rng.integers(0, 3, (2, 5, 6, 3)).astype(np.float64)  # many ties: the first wins
+    for padding, include_batch in (("SAME", False), ("VALID", True)):
+        out, argmax = tf.nn.max_pool_with_argmax(x, [1, 3, 2, 1], [1, 2, 2, 1], padding,
+                                                 include_batch_in_index=include_batch)
+        with tf.Session() as sess:
+            got, where = sess.run([out, argmax])
+        assert where.dtype == np.int64 and where.shape == got.shape
+        flat = x.reshape(-1) if include_batch else x.reshape(2, -1)
+        for b, i, j, c in itertools.product(*map(range, got.shape)):
+            k = where[b, i, j, c]
+            assert (flat[k] if include_batch else flat[b, k]) == got[b, i, j, c]
+            # the first maximum, row-major, among the window's real positions
+            top = i * 2 - (1 if padding == "SAME" else 0)
+            rows = [r for r in range(top, top + 3) if 0 <= r < 5]
+            cols = [q for q in range(j * 2, j * 2 + 2) if q < 6]
+            first = next((r, q) for r in rows for q in cols if x[b, r, q, c] == got[b, i, j, c])
+            index = (first[0] * 6 + first[1]) * 3 + c + (b * 90 if include_batch else 0)
+            assert k == index

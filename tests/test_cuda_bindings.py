@@ -51,6 +51,7 @@ NO_KERNEL = {
     **{t: "host: CTC's per-sequence recursions" for t in (
         "CTCLoss", "CTCGreedyDecoder", "CTCBeamSearchDecoder")},
     "EditDistance": "host: a dynamic program per pair of sequences",
+    "MaxPoolArgmax": "host: where each window's maximum was (its output is a MaxPool)",
     **{t: "host: TF's stateless numbers (small draws for augmentation)" for t in (
         "StatelessRandomUniform", "StatelessRandomNormal", "StatelessRandomUniformInt")},
     **{t: "host: NumPy's LAPACK" for t in (

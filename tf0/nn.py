@@ -21,6 +21,7 @@ from tf0.ops.sampled_losses import (log_uniform_candidate_sampler, nce_loss,  # 
                                     sampled_softmax_loss, uniform_candidate_sampler)
 from tf0.ops.conv_ops import (avg_pool, conv1d, conv1d_transpose, conv2d,  # noqa: E402,F401
                               conv2d_transpose, max_pool)
+from tf0.ops.pool_argmax import max_pool_with_argmax  # noqa: E402,F401
 from tf0.ops.rnn import (bidirectional_dynamic_rnn, dynamic_rnn,  # noqa: E402,F401
                          static_rnn)
 import tf0.rnn_cell as rnn_cell  # noqa: E402,F401
