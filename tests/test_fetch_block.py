@@ -8,6 +8,8 @@ import pytest
 from tf0.kernels import device
 from tf0.session.fetch_block import _Handout
 
+OWN_DEVICE_STAND_INS = True  # (conftest's null-device mode leaves this module alone)
+
 
 class _Memory:
     pass
