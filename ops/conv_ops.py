@@ -396,16 +396,22 @@ def conv1d(value=None, filters=None, stride=None, padding=None, use_cudnn_on_gpu
     """TF1's tf.nn.conv1d: value [batch, width, in] (NCW: [batch, in, width]), filters
     [filter_width, in, out]: conv2d over a height of 1, as TF1 computes it."""
     value = input if value is None else value
+    with name_scope(name, "conv1d"):
+        x, w, height, format_2d = _one_row(value, filters, data_format)
+        y = conv2d(x, w, _width_only(stride, "stride"), padding, data_format=format_2d,
+                   dilations=_width_only(1 if dilations is None else dilations, "dilations"))
+        return OPS.squeeze(y, [height])
+
+
+def _one_row(value, filters, data_format):
+    """A 1-D convolution's input and filter as a 2-D one's over a height of 1: (input,
+    filter, the input's height axis, the 2-D data format)."""
     if data_format not in ("NWC", "NCW"):
         raise ValueError(f"data_format must be NWC or NCW, got {data_format!r}")
-    first = data_format == "NCW"
-    with name_scope(name, "conv1d"):
-        x = OPS.expand_dims(convert_to_tensor(value), 2 if first else 1)
-        w = OPS.expand_dims(convert_to_tensor(filters, dtype=x.dtype), 0)
-        y = conv2d(x, w, _width_only(stride, "stride"), padding,
-                   data_format="NCHW" if first else "NHWC",
-                   dilations=_width_only(1 if dilations is None else dilations, "dilations"))
-        return OPS.squeeze(y, [2 if first else 1])
+    height = 2 if data_format == "NCW" else 1
+    x = OPS.expand_dims(convert_to_tensor(value), height)
+    w = OPS.expand_dims(convert_to_tensor(filters, dtype=x.dtype), 0)
+    return x, w, height, "NCHW" if data_format == "NCW" else "NHWC"
 
 
 def conv1d_transpose(input, filters, output_shape, strides, padding="SAME",  # noqa: A002
@@ -414,17 +420,12 @@ def conv1d_transpose(input, filters, output_shape, strides, padding="SAME",  # n
     input [batch, width, in] (NCW: [batch, in, width]), filters [filter_width, out, in],
     output_shape the [batch, width, out] (NCW: [batch, out, width]) of the result;
     conv2d_transpose over a height of 1."""
-    if data_format not in ("NWC", "NCW"):
-        raise ValueError(f"data_format must be NWC or NCW, got {data_format!r}")
-    first = data_format == "NCW"
     with name_scope(name, "conv1d_transpose"):
-        x = OPS.expand_dims(convert_to_tensor(input), 2 if first else 1)
-        w = OPS.expand_dims(convert_to_tensor(filters, dtype=x.dtype), 0)
+        x, w, height, format_2d = _one_row(input, filters, data_format)
         shape = convert_to_tensor(output_shape, dtype=dtypes.int32)
-        shape = OPS.concat([shape[:2], [1], shape[2:]] if first else
-                           [shape[:1], [1], shape[1:]], 0)
+        shape = OPS.concat([shape[:height], [1], shape[height:]], 0)
         y = conv2d_transpose(x, w, shape, _width_only(strides, "strides"), padding,
-                             data_format="NCHW" if first else "NHWC",
+                             data_format=format_2d,
                              dilations=_width_only(1 if dilations is None else dilations,
                                                    "dilations"))
-        return OPS.squeeze(y, [2 if first else 1])
+        return OPS.squeeze(y, [height])
