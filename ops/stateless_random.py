@@ -25,14 +25,19 @@ _U64 = (1 << 64) - 1
 _EPSILON = 1.0e-7
 
 
-def stream(seed, count):
-    """`count` uint32 words (held in uint64) of the stream of `seed` (two integers)."""
+def _stream_key(seed):
+    """(run, key) of the stream of `seed` (two integers) for philox.philox4x32."""
     s0, s1 = (int(s) & _U64 for s in np.asarray(seed).reshape(-1)[:2])
     mix = [int(w[0]) for w in philox.philox4x32(np.array([s0 & 0xFFFFFFFF], np.uint64),
                                                  s0 >> 32, s1, _SEED_KEY)]
+    return mix[2] | mix[3] << 32, (mix[0], mix[1])
+
+
+def stream(seed, count):
+    """`count` uint32 words (held in uint64) of the stream of `seed` (two integers)."""
+    run, key = _stream_key(seed)
     blocks = np.arange((count + 3) // 4, dtype=np.uint64)
-    words = philox.philox4x32(blocks, 0, mix[2] | mix[3] << 32, (mix[0], mix[1]))
-    return np.stack(words, axis=1).reshape(-1)[:count]
+    return np.stack(philox.philox4x32(blocks, 0, run, key), axis=1).reshape(-1)[:count]
 
 
 def _floats(words, dtype):
@@ -51,11 +56,9 @@ def uniform(shape, seed, dtype):
     return _floats(words, dtype).reshape(shape)
 
 
-def normal(shape, seed, dtype):
-    n = int(np.prod(shape, dtype=np.int64))
-    pairs = (n + 1) // 2
-    uniforms = _floats(stream(seed, 2 * pairs if dtype == np.float32 else 4 * pairs), dtype)
-    u1, u2 = uniforms.reshape(-1, 2).T
+def _box_muller(words, dtype):
+    """Normals from uint32 words, two per (u1, u2) pair of uniforms, in TF's order."""
+    u1, u2 = _floats(words, dtype).reshape(-1, 2).T
     # each function of a float32 evaluated in float64 and rounded once, as a correctly
     # rounded C library does; the angle's product is a double's, as in TF's C++
     wide = np.float64
@@ -63,7 +66,44 @@ def normal(shape, seed, dtype):
     radius = np.sqrt(dtype(-2.0) * log)
     angle = (wide(2.0 * np.pi) * u2.astype(wide)).astype(dtype)
     sin, cos = (f(angle.astype(wide)).astype(dtype) for f in (np.sin, np.cos))
-    return np.stack([sin * radius, cos * radius], axis=1).reshape(-1)[:n].reshape(shape)
+    return np.stack([sin * radius, cos * radius], axis=1).reshape(-1)
+
+
+def normal(shape, seed, dtype):
+    n = int(np.prod(shape, dtype=np.int64))
+    pairs = (n + 1) // 2
+    words = stream(seed, 2 * pairs if dtype == np.float32 else 4 * pairs)
+    return _box_muller(words, dtype)[:n].reshape(shape)
+
+
+# TF's truncated normals fill groups of outputs (4 float32 or 2 float64), each group from
+# its own stretch of 256 samples per output of the stream, so that groups are independent
+_RESERVED_PER_OUTPUT = 256
+
+
+def truncated_normal(shape, seed, dtype):
+    """Normals within (-2, 2): each group takes the Box-Muller normals of its stretch of
+    the stream in order and keeps the first ones inside the bounds."""
+    n = int(np.prod(shape, dtype=np.int64))
+    group = 4 if dtype == np.float32 else 2
+    stretch = group * _RESERVED_PER_OUTPUT // 4  # blocks
+    groups = -(-n // group)
+    run, key = _stream_key(seed)
+    out = np.empty((groups, group), dtype)
+    drawn = 4  # blocks of each stretch looked at first: nearly always enough
+    while True:
+        blocks = (np.arange(groups, dtype=np.uint64)[:, None] * np.uint64(stretch)
+                  + np.arange(drawn, dtype=np.uint64)).reshape(-1)
+        words = np.stack(philox.philox4x32(blocks, 0, run, key), axis=1).reshape(groups, -1)
+        normals = _box_muller(words.reshape(-1), dtype).reshape(groups, -1)
+        inside = np.abs(normals) < dtype(2.0)
+        if (inside.sum(1) >= group).all() or drawn == stretch:
+            break
+        drawn = min(stretch, 4 * drawn)
+    for g in range(groups):
+        kept = normals[g][inside[g]][:group]
+        out[g, :len(kept)] = kept
+    return out.reshape(-1)[:n].reshape(shape)
 
 
 def uniform_int(shape, seed, dtype, minval, maxval):
@@ -94,6 +134,7 @@ def _infer(op):
 
 defop("StatelessRandomUniform", _infer, _bind(uniform), grad=NO_GRADIENT)
 defop("StatelessRandomNormal", _infer, _bind(normal), grad=NO_GRADIENT)
+defop("StatelessTruncatedNormal", _infer, _bind(truncated_normal), grad=NO_GRADIENT)
 defop("StatelessRandomUniformInt", _infer, _bind(uniform_int), grad=NO_GRADIENT)
 
 
@@ -134,6 +175,20 @@ def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.float32, na
         raise ValueError(f"stateless_normal takes a float dtype, got {dtype.name}")
     with name_scope(name, "stateless_random_normal"):
         rnd = make_op("StatelessRandomNormal", [_shape_tensor(shape), _seed(seed)],
+                      {"dtype": dtype})
+        return rnd * convert_to_tensor(stddev, dtype=dtype) + convert_to_tensor(mean,
+                                                                               dtype=dtype)
+
+
+def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.float32,
+                               name=None):
+    """Normal values within two standard deviations of the mean that depend on `seed`
+    ([2] integers) alone."""
+    dtype = dtypes.as_dtype(dtype)
+    if not dtype.is_floating:
+        raise ValueError(f"stateless_truncated_normal takes a float dtype, got {dtype.name}")
+    with name_scope(name, "stateless_truncated_normal"):
+        rnd = make_op("StatelessTruncatedNormal", [_shape_tensor(shape), _seed(seed)],
                       {"dtype": dtype})
         return rnd * convert_to_tensor(stddev, dtype=dtype) + convert_to_tensor(mean,
                                                                                dtype=dtype)

@@ -25,7 +25,8 @@ def _on_downloads(op, ctx):
        "StringToHashBucketFast", "StringToHashBucketStrong", "StringToHashBucket",
        "Fingerprint", "SparseCross", "DenseCross", "CTCLoss", "CTCGreedyDecoder",
        "CTCBeamSearchDecoder", "EditDistance", "StatelessRandomUniform",
-       "StatelessRandomNormal", "StatelessRandomUniformInt", "MaxPoolArgmax",
+       "StatelessRandomNormal", "StatelessRandomUniformInt", "StatelessTruncatedNormal",
+       "MaxPoolArgmax",
        host_inputs=ALL_INPUTS)
 def _computed_on_host(op, ctx):
     """The op's NumPy implementation on downloaded inputs (a user's Python function,

@@ -53,7 +53,8 @@ NO_KERNEL = {
     "EditDistance": "host: a dynamic program per pair of sequences",
     "MaxPoolArgmax": "host: where each window's maximum was (its output is a MaxPool)",
     **{t: "host: TF's stateless numbers (small draws for augmentation)" for t in (
-        "StatelessRandomUniform", "StatelessRandomNormal", "StatelessRandomUniformInt")},
+        "StatelessRandomUniform", "StatelessRandomNormal", "StatelessRandomUniformInt",
+        "StatelessTruncatedNormal")},
     **{t: "host: NumPy's LAPACK" for t in (
         "MatrixInverse", "MatrixDeterminant", "MatrixSolve", "Cholesky",
         "MatrixTriangularSolve", "SelfAdjointEigV2", "Qr", "Svd", "LogMatrixDeterminant")},

@@ -1,7 +1,8 @@
-"""tf.random.stateless_uniform and stateless_normal: the same numbers for the same seed in
-every run and graph, different ones for other seeds, and TF's own numbers bit for bit
-(uniforms, integers, float64 normals) or within an ulp (float32 normals): TF1's values are
-stored in data/tf1_stateless.json (data/make_tf1_stateless.py writes them)."""
+"""tf.random.stateless_uniform, stateless_normal and stateless_truncated_normal: the same
+numbers for the same seed in every run and graph, different ones for other seeds, and TF's
+own numbers bit for bit (uniforms, integers, float64 normals) or within an ulp (float32
+normals): TF1's values are stored in data/tf1_stateless.json (data/make_tf1_stateless.py
+writes them)."""
 import json
 import os
 
@@ -16,13 +17,15 @@ CASES = [("uniform", [5, 3], [7, -3], "float32", 0, None),
          ("uniform", [9], [2**31 - 1, 12345], "int32", -5, 100),
          ("uniform", [4], [-9, 2**40], "int64", -5, 10**12),
          ("normal", [64], [3, 4], "float32", None, None),
-         ("normal", [9], [-9, 2**40], "float64", None, None)]
+         ("normal", [9], [-9, 2**40], "float64", None, None),
+         ("truncated_normal", [2000], [5, 6], "float32", None, None),
+         ("truncated_normal", [501], [-4, 2**40], "float64", None, None)]
 
 
 def draw(lib, kind, shape, seed, dtype, minval, maxval):
     seed = lib.constant(seed, lib.int64)
-    if kind == "normal":
-        return lib.random.stateless_normal(shape, seed, dtype=getattr(lib, dtype))
+    if kind != "uniform":
+        return getattr(lib.random, f"stateless_{kind}")(shape, seed, dtype=getattr(lib, dtype))
     return lib.random.stateless_uniform(shape, seed, minval=minval, maxval=maxval,
                                         dtype=getattr(lib, dtype))
 
@@ -35,7 +38,7 @@ def test_values_are_tf1s():
     for case, value, bits in zip(CASES, got, want):
         width = f"u{value.itemsize}"
         expected = np.array(bits, dtype=width).view(value.dtype).reshape(value.shape)
-        if case[0] == "normal" and case[3] == "float32":
+        if case[0] != "uniform" and case[3] == "float32":
             np.testing.assert_allclose(value, expected, rtol=2.5e-7, atol=2.5e-7)
         else:
             assert value.tobytes() == expected.tobytes(), case
@@ -56,6 +59,10 @@ def test_the_seed_alone_decides():
     assert not np.array_equal(first[0], other[0])
     assert 0 <= first[0].min() and first[0].max() < 1 and abs(first[0].mean() - 0.5) < 0.05
     assert abs(first[1].mean() - 2.0) < 0.3 and abs(first[1].std() - 3.0) < 0.3
+    with tf.Session() as sess:
+        cut = sess.run(tf.random.stateless_truncated_normal([5000], [3, 3], mean=1.0))
+    # within two standard deviations; the standard normal cut there has variance 0.774
+    assert np.abs(cut - 1.0).max() < 2.0 and abs(cut.var() - 0.774) < 0.03
     with pytest.raises(ValueError, match="maxval"):
         tf.random.stateless_uniform([2], [1, 2], dtype=tf.int32)
     with pytest.raises(ValueError, match=r"shape \[2\] integer"):

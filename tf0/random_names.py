@@ -8,4 +8,5 @@ from tf0.ops import random_shuffle as shuffle  # noqa: F401
 from tf0.ops import random_gamma as gamma  # noqa: F401
 from tf0.ops import (log_uniform_candidate_sampler,  # noqa: F401
                      uniform_candidate_sampler)
-from tf0.ops.stateless_random import stateless_normal, stateless_uniform  # noqa: F401
+from tf0.ops.stateless_random import (stateless_normal,  # noqa: F401
+                                     stateless_truncated_normal, stateless_uniform)
