@@ -1,5 +1,5 @@
-"""tf.random.stateless_uniform and stateless_normal: numbers that depend on a seed tensor
-of two integers alone, bit for bit TF's (host ops).
+"""tf.random.stateless_uniform, stateless_normal and stateless_truncated_normal: numbers
+that depend on a seed tensor of two integers alone, bit for bit TF's (host ops).
 
 TF's recipe, on the Philox4x32-10 of ops/philox.py: the seed (s0, s1), as unsigned 64-bit
 words, is one Philox block under the fixed key (0x3ec8f720, 0x02461e29); its four output
@@ -8,8 +8,10 @@ Block i of the stream then gives four uint32 words. A float32 takes one word's l
 as its mantissa; a float64 the low 20 bits of one word and all 32 of the next; an int32
 one word modulo (maxval - minval), an int64 two words (low, then high). Normals are
 Box-Muller pairs: (sin, cos) of 2 pi u2 times sqrt(-2 log u1), u1 at least 1e-7 (float32:
-two words per pair; float64: a block per pair). The uniforms and integers are TF's bit
-for bit; the normals within an ulp (NumPy's sin, cos and log against the C library's)."""
+two words per pair; float64: a block per pair). The uniforms, integers and float64
+normals are TF's bit for bit; float32 normals within an ulp (for about one in a hundred,
+NumPy's float64 sin, cos and log rounded to float32 differ from the C library's float
+ones)."""
 import numpy as np
 
 from tf0.engine import dtypes, errors
