@@ -267,3 +267,40 @@ def sparse_segment_sqrt_n(data, indices, segment_ids, name=None, num_segments=No
     """segment sums of the rows data[indices] over the square root of their counts."""
     return _sparse_segment(unsorted_segment_sqrt_n, data, indices, segment_ids, num_segments,
                            name, "SparseSegmentSqrtN")
+
+
+def sparse_slice(sp_input, start, size, name=None):
+    """The entries with every index in [start, start + size), moved to start at 0; the
+    dense shape is the part of [start, start + size) inside the input's (TF1's SparseSlice:
+    entries keep their order)."""
+    sp = SparseTensor.from_value(sp_input)
+    with name_scope(name, "SparseSlice"):
+        start = cast(convert_to_tensor(start), dtypes.int64)
+        end = start + cast(convert_to_tensor(size), dtypes.int64)
+        keep = OPS.reduce_all(OPS.logical_and(sp.indices >= start, sp.indices < end), axis=1)
+        dense = OPS.maximum(OPS.minimum(end, sp.dense_shape) - start, 0)
+        return SparseTensor(boolean_mask(sp.indices, keep) - start,
+                            boolean_mask(sp.values, keep), dense)
+
+
+def sparse_split(keyword_required=None, sp_input=None, num_split=None, axis=None, name=None,
+                 split_dim=None):
+    """num_split SparseTensors of sp_input's consecutive slices along `axis`, the first
+    (size % num_split) one longer than the others (TF1's sizes)."""
+    if keyword_required is not None:
+        raise ValueError("sparse.split takes keyword arguments only (sp_input=, num_split=, "
+                         "axis=)")
+    axis = int(axis if split_dim is None else split_dim)
+    sp = SparseTensor.from_value(sp_input)
+    with name_scope(name, "SparseSplit"):
+        rank = _rank(sp)
+        at_axis = np.eye(rank, dtype=np.int64)[axis]
+        length = sp.dense_shape[axis]
+        base, extra = length // num_split, length % num_split
+        parts = []
+        for k in range(int(num_split)):
+            offset = k * base + OPS.minimum(extra, k)
+            size = base + cast(extra > k, dtypes.int64)
+            parts.append(sparse_slice(sp, at_axis * offset,
+                                      sp.dense_shape * (1 - at_axis) + at_axis * size))
+        return parts

@@ -46,3 +46,25 @@ def test_sparse_ops_match_component_by_component():
         x, y = np.asarray(x), np.asarray(y)
         assert x.shape == y.shape, (k, x, y)
         np.testing.assert_allclose(x, y, rtol=1e-12, err_msg=str(k))
+
+
+def test_sparse_slice_and_split_match_with_gradients():
+    indices = np.array([[0, 0], [0, 3], [1, 1], [2, 4], [3, 2], [3, 4]], np.int64)
+    values = np.arange(1.0, 7.0)
+
+    def program(tf):
+        v = tf.constant(values)
+        sp = tf.SparseTensor(indices, v, [4, 5])
+        parts = [tf.sparse.slice(sp, [1, 1], [2, 10]), tf.sparse.slice(sp, [3, 0], [5, 5]),
+                 tf.sparse_slice(sp, [0, 5], [4, 3]),
+                 *tf.sparse.split(sp_input=sp, num_split=3, axis=1),
+                 *tf.sparse_split(sp_input=sp, num_split=2, axis=0)]
+        outs = [t for p in parts for t in (p.indices, p.values, p.dense_shape)]
+        # (TF1 has no gradient for sparse split, which tf0 has: left out of the loss)
+        loss = tf.add_n([tf.reduce_sum(p.values * p.values) for p in parts[:3]])
+        return outs + [tf.convert_to_tensor(tf.gradients(loss, [v])[0])], None
+    (ours, _), (theirs, _) = both(program)
+    for k, (x, y) in enumerate(zip(ours, theirs)):
+        x, y = np.asarray(x), np.asarray(y)
+        assert x.shape == y.shape, (k, x, y)
+        np.testing.assert_allclose(x, y, rtol=1e-12, err_msg=str(k))

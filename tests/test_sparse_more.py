@@ -1,5 +1,6 @@
 """SparseTensor ops against dense NumPy computations made here."""
 import numpy as np
+import pytest
 
 import tf0 as tf
 
@@ -55,3 +56,19 @@ def test_fill_empty_rows_indicator_and_segment_means():
     assert rows_empty.tolist() == [True, False, True]
     assert ind.tolist() == [[False, False, True], [True, False, False]]
     np.testing.assert_allclose(m, [[1.5], [0.0], [4.0]])
+
+
+def test_sparse_slice_and_split_cut_the_dense_tensor():
+    rng = np.random.default_rng(12)
+    dense = np.where(rng.random((5, 7)) < 0.4, rng.standard_normal((5, 7)), 0.0)
+    sp = tf.sparse.from_dense(dense)
+    pieces = [tf.sparse.slice(sp, [1, 2], [3, 4]), tf.sparse.slice(sp, [4, 5], [9, 9])]
+    parts = tf.sparse.split(sp_input=sp, num_split=3, axis=1)
+    with tf.Session() as sess:
+        cut, corner, *split = sess.run([tf.sparse.to_dense(p) for p in pieces + parts])
+    np.testing.assert_array_equal(cut, dense[1:4, 2:6])
+    np.testing.assert_array_equal(corner, dense[4:, 5:])
+    assert [s.shape[1] for s in split] == [3, 2, 2]  # 7 into 3: the first one longer
+    np.testing.assert_array_equal(np.concatenate(split, axis=1), dense)
+    with pytest.raises(ValueError, match="keyword arguments"):
+        tf.sparse.split(sp, 2, 1)

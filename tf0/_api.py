@@ -89,8 +89,9 @@ from tf0.ops.string_hash import (fingerprint, string_to_hash_bucket,  # noqa: E4
 from tf0.ops.sparse_more import (sparse_add, sparse_concat,  # noqa: E402,F401
                                  sparse_fill_empty_rows, sparse_reduce_max, sparse_reorder,
                                  sparse_reshape, sparse_retain, sparse_segment_mean,
-                                 sparse_segment_sqrt_n, sparse_segment_sum, sparse_softmax,
-                                 sparse_to_dense, sparse_to_indicator, sparse_transpose)
+                                 sparse_segment_sqrt_n, sparse_segment_sum, sparse_slice,
+                                 sparse_softmax, sparse_split, sparse_to_dense,
+                                 sparse_to_indicator, sparse_transpose)
 from tf0.ops.init_ops import (Orthogonal as orthogonal_initializer,  # noqa: E402,F401
                               UniformUnitScaling as uniform_unit_scaling_initializer)
 from tf0.ops import (segment_max, segment_min, unsorted_segment_max,  # noqa: E402

@@ -12,7 +12,8 @@ from tf0.ops.sparse_more import (from_dense, sparse_add as add,  # noqa: F401,E4
                                  sparse_reshape as reshape, sparse_retain as retain,
                                  sparse_segment_mean as segment_mean,
                                  sparse_segment_sqrt_n as segment_sqrt_n,
-                                 sparse_segment_sum as segment_sum, sparse_softmax as softmax,
+                                 sparse_segment_sum as segment_sum, sparse_slice as slice,
+                                 sparse_softmax as softmax, sparse_split as split,
                                  sparse_to_indicator as to_indicator,
                                  sparse_transpose as transpose)
 from tf0.ops.crosses import (sparse_cross as cross,  # noqa: F401,E402
