@@ -26,14 +26,14 @@ def _on_downloads(op, ctx):
        "Fingerprint", "SparseCross", "DenseCross", "CTCLoss", "CTCGreedyDecoder",
        "CTCBeamSearchDecoder", "EditDistance", "StatelessRandomUniform",
        "StatelessRandomNormal", "StatelessRandomUniformInt", "StatelessTruncatedNormal",
-       "MaxPoolArgmax",
-       host_inputs=ALL_INPUTS)
+       "MaxPoolArgmax", "CrfDecode", host_inputs=ALL_INPUTS)
 def _computed_on_host(op, ctx):
     """The op's NumPy implementation on downloaded inputs (a user's Python function,
     parsing and other string work and hashing, lookups, feature crosses, queues and
     readers, candidate and gamma sampling, a checkpoint read, LAPACK's dense linear algebra
     and decompositions, segment extremes and products, PNG files, CTC's forward-backward
-    and decoders, edit distances, stateless random numbers, max pooling's argmax); numeric results go to the device, byte strings stay
+    and decoders, edit distances, stateless random numbers, max pooling's argmax, CRF
+    decoding); numeric results go to the device, byte strings stay
     on the host, where tf0 keeps strings."""
     compute = op.op_def.numpy(op, ctx)
 

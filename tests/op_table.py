@@ -379,7 +379,7 @@ COVERED_ELSEWHERE = {
         "StringToHashBucketFast", "StringToHashBucketStrong", "StringToHashBucket",
         "Fingerprint", "SparseCross", "DenseCross")},
     **{t: "test_ctc" for t in ("CTCLoss", "CTCGreedyDecoder", "CTCBeamSearchDecoder")},
-    "EditDistance": "test_edit_distance", "MaxPoolArgmax": "test_conv",
+    "EditDistance": "test_edit_distance", "MaxPoolArgmax": "test_conv", "CrfDecode": "test_crf",
     **{t: "test_stateless_random" for t in ("StatelessRandomUniform", "StatelessRandomNormal",
                                             "StatelessRandomUniformInt",
                                             "StatelessTruncatedNormal")},

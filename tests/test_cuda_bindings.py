@@ -52,6 +52,7 @@ NO_KERNEL = {
         "CTCLoss", "CTCGreedyDecoder", "CTCBeamSearchDecoder")},
     "EditDistance": "host: a dynamic program per pair of sequences",
     "MaxPoolArgmax": "host: where each window's maximum was (its output is a MaxPool)",
+    "CrfDecode": "host: Viterbi per sequence",
     **{t: "host: TF's stateless numbers (small draws for augmentation)" for t in (
         "StatelessRandomUniform", "StatelessRandomNormal", "StatelessRandomUniformInt",
         "StatelessTruncatedNormal")},
