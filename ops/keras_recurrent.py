@@ -15,8 +15,8 @@ from .core import OPS
 from .init_ops import Ones
 from .layers import dropout_nn
 from .keras_base import (KerasLayer, get_activation, get_initializer, get_regularizer,
-                         snake_case)
-from .math_ops import matmul
+                         learning_phase, snake_case)
+from .math_ops import matmul, where
 from .rnn import LSTMStateTuple, dynamic_rnn
 from .variable_scope import variable_scope
 
@@ -126,9 +126,7 @@ class _Recurrent(KerasLayer):
         if isinstance(training, bool):
             return [dropout_nn(ones, rate=rate) if training else ones
                     for _ in range(self._gates)]
-        from .math_ops import where
         if training is None:
-            from .keras_base import learning_phase
             training = learning_phase(ones.graph)
         return [where(training, dropout_nn(ones, rate=rate), ones)
                 for _ in range(self._gates)]
