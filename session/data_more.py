@@ -1,5 +1,6 @@
-"""More tf.data transformations: zip, concatenate, padded_batch, unbatch, flat_map,
-interleave, cache, enumerate, shard, and list_files (see data.py for how datasets run)."""
+"""More tf.data transformations: zip, concatenate, padded_batch (padded_stack, which
+bucketing shares), unbatch, flat_map, interleave, cache, enumerate, shard, and list_files
+(see data.py for how datasets run)."""
 
 import numpy as np
 
@@ -68,24 +69,30 @@ class PaddedBatch(_Batch):
                       for shape, (_, dt) in zip(shapes, child._spec)]
 
     def _stack(self, batch):
-        out = []
-        for k, (shape, value) in enumerate(self._pads):
-            parts = [np.asarray(element[k]) for element in batch]
-            if shape.ndims is not None and any(p.ndim != shape.ndims for p in parts):
-                raise errors.InvalidArgumentError(None, None, f"padded_batch: component {k} "
-                                                              f"has rank other than {shape}")
-            longest = np.max([p.shape for p in parts], axis=0) if parts[0].ndim else ()
-            target = [d if d is not None else int(n) for d, n in zip(shape.dims, longest)] \
-                if shape.ndims else list(longest)
-            padded = np.full((len(parts), *target), value, dtype=value.dtype)
-            for i, p in enumerate(parts):
-                if any(n > t for n, t in zip(p.shape, target)):
-                    raise errors.InvalidArgumentError(
-                        None, None, f"padded_batch: an element of shape {list(p.shape)} does "
-                                    f"not fit the padded shape {target}")
-                padded[(i, *tuple(slice(0, n) for n in p.shape))] = p
-            out.append(padded)
-        return tuple(out)
+        return padded_stack(batch, self._pads)
+
+
+def padded_stack(batch, pads):
+    """The elements of `batch` stacked, component k padded with pads[k] = (shape, value) to
+    that shape, a None dim taking the batch's longest."""
+    out = []
+    for k, (shape, value) in enumerate(pads):
+        parts = [np.asarray(element[k]) for element in batch]
+        if shape.ndims is not None and any(p.ndim != shape.ndims for p in parts):
+            raise errors.InvalidArgumentError(None, None, f"padded_batch: component {k} "
+                                                          f"has rank other than {shape}")
+        longest = np.max([p.shape for p in parts], axis=0) if parts[0].ndim else ()
+        target = [d if d is not None else int(n) for d, n in zip(shape.dims, longest)] \
+            if shape.ndims else list(longest)
+        padded = np.full((len(parts), *target), value, dtype=value.dtype)
+        for i, p in enumerate(parts):
+            if any(n > t for n, t in zip(p.shape, target)):
+                raise errors.InvalidArgumentError(
+                    None, None, f"padded_batch: an element of shape {list(p.shape)} does "
+                                f"not fit the padded shape {target}")
+            padded[(i, *tuple(slice(0, n) for n in p.shape))] = p
+        out.append(padded)
+    return tuple(out)
 
 
 class Unbatch(_Unary):

@@ -158,3 +158,31 @@ def test_mean_pairwise_squared_error_matches_with_gradients():
     (ours, _), (theirs, _) = both(program)
     for k, (a, b) in enumerate(zip(ours, theirs)):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=str(k))
+
+
+def test_bucket_by_sequence_length_matches():
+    import tf0
+    from tf1_reference import tf1
+    lengths = np.random.default_rng(3).integers(1, 12, 23)
+
+    def sequences():
+        return [np.arange(n, dtype=np.int64) + 1 for n in lengths]
+    results = []
+    for lib in (tf0, tf1):
+        batches = []
+        with lib.Graph().as_default():
+            for options in ({}, {"pad_to_bucket_boundary": True}, {"drop_remainder": True}):
+                data = lib.data.Dataset.from_generator(sequences, lib.int64, [None]).map(
+                    lambda x: (x, lib.size(x))).apply(
+                    lib.data.experimental.bucket_by_sequence_length(
+                        lambda x, n: n, [3, 6, 13], [2, 3, 4, 5], **options))
+                element = data.make_one_shot_iterator().get_next()
+                with lib.Session() as sess:
+                    while True:
+                        try:
+                            padded, length = sess.run(element)
+                        except lib.errors.OutOfRangeError:
+                            break
+                        batches.append((padded.tolist(), length.tolist()))
+        results.append(batches)
+    assert results[0] == results[1]
