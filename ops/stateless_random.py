@@ -170,27 +170,26 @@ def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=dtypes.float32, 
         return rnd * (convert_to_tensor(maxval, dtype=dtype) - lo) + lo
 
 
-def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.float32, name=None):
-    """Normal values that depend on `seed` ([2] integers) alone."""
+def _scaled_normal(op_type, what, shape, seed, mean, stddev, dtype, name):
+    """mean + stddev * the standard normals of op_type."""
     dtype = dtypes.as_dtype(dtype)
     if not dtype.is_floating:
-        raise ValueError(f"stateless_normal takes a float dtype, got {dtype.name}")
-    with name_scope(name, "stateless_random_normal"):
-        rnd = make_op("StatelessRandomNormal", [_shape_tensor(shape), _seed(seed)],
-                      {"dtype": dtype})
+        raise ValueError(f"{what} takes a float dtype, got {dtype.name}")
+    with name_scope(name, what):
+        rnd = make_op(op_type, [_shape_tensor(shape), _seed(seed)], {"dtype": dtype})
         return rnd * convert_to_tensor(stddev, dtype=dtype) + convert_to_tensor(mean,
                                                                                dtype=dtype)
+
+
+def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.float32, name=None):
+    """Normal values that depend on `seed` ([2] integers) alone."""
+    return _scaled_normal("StatelessRandomNormal", "stateless_random_normal", shape, seed,
+                          mean, stddev, dtype, name)
 
 
 def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.float32,
                                name=None):
     """Normal values within two standard deviations of the mean that depend on `seed`
     ([2] integers) alone."""
-    dtype = dtypes.as_dtype(dtype)
-    if not dtype.is_floating:
-        raise ValueError(f"stateless_truncated_normal takes a float dtype, got {dtype.name}")
-    with name_scope(name, "stateless_truncated_normal"):
-        rnd = make_op("StatelessTruncatedNormal", [_shape_tensor(shape), _seed(seed)],
-                      {"dtype": dtype})
-        return rnd * convert_to_tensor(stddev, dtype=dtype) + convert_to_tensor(mean,
-                                                                               dtype=dtype)
+    return _scaled_normal("StatelessTruncatedNormal", "stateless_truncated_normal", shape,
+                          seed, mean, stddev, dtype, name)
