@@ -7,7 +7,7 @@ import re
 import numpy as np
 
 import tf0
-from tf1_reference import both as _both, tf1
+from tf1_reference import assert_close, both as _both, tf1
 
 
 def test_names_of_ops_scopes_and_layers():
@@ -133,9 +133,7 @@ def test_op_sweep_values_and_gradients_match():
                 tf.constant([7, -7]) / tf.constant([2, 2])]
         return outs + grads + ints, None
     (ours, _), (theirs, _) = _both(program)
-    for k, (x, y) in enumerate(zip(ours, theirs)):
-        assert np.asarray(x).dtype == np.asarray(y).dtype, k
-        np.testing.assert_allclose(x, y, rtol=2e-5, atol=2e-6, err_msg=str(k))
+    assert_close(ours, theirs, rtol=2e-5, atol=2e-6)
 
 
 def test_composites_match():
@@ -156,8 +154,7 @@ def test_composites_match():
         grads = tf.gradients(tf.add_n([tf.reduce_sum(o) for o in outs]), x)
         return outs + grads, None
     (ours, _), (theirs, _) = _both(program)
-    for k, (a, b) in enumerate(zip(ours, theirs)):
-        np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-5, err_msg=str(k))
+    assert_close(ours, theirs, rtol=2e-5, atol=2e-5)
 
 
 def test_batch_normalization_matches():
@@ -814,9 +811,7 @@ def test_more_array_math_and_activation_composites_match():
                    tf.gradients(tf.reduce_sum(tf.nn.swish(mm) * tf.log_sigmoid(mm)), mm)[0]]
         return fetches, None
     (ours, _), (theirs, _) = _both(program)
-    for k, (a, b) in enumerate(zip(ours, theirs)):
-        assert np.shape(a) == np.shape(b), k
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=str(k))
+    assert_close(ours, theirs, rtol=1e-5, atol=1e-6)
 
 
 def test_custom_gradient_and_gradient_override_match():
@@ -902,8 +897,7 @@ def test_fused_batch_norm_matches():
                                           variance=s, is_training=False)
         return [y, m, s, g, y2], None
     (ours, _), (theirs, _) = _both(program)
-    for k, (a, b) in enumerate(zip(ours, theirs)):
-        np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-4, err_msg=str(k))
+    assert_close(ours, theirs, rtol=2e-4, atol=2e-4)
 
 
 def test_hessians_match():

@@ -3,7 +3,7 @@ with gradients, a frozen graph's import, and the graph a FileWriter writes as TF
 (skipped without TensorFlow)."""
 import numpy as np
 
-from tf1_reference import both
+from tf1_reference import assert_close, both
 
 RNG = np.random.default_rng(121)
 
@@ -55,8 +55,7 @@ def test_schedules_and_deterministic_initializers_match():
         eye = tf.get_variable("eye", [3, 4], initializer=tf.initializers.identity(2.0))
         return values + [eye], None
     (ours, _), (theirs, _) = both(program)
-    for k, (a, b) in enumerate(zip(ours, theirs)):
-        np.testing.assert_allclose(a, b, rtol=1e-6, err_msg=str(k))
+    assert_close(ours, theirs, rtol=1e-6)
 
 
 
@@ -156,8 +155,7 @@ def test_mean_pairwise_squared_error_matches_with_gradients():
                 tf.losses.mean_pairwise_squared_error(labels[:, :1, :1], p[:, :1, :1])]
         return outs + tf.gradients(outs[1], [p]), None
     (ours, _), (theirs, _) = both(program)
-    for k, (a, b) in enumerate(zip(ours, theirs)):
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=str(k))
+    assert_close(ours, theirs, rtol=1e-5, atol=1e-6)
 
 
 def test_bucket_by_sequence_length_matches():

@@ -2,13 +2,7 @@
 arithmetic and tf.bitwise against TensorFlow's compat.v1 (skipped without TensorFlow)."""
 import numpy as np
 
-from tf1_reference import both
-
-
-def _close(ours, theirs, rtol, atol=0.0):
-    for k, (x, y) in enumerate(zip(ours, theirs)):
-        assert np.asarray(x).dtype == np.asarray(y).dtype, k
-        np.testing.assert_allclose(x, y, rtol=rtol, atol=atol, err_msg=str(k))
+from tf1_reference import assert_close, both
 
 
 def test_special_functions_and_their_gradients_match():
@@ -30,7 +24,7 @@ def test_special_functions_and_their_gradients_match():
                              [u, w, p, q])
         return outs + grads, None
     (ours, _), (theirs, _) = both(program)
-    _close(ours, theirs, rtol=1e-10, atol=1e-12)
+    assert_close(ours, theirs, rtol=1e-10, atol=1e-12)
 
 
 def test_float32_special_functions_match():
@@ -41,7 +35,7 @@ def test_float32_special_functions_match():
         return [tf.lgamma(t), tf.digamma(t), tf.math.erfinv(t / 8), tf.math.ndtri(t / 8),
                 tf.zeta(t + 1.5, t)], None
     (ours, _), (theirs, _) = both(program)
-    _close(ours, theirs, rtol=3e-6, atol=1e-6)
+    assert_close(ours, theirs, rtol=3e-6, atol=1e-6)
 
 
 def test_poles_and_domain_edges_match():
@@ -55,7 +49,7 @@ def test_poles_and_domain_edges_match():
                 tf.polygamma(tf.constant([1.5, -1.0, 1.0], tf.float64),
                              tf.constant([2.0, 2.0, -1.5], tf.float64))], None
     (ours, _), (theirs, _) = both(program)
-    _close(ours, theirs, rtol=1e-12)
+    assert_close(ours, theirs, rtol=1e-12)
 
 
 def test_no_nan_arithmetic_and_integer_helpers_match():
@@ -75,7 +69,7 @@ def test_no_nan_arithmetic_and_integer_helpers_match():
                              tf.reduce_sum(tf.math.multiply_no_nan(a, b)), [a, b])
         return outs + grads, None
     (ours, _), (theirs, _) = both(program)
-    _close(ours, theirs, rtol=1e-6)
+    assert_close(ours, theirs, rtol=1e-6)
 
 
 def test_decompositions_and_their_gradients_match():
@@ -109,7 +103,7 @@ def test_decompositions_and_their_gradients_match():
                 tf.reduce_sum(logabs))
         return outs + tf.gradients(loss, [a, t, b]), None
     (ours, _), (theirs, _) = both(program)
-    _close(ours, theirs, rtol=1e-8, atol=1e-10)
+    assert_close(ours, theirs, rtol=1e-8, atol=1e-10)
 
 
 def test_bitwise_ops_match():

@@ -4,7 +4,7 @@ bidirectional RNN, the sparse embedding lookups, 3-D convolutions and pools, and
 loss and decoders, with gradients (skipped without TensorFlow)."""
 import numpy as np
 
-from tf1_reference import both
+from tf1_reference import assert_close, both
 
 RNG = np.random.default_rng(51)
 
@@ -59,9 +59,7 @@ def test_nn_composites_match_with_gradients():
         grads = tf.gradients(loss, [a, b, f1, f2, d, p])  # TF1's for p: IndexedSlices
         return results + [tf.convert_to_tensor(g) for g in grads], None
     (ours, _), (theirs, _) = both(program)
-    for k, (x, y) in enumerate(zip(ours, theirs)):
-        assert np.asarray(x).shape == np.asarray(y).shape, k
-        np.testing.assert_allclose(x, y, rtol=1e-9, atol=1e-10, err_msg=str(k))
+    assert_close(ours, theirs, rtol=1e-9, atol=1e-10)
 
 
 def test_3d_convolutions_pools_and_layers_match_with_gradients():
@@ -123,9 +121,7 @@ def test_ctc_loss_gradients_and_decoders_match():
             outs.append(log_probs)
         return outs, None
     (ours, _), (theirs, _) = both(program)
-    for k, (a, b) in enumerate(zip(ours, theirs)):
-        assert np.shape(a) == np.shape(b), k
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5, err_msg=str(k))
+    assert_close(ours, theirs, rtol=1e-5, atol=1e-5)
 
 
 def test_separable_conv_layers_match():
@@ -163,8 +159,7 @@ def test_conv1d_transpose_matches_with_gradients():
         loss = sum(tf.reduce_sum(o * o) for o in outs)
         return outs + tf.gradients(loss, [xt, wt]), None
     (ours, _), (theirs, _) = both(program)
-    for k, (a, b) in enumerate(zip(ours, theirs)):
-        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg=str(k))
+    assert_close(ours, theirs, rtol=1e-10, atol=1e-12)
 
 
 def test_max_pool_with_argmax_matches_with_gradients():

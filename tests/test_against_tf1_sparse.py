@@ -2,7 +2,7 @@
 result, and gradients of the values (skipped without TensorFlow)."""
 import numpy as np
 
-from tf1_reference import both
+from tf1_reference import assert_close, both
 
 IDX = [[0, 3], [1, 0], [0, 1], [2, 2], [1, 4]]  # deliberately out of order
 VALS = [1.0, -2.0, 3.0, 0.5, 4.0]
@@ -42,10 +42,7 @@ def test_sparse_ops_match_component_by_component():
         outs += [tf.convert_to_tensor(g) for g in tf.gradients(loss, [values])]
         return outs, None
     (ours, _), (theirs, _) = both(program)
-    for k, (x, y) in enumerate(zip(ours, theirs)):
-        x, y = np.asarray(x), np.asarray(y)
-        assert x.shape == y.shape, (k, x, y)
-        np.testing.assert_allclose(x, y, rtol=1e-12, err_msg=str(k))
+    assert_close(ours, theirs, rtol=1e-12)
 
 
 def test_sparse_slice_and_split_match_with_gradients():
@@ -64,7 +61,4 @@ def test_sparse_slice_and_split_match_with_gradients():
         loss = tf.add_n([tf.reduce_sum(p.values * p.values) for p in parts[:3]])
         return outs + [tf.convert_to_tensor(tf.gradients(loss, [v])[0])], None
     (ours, _), (theirs, _) = both(program)
-    for k, (x, y) in enumerate(zip(ours, theirs)):
-        x, y = np.asarray(x), np.asarray(y)
-        assert x.shape == y.shape, (k, x, y)
-        np.testing.assert_allclose(x, y, rtol=1e-12, err_msg=str(k))
+    assert_close(ours, theirs, rtol=1e-12)

@@ -3,6 +3,7 @@
 not installed: it is a reference, never a dependency."""
 import os
 
+import numpy as np
 import pytest
 
 import tf0
@@ -27,3 +28,13 @@ def both(program):
                 sess.run([lib.global_variables_initializer(), lib.tables_initializer()])
                 results.append((sess.run(fetches), extra(lib) if callable(extra) else extra))
     return results
+
+
+def assert_close(ours, theirs, rtol, atol=0.0):
+    """Each of tf0's values has TF1's dtype and shape and is close to TF1's (the failing
+    value's index in the message)."""
+    assert len(ours) == len(theirs)
+    for k, (x, y) in enumerate(zip(ours, theirs)):
+        x, y = np.asarray(x), np.asarray(y)
+        assert x.dtype == y.dtype and x.shape == y.shape, (k, x.dtype, x.shape, y.dtype, y.shape)
+        np.testing.assert_allclose(x, y, rtol=rtol, atol=atol, err_msg=str(k))
