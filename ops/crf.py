@@ -16,9 +16,8 @@ from .array_ops import stack
 from .composites import reduce_logsumexp
 from .core import OPS, convert_to_tensor, defop, make_op
 from .index_ops import one_hot
-from .keras_recurrent import _Step
 from .math_ops import cast, where
-from .rnn import dynamic_rnn, sequence_mask
+from .rnn import StepCell, dynamic_rnn, sequence_mask
 from .variable_scope import get_variable
 
 
@@ -54,7 +53,7 @@ def crf_log_norm(inputs, sequence_lengths, transition_params):
         alpha = first
     else:
         count = inputs.shape.dims[2]
-        _, alpha = dynamic_rnn(_Step(forward, count, count), inputs[:, 1:],
+        _, alpha = dynamic_rnn(StepCell(forward, count, count), inputs[:, 1:],
                                sequence_length=OPS.maximum(lengths - 1, 0),
                                initial_state=first, scope="crf_forward")
     norm = reduce_logsumexp(alpha, axis=1)

@@ -17,26 +17,12 @@ from .layers import dropout_nn
 from .keras_base import (KerasLayer, get_activation, get_initializer, get_regularizer,
                          learning_phase, snake_case)
 from .math_ops import matmul, where
-from .rnn import LSTMStateTuple, dynamic_rnn
+from .rnn import LSTMStateTuple, StepCell, dynamic_rnn
 from .variable_scope import variable_scope
 
 
 def _identity(x):
     return x
-
-
-class _Step:
-    """The one-step function dynamic_rnn runs: (inputs, state) -> (output, state)."""
-
-    def __init__(self, step, state_size, units):
-        self.step, self.state_size, self.output_size = step, state_size, units
-
-    def zero_state(self, batch_size, dtype):
-        from .rnn import RNNCell
-        return RNNCell.zero_state(self, batch_size, dtype)
-
-    def __call__(self, inputs, state):
-        return self.step(inputs, state)
 
 
 class _Recurrent(KerasLayer):
@@ -103,11 +89,11 @@ class _Recurrent(KerasLayer):
             kernels = split(kernel, self._gates, 1)
             recurrents = split(recurrent, self._gates, 1)
             biases = split(bias, self._gates, 0) if bias is not None else None
-            step = _Step(lambda x, state: self._masked_step(
+            step = StepCell(lambda x, state: self._masked_step(
                 x, state, kernels, recurrents, biases, x_masks, h_masks),
                 self._state_size(), self.units)
         else:
-            step = _Step(lambda x, state: self._step(x, state, kernel, recurrent, bias),
+            step = StepCell(lambda x, state: self._step(x, state, kernel, recurrent, bias),
                          self._state_size(), self.units)
         if self.go_backwards:
             inputs = reverse(inputs, [1])

@@ -82,6 +82,19 @@ class RNNCell(Layer):
         return self.add_weight(name, shape, dtypes.as_dtype(self.dtype), initializer)
 
 
+class StepCell:
+    """A cell that is a function: step(inputs, state) -> (output, new state), of the given
+    state_size and output_size (keras's recurrent layers, the CRF's forward algorithm)."""
+
+    def __init__(self, step, state_size, output_size):
+        self.step, self.state_size, self.output_size = step, state_size, output_size
+
+    zero_state = RNNCell.zero_state  # (it reads state_size alone)
+
+    def __call__(self, inputs, state):
+        return self.step(inputs, state)
+
+
 class BasicRNNCell(RNNCell):
     """h' = activation([x, h] @ kernel + bias); the output is h'."""
     _default_name = "basic_rnn_cell"
