@@ -360,13 +360,18 @@ def conv2d_transpose(value, filter=None, output_shape=None, strides=None, paddin
         return _back(make_op("Conv2DBackpropInput", [out_shape, w, dy], attrs), data_format)
 
 
+def pool_attrs(ksize, strides, padding, data_format):
+    """A pooling op's window attributes from TF1's arguments."""
+    return {"ksize": _pair(ksize, "ksize", data_format),
+            "strides": _pair(strides, "strides", data_format), "dilations": (1, 1),
+            "padding": _padding(padding)}
+
+
 def _pool(op_type, value, ksize, strides, padding, data_format, name):
     with name_scope(name, op_type):
         x = _nhwc(convert_to_tensor(value), data_format)
-        attrs = {"ksize": _pair(ksize, "ksize", data_format),
-                 "strides": _pair(strides, "strides", data_format), "dilations": (1, 1),
-                 "padding": _padding(padding)}
-        return _back(make_op(op_type, [x], attrs), data_format)
+        return _back(make_op(op_type, [x], pool_attrs(ksize, strides, padding, data_format)),
+                     data_format)
 
 
 def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):

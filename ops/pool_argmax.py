@@ -9,7 +9,7 @@ from tf0.engine import dtypes
 from tf0.engine.gradients import NO_GRADIENT
 from tf0.engine.graph import name_scope
 
-from .conv_ops import _pair, _padding, _pool_infer, first_max_positions, geometry, max_pool
+from .conv_ops import _pool_infer, first_max_positions, geometry, max_pool, pool_attrs
 from .core import convert_to_tensor, defop, make_op
 
 
@@ -48,8 +48,6 @@ def max_pool_with_argmax(input, ksize, strides, padding, data_format="NHWC",  # 
     index_dtype = dtypes.as_dtype(Targmax or output_dtype or dtypes.int64)
     with name_scope(name, "MaxPoolWithArgmax"):
         x = convert_to_tensor(input)
-        attrs = {"ksize": _pair(ksize, "ksize", data_format),
-                 "strides": _pair(strides, "strides", data_format), "dilations": (1, 1),
-                 "padding": _padding(padding), "Targmax": index_dtype,
+        attrs = {**pool_attrs(ksize, strides, padding, data_format), "Targmax": index_dtype,
                  "include_batch_in_index": bool(include_batch_in_index)}
         return max_pool(x, ksize, strides, padding), make_op("MaxPoolArgmax", [x], attrs)
